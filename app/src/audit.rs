@@ -1,0 +1,54 @@
+//! Security events: one function writes them all (spec §2 "Audit").
+
+use crate::clock::UnixSeconds;
+use sqlx::SqliteExecutor;
+use std::net::IpAddr;
+
+/// What happened. The stored name is stable: the Security page filters by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    SignInOk,
+    SignInFailed,
+    SignOut,
+    PersonCreated,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::SignInOk => "sign_in_ok",
+            EventKind::SignInFailed => "sign_in_failed",
+            EventKind::SignOut => "sign_out",
+            EventKind::PersonCreated => "person_created",
+        }
+    }
+}
+
+/// One event. `detail` is free text for people; never put a code or password in it.
+pub struct Event<'a> {
+    pub kind: EventKind,
+    pub actor_id: Option<i64>,
+    pub subject_id: Option<i64>,
+    pub client_ip: Option<IpAddr>,
+    pub detail: &'a str,
+}
+
+pub async fn record(
+    db: impl SqliteExecutor<'_>,
+    at: UnixSeconds,
+    event: Event<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit (at, actor_id, subject_id, client_ip, kind, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .bind(at)
+    .bind(event.actor_id)
+    .bind(event.subject_id)
+    .bind(event.client_ip.map(|ip| ip.to_string()))
+    .bind(event.kind.as_str())
+    .bind(event.detail)
+    .execute(db)
+    .await
+    .map(|_| ())
+}

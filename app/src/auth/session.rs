@@ -1,0 +1,101 @@
+//! Sessions: who a browser is signed in as.
+//!
+//! The session (tower-sessions, stored in SQLite) holds only the person's id and their
+//! session epoch. Every request re-reads the person, so a deactivation, a password change
+//! or a lost permission takes effect on the very next request.
+
+use crate::audit::{self, Event, EventKind};
+use crate::error::AppError;
+use crate::model::{CurrentUser, Permission};
+use crate::security::client_addr::ClientIp;
+use crate::state::{AppState, app_state};
+use crate::users;
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+use tower_sessions::Session;
+
+const SIGNED_IN: &str = "signed_in";
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct SignedIn {
+    user_id: i64,
+    epoch: i64,
+}
+
+/// The person this session is signed in as, if the session is still valid for them.
+pub async fn user_of(pool: &sqlx::SqlitePool, session: &Session) -> Result<Option<CurrentUser>, AppError> {
+    let Some(signed_in) = session.get::<SignedIn>(SIGNED_IN).await? else {
+        return Ok(None);
+    };
+    Ok(users::load_current(pool, signed_in.user_id, signed_in.epoch).await?)
+}
+
+/// Marks the session as signed in, under a new id: an id known before sign-in (session
+/// fixation) is worthless after it.
+pub async fn start(session: &Session, user_id: i64, epoch: i64) -> Result<(), AppError> {
+    session.cycle_id().await?;
+    session.insert(SIGNED_IN, SignedIn { user_id, epoch }).await?;
+    Ok(())
+}
+
+/// Ends the session on the server: its record is deleted and its cookie cleared.
+pub async fn sign_out(state: &AppState, session: &Session, client_ip: Option<IpAddr>) -> Result<(), AppError> {
+    if let Some(signed_in) = session.get::<SignedIn>(SIGNED_IN).await? {
+        audit::record(
+            &state.pool,
+            state.clock.now(),
+            Event {
+                kind: EventKind::SignOut,
+                actor_id: Some(signed_in.user_id),
+                subject_id: Some(signed_in.user_id),
+                client_ip,
+                detail: "",
+            },
+        )
+        .await?;
+    }
+    session.flush().await?;
+    Ok(())
+}
+
+/// The session of the request a server function is answering.
+pub async fn request_session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|error| {
+        tracing::error!(%error, "no session layer in front of a server function");
+        AppError::Internal
+    })
+}
+
+/// The client address the server's layer computed for this request.
+pub async fn request_client_ip() -> Result<ClientIp, AppError> {
+    leptos_axum::extract::<axum::Extension<ClientIp>>()
+        .await
+        .map(|axum::Extension(ip)| ip)
+        .map_err(|error| {
+            tracing::error!(%error, "no client address layer in front of a server function");
+            AppError::Internal
+        })
+}
+
+/// The signed-in person of the current request.
+pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
+    let state = app_state()?;
+    let session = request_session().await?;
+    user_of(&state.pool, &session).await
+}
+
+/// The signed-in person, or 401.
+pub async fn require_user() -> Result<CurrentUser, AppError> {
+    current_user().await?.ok_or_else(|| AppError::Unauthorized.with_status())
+}
+
+/// The signed-in person holding `permission`, or 401 / 403. Every server function
+/// behind a permission starts with this: hiding a link is only comfort.
+pub async fn require_permission(permission: Permission) -> Result<CurrentUser, AppError> {
+    let user = require_user().await?;
+    if user.may(permission) {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden.with_status())
+    }
+}

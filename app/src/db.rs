@@ -1,0 +1,94 @@
+//! The SQLite pool and its schema.
+
+use sqlx::SqlitePool;
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The migrations in `migrations/`, compiled into the binary.
+pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
+
+/// Opens (creating if missing) the database at `url` and brings its schema up to date.
+///
+/// WAL with `synchronous = NORMAL` keeps every committed transaction across a crash of
+/// the process (kill -9); only an OS crash or power loss may lose the newest commits.
+/// Writers wait for each other (`busy_timeout`) instead of failing with SQLITE_BUSY.
+pub async fn open(url: &str) -> Result<SqlitePool, sqlx::Error> {
+    let options = SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    if let Some(parent) = options.get_filename().parent() {
+        if !parent.as_os_str().is_empty() {
+            std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
+        }
+    }
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await?;
+    MIGRATOR.run(&pool).await?;
+    Ok(pool)
+}
+
+/// A migrated database in a fresh file of its own (tests).
+pub async fn open_temporary() -> (SqlitePool, TempDb) {
+    let dir = tempfile_dir();
+    let url = format!("sqlite://{}/test.db", dir.display());
+    let pool = open(&url).await.expect("temporary database");
+    (pool, TempDb(dir))
+}
+
+/// Removes a temporary database's folder when dropped.
+pub struct TempDb(std::path::PathBuf);
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn tempfile_dir() -> std::path::PathBuf {
+    use rand::Rng;
+    let name: u64 = rand::rng().random();
+    let dir = std::env::temp_dir().join(format!("twostep-test-{name:016x}"));
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    dir
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn migrations_build_the_schema_on_an_empty_file() {
+        let (pool, _dir) = open_temporary().await;
+        let tables: Vec<(String,)> =
+            sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        let tables: Vec<_> = tables.into_iter().map(|(n,)| n).collect();
+        for expected in ["audit", "login_failures", "settings", "user_permissions", "users"] {
+            assert!(tables.iter().any(|t| t == expected), "missing table {expected}: {tables:?}");
+        }
+        let (enabled,): (String,) =
+            sqlx::query_as("SELECT value FROM settings WHERE key = 'two_step_enabled'")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(enabled, "false", "two-step authentication starts off");
+    }
+
+    #[tokio::test]
+    async fn opening_twice_is_harmless() {
+        let (pool, dir) = open_temporary().await;
+        pool.close().await;
+        let url = format!("sqlite://{}/test.db", dir.0.display());
+        open(&url).await.expect("second open of a migrated file");
+    }
+}

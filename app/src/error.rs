@@ -1,0 +1,94 @@
+//! The one error type of every server function.
+//!
+//! Expected outcomes (a refused password, say) travel inside `Ok`; `Err` carries only
+//! real faults. Each variant has a stable message for the browser: the detail of a fault
+//! stays in the server log, so database text never reaches a person.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// No signed-in person (or the second step is still pending).
+    #[error("Your session has ended. Sign in again.")]
+    Unauthorized,
+    /// Signed in, but without the permission this needs.
+    #[error("You do not have permission to open this page.")]
+    Forbidden,
+    /// The password hashing queue is full.
+    #[error("The server is busy. Try again in a moment.")]
+    Busy,
+    /// The request itself was malformed (not a validation message: those are outcomes).
+    #[error("The request could not be understood.")]
+    BadRequest,
+    /// The browser could not reach the server.
+    #[error("Could not reach the server. Check your connection and try again.")]
+    Network,
+    /// Anything else. The cause is in the server log.
+    #[error("Something went wrong on the server. Try again in a moment.")]
+    Internal,
+}
+
+impl AppError {
+    /// The HTTP status a server function answers with for this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::Busy => 503,
+            AppError::BadRequest => 400,
+            AppError::Network | AppError::Internal => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) => AppError::Network,
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                AppError::BadRequest.with_status()
+            }
+            other => {
+                #[cfg(feature = "ssr")]
+                tracing::error!(error = %other, "server function fault");
+                #[cfg(not(feature = "ssr"))]
+                let _ = other;
+                AppError::Internal
+            }
+        }
+    }
+}
+
+impl AppError {
+    /// Sets this error's status on the current server-function response, then returns it.
+    /// Outside a server request (in the browser) it only returns it.
+    pub fn with_status(self) -> Self {
+        #[cfg(feature = "ssr")]
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(code) = http::StatusCode::from_u16(self.status()) {
+                response.set_status(code);
+            }
+        }
+        self
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        tracing::error!(%error, "database error");
+        AppError::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<tower_sessions::session::Error> for AppError {
+    fn from(error: tower_sessions::session::Error) -> Self {
+        tracing::error!(%error, "session store error");
+        AppError::Internal
+    }
+}

@@ -1,0 +1,26 @@
+//! Twostep: two-step sign-in for the staff of a planning application.
+//!
+//! Everything a person sees or asks for lives here, one module per concept. Server-only
+//! code sits behind the `ssr` feature so the browser bundle never sees a database type.
+
+pub mod auth;
+pub mod error;
+pub mod messages;
+pub mod model;
+pub mod pages;
+mod shell;
+
+#[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod clock;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod security;
+#[cfg(feature = "ssr")]
+pub mod state;
+#[cfg(feature = "ssr")]
+pub mod users;
+
+pub use shell::{App, shell};

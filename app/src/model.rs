@@ -1,0 +1,140 @@
+//! Types shared by the server and the browser.
+
+use serde::{Deserialize, Serialize};
+
+/// What a person may see and do beyond their own account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Permission {
+    Personnel,
+    Permissions,
+    Security,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 3] =
+        [Permission::Personnel, Permission::Permissions, Permission::Security];
+
+    /// The value stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::Personnel => "personnel",
+            Permission::Permissions => "permissions",
+            Permission::Security => "security",
+        }
+    }
+
+    pub fn parse(stored: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == stored)
+    }
+
+    /// The name people see.
+    pub fn label(self) -> &'static str {
+        match self {
+            Permission::Personnel => "Personnel",
+            Permission::Permissions => "Permissions",
+            Permission::Security => "Security",
+        }
+    }
+}
+
+/// The signed-in person, as the pages need them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub name: String,
+    pub username: String,
+    pub permissions: Vec<Permission>,
+}
+
+impl CurrentUser {
+    pub fn may(&self, permission: Permission) -> bool {
+        self.permissions.contains(&permission)
+    }
+}
+
+/// The answer to the password step. A refusal is an outcome, not a fault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LoginOutcome {
+    /// Signed in; the browser goes on to `next`.
+    SignedIn { next: String },
+    /// Not signed in, with the text to show (identical for every reason a password fails).
+    Refused { message: String },
+}
+
+/// The page a person may be sent to after signing in: only a path on this site.
+/// Anything else (another host, `//evil`, `/\evil`, a scheme) becomes `/`.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next.map(str::trim) {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.starts_with("/\\")
+                && !path.starts_with("/login")
+                && !path.chars().any(|c| c.is_control() || c == '\\') =>
+        {
+            path.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+/// Where a signed-out person is sent from `here` (a path with its query): the sign-in
+/// page, which returns them to `here` afterwards.
+pub fn login_redirect(here: &str) -> String {
+    let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
+    format!("/login?next={next}")
+}
+
+/// The permission a page needs, by its path. One table for the server's page guard and
+/// the browser's router, so the two cannot disagree.
+pub fn page_permission(path: &str) -> Option<Permission> {
+    let path = path.split(['?', '#']).next().unwrap_or(path).trim_end_matches('/');
+    match path {
+        "/maintenance/organisation/personnel" => Some(Permission::Personnel),
+        "/system/permissions" => Some(Permission::Permissions),
+        "/system/security" => Some(Permission::Security),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permission_round_trips_through_its_stored_form() {
+        for p in Permission::ALL {
+            assert_eq!(Permission::parse(p.as_str()), Some(p));
+        }
+        assert_eq!(Permission::parse("admin"), None);
+    }
+
+    #[test]
+    fn next_accepts_only_local_paths() {
+        assert_eq!(safe_next(Some("/account?tab=1")), "/account?tab=1");
+        assert_eq!(safe_next(None), "/");
+        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "evil", "", "/login", "/a\nb"] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?} must not be followed");
+        }
+    }
+
+    #[test]
+    fn the_return_path_survives_the_round_trip_through_the_query() {
+        let here = "/account?tab=a b&x=é";
+        let to = login_redirect(here);
+        assert_eq!(to, "/login?next=%2Faccount%3Ftab%3Da+b%26x%3D%C3%A9");
+        let query = to.split_once('?').unwrap().1;
+        let (_, back) = form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "next").unwrap();
+        assert_eq!(back, here);
+    }
+
+    #[test]
+    fn pages_map_to_their_permission() {
+        assert_eq!(page_permission("/system/security"), Some(Permission::Security));
+        assert_eq!(page_permission("/system/security/"), Some(Permission::Security));
+        assert_eq!(page_permission("/system/permissions?x=1"), Some(Permission::Permissions));
+        assert_eq!(page_permission("/maintenance/organisation/personnel"), Some(Permission::Personnel));
+        assert_eq!(page_permission("/"), None);
+        assert_eq!(page_permission("/account"), None);
+    }
+}

@@ -1,0 +1,6 @@
+//! One module per page, plus the signed-in layout around them.
+
+pub mod home;
+pub mod layout;
+pub mod login;
+pub mod not_found;

@@ -1,0 +1,260 @@
+//! Where a request comes from: the one place that decides the client IP address.
+//!
+//! The TCP peer is the client, unless the peer is one of the configured trusted proxies.
+//! Only then are forwarded headers read, and the client is the rightmost address in the
+//! chain that is not a trusted proxy: everything left of that was written by the client
+//! itself and may be forged.
+
+use http::HeaderMap;
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::str::FromStr;
+
+/// The client address of a request, computed once by the server's layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(pub IpAddr);
+
+/// The networks whose forwarded headers are believed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<IpNet>);
+
+impl TrustedProxies {
+    /// Parses a comma-separated list of addresses and CIDR networks.
+    pub fn parse(list: &str) -> Result<Self, String> {
+        list.split(',')
+            .map(str::trim)
+            .filter(|entry| !entry.is_empty())
+            .map(|entry| {
+                IpNet::from_str(entry)
+                    .or_else(|_| IpAddr::from_str(entry).map(IpNet::from))
+                    .map(|net| match net {
+                        // An IPv4-mapped entry means the IPv4 network.
+                        IpNet::V6(v6) => match v6.addr().to_ipv4_mapped() {
+                            Some(v4) => Ipv4Net::new(v4, v6.prefix_len().saturating_sub(96))
+                                .map(IpNet::V4)
+                                .unwrap_or(net),
+                            None => net,
+                        },
+                        v4 => v4,
+                    })
+                    .map_err(|_| format!("not an IP address or network: {entry:?}"))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(TrustedProxies)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = canonical(ip);
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+}
+
+/// `::ffff:a.b.c.d` is the IPv4 address `a.b.c.d`; every comparison uses this form.
+pub fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(IpAddr::V6(v6)),
+        v4 => v4,
+    }
+}
+
+/// The network a trust entry or a throttle counts by: IPv4 /32, IPv6 /64.
+pub fn network_of(ip: IpAddr) -> IpNet {
+    match canonical(ip) {
+        IpAddr::V4(v4) => IpNet::V4(Ipv4Net::new(v4, 32).expect("/32 is valid")),
+        IpAddr::V6(v6) => IpNet::V6(Ipv6Net::new(v6, 64).expect("/64 is valid").trunc()),
+    }
+}
+
+/// The client address for a request from `peer` carrying `headers`.
+pub fn resolve(peer: IpAddr, headers: &HeaderMap, proxies: &TrustedProxies) -> IpAddr {
+    let peer = canonical(peer);
+    if !proxies.contains(peer) {
+        return peer;
+    }
+    let chain = forwarded_chain(headers);
+    // Walk from the nearest hop outwards; the first address that is not ours is the client.
+    let mut nearest_trusted = peer;
+    for hop in chain.iter().rev() {
+        match hop {
+            Some(ip) if proxies.contains(*ip) => nearest_trusted = *ip,
+            Some(ip) => return *ip,
+            // A hop we cannot read: nothing to its left can be believed either.
+            None => return nearest_trusted,
+        }
+    }
+    nearest_trusted
+}
+
+/// The forwarded chain, leftmost (furthest) first. `None` marks an unreadable hop.
+/// `Forwarded` (RFC 7239) wins over `X-Forwarded-For`, which wins over `X-Real-IP`.
+fn forwarded_chain(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
+    let joined = |name: &str| -> Option<String> {
+        let values: Vec<&str> = headers
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap_or("\u{0}"))
+            .collect();
+        (!values.is_empty()).then(|| values.join(","))
+    };
+    if let Some(forwarded) = joined("forwarded") {
+        return forwarded.split(',').map(forwarded_for).collect();
+    }
+    if let Some(xff) = joined("x-forwarded-for") {
+        return xff.split(',').map(parse_hop).collect();
+    }
+    if let Some(real) = joined("x-real-ip") {
+        return vec![parse_hop(&real)];
+    }
+    Vec::new()
+}
+
+/// The `for=` parameter of one RFC 7239 element.
+fn forwarded_for(element: &str) -> Option<IpAddr> {
+    element
+        .split(';')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| key.trim().eq_ignore_ascii_case("for"))
+        .and_then(|(_, value)| parse_hop(value))
+}
+
+/// One hop: `1.2.3.4`, `1.2.3.4:80`, `2001:db8::1`, `[2001:db8::1]:443`, optionally
+/// quoted. `unknown`, obfuscated names and anything else are unreadable.
+fn parse_hop(raw: &str) -> Option<IpAddr> {
+    let hop = raw.trim().trim_matches('"').trim();
+    if let Ok(ip) = IpAddr::from_str(hop) {
+        return Some(canonical(ip));
+    }
+    if let Ok(sock) = SocketAddr::from_str(hop) {
+        return Some(canonical(sock.ip()));
+    }
+    let bracketed = hop.strip_prefix('[')?.strip_suffix(']')?;
+    Ipv6Addr::from_str(bracketed).ok().map(|ip| canonical(IpAddr::V6(ip)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn without_trusted_proxies_the_peer_is_the_client_whatever_the_headers_say() {
+        let proxies = TrustedProxies::default();
+        for name in ["x-forwarded-for", "x-real-ip"] {
+            let forged = headers(&[(name, "192.0.2.1")]);
+            assert_eq!(resolve(ip("198.51.100.9"), &forged, &proxies), ip("198.51.100.9"));
+        }
+        let forged = headers(&[("forwarded", "for=192.0.2.1")]);
+        assert_eq!(resolve(ip("198.51.100.9"), &forged, &proxies), ip("198.51.100.9"));
+    }
+
+    #[test]
+    fn a_forged_header_from_an_untrusted_peer_is_ignored_next_to_a_trusted_one() {
+        let proxies = TrustedProxies::parse("10.0.0.1").unwrap();
+        let forged = headers(&[("x-forwarded-for", "192.0.2.1")]);
+        assert_eq!(resolve(ip("198.51.100.9"), &forged, &proxies), ip("198.51.100.9"));
+        assert_eq!(resolve(ip("10.0.0.1"), &forged, &proxies), ip("192.0.2.1"));
+    }
+
+    #[test]
+    fn behind_proxies_the_rightmost_untrusted_hop_is_the_client() {
+        let proxies = TrustedProxies::parse("10.0.0.0/8, 172.16.0.5").unwrap();
+        // The client prepended a fake address; the proxies appended the real one.
+        let h = headers(&[("x-forwarded-for", "192.0.2.66, 203.0.113.7, 172.16.0.5")]);
+        assert_eq!(resolve(ip("10.1.2.3"), &h, &proxies), ip("203.0.113.7"));
+        // The same chain split over two header lines.
+        let h = headers(&[
+            ("x-forwarded-for", "192.0.2.66"),
+            ("x-forwarded-for", "203.0.113.7, 172.16.0.5"),
+        ]);
+        assert_eq!(resolve(ip("10.1.2.3"), &h, &proxies), ip("203.0.113.7"));
+    }
+
+    #[test]
+    fn forwarded_wins_and_its_for_parameter_is_read() {
+        let proxies = TrustedProxies::parse("10.0.0.1").unwrap();
+        let h = headers(&[
+            ("forwarded", r#"for=192.0.2.60;proto=http, For="[2001:db8:cafe::17]:4711";by=10.0.0.1"#),
+            ("x-forwarded-for", "198.51.100.1"),
+        ]);
+        assert_eq!(resolve(ip("10.0.0.1"), &h, &proxies), ip("2001:db8:cafe::17"));
+    }
+
+    #[test]
+    fn x_real_ip_is_read_last() {
+        let proxies = TrustedProxies::parse("10.0.0.1").unwrap();
+        let h = headers(&[("x-real-ip", "203.0.113.7")]);
+        assert_eq!(resolve(ip("10.0.0.1"), &h, &proxies), ip("203.0.113.7"));
+    }
+
+    #[test]
+    fn ports_and_brackets_are_stripped() {
+        assert_eq!(parse_hop("203.0.113.7:8080"), Some(ip("203.0.113.7")));
+        assert_eq!(parse_hop("[2001:db8::1]:443"), Some(ip("2001:db8::1")));
+        assert_eq!(parse_hop("[2001:db8::1]"), Some(ip("2001:db8::1")));
+        assert_eq!(parse_hop(" \"2001:db8::1\" "), Some(ip("2001:db8::1")));
+    }
+
+    #[test]
+    fn an_unreadable_hop_stops_the_walk_at_the_nearest_trusted_proxy() {
+        let proxies = TrustedProxies::parse("10.0.0.0/8").unwrap();
+        for bad in ["unknown", "_hidden", "garbage!!", "", "999.1.1.1", "[::1", "1.2.3.4:99999"] {
+            let h = headers(&[("x-forwarded-for", &format!("192.0.2.1, {bad}, 10.0.0.2"))]);
+            assert_eq!(resolve(ip("10.0.0.1"), &h, &proxies), ip("10.0.0.2"), "hop {bad:?}");
+        }
+    }
+
+    #[test]
+    fn hostile_headers_never_panic() {
+        let proxies = TrustedProxies::parse("10.0.0.0/8").unwrap();
+        let long = vec!["10.9.9.9"; 300].join(",");
+        let h = headers(&[("x-forwarded-for", &long)]);
+        assert_eq!(resolve(ip("10.0.0.1"), &h, &proxies), ip("10.9.9.9"));
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", HeaderValue::from_bytes(b"\xff\xfe, 1.2.3.4").unwrap());
+        h.insert("forwarded", HeaderValue::from_static("for;for=;=;;,,"));
+        let _ = resolve(ip("10.0.0.1"), &h, &proxies);
+        let h = headers(&[("forwarded", "for=\"\"")]);
+        assert_eq!(resolve(ip("10.0.0.1"), &h, &proxies), ip("10.0.0.1"));
+    }
+
+    #[test]
+    fn ipv4_mapped_addresses_count_as_ipv4() {
+        assert_eq!(canonical(ip("::ffff:192.0.2.1")), ip("192.0.2.1"));
+        let proxies = TrustedProxies::parse("192.0.2.1").unwrap();
+        assert!(proxies.contains(ip("::ffff:192.0.2.1")));
+        let mapped = TrustedProxies::parse("::ffff:10.0.0.0/104").unwrap();
+        assert!(mapped.contains(ip("10.20.30.40")));
+        assert_eq!(network_of(ip("::ffff:192.0.2.1")), network_of(ip("192.0.2.1")));
+    }
+
+    #[test]
+    fn networks_are_slash_32_and_slash_64() {
+        assert_eq!(network_of(ip("203.0.113.7")).to_string(), "203.0.113.7/32");
+        assert_eq!(network_of(ip("2001:db8:1:2:aaaa::1")).to_string(), "2001:db8:1:2::/64");
+        assert_eq!(network_of(ip("2001:db8:1:2::99")), network_of(ip("2001:db8:1:2:ffff::1")));
+        assert_ne!(network_of(ip("2001:db8:1:2::1")), network_of(ip("2001:db8:1:3::1")));
+    }
+
+    #[test]
+    fn a_bad_proxy_list_is_refused_with_the_entry_named() {
+        let err = TrustedProxies::parse("10.0.0.1, nonsense").unwrap_err();
+        assert!(err.contains("nonsense"), "{err}");
+        assert!(TrustedProxies::parse(" , ").unwrap().is_empty());
+    }
+}

@@ -1,0 +1,6 @@
+//! The security rules, one small module each, pure over a clock the caller passes in.
+
+pub mod client_addr;
+pub mod origin;
+pub mod password;
+pub mod throttle;

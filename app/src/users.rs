@@ -1,0 +1,205 @@
+//! People as the database keeps them.
+
+use crate::audit::{self, Event, EventKind};
+use crate::clock::UnixSeconds;
+use crate::model::{CurrentUser, Permission};
+use crate::security::password::{HashError, PasswordHasher, StoredHash, random_password};
+use sqlx::SqlitePool;
+
+/// The case-insensitive form a username is looked up and kept unique by.
+pub fn username_key(username: &str) -> String {
+    username.trim().to_lowercase()
+}
+
+/// What the password step needs to know about a person.
+pub struct SignInRecord {
+    pub id: i64,
+    pub password_hash: StoredHash,
+    pub session_epoch: i64,
+}
+
+/// The active person with this username, if any.
+pub async fn find_for_sign_in(pool: &SqlitePool, key: &str) -> Result<Option<SignInRecord>, sqlx::Error> {
+    let row: Option<(i64, String, i64)> = sqlx::query_as(
+        "SELECT id, password_hash, session_epoch FROM users WHERE username_key = ?1 AND active = 1",
+    )
+    .bind(key)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(id, hash, session_epoch)| SignInRecord {
+        id,
+        password_hash: StoredHash::from_stored(hash),
+        session_epoch,
+    }))
+}
+
+/// The person a session names, if they are still active and the session is still valid
+/// for them (`epoch` is bumped to end all of a person's sessions at once).
+pub async fn load_current(pool: &SqlitePool, id: i64, epoch: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
+    let row: Option<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, name, username FROM users WHERE id = ?1 AND active = 1 AND session_epoch = ?2",
+    )
+    .bind(id)
+    .bind(epoch)
+    .fetch_optional(pool)
+    .await?;
+    let Some((id, name, username)) = row else { return Ok(None) };
+    let permissions = permissions_of(pool, id).await?;
+    Ok(Some(CurrentUser { id, name, username, permissions }))
+}
+
+pub async fn permissions_of(pool: &SqlitePool, id: i64) -> Result<Vec<Permission>, sqlx::Error> {
+    let stored: Vec<(String,)> =
+        sqlx::query_as("SELECT permission FROM user_permissions WHERE user_id = ?1")
+            .bind(id)
+            .fetch_all(pool)
+            .await?;
+    let mut permissions: Vec<_> = stored.iter().filter_map(|(p,)| Permission::parse(p)).collect();
+    permissions.sort();
+    Ok(permissions)
+}
+
+/// A person to create. Validation happens before this (the Personnel page).
+pub struct NewPerson<'a> {
+    pub name: &'a str,
+    pub username: &'a str,
+    pub email: Option<&'a str>,
+    pub password_hash: &'a StoredHash,
+    pub permissions: &'a [Permission],
+}
+
+pub async fn create(pool: &SqlitePool, person: NewPerson<'_>, now: UnixSeconds) -> Result<i64, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (name, username, username_key, email, password_hash, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id",
+    )
+    .bind(person.name)
+    .bind(person.username.trim())
+    .bind(username_key(person.username))
+    .bind(person.email)
+    .bind(person.password_hash.as_str())
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    for permission in person.permissions {
+        sqlx::query("INSERT INTO user_permissions (user_id, permission) VALUES (?1, ?2)")
+            .bind(id)
+            .bind(permission.as_str())
+            .execute(&mut *tx)
+            .await?;
+    }
+    audit::record(
+        &mut *tx,
+        now,
+        Event { kind: EventKind::PersonCreated, actor_id: None, subject_id: Some(id), client_ip: None, detail: person.username },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// What the first-admin bootstrap did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Bootstrap {
+    /// People exist already: nothing was done.
+    NotNeeded,
+    /// `admin` was created; `generated_password` is set when none was given.
+    Created { generated_password: Option<String> },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BootstrapError {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("hashing the first admin's password: {0}")]
+    Hash(#[from] HashError),
+}
+
+/// On an empty database, creates user `admin` with every permission (spec §3).
+pub async fn bootstrap_admin(
+    pool: &SqlitePool,
+    hasher: &PasswordHasher,
+    password: Option<String>,
+    email: Option<String>,
+    now: UnixSeconds,
+) -> Result<Bootstrap, BootstrapError> {
+    let (people,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(pool).await?;
+    if people > 0 {
+        return Ok(Bootstrap::NotNeeded);
+    }
+    let (password, generated) = match password.filter(|p| !p.is_empty()) {
+        Some(given) => (given, false),
+        None => {
+            let fresh = random_password();
+            (fresh, true)
+        }
+    };
+    let hash = hasher.hash(password.clone()).await?;
+    create(
+        pool,
+        NewPerson {
+            name: "Administrator",
+            username: "admin",
+            email: email.as_deref().filter(|e| !e.trim().is_empty()),
+            password_hash: &hash,
+            permissions: &Permission::ALL,
+        },
+        now,
+    )
+    .await?;
+    Ok(Bootstrap::Created { generated_password: generated.then_some(password) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::open_temporary;
+
+    #[tokio::test]
+    async fn the_first_admin_is_created_once_with_every_permission() {
+        let (pool, _db) = open_temporary().await;
+        let hasher = PasswordHasher::new(1, 4);
+        let first = bootstrap_admin(&pool, &hasher, None, None, 1).await.unwrap();
+        let Bootstrap::Created { generated_password: Some(password) } = first else {
+            panic!("expected a generated password, got {first:?}");
+        };
+        assert!(password.len() >= 20);
+        let admin = find_for_sign_in(&pool, "ADMIN".to_lowercase().as_str()).await.unwrap().unwrap();
+        assert!(hasher.verify(password, Some(admin.password_hash)).await.unwrap());
+        let current = load_current(&pool, admin.id, 0).await.unwrap().unwrap();
+        assert_eq!(current.permissions, Permission::ALL.to_vec());
+        let again = bootstrap_admin(&pool, &hasher, Some("other".into()), None, 2).await.unwrap();
+        assert_eq!(again, Bootstrap::NotNeeded);
+    }
+
+    #[tokio::test]
+    async fn a_given_admin_password_is_used_and_not_echoed() {
+        let (pool, _db) = open_temporary().await;
+        let hasher = PasswordHasher::new(1, 4);
+        let done = bootstrap_admin(&pool, &hasher, Some("given secret".into()), Some("a@example.com".into()), 1)
+            .await
+            .unwrap();
+        assert_eq!(done, Bootstrap::Created { generated_password: None });
+        let admin = find_for_sign_in(&pool, "admin").await.unwrap().unwrap();
+        assert!(hasher.verify("given secret".into(), Some(admin.password_hash)).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_stale_session_epoch_or_an_inactive_person_loads_nobody() {
+        let (pool, _db) = open_temporary().await;
+        let hasher = PasswordHasher::new(1, 4);
+        bootstrap_admin(&pool, &hasher, Some("pw".into()), None, 1).await.unwrap();
+        let admin = find_for_sign_in(&pool, "admin").await.unwrap().unwrap();
+        assert!(load_current(&pool, admin.id, 1).await.unwrap().is_none(), "wrong epoch");
+        sqlx::query("UPDATE users SET active = 0").execute(&pool).await.unwrap();
+        assert!(load_current(&pool, admin.id, 0).await.unwrap().is_none(), "inactive");
+        assert!(find_for_sign_in(&pool, "admin").await.unwrap().is_none(), "inactive cannot sign in");
+    }
+
+    #[test]
+    fn usernames_compare_case_insensitively_and_trimmed() {
+        assert_eq!(username_key("  JDoe "), "jdoe");
+        assert_eq!(username_key("ÉLODIE"), "élodie");
+    }
+}

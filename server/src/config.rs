@@ -1,0 +1,276 @@
+//! The runtime configuration (spec §3): `Leptos.toml`, every key overridable by its
+//! environment variable. An empty value means "unset".
+
+use app::security::client_addr::TrustedProxies;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Where the configuration file is, unless `TWOSTEP_CONFIG` names another.
+pub const DEFAULT_CONFIG_FILE: &str = "Leptos.toml";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub site_addr: SocketAddr,
+    /// Where cargo-leptos put the compiled site (`pkg/` with the JS, WASM and CSS).
+    pub site_root: String,
+    /// The address people use, e.g. `https://plan.example.com`. Sets the Secure cookie
+    /// flag when it is https, and is the only origin accepted for state changes.
+    pub public_origin: Option<String>,
+    pub database_url: String,
+    pub smtp_url: Option<String>,
+    pub outbox_dir: PathBuf,
+    pub mail_from: String,
+    pub sms_url: Option<String>,
+    pub sms_token: Option<String>,
+    pub trusted_proxies: TrustedProxies,
+    pub admin_password: Option<String>,
+    pub admin_email: Option<String>,
+    /// Password checks that may wait for a core before new ones get 503.
+    pub password_hash_queue: usize,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {reason}")]
+    Read { path: String, reason: String },
+    #[error("the configuration file is not valid: {0}")]
+    Parse(String),
+    #[error("{key}: {reason}")]
+    Invalid { key: &'static str, reason: String },
+}
+
+/// The file's shape. Unknown keys are refused so that a typo is not silently ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    site: Site,
+    #[serde(default)]
+    database: Database,
+    #[serde(default)]
+    mail: Mail,
+    #[serde(default)]
+    sms: Sms,
+    #[serde(default)]
+    network: Network,
+    #[serde(default)]
+    bootstrap: Bootstrap,
+    #[serde(default)]
+    policy: Policy,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Site {
+    addr: Option<String>,
+    root: Option<String>,
+    public_origin: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Database {
+    url: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Mail {
+    smtp_url: Option<String>,
+    outbox_dir: Option<String>,
+    from: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Sms {
+    url: Option<String>,
+    token: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Network {
+    trusted_proxies: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Bootstrap {
+    admin_password: Option<String>,
+    admin_email: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Policy {
+    password_hash_queue: Option<String>,
+}
+
+impl Config {
+    /// Reads `TWOSTEP_CONFIG` (or `Leptos.toml` when present) and the process environment.
+    pub fn from_process() -> Result<Self, ConfigError> {
+        let env = |name: &str| std::env::var(name).ok();
+        let (path, required) = match env("TWOSTEP_CONFIG").filter(|p| !p.is_empty()) {
+            Some(path) => (path, true),
+            None => (DEFAULT_CONFIG_FILE.to_string(), false),
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(ConfigError::Read { path, reason: e.to_string() }),
+        };
+        Self::parse(text.as_deref(), env)
+    }
+
+    /// Builds the configuration from the file's text (if any) and an environment look-up.
+    pub fn parse(file: Option<&str>, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let file: File = match file {
+            Some(text) => toml::from_str(text).map_err(|e| ConfigError::Parse(e.to_string()))?,
+            None => File::default(),
+        };
+        // The environment wins over the file; an empty value counts as unset.
+        let pick = |from_file: Option<String>, name: &str| -> Option<String> {
+            env(name).or(from_file).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+        };
+
+        let site_addr = pick(file.site.addr, "LEPTOS_SITE_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:3000".into())
+            .parse()
+            .map_err(|e: std::net::AddrParseError| ConfigError::Invalid { key: "site.addr", reason: e.to_string() })?;
+        let public_origin = pick(file.site.public_origin, "TWOSTEP_PUBLIC_ORIGIN")
+            .map(|origin| origin.trim_end_matches('/').to_string());
+        if let Some(origin) = &public_origin {
+            if !(origin.starts_with("http://") || origin.starts_with("https://")) {
+                return Err(ConfigError::Invalid {
+                    key: "site.public_origin",
+                    reason: format!("must start with http:// or https://, got {origin:?}"),
+                });
+            }
+        }
+        let database_url = pick(file.database.url, "TWOSTEP_DATABASE_URL")
+            .unwrap_or_else(|| "sqlite://data/twostep.db".into());
+        if !database_url.starts_with("sqlite:") {
+            return Err(ConfigError::Invalid {
+                key: "database.url",
+                reason: format!("must be a sqlite: URL, got {database_url:?}"),
+            });
+        }
+        let trusted_proxies = TrustedProxies::parse(
+            &pick(file.network.trusted_proxies, "TWOSTEP_TRUSTED_PROXIES").unwrap_or_default(),
+        )
+        .map_err(|reason| ConfigError::Invalid { key: "network.trusted_proxies", reason })?;
+        let password_hash_queue = match pick(file.policy.password_hash_queue, "TWOSTEP_PASSWORD_HASH_QUEUE") {
+            Some(n) => n.parse().map_err(|_| ConfigError::Invalid {
+                key: "policy.password_hash_queue",
+                reason: format!("must be a whole number, got {n:?}"),
+            })?,
+            None => 64,
+        };
+
+        Ok(Config {
+            site_addr,
+            site_root: pick(file.site.root, "LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            public_origin,
+            database_url,
+            smtp_url: pick(file.mail.smtp_url, "TWOSTEP_SMTP_URL"),
+            outbox_dir: pick(file.mail.outbox_dir, "TWOSTEP_OUTBOX_DIR")
+                .unwrap_or_else(|| "data/outbox".into())
+                .into(),
+            mail_from: pick(file.mail.from, "TWOSTEP_MAIL_FROM")
+                .unwrap_or_else(|| "Twostep <no-reply@localhost>".into()),
+            sms_url: pick(file.sms.url, "TWOSTEP_SMS_URL"),
+            sms_token: pick(file.sms.token, "TWOSTEP_SMS_TOKEN"),
+            trusted_proxies,
+            admin_password: pick(file.bootstrap.admin_password, "TWOSTEP_ADMIN_PASSWORD"),
+            admin_email: pick(file.bootstrap.admin_email, "TWOSTEP_ADMIN_EMAIL"),
+            password_hash_queue,
+        })
+    }
+
+    /// Cookies get the Secure flag when people reach the site over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_origin.as_deref().is_some_and(|o| o.starts_with("https://"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn without_file_or_environment_the_spec_defaults_apply() {
+        let config = Config::parse(None, env(&[])).unwrap();
+        assert_eq!(config.site_addr, "127.0.0.1:3000".parse().unwrap());
+        assert_eq!(config.database_url, "sqlite://data/twostep.db");
+        assert_eq!(config.smtp_url, None);
+        assert_eq!(config.outbox_dir, PathBuf::from("data/outbox"));
+        assert_eq!(config.mail_from, "Twostep <no-reply@localhost>");
+        assert_eq!(config.sms_url, None);
+        assert!(config.trusted_proxies.is_empty());
+        assert_eq!(config.admin_password, None);
+        assert!(!config.secure_cookies());
+    }
+
+    #[test]
+    fn the_committed_leptos_toml_parses_to_the_defaults() {
+        let text = include_str!("../../Leptos.toml");
+        assert_eq!(Config::parse(Some(text), env(&[])).unwrap(), Config::parse(None, env(&[])).unwrap());
+    }
+
+    #[test]
+    fn the_file_sets_keys_and_the_environment_overrides_them() {
+        let file = r#"
+            [site]
+            addr = "0.0.0.0:8080"
+            public_origin = "https://plan.example.com/"
+            [database]
+            url = "sqlite://from-file.db"
+            [mail]
+            smtp_url = "smtp://127.0.0.1:2525"
+            [network]
+            trusted_proxies = "10.0.0.0/8"
+        "#;
+        let config = Config::parse(
+            Some(file),
+            env(&[("TWOSTEP_DATABASE_URL", "sqlite://from-env.db"), ("TWOSTEP_TRUSTED_PROXIES", "192.0.2.1, 2001:db8::/48")]),
+        )
+        .unwrap();
+        assert_eq!(config.site_addr, "0.0.0.0:8080".parse().unwrap());
+        assert_eq!(config.public_origin.as_deref(), Some("https://plan.example.com"));
+        assert!(config.secure_cookies());
+        assert_eq!(config.database_url, "sqlite://from-env.db");
+        assert_eq!(config.smtp_url.as_deref(), Some("smtp://127.0.0.1:2525"));
+        assert!(config.trusted_proxies.contains("2001:db8:0:1::5".parse().unwrap()));
+        assert!(!config.trusted_proxies.contains("10.1.1.1".parse().unwrap()), "the environment replaced the file's list");
+    }
+
+    #[test]
+    fn an_empty_environment_value_means_unset() {
+        let config = Config::parse(Some("[mail]\nsmtp_url = \"smtp://h:25\""), env(&[("TWOSTEP_SMTP_URL", " ")])).unwrap();
+        assert_eq!(config.smtp_url, None);
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_the_key_named() {
+        let bad = |pairs: &[(&str, &str)]| Config::parse(None, env(pairs)).unwrap_err().to_string();
+        assert!(bad(&[("LEPTOS_SITE_ADDR", "localhost")]).contains("site.addr"));
+        assert!(bad(&[("TWOSTEP_TRUSTED_PROXIES", "10.0.0.1, proxy.local")]).contains("proxy.local"));
+        assert!(bad(&[("TWOSTEP_DATABASE_URL", "postgres://x")]).contains("database.url"));
+        assert!(bad(&[("TWOSTEP_PUBLIC_ORIGIN", "plan.example.com")]).contains("public_origin"));
+        assert!(bad(&[("TWOSTEP_PASSWORD_HASH_QUEUE", "-1")]).contains("password_hash_queue"));
+    }
+
+    #[test]
+    fn a_misspelt_key_in_the_file_is_an_error() {
+        let err = Config::parse(Some("[database]\nulr = \"sqlite://x.db\""), env(&[])).unwrap_err();
+        assert!(matches!(err, ConfigError::Parse(ref m) if m.contains("ulr")), "{err}");
+    }
+}

@@ -1,0 +1,94 @@
+//! The layers every request passes through, outermost first: client address, request
+//! log, cross-site refusal, session, page guard.
+
+use app::auth::session::user_of;
+use app::model::{login_redirect, page_permission, safe_next};
+use app::security::client_addr::{ClientIp, resolve};
+use app::security::origin;
+use app::state::AppState;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use http::{HeaderValue, Method, StatusCode, header};
+use std::net::SocketAddr;
+use tower_sessions::Session;
+
+/// Computes the client address once, for everything after it.
+pub async fn client_ip(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>().copied() else {
+        // Without the peer address no rule that depends on it can hold: refuse.
+        tracing::error!("the server was started without peer addresses (ConnectInfo)");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let ip = resolve(peer.ip(), request.headers(), &state.policy.trusted_proxies);
+    request.extensions_mut().insert(ClientIp(ip));
+    next.run(request).await
+}
+
+/// Refuses state-changing requests from another site.
+pub async fn same_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if origin::allows(request.method(), request.headers(), state.policy.public_origin.as_deref()) {
+        next.run(request).await
+    } else {
+        tracing::warn!(path = %request.uri().path(), "cross-site request refused");
+        (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response()
+    }
+}
+
+/// Paths that are not pages: static files, server functions, the health check.
+fn is_page(request: &Request) -> bool {
+    let path = request.uri().path();
+    matches!(*request.method(), Method::GET | Method::HEAD)
+        && !path.starts_with("/pkg/")
+        && !path.starts_with("/api/")
+        && path != "/healthz"
+}
+
+/// Every page but `/login` needs a signed-in person; a page behind a permission answers
+/// 403 to those without it (the page itself shows why). Pages are never cached, so the
+/// back button after signing out cannot show a signed-in page.
+pub async fn page_guard(State(state): State<AppState>, session: Session, request: Request, next: Next) -> Response {
+    if !is_page(&request) {
+        return next.run(request).await;
+    }
+    let user = match user_of(&state.pool, &session).await {
+        Ok(user) => user,
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let path = request.uri().path().to_string();
+    let mut response = match (user, path.as_str()) {
+        (Some(_), "/login") => {
+            let next = query_value(request.uri().query(), "next");
+            Redirect::to(&safe_next(next.as_deref())).into_response()
+        }
+        (None, "/login") => next.run(request).await,
+        (None, _) => {
+            let here = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            Redirect::to(&login_redirect(here)).into_response()
+        }
+        (Some(user), _) => {
+            let forbidden = page_permission(&path).is_some_and(|needed| !user.may(needed));
+            let mut response = next.run(request).await;
+            if forbidden {
+                *response.status_mut() = StatusCode::FORBIDDEN;
+            }
+            response
+        }
+    };
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Server-function answers depend on who is signed in: never cache them either.
+pub async fn no_store_api(request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let mut response = next.run(request).await;
+    if api {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+fn query_value(query: Option<&str>, key: &str) -> Option<String> {
+    form_urlencoded::parse(query?.as_bytes()).find(|(k, _)| k == key).map(|(_, v)| v.into_owned())
+}

@@ -1,0 +1,6 @@
+//! The thin edge: configuration, the router and its layers. Everything a person sees or
+//! asks for lives in the `app` crate.
+
+pub mod config;
+pub mod layers;
+pub mod router;

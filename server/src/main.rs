@@ -1,0 +1,118 @@
+//! Starts the Twostep server: configuration, database, first admin, then HTTP until
+//! Ctrl-C or SIGTERM.
+
+use app::clock::{Clock, SystemClock};
+use app::security::password::PasswordHasher;
+use app::state::{AppState, Policy};
+use app::users::{Bootstrap, bootstrap_admin};
+use leptos::config::{Env, LeptosOptions};
+use server::config::Config;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use tower_sessions::ExpiredDeletion;
+use tower_sessions_sqlx_store::SqliteStore;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn")),
+        )
+        .init();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!("{message}");
+            eprintln!("twostep: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let config = Config::from_process().map_err(|e| format!("configuration: {e}"))?;
+    let pool = app::db::open(&config.database_url)
+        .await
+        .map_err(|e| format!("database {}: {e}", config.database_url))?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let hasher = Arc::new(PasswordHasher::new(cores, config.password_hash_queue));
+
+    match bootstrap_admin(&pool, &hasher, config.admin_password.clone(), config.admin_email.clone(), clock.now())
+        .await
+        .map_err(|e| format!("creating the first administrator: {e}"))?
+    {
+        Bootstrap::NotNeeded => {}
+        Bootstrap::Created { generated_password: Some(password) } => {
+            // Printed once, to the terminal only: never through the log.
+            eprintln!(
+                "\nCreated the first administrator.\n  Username: admin\n  Password: {password}\n\
+                 This password is shown only once. Sign in and change it.\n"
+            );
+        }
+        Bootstrap::Created { generated_password: None } => {
+            tracing::info!("created the first administrator with the configured password");
+        }
+    }
+
+    let sessions = SqliteStore::new(pool.clone())
+        .with_table_name("sessions")
+        .map_err(|e| format!("session store: {e}"))?;
+    sessions.migrate().await.map_err(|e| format!("session store: {e}"))?;
+    tokio::spawn(sessions.clone().continuously_delete_expired(tokio::time::Duration::from_secs(3600)));
+
+    let leptos_options = LeptosOptions::builder()
+        .output_name("twostep")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.site_addr)
+        .env(if std::env::var("LEPTOS_ENV").is_ok_and(|e| e.eq_ignore_ascii_case("dev")) { Env::DEV } else { Env::PROD })
+        .reload_port(std::env::var("LEPTOS_RELOAD_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3001))
+        .build();
+    let state = AppState {
+        leptos_options,
+        pool: pool.clone(),
+        hasher,
+        clock,
+        policy: Arc::new(Policy {
+            throttle: Default::default(),
+            public_origin: config.public_origin.clone(),
+            trusted_proxies: config.trusted_proxies.clone(),
+        }),
+    };
+    let router = server::router::build(state, sessions, config.secure_cookies());
+
+    let listener = tokio::net::TcpListener::bind(config.site_addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
+    tracing::info!("listening on http://{}", config.site_addr);
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server: {e}"))?;
+    pool.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM, so in-flight requests finish and the database closes.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,71 @@
+//! The whole HTTP service: pages, server functions, static files and the health check,
+//! behind the layers.
+
+use crate::layers;
+use app::state::AppState;
+use app::{App, shell};
+use axum::Router;
+use axum::extract::State;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::get;
+use http::StatusCode;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::time::Duration;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "twostep_session";
+
+/// A session ends after this long without a request.
+const IDLE_SESSION: time::Duration = time::Duration::hours(8);
+
+pub fn build<Store: SessionStore + Clone>(state: AppState, store: Store, secure_cookies: bool) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let sessions = SessionManagerLayer::new(store)
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(secure_cookies)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(IDLE_SESSION));
+
+    // `.layer` wraps what is above it: the last one added runs first.
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn_with_state(state.clone(), layers::page_guard))
+        .layer(from_fn(layers::no_store_api))
+        .layer(sessions)
+        .layer(from_fn_with_state(state.clone(), layers::same_origin))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &axum::extract::Request| {
+                    let client = request
+                        .extensions()
+                        .get::<app::security::client_addr::ClientIp>()
+                        .map(|ip| ip.0.to_string())
+                        .unwrap_or_default();
+                    // The path only: queries are not logged.
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), %client)
+                })
+                .on_request(())
+                .on_response(|response: &axum::response::Response, latency: Duration, _: &tracing::Span| {
+                    tracing::info!(status = response.status().as_u16(), latency_ms = latency.as_secs_f64() * 1000.0, "answered");
+                }),
+        )
+        .layer(from_fn_with_state(state.clone(), layers::client_ip))
+        .with_state(state)
+}
+
+/// 200 while the database answers, 503 otherwise.
+async fn healthz(State(state): State<AppState>) -> StatusCode {
+    let probe = sqlx::query("SELECT 1").execute(&state.pool);
+    match tokio::time::timeout(Duration::from_secs(2), probe).await {
+        Ok(Ok(_)) => StatusCode::OK,
+        _ => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
