@@ -6,6 +6,7 @@ use app::model::{login_redirect, page_permission, safe_next};
 use app::security::client_addr::{ClientIp, resolve};
 use app::security::origin;
 use app::state::AppState;
+use axum::RequestExt;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,7 +16,7 @@ use tower_sessions::Session;
 
 /// Computes the client address once, for everything after it.
 pub async fn client_ip(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>().copied() else {
+    let Ok(ConnectInfo(peer)) = request.extract_parts::<ConnectInfo<SocketAddr>>().await else {
         // Without the peer address no rule that depends on it can hold: refuse.
         tracing::error!("the server was started without peer addresses (ConnectInfo)");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();

@@ -1,0 +1,305 @@
+//! The real router, end to end in process: layers, sessions, server functions and the
+//! database, with a mocked TCP peer address.
+
+use app::clock::{Clock, ManualClock};
+use app::db::{TempDb, open_temporary};
+use app::messages::INCORRECT_CREDENTIALS;
+use app::security::client_addr::TrustedProxies;
+use app::security::password::PasswordHasher;
+use app::state::{AppState, Policy};
+use app::users::bootstrap_admin;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
+use http::{Request, Response, StatusCode, header};
+use leptos::config::LeptosOptions;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower::ServiceExt;
+use tower_sessions_sqlx_store::SqliteStore;
+
+const ADMIN_PASSWORD: &str = "correct horse battery";
+const HOST: &str = "twostep.test";
+const ORIGIN: &str = "http://twostep.test";
+
+struct TestApp {
+    pool: sqlx::SqlitePool,
+    state: AppState,
+    store: SqliteStore,
+    _db: TempDb,
+}
+
+impl TestApp {
+    async fn new() -> Self {
+        Self::with_proxies("").await
+    }
+
+    async fn with_proxies(proxies: &str) -> Self {
+        let (pool, db) = open_temporary().await;
+        let clock = ManualClock::at(1_800_000_000);
+        let hasher = Arc::new(PasswordHasher::new(2, 16));
+        bootstrap_admin(&pool, &hasher, Some(ADMIN_PASSWORD.into()), None, clock.now()).await.unwrap();
+        let store = SqliteStore::new(pool.clone()).with_table_name("sessions").unwrap();
+        store.migrate().await.unwrap();
+        let state = AppState {
+            leptos_options: LeptosOptions::builder().output_name("twostep").site_root("target/site").build(),
+            pool: pool.clone(),
+            hasher,
+            clock: Arc::new(clock),
+            policy: Arc::new(Policy {
+                throttle: Default::default(),
+                public_origin: None,
+                trusted_proxies: TrustedProxies::parse(proxies).unwrap(),
+            }),
+        };
+        Self { pool, state, store, _db: db }
+    }
+
+    fn router_from(&self, peer: &str) -> Router {
+        let peer: SocketAddr = format!("{peer}:40000").parse().unwrap();
+        server::router::build(self.state.clone(), self.store.clone(), false).layer(MockConnectInfo(peer))
+    }
+
+    async fn send(&self, request: Request<Body>) -> Response<Body> {
+        self.send_from("198.51.100.20", request).await
+    }
+
+    async fn send_from(&self, peer: &str, request: Request<Body>) -> Response<Body> {
+        self.router_from(peer).oneshot(request).await.unwrap()
+    }
+
+    async fn login(&self, username: &str, password: &str, cookie: Option<&str>) -> (String, Option<String>) {
+        let response = self.send(login_request(username, password, cookie)).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let cookie = session_cookie(&response);
+        (body_text(response).await, cookie)
+    }
+
+    async fn me(&self, cookie: &str) -> String {
+        body_text(self.send(post("/api/me", "", Some(cookie))).await).await
+    }
+
+    async fn audit_count(&self) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit").fetch_one(&self.pool).await.unwrap()
+    }
+}
+
+fn post(path: &str, form: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::post(path)
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, ORIGIN)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, format!("twostep_session={cookie}"));
+    }
+    request.body(Body::from(form.to_string())).unwrap()
+}
+
+fn login_request(username: &str, password: &str, cookie: Option<&str>) -> Request<Body> {
+    let form: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("username", username)
+        .append_pair("password", password)
+        .append_pair("next", "/")
+        .finish();
+    post("/api/login", &form, cookie)
+}
+
+fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::get(path).header(header::HOST, HOST).header(header::ACCEPT, "text/html");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, format!("twostep_session={cookie}"));
+    }
+    request.body(Body::empty()).unwrap()
+}
+
+fn set_cookie(response: &Response<Body>) -> Option<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("twostep_session="))
+        .map(str::to_string)
+}
+
+fn session_cookie(response: &Response<Body>) -> Option<String> {
+    let header = set_cookie(response)?;
+    let value = header.split(';').next()?.split_once('=')?.1.to_string();
+    (!value.is_empty()).then_some(value)
+}
+
+async fn body_text(response: Response<Body>) -> String {
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+fn refused() -> String {
+    format!(r#"{{"Refused":{{"message":"{INCORRECT_CREDENTIALS}"}}}}"#)
+}
+
+#[tokio::test]
+async fn health_is_200_with_the_database_and_503_without_it() {
+    let app = TestApp::new().await;
+    let response = app.send(get("/healthz", None)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    app.pool.close().await;
+    let response = app.send(get("/healthz", None)).await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_protected_session_cookie_that_names_the_person() {
+    let app = TestApp::new().await;
+    let response = app.send(login_request("Admin", ADMIN_PASSWORD, None)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let header = set_cookie(&response).expect("a session cookie");
+    assert!(header.contains("HttpOnly"), "{header}");
+    assert!(header.contains("SameSite=Lax"), "{header}");
+    assert!(!header.contains("Secure"), "plain http must not get a Secure cookie: {header}");
+    let cookie = session_cookie(&response).unwrap();
+    assert_eq!(body_text(response).await, r#"{"SignedIn":{"next":"/"}}"#);
+    let me = app.me(&cookie).await;
+    assert!(me.contains(r#""username":"admin""#), "{me}");
+    assert!(!me.contains("argon2"), "no password hash on the wire: {me}");
+}
+
+#[tokio::test]
+async fn an_unknown_user_and_a_wrong_password_get_the_same_answer() {
+    let app = TestApp::new().await;
+    let (unknown, unknown_cookie) = app.login("nobody", ADMIN_PASSWORD, None).await;
+    let (wrong, wrong_cookie) = app.login("admin", "wrong password", None).await;
+    assert_eq!(unknown, refused());
+    assert_eq!(wrong, unknown);
+    assert_eq!(unknown_cookie, None, "no session for a refusal");
+    assert_eq!(wrong_cookie, None, "no session for a refusal");
+}
+
+#[tokio::test]
+async fn every_sign_in_gets_a_new_session_id_and_the_old_one_dies() {
+    let app = TestApp::new().await;
+    let (_, first) = app.login("admin", ADMIN_PASSWORD, None).await;
+    let first = first.unwrap();
+    let (_, second) = app.login("admin", ADMIN_PASSWORD, Some(&first)).await;
+    let second = second.expect("a cookie for the new id");
+    assert_ne!(first, second);
+    assert_eq!(app.me(&first).await, "null", "the id known before sign-in is worthless after it");
+    assert!(app.me(&second).await.contains("admin"));
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session_on_the_server() {
+    let app = TestApp::new().await;
+    let (_, cookie) = app.login("admin", ADMIN_PASSWORD, None).await;
+    let cookie = cookie.unwrap();
+    let response = app.send(post("/api/logout", "", Some(&cookie))).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    // Even a browser that kept the cookie is signed out now.
+    assert_eq!(app.me(&cookie).await, "null");
+    let page = app.send(get("/", Some(&cookie))).await;
+    assert_eq!(page.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_cross_site_post_is_refused_and_changes_nothing() {
+    let app = TestApp::new().await;
+    let before = app.audit_count().await;
+    let mut request = login_request("admin", ADMIN_PASSWORD, None);
+    request.headers_mut().insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+    let response = app.send(request).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(set_cookie(&response), None);
+    assert_eq!(app.audit_count().await, before, "the request never reached the sign-in");
+}
+
+#[tokio::test]
+async fn a_signed_out_page_request_goes_to_sign_in_and_comes_back() {
+    let app = TestApp::new().await;
+    let response = app.send(get("/some/page?x=1", None)).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[header::LOCATION], "/login?next=%2Fsome%2Fpage%3Fx%3D1");
+    assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
+
+    let (_, cookie) = app.login("admin", ADMIN_PASSWORD, None).await;
+    let response = app.send(get("/login?next=%2Fsome%2Fpage%3Fx%3D1", cookie.as_deref())).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[header::LOCATION], "/some/page?x=1");
+    // An outside address in `next` is not followed.
+    let response = app.send(get("/login?next=https%3A%2F%2Fevil.example", cookie.as_deref())).await;
+    assert_eq!(response.headers()[header::LOCATION], "/");
+}
+
+#[tokio::test]
+async fn the_sign_in_page_renders_its_fields_for_a_signed_out_browser() {
+    let app = TestApp::new().await;
+    let response = app.send(get("/login", None)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
+    let html = body_text(response).await;
+    for needle in [r#"<label for="username">Username</label>"#, r#"<label for="password">Password</label>"#, "Sign in</button>"] {
+        assert!(html.contains(needle), "missing {needle}");
+    }
+}
+
+#[tokio::test]
+async fn server_functions_answer_a_signed_out_browser_as_signed_out() {
+    let app = TestApp::new().await;
+    let response = app.send(post("/api/me", "", None)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
+    assert_eq!(body_text(response).await, "null");
+    assert_eq!(app.me("forged-session-id").await, "null");
+}
+
+#[tokio::test]
+async fn after_ten_failures_even_the_right_password_is_refused() {
+    let app = TestApp::new().await;
+    for _ in 0..10 {
+        assert_eq!(app.login("admin", "guess", None).await.0, refused());
+    }
+    let (answer, cookie) = app.login("admin", ADMIN_PASSWORD, None).await;
+    assert_eq!(answer, refused(), "throttled: same text as any refusal");
+    assert_eq!(cookie, None);
+}
+
+#[tokio::test]
+async fn forged_forwarded_headers_do_not_move_an_untrusted_peer_to_another_network() {
+    let app = TestApp::new().await;
+    let attacker = "203.0.113.66";
+    for i in 0..50 {
+        let mut request = login_request(&format!("user{i}"), "guess", None);
+        // Each attempt claims another address: none of it may count.
+        request.headers_mut().insert("x-forwarded-for", format!("192.0.2.{i}").parse().unwrap());
+        request.headers_mut().insert("forwarded", format!("for=192.0.2.{i}").parse().unwrap());
+        app.send_from(attacker, request).await;
+    }
+    let response = app.send_from(attacker, login_request("admin", ADMIN_PASSWORD, None)).await;
+    assert_eq!(body_text(response).await, refused(), "the attacker's network is throttled");
+    let response = app.send_from("198.51.100.7", login_request("admin", ADMIN_PASSWORD, None)).await;
+    assert!(body_text(response).await.contains("SignedIn"), "another network is not");
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_client_is_the_one_throttled() {
+    let app = TestApp::with_proxies("10.0.0.1").await;
+    for i in 0..50 {
+        let mut request = login_request(&format!("user{i}"), "guess", None);
+        request.headers_mut().insert("x-forwarded-for", "203.0.113.66".parse().unwrap());
+        app.send_from("10.0.0.1", request).await;
+    }
+    let mut blocked = login_request("admin", ADMIN_PASSWORD, None);
+    blocked.headers_mut().insert("x-forwarded-for", "203.0.113.66".parse().unwrap());
+    assert_eq!(body_text(app.send_from("10.0.0.1", blocked).await).await, refused());
+    let mut other = login_request("admin", ADMIN_PASSWORD, None);
+    other.headers_mut().insert("x-forwarded-for", "198.51.100.7".parse().unwrap());
+    assert!(body_text(app.send_from("10.0.0.1", other).await).await.contains("SignedIn"));
+}
+
+#[tokio::test]
+async fn deactivating_a_person_ends_their_session_on_the_next_request() {
+    let app = TestApp::new().await;
+    let (_, cookie) = app.login("admin", ADMIN_PASSWORD, None).await;
+    let cookie = cookie.unwrap();
+    sqlx::query("UPDATE users SET active = 0").execute(&app.pool).await.unwrap();
+    assert_eq!(app.me(&cookie).await, "null");
+}
