@@ -21,10 +21,10 @@ pub async fn open(url: &str) -> Result<SqlitePool, sqlx::Error> {
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
-    if let Some(parent) = options.get_filename().parent() {
-        if !parent.as_os_str().is_empty() {
-            std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
-        }
+    if let Some(parent) = options.get_filename().parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
     }
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
@@ -74,7 +74,10 @@ mod tests {
                 .unwrap();
         let tables: Vec<_> = tables.into_iter().map(|(n,)| n).collect();
         for expected in ["audit", "login_failures", "settings", "user_permissions", "users"] {
-            assert!(tables.iter().any(|t| t == expected), "missing table {expected}: {tables:?}");
+            assert!(
+                tables.iter().any(|t| t == expected),
+                "missing table {expected}: {tables:?}"
+            );
         }
         let (enabled,): (String,) =
             sqlx::query_as("SELECT value FROM settings WHERE key = 'two_step_enabled'")

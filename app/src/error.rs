@@ -49,9 +49,7 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Request(_) => AppError::Network,
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
-                AppError::BadRequest.with_status()
-            }
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::BadRequest.with_status(),
             other => {
                 #[cfg(feature = "ssr")]
                 tracing::error!(error = %other, "server function fault");
@@ -68,10 +66,10 @@ impl AppError {
     /// Outside a server request (in the browser) it only returns it.
     pub fn with_status(self) -> Self {
         #[cfg(feature = "ssr")]
-        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            if let Ok(code) = http::StatusCode::from_u16(self.status()) {
-                response.set_status(code);
-            }
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+            && let Ok(code) = http::StatusCode::from_u16(self.status())
+        {
+            response.set_status(code);
         }
         self
     }

@@ -3,6 +3,7 @@
 //! Everything a person sees or asks for lives here, one module per concept. Server-only
 //! code sits behind the `ssr` feature so the browser bundle never sees a database type.
 
+pub mod account;
 pub mod auth;
 pub mod error;
 pub mod messages;

@@ -11,8 +11,11 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 3] =
-        [Permission::Personnel, Permission::Permissions, Permission::Security];
+    pub const ALL: [Permission; 3] = [
+        Permission::Personnel,
+        Permission::Permissions,
+        Permission::Security,
+    ];
 
     /// The value stored in the database.
     pub fn as_str(self) -> &'static str {
@@ -88,7 +91,11 @@ pub fn login_redirect(here: &str) -> String {
 /// The permission a page needs, by its path. One table for the server's page guard and
 /// the browser's router, so the two cannot disagree.
 pub fn page_permission(path: &str) -> Option<Permission> {
-    let path = path.split(['?', '#']).next().unwrap_or(path).trim_end_matches('/');
+    let path = path
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(path)
+        .trim_end_matches('/');
     match path {
         "/maintenance/organisation/personnel" => Some(Permission::Personnel),
         "/system/permissions" => Some(Permission::Permissions),
@@ -113,7 +120,15 @@ mod tests {
     fn next_accepts_only_local_paths() {
         assert_eq!(safe_next(Some("/account?tab=1")), "/account?tab=1");
         assert_eq!(safe_next(None), "/");
-        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "evil", "", "/login", "/a\nb"] {
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "evil",
+            "",
+            "/login",
+            "/a\nb",
+        ] {
             assert_eq!(safe_next(Some(bad)), "/", "{bad:?} must not be followed");
         }
     }
@@ -124,7 +139,9 @@ mod tests {
         let to = login_redirect(here);
         assert_eq!(to, "/login?next=%2Faccount%3Ftab%3Da+b%26x%3D%C3%A9");
         let query = to.split_once('?').unwrap().1;
-        let (_, back) = form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "next").unwrap();
+        let (_, back) = form_urlencoded::parse(query.as_bytes())
+            .find(|(k, _)| k == "next")
+            .unwrap();
         assert_eq!(back, here);
     }
 
@@ -132,8 +149,14 @@ mod tests {
     fn pages_map_to_their_permission() {
         assert_eq!(page_permission("/system/security"), Some(Permission::Security));
         assert_eq!(page_permission("/system/security/"), Some(Permission::Security));
-        assert_eq!(page_permission("/system/permissions?x=1"), Some(Permission::Permissions));
-        assert_eq!(page_permission("/maintenance/organisation/personnel"), Some(Permission::Personnel));
+        assert_eq!(
+            page_permission("/system/permissions?x=1"),
+            Some(Permission::Permissions)
+        );
+        assert_eq!(
+            page_permission("/maintenance/organisation/personnel"),
+            Some(Permission::Personnel)
+        );
         assert_eq!(page_permission("/"), None);
         assert_eq!(page_permission("/account"), None);
     }

@@ -1,6 +1,8 @@
 //! The HTML document and the route table.
 
-use crate::pages::{home::HomePage, layout::SignedInLayout, login::LoginPage, not_found::NotFound};
+use crate::pages::{
+    account::AccountPage, home::HomePage, layout::SignedInLayout, login::LoginPage, not_found::NotFound,
+};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -37,6 +39,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage />
                 <ParentRoute path=path!("") view=SignedInLayout>
                     <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/account") view=AccountPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -35,7 +35,11 @@ pub async fn find_for_sign_in(pool: &SqlitePool, key: &str) -> Result<Option<Sig
 
 /// The person a session names, if they are still active and the session is still valid
 /// for them (`epoch` is bumped to end all of a person's sessions at once).
-pub async fn load_current(pool: &SqlitePool, id: i64, epoch: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
+pub async fn load_current(
+    pool: &SqlitePool,
+    id: i64,
+    epoch: i64,
+) -> Result<Option<CurrentUser>, sqlx::Error> {
     let row: Option<(i64, String, String)> = sqlx::query_as(
         "SELECT id, name, username FROM users WHERE id = ?1 AND active = 1 AND session_epoch = ?2",
     )
@@ -43,17 +47,23 @@ pub async fn load_current(pool: &SqlitePool, id: i64, epoch: i64) -> Result<Opti
     .bind(epoch)
     .fetch_optional(pool)
     .await?;
-    let Some((id, name, username)) = row else { return Ok(None) };
+    let Some((id, name, username)) = row else {
+        return Ok(None);
+    };
     let permissions = permissions_of(pool, id).await?;
-    Ok(Some(CurrentUser { id, name, username, permissions }))
+    Ok(Some(CurrentUser {
+        id,
+        name,
+        username,
+        permissions,
+    }))
 }
 
 pub async fn permissions_of(pool: &SqlitePool, id: i64) -> Result<Vec<Permission>, sqlx::Error> {
-    let stored: Vec<(String,)> =
-        sqlx::query_as("SELECT permission FROM user_permissions WHERE user_id = ?1")
-            .bind(id)
-            .fetch_all(pool)
-            .await?;
+    let stored: Vec<(String,)> = sqlx::query_as("SELECT permission FROM user_permissions WHERE user_id = ?1")
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
     let mut permissions: Vec<_> = stored.iter().filter_map(|(p,)| Permission::parse(p)).collect();
     permissions.sort();
     Ok(permissions)
@@ -92,7 +102,13 @@ pub async fn create(pool: &SqlitePool, person: NewPerson<'_>, now: UnixSeconds) 
     audit::record(
         &mut *tx,
         now,
-        Event { kind: EventKind::PersonCreated, actor_id: None, subject_id: Some(id), client_ip: None, detail: person.username },
+        Event {
+            kind: EventKind::PersonCreated,
+            actor_id: None,
+            subject_id: Some(id),
+            client_ip: None,
+            detail: person.username,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -124,7 +140,9 @@ pub async fn bootstrap_admin(
     email: Option<String>,
     now: UnixSeconds,
 ) -> Result<Bootstrap, BootstrapError> {
-    let (people,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(pool).await?;
+    let (people,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+        .fetch_one(pool)
+        .await?;
     if people > 0 {
         return Ok(Bootstrap::NotNeeded);
     }
@@ -148,7 +166,9 @@ pub async fn bootstrap_admin(
         now,
     )
     .await?;
-    Ok(Bootstrap::Created { generated_password: generated.then_some(password) })
+    Ok(Bootstrap::Created {
+        generated_password: generated.then_some(password),
+    })
 }
 
 #[cfg(test)]
@@ -161,15 +181,23 @@ mod tests {
         let (pool, _db) = open_temporary().await;
         let hasher = PasswordHasher::new(1, 4);
         let first = bootstrap_admin(&pool, &hasher, None, None, 1).await.unwrap();
-        let Bootstrap::Created { generated_password: Some(password) } = first else {
+        let Bootstrap::Created {
+            generated_password: Some(password),
+        } = first
+        else {
             panic!("expected a generated password, got {first:?}");
         };
         assert!(password.len() >= 20);
-        let admin = find_for_sign_in(&pool, "ADMIN".to_lowercase().as_str()).await.unwrap().unwrap();
+        let admin = find_for_sign_in(&pool, "ADMIN".to_lowercase().as_str())
+            .await
+            .unwrap()
+            .unwrap();
         assert!(hasher.verify(password, Some(admin.password_hash)).await.unwrap());
         let current = load_current(&pool, admin.id, 0).await.unwrap().unwrap();
         assert_eq!(current.permissions, Permission::ALL.to_vec());
-        let again = bootstrap_admin(&pool, &hasher, Some("other".into()), None, 2).await.unwrap();
+        let again = bootstrap_admin(&pool, &hasher, Some("other".into()), None, 2)
+            .await
+            .unwrap();
         assert_eq!(again, Bootstrap::NotNeeded);
     }
 
@@ -177,24 +205,54 @@ mod tests {
     async fn a_given_admin_password_is_used_and_not_echoed() {
         let (pool, _db) = open_temporary().await;
         let hasher = PasswordHasher::new(1, 4);
-        let done = bootstrap_admin(&pool, &hasher, Some("given secret".into()), Some("a@example.com".into()), 1)
-            .await
-            .unwrap();
-        assert_eq!(done, Bootstrap::Created { generated_password: None });
+        let done = bootstrap_admin(
+            &pool,
+            &hasher,
+            Some("given secret".into()),
+            Some("a@example.com".into()),
+            1,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            done,
+            Bootstrap::Created {
+                generated_password: None
+            }
+        );
         let admin = find_for_sign_in(&pool, "admin").await.unwrap().unwrap();
-        assert!(hasher.verify("given secret".into(), Some(admin.password_hash)).await.unwrap());
+        assert!(
+            hasher
+                .verify("given secret".into(), Some(admin.password_hash))
+                .await
+                .unwrap()
+        );
     }
 
     #[tokio::test]
     async fn a_stale_session_epoch_or_an_inactive_person_loads_nobody() {
         let (pool, _db) = open_temporary().await;
         let hasher = PasswordHasher::new(1, 4);
-        bootstrap_admin(&pool, &hasher, Some("pw".into()), None, 1).await.unwrap();
+        bootstrap_admin(&pool, &hasher, Some("pw".into()), None, 1)
+            .await
+            .unwrap();
         let admin = find_for_sign_in(&pool, "admin").await.unwrap().unwrap();
-        assert!(load_current(&pool, admin.id, 1).await.unwrap().is_none(), "wrong epoch");
-        sqlx::query("UPDATE users SET active = 0").execute(&pool).await.unwrap();
-        assert!(load_current(&pool, admin.id, 0).await.unwrap().is_none(), "inactive");
-        assert!(find_for_sign_in(&pool, "admin").await.unwrap().is_none(), "inactive cannot sign in");
+        assert!(
+            load_current(&pool, admin.id, 1).await.unwrap().is_none(),
+            "wrong epoch"
+        );
+        sqlx::query("UPDATE users SET active = 0")
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert!(
+            load_current(&pool, admin.id, 0).await.unwrap().is_none(),
+            "inactive"
+        );
+        assert!(
+            find_for_sign_in(&pool, "admin").await.unwrap().is_none(),
+            "inactive cannot sign in"
+        );
     }
 
     #[test]

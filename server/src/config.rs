@@ -119,7 +119,12 @@ impl Config {
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => Some(text),
             Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(ConfigError::Read { path, reason: e.to_string() }),
+            Err(e) => {
+                return Err(ConfigError::Read {
+                    path,
+                    reason: e.to_string(),
+                });
+            }
         };
         Self::parse(text.as_deref(), env)
     }
@@ -132,22 +137,28 @@ impl Config {
         };
         // The environment wins over the file; an empty value counts as unset.
         let pick = |from_file: Option<String>, name: &str| -> Option<String> {
-            env(name).or(from_file).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+            env(name)
+                .or(from_file)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
         };
 
         let site_addr = pick(file.site.addr, "LEPTOS_SITE_ADDR")
             .unwrap_or_else(|| "127.0.0.1:3000".into())
             .parse()
-            .map_err(|e: std::net::AddrParseError| ConfigError::Invalid { key: "site.addr", reason: e.to_string() })?;
+            .map_err(|e: std::net::AddrParseError| ConfigError::Invalid {
+                key: "site.addr",
+                reason: e.to_string(),
+            })?;
         let public_origin = pick(file.site.public_origin, "TWOSTEP_PUBLIC_ORIGIN")
             .map(|origin| origin.trim_end_matches('/').to_string());
-        if let Some(origin) = &public_origin {
-            if !(origin.starts_with("http://") || origin.starts_with("https://")) {
-                return Err(ConfigError::Invalid {
-                    key: "site.public_origin",
-                    reason: format!("must start with http:// or https://, got {origin:?}"),
-                });
-            }
+        if let Some(origin) = &public_origin
+            && !(origin.starts_with("http://") || origin.starts_with("https://"))
+        {
+            return Err(ConfigError::Invalid {
+                key: "site.public_origin",
+                reason: format!("must start with http:// or https://, got {origin:?}"),
+            });
         }
         let database_url = pick(file.database.url, "TWOSTEP_DATABASE_URL")
             .unwrap_or_else(|| "sqlite://data/twostep.db".into());
@@ -160,7 +171,10 @@ impl Config {
         let trusted_proxies = TrustedProxies::parse(
             &pick(file.network.trusted_proxies, "TWOSTEP_TRUSTED_PROXIES").unwrap_or_default(),
         )
-        .map_err(|reason| ConfigError::Invalid { key: "network.trusted_proxies", reason })?;
+        .map_err(|reason| ConfigError::Invalid {
+            key: "network.trusted_proxies",
+            reason,
+        })?;
         let password_hash_queue = match pick(file.policy.password_hash_queue, "TWOSTEP_PASSWORD_HASH_QUEUE") {
             Some(n) => n.parse().map_err(|_| ConfigError::Invalid {
                 key: "policy.password_hash_queue",
@@ -191,7 +205,9 @@ impl Config {
 
     /// Cookies get the Secure flag when people reach the site over https.
     pub fn secure_cookies(&self) -> bool {
-        self.public_origin.as_deref().is_some_and(|o| o.starts_with("https://"))
+        self.public_origin
+            .as_deref()
+            .is_some_and(|o| o.starts_with("https://"))
     }
 }
 
@@ -201,7 +217,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |name| map.get(name).cloned()
     }
 
@@ -222,7 +241,10 @@ mod tests {
     #[test]
     fn the_committed_leptos_toml_parses_to_the_defaults() {
         let text = include_str!("../../Leptos.toml");
-        assert_eq!(Config::parse(Some(text), env(&[])).unwrap(), Config::parse(None, env(&[])).unwrap());
+        assert_eq!(
+            Config::parse(Some(text), env(&[])).unwrap(),
+            Config::parse(None, env(&[])).unwrap()
+        );
     }
 
     #[test]
@@ -240,7 +262,10 @@ mod tests {
         "#;
         let config = Config::parse(
             Some(file),
-            env(&[("TWOSTEP_DATABASE_URL", "sqlite://from-env.db"), ("TWOSTEP_TRUSTED_PROXIES", "192.0.2.1, 2001:db8::/48")]),
+            env(&[
+                ("TWOSTEP_DATABASE_URL", "sqlite://from-env.db"),
+                ("TWOSTEP_TRUSTED_PROXIES", "192.0.2.1, 2001:db8::/48"),
+            ]),
         )
         .unwrap();
         assert_eq!(config.site_addr, "0.0.0.0:8080".parse().unwrap());
@@ -248,13 +273,24 @@ mod tests {
         assert!(config.secure_cookies());
         assert_eq!(config.database_url, "sqlite://from-env.db");
         assert_eq!(config.smtp_url.as_deref(), Some("smtp://127.0.0.1:2525"));
-        assert!(config.trusted_proxies.contains("2001:db8:0:1::5".parse().unwrap()));
-        assert!(!config.trusted_proxies.contains("10.1.1.1".parse().unwrap()), "the environment replaced the file's list");
+        assert!(
+            config
+                .trusted_proxies
+                .contains("2001:db8:0:1::5".parse().unwrap())
+        );
+        assert!(
+            !config.trusted_proxies.contains("10.1.1.1".parse().unwrap()),
+            "the environment replaced the file's list"
+        );
     }
 
     #[test]
     fn an_empty_environment_value_means_unset() {
-        let config = Config::parse(Some("[mail]\nsmtp_url = \"smtp://h:25\""), env(&[("TWOSTEP_SMTP_URL", " ")])).unwrap();
+        let config = Config::parse(
+            Some("[mail]\nsmtp_url = \"smtp://h:25\""),
+            env(&[("TWOSTEP_SMTP_URL", " ")]),
+        )
+        .unwrap();
         assert_eq!(config.smtp_url, None);
     }
 
@@ -271,6 +307,9 @@ mod tests {
     #[test]
     fn a_misspelt_key_in_the_file_is_an_error() {
         let err = Config::parse(Some("[database]\nulr = \"sqlite://x.db\""), env(&[])).unwrap_err();
-        assert!(matches!(err, ConfigError::Parse(ref m) if m.contains("ulr")), "{err}");
+        assert!(
+            matches!(err, ConfigError::Parse(ref m) if m.contains("ulr")),
+            "{err}"
+        );
     }
 }

@@ -28,7 +28,11 @@ pub async fn client_ip(State(state): State<AppState>, mut request: Request, next
 
 /// Refuses state-changing requests from another site.
 pub async fn same_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if origin::allows(request.method(), request.headers(), state.policy.public_origin.as_deref()) {
+    if origin::allows(
+        request.method(),
+        request.headers(),
+        state.policy.public_origin.as_deref(),
+    ) {
         next.run(request).await
     } else {
         tracing::warn!(path = %request.uri().path(), "cross-site request refused");
@@ -48,7 +52,12 @@ fn is_page(request: &Request) -> bool {
 /// Every page but `/login` needs a signed-in person; a page behind a permission answers
 /// 403 to those without it (the page itself shows why). Pages are never cached, so the
 /// back button after signing out cannot show a signed-in page.
-pub async fn page_guard(State(state): State<AppState>, session: Session, request: Request, next: Next) -> Response {
+pub async fn page_guard(
+    State(state): State<AppState>,
+    session: Session,
+    request: Request,
+    next: Next,
+) -> Response {
     if !is_page(&request) {
         return next.run(request).await;
     }
@@ -76,7 +85,9 @@ pub async fn page_guard(State(state): State<AppState>, session: Session, request
             response
         }
     };
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 
@@ -85,11 +96,15 @@ pub async fn no_store_api(request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
     if api {
-        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
 }
 
 fn query_value(query: Option<&str>, key: &str) -> Option<String> {
-    form_urlencoded::parse(query?.as_bytes()).find(|(k, _)| k == key).map(|(_, v)| v.into_owned())
+    form_urlencoded::parse(query?.as_bytes())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
 }

@@ -18,7 +18,8 @@ use tracing_subscriber::EnvFilter;
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn")),
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn")),
         )
         .init();
     match run().await {
@@ -40,19 +41,29 @@ async fn run() -> Result<(), String> {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let hasher = Arc::new(PasswordHasher::new(cores, config.password_hash_queue));
 
-    match bootstrap_admin(&pool, &hasher, config.admin_password.clone(), config.admin_email.clone(), clock.now())
-        .await
-        .map_err(|e| format!("creating the first administrator: {e}"))?
+    match bootstrap_admin(
+        &pool,
+        &hasher,
+        config.admin_password.clone(),
+        config.admin_email.clone(),
+        clock.now(),
+    )
+    .await
+    .map_err(|e| format!("creating the first administrator: {e}"))?
     {
         Bootstrap::NotNeeded => {}
-        Bootstrap::Created { generated_password: Some(password) } => {
+        Bootstrap::Created {
+            generated_password: Some(password),
+        } => {
             // Printed once, to the terminal only: never through the log.
             eprintln!(
                 "\nCreated the first administrator.\n  Username: admin\n  Password: {password}\n\
                  This password is shown only once. Sign in and change it.\n"
             );
         }
-        Bootstrap::Created { generated_password: None } => {
+        Bootstrap::Created {
+            generated_password: None,
+        } => {
             tracing::info!("created the first administrator with the configured password");
         }
     }
@@ -60,16 +71,34 @@ async fn run() -> Result<(), String> {
     let sessions = SqliteStore::new(pool.clone())
         .with_table_name("sessions")
         .map_err(|e| format!("session store: {e}"))?;
-    sessions.migrate().await.map_err(|e| format!("session store: {e}"))?;
-    tokio::spawn(sessions.clone().continuously_delete_expired(tokio::time::Duration::from_secs(3600)));
+    sessions
+        .migrate()
+        .await
+        .map_err(|e| format!("session store: {e}"))?;
+    tokio::spawn(
+        sessions
+            .clone()
+            .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
+    );
 
     let leptos_options = LeptosOptions::builder()
         .output_name("twostep")
         .site_root(config.site_root.as_str())
         .site_pkg_dir("pkg")
         .site_addr(config.site_addr)
-        .env(if std::env::var("LEPTOS_ENV").is_ok_and(|e| e.eq_ignore_ascii_case("dev")) { Env::DEV } else { Env::PROD })
-        .reload_port(std::env::var("LEPTOS_RELOAD_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3001))
+        .env(
+            if std::env::var("LEPTOS_ENV").is_ok_and(|e| e.eq_ignore_ascii_case("dev")) {
+                Env::DEV
+            } else {
+                Env::PROD
+            },
+        )
+        .reload_port(
+            std::env::var("LEPTOS_RELOAD_PORT")
+                .ok()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(3001),
+        )
         .build();
     let state = AppState {
         leptos_options,
@@ -88,10 +117,13 @@ async fn run() -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
     tracing::info!("listening on http://{}", config.site_addr);
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server: {e}"))?;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server: {e}"))?;
     pool.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -38,11 +38,18 @@ impl TestApp {
         let (pool, db) = open_temporary().await;
         let clock = ManualClock::at(1_800_000_000);
         let hasher = Arc::new(PasswordHasher::new(2, 16));
-        bootstrap_admin(&pool, &hasher, Some(ADMIN_PASSWORD.into()), None, clock.now()).await.unwrap();
-        let store = SqliteStore::new(pool.clone()).with_table_name("sessions").unwrap();
+        bootstrap_admin(&pool, &hasher, Some(ADMIN_PASSWORD.into()), None, clock.now())
+            .await
+            .unwrap();
+        let store = SqliteStore::new(pool.clone())
+            .with_table_name("sessions")
+            .unwrap();
         store.migrate().await.unwrap();
         let state = AppState {
-            leptos_options: LeptosOptions::builder().output_name("twostep").site_root("target/site").build(),
+            leptos_options: LeptosOptions::builder()
+                .output_name("twostep")
+                .site_root("target/site")
+                .build(),
             pool: pool.clone(),
             hasher,
             clock: Arc::new(clock),
@@ -52,7 +59,12 @@ impl TestApp {
                 trusted_proxies: TrustedProxies::parse(proxies).unwrap(),
             }),
         };
-        Self { pool, state, store, _db: db }
+        Self {
+            pool,
+            state,
+            store,
+            _db: db,
+        }
     }
 
     fn router_from(&self, peer: &str) -> Router {
@@ -80,7 +92,10 @@ impl TestApp {
     }
 
     async fn audit_count(&self) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit").fetch_one(&self.pool).await.unwrap()
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit")
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
     }
 }
 
@@ -106,7 +121,9 @@ fn login_request(username: &str, password: &str, cookie: Option<&str>) -> Reques
 }
 
 fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut request = Request::get(path).header(header::HOST, HOST).header(header::ACCEPT, "text/html");
+    let mut request = Request::get(path)
+        .header(header::HOST, HOST)
+        .header(header::ACCEPT, "text/html");
     if let Some(cookie) = cookie {
         request = request.header(header::COOKIE, format!("twostep_session={cookie}"));
     }
@@ -156,7 +173,10 @@ async fn signing_in_sets_a_protected_session_cookie_that_names_the_person() {
     let header = set_cookie(&response).expect("a session cookie");
     assert!(header.contains("HttpOnly"), "{header}");
     assert!(header.contains("SameSite=Lax"), "{header}");
-    assert!(!header.contains("Secure"), "plain http must not get a Secure cookie: {header}");
+    assert!(
+        !header.contains("Secure"),
+        "plain http must not get a Secure cookie: {header}"
+    );
     let cookie = session_cookie(&response).unwrap();
     assert_eq!(body_text(response).await, r#"{"SignedIn":{"next":"/"}}"#);
     let me = app.me(&cookie).await;
@@ -183,7 +203,11 @@ async fn every_sign_in_gets_a_new_session_id_and_the_old_one_dies() {
     let (_, second) = app.login("admin", ADMIN_PASSWORD, Some(&first)).await;
     let second = second.expect("a cookie for the new id");
     assert_ne!(first, second);
-    assert_eq!(app.me(&first).await, "null", "the id known before sign-in is worthless after it");
+    assert_eq!(
+        app.me(&first).await,
+        "null",
+        "the id known before sign-in is worthless after it"
+    );
     assert!(app.me(&second).await.contains("admin"));
 }
 
@@ -205,11 +229,17 @@ async fn a_cross_site_post_is_refused_and_changes_nothing() {
     let app = TestApp::new().await;
     let before = app.audit_count().await;
     let mut request = login_request("admin", ADMIN_PASSWORD, None);
-    request.headers_mut().insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+    request
+        .headers_mut()
+        .insert(header::ORIGIN, "https://evil.example".parse().unwrap());
     let response = app.send(request).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert_eq!(set_cookie(&response), None);
-    assert_eq!(app.audit_count().await, before, "the request never reached the sign-in");
+    assert_eq!(
+        app.audit_count().await,
+        before,
+        "the request never reached the sign-in"
+    );
 }
 
 #[tokio::test]
@@ -217,15 +247,22 @@ async fn a_signed_out_page_request_goes_to_sign_in_and_comes_back() {
     let app = TestApp::new().await;
     let response = app.send(get("/some/page?x=1", None)).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(response.headers()[header::LOCATION], "/login?next=%2Fsome%2Fpage%3Fx%3D1");
+    assert_eq!(
+        response.headers()[header::LOCATION],
+        "/login?next=%2Fsome%2Fpage%3Fx%3D1"
+    );
     assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
 
     let (_, cookie) = app.login("admin", ADMIN_PASSWORD, None).await;
-    let response = app.send(get("/login?next=%2Fsome%2Fpage%3Fx%3D1", cookie.as_deref())).await;
+    let response = app
+        .send(get("/login?next=%2Fsome%2Fpage%3Fx%3D1", cookie.as_deref()))
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()[header::LOCATION], "/some/page?x=1");
     // An outside address in `next` is not followed.
-    let response = app.send(get("/login?next=https%3A%2F%2Fevil.example", cookie.as_deref())).await;
+    let response = app
+        .send(get("/login?next=https%3A%2F%2Fevil.example", cookie.as_deref()))
+        .await;
     assert_eq!(response.headers()[header::LOCATION], "/");
 }
 
@@ -236,7 +273,11 @@ async fn the_sign_in_page_renders_its_fields_for_a_signed_out_browser() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
     let html = body_text(response).await;
-    for needle in [r#"<label for="username">Username</label>"#, r#"<label for="password">Password</label>"#, "Sign in</button>"] {
+    for needle in [
+        r#"<label for="username">Username</label>"#,
+        r#"<label for="password">Password</label>"#,
+        "Sign in</button>",
+    ] {
         assert!(html.contains(needle), "missing {needle}");
     }
 }
@@ -269,14 +310,29 @@ async fn forged_forwarded_headers_do_not_move_an_untrusted_peer_to_another_netwo
     for i in 0..50 {
         let mut request = login_request(&format!("user{i}"), "guess", None);
         // Each attempt claims another address: none of it may count.
-        request.headers_mut().insert("x-forwarded-for", format!("192.0.2.{i}").parse().unwrap());
-        request.headers_mut().insert("forwarded", format!("for=192.0.2.{i}").parse().unwrap());
+        request
+            .headers_mut()
+            .insert("x-forwarded-for", format!("192.0.2.{i}").parse().unwrap());
+        request
+            .headers_mut()
+            .insert("forwarded", format!("for=192.0.2.{i}").parse().unwrap());
         app.send_from(attacker, request).await;
     }
-    let response = app.send_from(attacker, login_request("admin", ADMIN_PASSWORD, None)).await;
-    assert_eq!(body_text(response).await, refused(), "the attacker's network is throttled");
-    let response = app.send_from("198.51.100.7", login_request("admin", ADMIN_PASSWORD, None)).await;
-    assert!(body_text(response).await.contains("SignedIn"), "another network is not");
+    let response = app
+        .send_from(attacker, login_request("admin", ADMIN_PASSWORD, None))
+        .await;
+    assert_eq!(
+        body_text(response).await,
+        refused(),
+        "the attacker's network is throttled"
+    );
+    let response = app
+        .send_from("198.51.100.7", login_request("admin", ADMIN_PASSWORD, None))
+        .await;
+    assert!(
+        body_text(response).await.contains("SignedIn"),
+        "another network is not"
+    );
 }
 
 #[tokio::test]
@@ -284,15 +340,28 @@ async fn behind_a_trusted_proxy_the_forwarded_client_is_the_one_throttled() {
     let app = TestApp::with_proxies("10.0.0.1").await;
     for i in 0..50 {
         let mut request = login_request(&format!("user{i}"), "guess", None);
-        request.headers_mut().insert("x-forwarded-for", "203.0.113.66".parse().unwrap());
+        request
+            .headers_mut()
+            .insert("x-forwarded-for", "203.0.113.66".parse().unwrap());
         app.send_from("10.0.0.1", request).await;
     }
     let mut blocked = login_request("admin", ADMIN_PASSWORD, None);
-    blocked.headers_mut().insert("x-forwarded-for", "203.0.113.66".parse().unwrap());
-    assert_eq!(body_text(app.send_from("10.0.0.1", blocked).await).await, refused());
+    blocked
+        .headers_mut()
+        .insert("x-forwarded-for", "203.0.113.66".parse().unwrap());
+    assert_eq!(
+        body_text(app.send_from("10.0.0.1", blocked).await).await,
+        refused()
+    );
     let mut other = login_request("admin", ADMIN_PASSWORD, None);
-    other.headers_mut().insert("x-forwarded-for", "198.51.100.7".parse().unwrap());
-    assert!(body_text(app.send_from("10.0.0.1", other).await).await.contains("SignedIn"));
+    other
+        .headers_mut()
+        .insert("x-forwarded-for", "198.51.100.7".parse().unwrap());
+    assert!(
+        body_text(app.send_from("10.0.0.1", other).await)
+            .await
+            .contains("SignedIn")
+    );
 }
 
 #[tokio::test]
@@ -300,6 +369,9 @@ async fn deactivating_a_person_ends_their_session_on_the_next_request() {
     let app = TestApp::new().await;
     let (_, cookie) = app.login("admin", ADMIN_PASSWORD, None).await;
     let cookie = cookie.unwrap();
-    sqlx::query("UPDATE users SET active = 0").execute(&app.pool).await.unwrap();
+    sqlx::query("UPDATE users SET active = 0")
+        .execute(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(app.me(&cookie).await, "null");
 }

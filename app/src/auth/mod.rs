@@ -12,7 +12,11 @@ use leptos::prelude::*;
 
 /// Step 1 of signing in: username and password.
 #[server(prefix = "/api", endpoint = "login")]
-pub async fn login(username: String, password: String, next: Option<String>) -> Result<LoginOutcome, AppError> {
+pub async fn login(
+    username: String,
+    password: String,
+    next: Option<String>,
+) -> Result<LoginOutcome, AppError> {
     use crate::security::client_addr::ClientIp;
     let state = crate::state::app_state()?;
     let session = session::request_session().await?;

@@ -32,7 +32,9 @@ pub async fn sign_in(
     let now = state.clock.now();
     let key = users::username_key(username);
     let network = network_of(client_ip).to_string();
-    let refused = || LoginOutcome::Refused { message: INCORRECT_CREDENTIALS.to_string() };
+    let refused = || LoginOutcome::Refused {
+        message: INCORRECT_CREDENTIALS.to_string(),
+    };
 
     if key.is_empty() || key.len() > MAX_INPUT || password.len() > MAX_INPUT {
         return Ok(refused());
@@ -44,10 +46,14 @@ pub async fn sign_in(
 
     let person = users::find_for_sign_in(&state.pool, &key).await?;
     let stored = person.as_ref().map(|p| p.password_hash.clone());
-    let correct = state.hasher.verify(password, stored).await.map_err(|error| match error {
-        HashError::Busy => AppError::Busy,
-        HashError::Failed => AppError::Internal,
-    })?;
+    let correct = state
+        .hasher
+        .verify(password, stored)
+        .await
+        .map_err(|error| match error {
+            HashError::Busy => AppError::Busy,
+            HashError::Failed => AppError::Internal,
+        })?;
 
     match person {
         Some(person) if correct => {
@@ -65,7 +71,9 @@ pub async fn sign_in(
                 },
             )
             .await?;
-            Ok(LoginOutcome::SignedIn { next: safe_next(next) })
+            Ok(LoginOutcome::SignedIn {
+                next: safe_next(next),
+            })
         }
         person => {
             throttle::record_failure(&state.pool, &state.policy.throttle, &key, &network, now).await?;

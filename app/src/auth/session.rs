@@ -39,7 +39,11 @@ pub async fn start(session: &Session, user_id: i64, epoch: i64) -> Result<(), Ap
 }
 
 /// Ends the session on the server: its record is deleted and its cookie cleared.
-pub async fn sign_out(state: &AppState, session: &Session, client_ip: Option<IpAddr>) -> Result<(), AppError> {
+pub async fn sign_out(
+    state: &AppState,
+    session: &Session,
+    client_ip: Option<IpAddr>,
+) -> Result<(), AppError> {
     if let Some(signed_in) = session.get::<SignedIn>(SIGNED_IN).await? {
         audit::record(
             &state.pool,
@@ -86,7 +90,9 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
 
 /// The signed-in person, or 401.
 pub async fn require_user() -> Result<CurrentUser, AppError> {
-    current_user().await?.ok_or_else(|| AppError::Unauthorized.with_status())
+    current_user()
+        .await?
+        .ok_or_else(|| AppError::Unauthorized.with_status())
 }
 
 /// The signed-in person holding `permission`, or 401 / 403. Every server function

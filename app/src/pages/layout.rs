@@ -4,6 +4,7 @@
 //! same for navigation inside the browser (the back button after signing out, say).
 
 use crate::auth::{Logout, signed_in_user};
+use crate::error::AppError;
 use crate::model::{CurrentUser, Permission, login_redirect};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
@@ -21,36 +22,34 @@ struct MenuLink {
 const MAINTENANCE: &[MenuLink] = &[];
 const SYSTEM: &[MenuLink] = &[];
 
+/// The signed-in person, loaded once by the layout and shared with its pages.
+pub type UserResource = Resource<Result<Option<CurrentUser>, AppError>>;
+
 #[component]
 pub fn SignedInLayout() -> impl IntoView {
-    let me = Resource::new(|| (), |_| signed_in_user());
+    let me: UserResource = Resource::new(|| (), |_| signed_in_user());
+    provide_context(me);
     let location = use_location();
+    // The page renders beside the navigation, not inside its suspense, so each page's own
+    // data loads at the same time and in the request's context.
     view! {
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+        <Transition fallback=|| view! { <header class="topbar" aria-busy="true"></header> }>
             {move || Suspend::new(async move {
                 match me.await {
-                    Ok(Some(user)) => {
-                        provide_context(user.clone());
-                        EitherOf3::A(view! {
-                            <TopNav user />
-                            <main id="main" class="page">
-                                <Outlet />
-                            </main>
-                        })
-                    }
+                    Ok(Some(user)) => EitherOf3::A(view! { <TopNav user /> }),
                     Ok(None) => {
                         let here = location.pathname.get_untracked() + &location.search.get_untracked();
-                        let to = login_redirect(&here);
-                        EitherOf3::B(view! { <Redirect path=to /> })
+                        EitherOf3::B(view! { <Redirect path=login_redirect(&here) /> })
                     }
                     Err(error) => EitherOf3::C(view! {
-                        <main class="page">
-                            <p class="form-error" role="alert">{error.to_string()}</p>
-                        </main>
+                        <p class="form-error page" role="alert">{error.to_string()}</p>
                     }),
                 }
             })}
         </Transition>
+        <main id="main" class="page">
+            <Outlet />
+        </main>
     }
 }
 
@@ -71,7 +70,7 @@ fn TopNav(user: CurrentUser) -> impl IntoView {
                 <Tab label="System" links=SYSTEM user=user.clone() />
             </nav>
             <div class="who">
-                <span class="person-name">{user.name.clone()}</span>
+                <a class="person-name" href="/account">{user.name.clone()}</a>
                 <ActionForm action=logout>
                     <button
                         type="submit"

@@ -1,5 +1,6 @@
 //! One module per page, plus the signed-in layout around them.
 
+pub mod account;
 pub mod home;
 pub mod layout;
 pub mod login;

@@ -132,7 +132,9 @@ fn parse_hop(raw: &str) -> Option<IpAddr> {
         return Some(canonical(sock.ip()));
     }
     let bracketed = hop.strip_prefix('[')?.strip_suffix(']')?;
-    Ipv6Addr::from_str(bracketed).ok().map(|ip| canonical(IpAddr::V6(ip)))
+    Ipv6Addr::from_str(bracketed)
+        .ok()
+        .map(|ip| canonical(IpAddr::V6(ip)))
 }
 
 #[cfg(test)]
@@ -189,7 +191,10 @@ mod tests {
     fn forwarded_wins_and_its_for_parameter_is_read() {
         let proxies = TrustedProxies::parse("10.0.0.1").unwrap();
         let h = headers(&[
-            ("forwarded", r#"for=192.0.2.60;proto=http, For="[2001:db8:cafe::17]:4711";by=10.0.0.1"#),
+            (
+                "forwarded",
+                r#"for=192.0.2.60;proto=http, For="[2001:db8:cafe::17]:4711";by=10.0.0.1"#,
+            ),
             ("x-forwarded-for", "198.51.100.1"),
         ]);
         assert_eq!(resolve(ip("10.0.0.1"), &h, &proxies), ip("2001:db8:cafe::17"));
@@ -213,9 +218,21 @@ mod tests {
     #[test]
     fn an_unreadable_hop_stops_the_walk_at_the_nearest_trusted_proxy() {
         let proxies = TrustedProxies::parse("10.0.0.0/8").unwrap();
-        for bad in ["unknown", "_hidden", "garbage!!", "", "999.1.1.1", "[::1", "1.2.3.4:99999"] {
+        for bad in [
+            "unknown",
+            "_hidden",
+            "garbage!!",
+            "",
+            "999.1.1.1",
+            "[::1",
+            "1.2.3.4:99999",
+        ] {
             let h = headers(&[("x-forwarded-for", &format!("192.0.2.1, {bad}, 10.0.0.2"))]);
-            assert_eq!(resolve(ip("10.0.0.1"), &h, &proxies), ip("10.0.0.2"), "hop {bad:?}");
+            assert_eq!(
+                resolve(ip("10.0.0.1"), &h, &proxies),
+                ip("10.0.0.2"),
+                "hop {bad:?}"
+            );
         }
     }
 
@@ -226,7 +243,10 @@ mod tests {
         let h = headers(&[("x-forwarded-for", &long)]);
         assert_eq!(resolve(ip("10.0.0.1"), &h, &proxies), ip("10.9.9.9"));
         let mut h = HeaderMap::new();
-        h.insert("x-forwarded-for", HeaderValue::from_bytes(b"\xff\xfe, 1.2.3.4").unwrap());
+        h.insert(
+            "x-forwarded-for",
+            HeaderValue::from_bytes(b"\xff\xfe, 1.2.3.4").unwrap(),
+        );
         h.insert("forwarded", HeaderValue::from_static("for;for=;=;;,,"));
         let _ = resolve(ip("10.0.0.1"), &h, &proxies);
         let h = headers(&[("forwarded", "for=\"\"")]);
@@ -246,9 +266,18 @@ mod tests {
     #[test]
     fn networks_are_slash_32_and_slash_64() {
         assert_eq!(network_of(ip("203.0.113.7")).to_string(), "203.0.113.7/32");
-        assert_eq!(network_of(ip("2001:db8:1:2:aaaa::1")).to_string(), "2001:db8:1:2::/64");
-        assert_eq!(network_of(ip("2001:db8:1:2::99")), network_of(ip("2001:db8:1:2:ffff::1")));
-        assert_ne!(network_of(ip("2001:db8:1:2::1")), network_of(ip("2001:db8:1:3::1")));
+        assert_eq!(
+            network_of(ip("2001:db8:1:2:aaaa::1")).to_string(),
+            "2001:db8:1:2::/64"
+        );
+        assert_eq!(
+            network_of(ip("2001:db8:1:2::99")),
+            network_of(ip("2001:db8:1:2:ffff::1"))
+        );
+        assert_ne!(
+            network_of(ip("2001:db8:1:2::1")),
+            network_of(ip("2001:db8:1:3::1"))
+        );
     }
 
     #[test]

@@ -28,11 +28,11 @@ fn is_own_origin(origin: &str, headers: &HeaderMap, public_origin: Option<&str>)
     let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    ["http://", "https://"]
-        .iter()
-        .any(|scheme| origin.len() == scheme.len() + host.len()
+    ["http://", "https://"].iter().any(|scheme| {
+        origin.len() == scheme.len() + host.len()
             && origin[..scheme.len()].eq_ignore_ascii_case(scheme)
-            && origin[scheme.len()..].eq_ignore_ascii_case(host))
+            && origin[scheme.len()..].eq_ignore_ascii_case(host)
+    })
 }
 
 #[cfg(test)]
@@ -75,7 +75,11 @@ mod tests {
         let own = headers(&[("host", "10.0.0.5:3000"), ("origin", "https://plan.example.com")]);
         assert!(allows(&Method::POST, &own, Some("https://plan.example.com/")));
         let host_only = headers(&[("host", "10.0.0.5:3000"), ("origin", "http://10.0.0.5:3000")]);
-        assert!(!allows(&Method::POST, &host_only, Some("https://plan.example.com")));
+        assert!(!allows(
+            &Method::POST,
+            &host_only,
+            Some("https://plan.example.com")
+        ));
     }
 
     #[test]

@@ -88,8 +88,17 @@ impl PasswordHasher {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, HashError> {
-        let admitted = self.admitted.clone().try_acquire_owned().map_err(|_| HashError::Busy)?;
-        let running = self.running.clone().acquire_owned().await.map_err(|_| HashError::Failed)?;
+        let admitted = self
+            .admitted
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| HashError::Busy)?;
+        let running = self
+            .running
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| HashError::Failed)?;
         // The permits move into the blocking task: if the caller goes away, the slot is
         // still held until the hash really finishes, so the limit holds.
         tokio::task::spawn_blocking(move || {
@@ -132,8 +141,16 @@ mod tests {
     async fn a_hash_verifies_its_own_password_only() {
         let hasher = PasswordHasher::new(1, 4);
         let stored = hasher.hash("correct horse".into()).await.unwrap();
-        assert!(stored.as_str().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored:?}");
-        assert!(hasher.verify("correct horse".into(), Some(stored.clone())).await.unwrap());
+        assert!(
+            stored.as_str().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{stored:?}"
+        );
+        assert!(
+            hasher
+                .verify("correct horse".into(), Some(stored.clone()))
+                .await
+                .unwrap()
+        );
         assert!(!hasher.verify("correct horsE".into(), Some(stored)).await.unwrap());
     }
 
@@ -149,7 +166,12 @@ mod tests {
     async fn an_unknown_person_is_checked_against_the_dummy_hash() {
         let hasher = PasswordHasher::new(1, 4);
         // The dummy has the real parameters, so the unknown path does the same work.
-        assert!(hasher.dummy.as_str().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(
+            hasher
+                .dummy
+                .as_str()
+                .starts_with("$argon2id$v=19$m=19456,t=2,p=1$")
+        );
         // Even the dummy's own password must not sign an unknown person in.
         assert!(!hasher.verify(String::new(), None).await.unwrap());
     }

@@ -15,7 +15,11 @@ pub struct ThrottlePolicy {
 
 impl Default for ThrottlePolicy {
     fn default() -> Self {
-        Self { per_person: 10, per_network: 50, window_seconds: 15 * 60 }
+        Self {
+            per_person: 10,
+            per_network: 50,
+            window_seconds: 15 * 60,
+        }
     }
 }
 
@@ -92,13 +96,31 @@ mod tests {
         let (pool, _db) = open_temporary().await;
         let policy = ThrottlePolicy::default();
         for i in 0..9 {
-            record_failure(&pool, &policy, "jdoe", &format!("198.51.100.{i}/32"), T0 + i).await.unwrap();
+            record_failure(&pool, &policy, "jdoe", &format!("198.51.100.{i}/32"), T0 + i)
+                .await
+                .unwrap();
         }
-        assert!(allows_attempt(&pool, &policy, "jdoe", NET, T0 + 10).await.unwrap(), "9 failures: allowed");
-        record_failure(&pool, &policy, "jdoe", NET, T0 + 10).await.unwrap();
-        assert!(!allows_attempt(&pool, &policy, "jdoe", NET, T0 + 11).await.unwrap(), "10 failures: blocked");
+        assert!(
+            allows_attempt(&pool, &policy, "jdoe", NET, T0 + 10)
+                .await
+                .unwrap(),
+            "9 failures: allowed"
+        );
+        record_failure(&pool, &policy, "jdoe", NET, T0 + 10)
+            .await
+            .unwrap();
+        assert!(
+            !allows_attempt(&pool, &policy, "jdoe", NET, T0 + 11)
+                .await
+                .unwrap(),
+            "10 failures: blocked"
+        );
         // Another person on another network is not affected.
-        assert!(allows_attempt(&pool, &policy, "asmith", "192.0.2.1/32", T0 + 11).await.unwrap());
+        assert!(
+            allows_attempt(&pool, &policy, "asmith", "192.0.2.1/32", T0 + 11)
+                .await
+                .unwrap()
+        );
     }
 
     #[tokio::test]
@@ -109,8 +131,16 @@ mod tests {
             record_failure(&pool, &policy, "jdoe", NET, T0 + i).await.unwrap();
         }
         // The oldest failure is at T0: still counted at T0 + 900 - 1, gone at T0 + 900.
-        assert!(!allows_attempt(&pool, &policy, "jdoe", NET, T0 + 899).await.unwrap());
-        assert!(allows_attempt(&pool, &policy, "jdoe", NET, T0 + 900).await.unwrap());
+        assert!(
+            !allows_attempt(&pool, &policy, "jdoe", NET, T0 + 899)
+                .await
+                .unwrap()
+        );
+        assert!(
+            allows_attempt(&pool, &policy, "jdoe", NET, T0 + 900)
+                .await
+                .unwrap()
+        );
     }
 
     #[tokio::test]
@@ -118,12 +148,26 @@ mod tests {
         let (pool, _db) = open_temporary().await;
         let policy = ThrottlePolicy::default();
         for i in 0..49 {
-            record_failure(&pool, &policy, &format!("user{i}"), NET, T0).await.unwrap();
+            record_failure(&pool, &policy, &format!("user{i}"), NET, T0)
+                .await
+                .unwrap();
         }
-        assert!(allows_attempt(&pool, &policy, "fresh", NET, T0 + 1).await.unwrap());
+        assert!(
+            allows_attempt(&pool, &policy, "fresh", NET, T0 + 1)
+                .await
+                .unwrap()
+        );
         record_failure(&pool, &policy, "user49", NET, T0).await.unwrap();
-        assert!(!allows_attempt(&pool, &policy, "fresh", NET, T0 + 1).await.unwrap());
-        assert!(allows_attempt(&pool, &policy, "fresh", "192.0.2.1/32", T0 + 1).await.unwrap());
+        assert!(
+            !allows_attempt(&pool, &policy, "fresh", NET, T0 + 1)
+                .await
+                .unwrap()
+        );
+        assert!(
+            allows_attempt(&pool, &policy, "fresh", "192.0.2.1/32", T0 + 1)
+                .await
+                .unwrap()
+        );
     }
 
     #[tokio::test]
@@ -135,7 +179,15 @@ mod tests {
             record_failure(&pool, &policy, "asmith", NET, T0).await.unwrap();
         }
         clear_person(&pool, "jdoe").await.unwrap();
-        assert!(allows_attempt(&pool, &policy, "jdoe", "192.0.2.1/32", T0 + 1).await.unwrap());
-        assert!(!allows_attempt(&pool, &policy, "asmith", "192.0.2.1/32", T0 + 1).await.unwrap());
+        assert!(
+            allows_attempt(&pool, &policy, "jdoe", "192.0.2.1/32", T0 + 1)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !allows_attempt(&pool, &policy, "asmith", "192.0.2.1/32", T0 + 1)
+                .await
+                .unwrap()
+        );
     }
 }

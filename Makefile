@@ -1,0 +1,34 @@
+# The two commands of the README: `make run` and `make test`. Everything they need is
+# installed by `make setup`, which skips what is already present.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: setup build run test lint unit e2e
+
+setup:
+	./scripts/setup.sh
+
+# Release build: the server binary and the browser bundle (target/site/pkg).
+build: setup
+	cargo leptos build --release
+
+# Serves http://127.0.0.1:3000 with Leptos.toml's settings (database in data/).
+run: build
+	LEPTOS_SITE_ROOT=target/site ./target/release/twostep
+
+test: setup lint unit e2e
+
+lint:
+	cargo fmt --all --check
+	cargo clippy -p app -p server --all-targets -- -D warnings
+	cargo clippy -p app -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+unit:
+	cargo test -p app --features ssr
+	cargo test -p server
+
+# Playwright in Debian's Chromium against the release server on a fresh database.
+e2e: build
+	cd end2end && npx playwright test
