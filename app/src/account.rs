@@ -28,3 +28,182 @@ pub async fn my_account() -> Result<AccountView, AppError> {
         mobile,
     })
 }
+
+/// Why a password change was not made, per field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordErrors {
+    pub current: Option<String>,
+    pub new: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PasswordChange {
+    Changed,
+    Invalid(PasswordErrors),
+}
+
+/// Changes the signed-in person's password. Success ends their other sessions; this
+/// one continues under a new id.
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(current: String, new: String) -> Result<PasswordChange, AppError> {
+    use crate::auth::session;
+    let user = session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let browser = session::request_session().await?;
+    let client_ip = session::request_client_ip().await?.0;
+    ssr::change_password(&state, &browser, &user, client_ip, current, new)
+        .await
+        .map_err(AppError::with_status)
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::{PasswordChange, PasswordErrors};
+    use crate::audit::{self, Event, EventKind};
+    use crate::auth::session;
+    use crate::error::AppError;
+    use crate::model::CurrentUser;
+    use crate::personnel::validate::{PASSWORD_MAX, PASSWORD_MIN};
+    use crate::security::client_addr::network_of;
+    use crate::security::password::{HashError, StoredHash};
+    use crate::security::throttle;
+    use crate::state::AppState;
+    use crate::users::username_key;
+    use std::net::IpAddr;
+    use tower_sessions::Session;
+
+    fn hash_error(e: HashError) -> AppError {
+        match e {
+            HashError::Busy => AppError::Busy,
+            HashError::Failed => AppError::Internal,
+        }
+    }
+
+    pub async fn change_password(
+        state: &AppState,
+        browser: &Session,
+        user: &CurrentUser,
+        client_ip: IpAddr,
+        current: String,
+        new: String,
+    ) -> Result<PasswordChange, AppError> {
+        let invalid = |current: Option<&str>, new: Option<String>| {
+            Ok(PasswordChange::Invalid(PasswordErrors {
+                current: current.map(str::to_string),
+                new,
+            }))
+        };
+        let length = new.chars().count();
+        if length < PASSWORD_MIN {
+            return invalid(None, Some(format!("Use at least {PASSWORD_MIN} characters.")));
+        }
+        if length > PASSWORD_MAX || current.len() > 256 {
+            return invalid(None, Some(format!("Use at most {PASSWORD_MAX} characters.")));
+        }
+        let now = state.clock.now();
+        let key = username_key(&user.username);
+        let network = network_of(client_ip).to_string();
+        let wrong = "That is not your current password.";
+        // The current password is a password guess like any other: the same throttle.
+        if !throttle::allows_attempt(&state.pool, &state.policy.throttle, &key, &network, now).await? {
+            return invalid(Some(wrong), None);
+        }
+        let stored: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?1")
+            .bind(user.id)
+            .fetch_one(&state.pool)
+            .await?;
+        let correct = state
+            .hasher
+            .verify(current, Some(StoredHash::from_stored(stored)))
+            .await
+            .map_err(hash_error)?;
+        if !correct {
+            throttle::record_failure(&state.pool, &state.policy.throttle, &key, &network, now).await?;
+            return invalid(Some(wrong), None);
+        }
+        let hash = state.hasher.hash(new).await.map_err(hash_error)?;
+        let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let epoch: i64 = sqlx::query_scalar(
+            "UPDATE users SET password_hash = ?2, session_epoch = session_epoch + 1, updated_at = ?3
+             WHERE id = ?1 RETURNING session_epoch",
+        )
+        .bind(user.id)
+        .bind(hash.as_str())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let event = Event {
+            kind: EventKind::PasswordChanged,
+            actor_id: Some(user.id),
+            subject_id: Some(user.id),
+            client_ip: Some(client_ip),
+            detail: String::new(),
+        };
+        audit::record(&mut *tx, now, event).await?;
+        tx.commit().await?;
+        // Every other session of this person died with the epoch; this one lives on.
+        session::start(browser, user.id, epoch).await?;
+        Ok(PasswordChange::Changed)
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use crate::testing::{PASSWORD, epoch, person, state};
+    use std::sync::Arc;
+    use tower_sessions::{MemoryStore, Session};
+
+    const IP: std::net::IpAddr = std::net::IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1));
+
+    #[tokio::test]
+    async fn a_wrong_current_password_changes_nothing() {
+        let (state, _db) = state().await;
+        let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
+        let browser = Session::new(None, Arc::new(MemoryStore::default()), None);
+        let outcome = ssr::change_password(
+            &state,
+            &browser,
+            &jdoe,
+            IP,
+            "not it".into(),
+            "new password!".into(),
+        )
+        .await
+        .unwrap();
+        assert!(matches!(outcome, PasswordChange::Invalid(ref e) if e.current.is_some()));
+        assert_eq!(epoch(&state, jdoe.id).await, 0);
+        let short = ssr::change_password(&state, &browser, &jdoe, IP, PASSWORD.into(), "short".into())
+            .await
+            .unwrap();
+        assert!(matches!(short, PasswordChange::Invalid(ref e) if e.new.is_some()));
+    }
+
+    #[tokio::test]
+    async fn a_change_ends_other_sessions_and_keeps_this_one() {
+        let (state, _db) = state().await;
+        let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
+        let browser = Session::new(None, Arc::new(MemoryStore::default()), None);
+        crate::auth::session::start(&browser, jdoe.id, 0).await.unwrap();
+        let outcome = ssr::change_password(
+            &state,
+            &browser,
+            &jdoe,
+            IP,
+            PASSWORD.into(),
+            "a new password".into(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(outcome, PasswordChange::Changed);
+        assert_eq!(
+            epoch(&state, jdoe.id).await,
+            1,
+            "sessions with the old epoch are over"
+        );
+        let me = crate::auth::session::user_of(&state.pool, &browser)
+            .await
+            .unwrap();
+        assert_eq!(me.map(|u| u.id), Some(jdoe.id), "this browser stays signed in");
+    }
+}

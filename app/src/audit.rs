@@ -11,6 +11,12 @@ pub enum EventKind {
     SignInFailed,
     SignOut,
     PersonCreated,
+    PersonChanged,
+    PersonDeactivated,
+    PasswordReset,
+    PasswordChanged,
+    PermissionGranted,
+    PermissionRemoved,
 }
 
 impl EventKind {
@@ -20,24 +26,26 @@ impl EventKind {
             EventKind::SignInFailed => "sign_in_failed",
             EventKind::SignOut => "sign_out",
             EventKind::PersonCreated => "person_created",
+            EventKind::PersonChanged => "person_changed",
+            EventKind::PersonDeactivated => "person_deactivated",
+            EventKind::PasswordReset => "password_reset",
+            EventKind::PasswordChanged => "password_changed",
+            EventKind::PermissionGranted => "permission_granted",
+            EventKind::PermissionRemoved => "permission_removed",
         }
     }
 }
 
 /// One event. `detail` is free text for people; never put a code or password in it.
-pub struct Event<'a> {
+pub struct Event {
     pub kind: EventKind,
     pub actor_id: Option<i64>,
     pub subject_id: Option<i64>,
     pub client_ip: Option<IpAddr>,
-    pub detail: &'a str,
+    pub detail: String,
 }
 
-pub async fn record(
-    db: impl SqliteExecutor<'_>,
-    at: UnixSeconds,
-    event: Event<'_>,
-) -> Result<(), sqlx::Error> {
+pub async fn record(db: impl SqliteExecutor<'_>, at: UnixSeconds, event: Event) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO audit (at, actor_id, subject_id, client_ip, kind, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -47,7 +55,7 @@ pub async fn record(
     .bind(event.subject_id)
     .bind(event.client_ip.map(|ip| ip.to_string()))
     .bind(event.kind.as_str())
-    .bind(event.detail)
+    .bind(&event.detail)
     .execute(db)
     .await
     .map(|_| ())

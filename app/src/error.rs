@@ -19,6 +19,9 @@ pub enum AppError {
     /// The password hashing queue is full.
     #[error("The server is busy. Try again in a moment.")]
     Busy,
+    /// What was asked for does not exist.
+    #[error("That record does not exist.")]
+    NotFound,
     /// The request itself was malformed (not a validation message: those are outcomes).
     #[error("The request could not be understood.")]
     BadRequest,
@@ -38,6 +41,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::Busy => 503,
             AppError::BadRequest => 400,
+            AppError::NotFound => 404,
             AppError::Network | AppError::Internal => 500,
         }
     }

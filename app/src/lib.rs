@@ -9,6 +9,8 @@ pub mod error;
 pub mod messages;
 pub mod model;
 pub mod pages;
+pub mod permissions;
+pub mod personnel;
 mod shell;
 
 #[cfg(feature = "ssr")]
@@ -21,6 +23,8 @@ pub mod db;
 pub mod security;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(all(test, feature = "ssr"))]
+mod testing;
 #[cfg(feature = "ssr")]
 pub mod users;
 

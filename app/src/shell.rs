@@ -2,6 +2,7 @@
 
 use crate::pages::{
     account::AccountPage, home::HomePage, layout::SignedInLayout, login::LoginPage, not_found::NotFound,
+    permissions::PermissionsPage, personnel::PersonnelPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -40,6 +41,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=SignedInLayout>
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/account") view=AccountPage />
+                    <Route path=path!("/maintenance/organisation/personnel") view=PersonnelPage />
+                    <Route path=path!("/system/permissions") view=PermissionsPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -17,6 +17,8 @@ pub struct Policy {
     /// The site's public origin (`https://plan.example.com`), when it is known.
     pub public_origin: Option<String>,
     pub trusted_proxies: TrustedProxies,
+    /// Region for phone numbers typed in national form (`BE`); none: international only.
+    pub default_region: Option<phonenumber::country::Id>,
 }
 
 #[derive(Clone)]

@@ -107,7 +107,7 @@ pub async fn create(pool: &SqlitePool, person: NewPerson<'_>, now: UnixSeconds) 
             actor_id: None,
             subject_id: Some(id),
             client_ip: None,
-            detail: person.username,
+            detail: person.username.to_string(),
         },
     )
     .await?;

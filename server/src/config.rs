@@ -28,6 +28,8 @@ pub struct Config {
     pub admin_email: Option<String>,
     /// Password checks that may wait for a core before new ones get 503.
     pub password_hash_queue: usize,
+    /// Region of phone numbers typed in national form (`BE`); unset: international only.
+    pub default_region: Option<phonenumber::country::Id>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -106,6 +108,7 @@ struct Bootstrap {
 #[serde(deny_unknown_fields)]
 struct Policy {
     password_hash_queue: Option<String>,
+    default_region: Option<String>,
 }
 
 impl Config {
@@ -183,7 +186,16 @@ impl Config {
             None => 64,
         };
 
+        let default_region = pick(file.policy.default_region, "TWOSTEP_DEFAULT_REGION")
+            .map(|code| app::personnel::validate::region(&code))
+            .transpose()
+            .map_err(|reason| ConfigError::Invalid {
+                key: "policy.default_region",
+                reason,
+            })?;
+
         Ok(Config {
+            default_region,
             site_addr,
             site_root: pick(file.site.root, "LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             public_origin,
@@ -236,6 +248,7 @@ mod tests {
         assert!(config.trusted_proxies.is_empty());
         assert_eq!(config.admin_password, None);
         assert!(!config.secure_cookies());
+        assert_eq!(config.default_region, None);
     }
 
     #[test]
@@ -263,6 +276,7 @@ mod tests {
         let config = Config::parse(
             Some(file),
             env(&[
+                ("TWOSTEP_DEFAULT_REGION", "be"),
                 ("TWOSTEP_DATABASE_URL", "sqlite://from-env.db"),
                 ("TWOSTEP_TRUSTED_PROXIES", "192.0.2.1, 2001:db8::/48"),
             ]),
@@ -271,6 +285,7 @@ mod tests {
         assert_eq!(config.site_addr, "0.0.0.0:8080".parse().unwrap());
         assert_eq!(config.public_origin.as_deref(), Some("https://plan.example.com"));
         assert!(config.secure_cookies());
+        assert_eq!(config.default_region, Some(phonenumber::country::Id::BE));
         assert_eq!(config.database_url, "sqlite://from-env.db");
         assert_eq!(config.smtp_url.as_deref(), Some("smtp://127.0.0.1:2525"));
         assert!(
@@ -302,6 +317,7 @@ mod tests {
         assert!(bad(&[("TWOSTEP_DATABASE_URL", "postgres://x")]).contains("database.url"));
         assert!(bad(&[("TWOSTEP_PUBLIC_ORIGIN", "plan.example.com")]).contains("public_origin"));
         assert!(bad(&[("TWOSTEP_PASSWORD_HASH_QUEUE", "-1")]).contains("password_hash_queue"));
+        assert!(bad(&[("TWOSTEP_DEFAULT_REGION", "Belgium")]).contains("default_region"));
     }
 
     #[test]

@@ -109,6 +109,7 @@ async fn run() -> Result<(), String> {
             throttle: Default::default(),
             public_origin: config.public_origin.clone(),
             trusted_proxies: config.trusted_proxies.clone(),
+            default_region: config.default_region,
         }),
     };
     let router = server::router::build(state, sessions, config.secure_cookies());

@@ -57,6 +57,7 @@ impl TestApp {
                 throttle: Default::default(),
                 public_origin: None,
                 trusted_proxies: TrustedProxies::parse(proxies).unwrap(),
+                default_region: None,
             }),
         };
         Self {
@@ -374,4 +375,139 @@ async fn deactivating_a_person_ends_their_session_on_the_next_request() {
         .await
         .unwrap();
     assert_eq!(app.me(&cookie).await, "null");
+}
+
+/// Signs in a person created with no permission at all, and returns their cookie.
+async fn sign_in_without_permissions(app: &TestApp) -> String {
+    let hash = app
+        .state
+        .hasher
+        .hash("plain staff password".into())
+        .await
+        .unwrap();
+    app::users::create(
+        &app.pool,
+        app::users::NewPerson {
+            name: "Plain Staff",
+            username: "staff",
+            email: None,
+            password_hash: &hash,
+            permissions: &[],
+        },
+        1,
+    )
+    .await
+    .unwrap();
+    app.login("staff", "plain staff password", None)
+        .await
+        .1
+        .expect("signed in")
+}
+
+async fn database_fingerprint(pool: &sqlx::SqlitePool) -> (String, String) {
+    let people: String = sqlx::query_scalar(
+        "SELECT group_concat(id || name || username || ifnull(email, '') || active || password_hash, '|') FROM users",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let grants: String = sqlx::query_scalar(
+        "SELECT ifnull(group_concat(user_id || permission, '|'), '') FROM user_permissions",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    (people, grants)
+}
+
+#[tokio::test]
+async fn every_admin_server_function_refuses_a_person_without_the_permission() {
+    let app = TestApp::new().await;
+    let cookie = sign_in_without_permissions(&app).await;
+    let before = database_fingerprint(&app.pool).await;
+    let calls = [
+        ("/api/people", "search=&offset=0".to_string()),
+        ("/api/person", "id=1".to_string()),
+        (
+            "/api/save_person",
+            "id=1&name=Hijacked&username=admin&email=&phone=&mobile=&password=new+password+1".to_string(),
+        ),
+        (
+            "/api/save_person",
+            "name=New&username=new&email=&phone=&mobile=&password=long+enough&active=on".to_string(),
+        ),
+        ("/api/permission_grid", String::new()),
+        (
+            "/api/set_permission",
+            "user_id=2&permission=Security&granted=true".to_string(),
+        ),
+    ];
+    for (path, form) in calls {
+        let response = app.send(post(path, &form, Some(&cookie))).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+        assert!(body_text(response).await.contains("Forbidden"), "{path}");
+    }
+    assert_eq!(database_fingerprint(&app.pool).await, before, "nothing changed");
+}
+
+#[tokio::test]
+async fn admin_server_functions_answer_401_to_a_signed_out_browser() {
+    let app = TestApp::new().await;
+    for path in ["/api/people", "/api/permission_grid", "/api/my_account"] {
+        let response = app.send(post(path, "search=&offset=0", None)).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn permission_pages_answer_403_with_the_reason() {
+    let app = TestApp::new().await;
+    let cookie = sign_in_without_permissions(&app).await;
+    for path in ["/maintenance/organisation/personnel", "/system/permissions"] {
+        let response = app.send(get(path, Some(&cookie))).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+        let html = body_text(response).await;
+        assert!(
+            html.contains(app::messages::FORBIDDEN_PAGE),
+            "{path} must say why"
+        );
+    }
+    let (_, admin) = app.login("admin", ADMIN_PASSWORD, None).await;
+    let response = app.send(get("/system/permissions", admin.as_deref())).await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_removed_permission_is_lost_on_the_next_request() {
+    let app = TestApp::new().await;
+    let (_, cookie) = app.login("admin", ADMIN_PASSWORD, None).await;
+    let cookie = cookie.unwrap();
+    let response = app
+        .send(post("/api/people", "search=&offset=0", Some(&cookie)))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    sqlx::query("DELETE FROM user_permissions WHERE permission = 'personnel'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let response = app
+        .send(post("/api/people", "search=&offset=0", Some(&cookie)))
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn an_invalid_email_is_refused_next_to_the_field_and_nothing_is_saved() {
+    let app = TestApp::new().await;
+    let (_, cookie) = app.login("admin", ADMIN_PASSWORD, None).await;
+    let before = database_fingerprint(&app.pool).await;
+    let form = "name=Jane&username=jdoe&email=jane%40&phone=&mobile=&password=long+enough&active=on";
+    let response = app.send(post("/api/save_person", form, cookie.as_deref())).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = body_text(response).await;
+    assert!(
+        body.contains(r#""email":"Enter a valid email address, like name@example.com.""#),
+        "{body}"
+    );
+    assert_eq!(database_fingerprint(&app.pool).await, before);
 }

@@ -67,7 +67,7 @@ pub async fn sign_in(
                     actor_id: Some(person.id),
                     subject_id: Some(person.id),
                     client_ip: Some(client_ip),
-                    detail: "password",
+                    detail: "password".into(),
                 },
             )
             .await?;
@@ -85,7 +85,7 @@ pub async fn sign_in(
                     actor_id: None,
                     subject_id: person.map(|p| p.id),
                     client_ip: Some(client_ip),
-                    detail: "wrong username or password",
+                    detail: "wrong username or password".into(),
                 },
             )
             .await?;

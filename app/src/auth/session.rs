@@ -53,7 +53,7 @@ pub async fn sign_out(
                 actor_id: Some(signed_in.user_id),
                 subject_id: Some(signed_in.user_id),
                 client_ip,
-                detail: "",
+                detail: "".into(),
             },
         )
         .await?;

@@ -1,6 +1,7 @@
 //! My account (spec §1): the signed-in person's own details.
 
-use crate::account::my_account;
+use crate::account::{ChangePassword, PasswordChange, PasswordErrors, my_account};
+use crate::pages::personnel::TextField;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -29,5 +30,42 @@ pub fn AccountPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <PasswordForm />
+    }
+}
+
+#[component]
+fn PasswordForm() -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
+    let pending = change.pending();
+    let errors = Memo::new(move |_| match change.value().get() {
+        Some(Ok(PasswordChange::Invalid(errors))) => errors,
+        _ => PasswordErrors::default(),
+    });
+    let outcome = move || match change.value().get() {
+        Some(Ok(PasswordChange::Changed)) => {
+            Some(Ok("Your password was changed. Your other sessions have ended."))
+        }
+        Some(Err(error)) => Some(Err(error.to_string())),
+        _ => None,
+    };
+    view! {
+        <section class="panel" aria-labelledby="password-heading">
+            <h2 id="password-heading">"Change password"</h2>
+            <ActionForm action=change>
+                <TextField label="Current password" name="current" kind="password" value=String::new()
+                    autocomplete="current-password" error=Signal::derive(move || errors.get().current) />
+                <TextField label="New password" name="new" kind="password" value=String::new()
+                    autocomplete="new-password" hint="At least 8 characters."
+                    error=Signal::derive(move || errors.get().new) />
+                {move || match outcome() {
+                    Some(Ok(text)) => Either::Left(view! { <p class="success" role="status">{text}</p> }),
+                    Some(Err(text)) => Either::Right(view! { <p class="form-error" role="alert">{text}</p> }),
+                    None => Either::Left(view! { <p class="success" role="status">{""}</p> }),
+                }}
+                <button type="submit" class="primary-inline" disabled=pending
+                    aria-busy=move || pending.get().then_some("true")>"Change password"</button>
+            </ActionForm>
+        </section>
     }
 }

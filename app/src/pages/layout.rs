@@ -19,8 +19,16 @@ struct MenuLink {
 }
 
 /// The pages that exist, per tab. Pages join this list as they are built.
-const MAINTENANCE: &[MenuLink] = &[];
-const SYSTEM: &[MenuLink] = &[];
+const MAINTENANCE: &[MenuLink] = &[MenuLink {
+    href: "/maintenance/organisation/personnel",
+    label: "Organisation › Personnel",
+    permission: Some(Permission::Personnel),
+}];
+const SYSTEM: &[MenuLink] = &[MenuLink {
+    href: "/system/permissions",
+    label: "Permissions",
+    permission: Some(Permission::Permissions),
+}];
 
 /// The signed-in person, loaded once by the layout and shared with its pages.
 pub type UserResource = Resource<Result<Option<CurrentUser>, AppError>>;

@@ -5,3 +5,5 @@ pub mod home;
 pub mod layout;
 pub mod login;
 pub mod not_found;
+pub mod permissions;
+pub mod personnel;

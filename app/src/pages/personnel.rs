@@ -1,0 +1,296 @@
+//! Maintenance › Organisation › Personnel (spec §1).
+//!
+//! The list and the editor are driven by the address (`?q=` search, `?from=` page,
+//! `?edit=new` or `?edit=<id>`), so a person's entry can be linked to directly.
+
+use crate::personnel::{FieldErrors, PAGE_SIZE, PersonRow, SaveOutcome, SavePerson, get_person, list_people};
+use leptos::either::{Either, EitherOf3};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+fn list_href(search: &str, offset: i64) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    if !search.is_empty() {
+        query.append_pair("q", search);
+    }
+    if offset > 0 {
+        query.append_pair("from", &offset.to_string());
+    }
+    let query = query.finish();
+    if query.is_empty() {
+        "?".to_string()
+    } else {
+        format!("?{query}")
+    }
+}
+
+fn edit_href(search: &str, edit: &str) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    if !search.is_empty() {
+        query.append_pair("q", search);
+    }
+    query.append_pair("edit", edit);
+    format!("?{}", query.finish())
+}
+
+#[component]
+pub fn PersonnelPage() -> impl IntoView {
+    let query = use_query_map();
+    let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    let offset = Memo::new(move |_| {
+        query
+            .read()
+            .get("from")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
+    let editing = Memo::new(move |_| query.read().get("edit"));
+    let save = ServerAction::<SavePerson>::new();
+    let people = Resource::new(
+        move || (search.get(), offset.get(), save.version().get()),
+        |(search, offset, _)| list_people(search, offset),
+    );
+    let navigate = use_navigate();
+    let (saved_note, set_saved_note) = signal(None::<String>);
+
+    // After a successful save: close the editor, say so, and the list reloads (version).
+    Effect::new({
+        let navigate = navigate.clone();
+        move |_| {
+            if let Some(Ok(SaveOutcome::Saved { .. })) = save.value().get() {
+                set_saved_note.set(Some("Saved.".into()));
+                navigate(
+                    &list_href(&search.get_untracked(), offset.get_untracked()),
+                    Default::default(),
+                );
+            }
+        }
+    });
+
+    let add = {
+        let navigate = navigate.clone();
+        move |_| {
+            set_saved_note.set(None);
+            save.value().set(None);
+            navigate(&edit_href(&search.get_untracked(), "new"), Default::default());
+        }
+    };
+
+    view! {
+        <Title text="Personnel" />
+        <div class="page-head">
+            <h1>"Personnel"</h1>
+            <button type="button" class="primary-inline" on:click=add>"Add person"</button>
+        </div>
+        <Form method="GET" action="">
+            <div class="search">
+                <label for="people-search">"Search"</label>
+                <input
+                    id="people-search"
+                    type="search"
+                    name="q"
+                    prop:value=move || search.get()
+                    placeholder="Name, username or email"
+                    maxlength="100"
+                />
+                <button type="submit">"Search"</button>
+            </div>
+        </Form>
+        <p class="status-line" role="status">{move || saved_note.get()}</p>
+        {move || editing.get().map(|edit| view! { <Editor edit save search=search.get_untracked() /> })}
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match people.await {
+                    Ok(page) => Either::Left(view! { <PeopleTable page search=search.get_untracked() /> }),
+                    Err(error) => Either::Right(view! { <p class="form-error" role="alert">{error.to_string()}</p> }),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn PeopleTable(page: crate::personnel::PeoplePage, search: String) -> impl IntoView {
+    let first = if page.total == 0 { 0 } else { page.offset + 1 };
+    let last = (page.offset + page.rows.len() as i64).min(page.total);
+    let previous = (page.offset > 0).then(|| list_href(&search, (page.offset - PAGE_SIZE).max(0)));
+    let next = (last < page.total).then(|| list_href(&search, page.offset + PAGE_SIZE));
+    let dash = |v: Option<String>| v.unwrap_or_else(|| "—".into());
+    let rows = page
+        .rows
+        .into_iter()
+        .map(|person| {
+            let href = edit_href(&search, &person.id.to_string());
+            view! {
+                <tr class:inactive=!person.active>
+                    <td><a href=href>{person.name}</a></td>
+                    <td>{person.username}</td>
+                    <td>{dash(person.email)}</td>
+                    <td class="nowrap">{dash(person.phone)}</td>
+                    <td class="nowrap">{dash(person.mobile)}</td>
+                    <td>{if person.active { "Yes" } else { "No" }}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="grid">
+                <caption class="visually-hidden">"Personnel"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Username"</th>
+                        <th scope="col">"Email"</th>
+                        <th scope="col">"Phone"</th>
+                        <th scope="col">"Mobile"</th>
+                        <th scope="col">"Active"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <nav class="pager" aria-label="Pages">
+            <span>{format!("{first}–{last} of {}", page.total)}</span>
+            {previous.map(|href| view! { <a href=href>"Previous"</a> })}
+            {next.map(|href| view! { <a href=href>"Next"</a> })}
+        </nav>
+    }
+}
+
+/// The editor for a new person (`edit = "new"`) or an existing one (`edit = "<id>"`).
+#[component]
+fn Editor(edit: String, save: ServerAction<SavePerson>, search: String) -> impl IntoView {
+    let id = edit.parse::<i64>().ok();
+    // A new editor starts without the previous save's messages.
+    save.value().set(None);
+    let person = Resource::new(
+        move || id,
+        |id| async move {
+            match id {
+                Some(id) => get_person(id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
+    let cancel = list_href(&search, 0);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            {move || {
+                let cancel = cancel.clone();
+                Suspend::new(async move {
+                    match person.await {
+                        Ok(Some(person)) => EitherOf3::A(view! { <PersonForm person=Some(person) save cancel /> }),
+                        Ok(None) => EitherOf3::B(view! { <PersonForm person=None save cancel /> }),
+                        Err(error) => EitherOf3::C(view! { <p class="form-error" role="alert">{error.to_string()}</p> }),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PersonForm(person: Option<PersonRow>, save: ServerAction<SavePerson>, cancel: String) -> impl IntoView {
+    let errors = Memo::new(move |_| match save.value().get() {
+        Some(Ok(SaveOutcome::Invalid(errors))) => errors,
+        _ => FieldErrors::default(),
+    });
+    let refusal = move || match save.value().get() {
+        Some(Ok(SaveOutcome::Refused { message })) => Some(message),
+        Some(Err(error)) => Some(error.to_string()),
+        _ => None,
+    };
+    let pending = save.pending();
+    let heading = person
+        .as_ref()
+        .map(|p| format!("Edit {}", p.name))
+        .unwrap_or_else(|| "Add person".into());
+    let field = |f: fn(&PersonRow) -> Option<String>| person.as_ref().and_then(f).unwrap_or_default();
+    let (name, username, email, phone, mobile) = (
+        field(|p| Some(p.name.clone())),
+        field(|p| Some(p.username.clone())),
+        field(|p| p.email.clone()),
+        field(|p| p.phone.clone()),
+        field(|p| p.mobile.clone()),
+    );
+    let id = person.as_ref().map(|p| p.id.to_string()).unwrap_or_default();
+    let active = person.as_ref().is_none_or(|p| p.active);
+    let password_hint = if person.is_some() {
+        "Leave empty to keep the current password."
+    } else {
+        "At least 8 characters."
+    };
+    view! {
+        <section class="editor" aria-labelledby="editor-heading">
+            <h2 id="editor-heading">{heading}</h2>
+            <ActionForm action=save>
+                <input type="hidden" name="id" value=id />
+                <div class="editor-fields">
+                    <TextField label="Name" name="name" value=name
+                        autocomplete="off" error=Signal::derive(move || errors.get().name) />
+                    <TextField label="Username" name="username" value=username
+                        autocomplete="off" error=Signal::derive(move || errors.get().username) />
+                    <TextField label="Email" name="email" kind="email" value=email
+                        autocomplete="off" error=Signal::derive(move || errors.get().email) />
+                    <TextField label="Phone" name="phone" kind="tel" value=phone
+                        autocomplete="off" error=Signal::derive(move || errors.get().phone) />
+                    <TextField label="Mobile" name="mobile" kind="tel" value=mobile
+                        autocomplete="off" error=Signal::derive(move || errors.get().mobile) />
+                    <TextField label="Password" name="password" kind="password" value=String::new()
+                        autocomplete="new-password" hint=password_hint
+                        error=Signal::derive(move || errors.get().password) />
+                </div>
+                <div class="field checkbox">
+                    <input id="person-active" type="checkbox" name="active" checked=active />
+                    <label for="person-active">"Active"</label>
+                </div>
+                <p class="form-error" role="alert">{refusal}</p>
+                <div class="actions">
+                    <button type="submit" class="primary-inline" disabled=pending
+                        aria-busy=move || pending.get().then_some("true")>"Save"</button>
+                    <a href=cancel>"Cancel"</a>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// A labelled input with its error (and hint) right under it, tied by aria-describedby.
+#[component]
+pub fn TextField(
+    label: &'static str,
+    name: &'static str,
+    value: String,
+    #[prop(optional)] kind: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = if hint.is_some() {
+        format!("{error_id} {hint_id}")
+    } else {
+        error_id.clone()
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind.unwrap_or("text")
+                value=value
+                autocomplete=autocomplete.unwrap_or("on")
+                aria-describedby=described_by
+                aria-invalid=move || error.get().is_some().then_some("true")
+            />
+            {hint.map(|hint| view! { <p id=hint_id class="hint">{hint}</p> })}
+            <p id=error_id class="field-error">{move || error.get()}</p>
+        </div>
+    }
+}

@@ -1,0 +1,239 @@
+//! Permissions in the database, and the rules that keep someone able to administer.
+
+use super::{ChangeOutcome, GridRow};
+use crate::audit::{self, Event, EventKind};
+use crate::error::AppError;
+use crate::model::{CurrentUser, Permission};
+use crate::state::AppState;
+use sqlx::{SqliteConnection, SqlitePool};
+use std::net::IpAddr;
+
+pub async fn grid(pool: &SqlitePool) -> Result<Vec<GridRow>, sqlx::Error> {
+    let rows: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT u.id, u.name, u.username, group_concat(p.permission)
+         FROM users u LEFT JOIN user_permissions p ON p.user_id = u.id
+         WHERE u.active = 1
+         GROUP BY u.id ORDER BY u.name COLLATE NOCASE, u.id",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, username, held)| {
+            let mut permissions: Vec<Permission> = held
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(Permission::parse)
+                .collect();
+            permissions.sort();
+            GridRow {
+                id,
+                name,
+                username,
+                permissions,
+            }
+        })
+        .collect())
+}
+
+/// Whether `user_id` is the only active person holding `permission`.
+pub async fn is_last_active_holder(
+    db: &mut SqliteConnection,
+    user_id: i64,
+    permission: Permission,
+) -> Result<bool, sqlx::Error> {
+    let (holds, others): (bool, i64) = sqlx::query_as(
+        "SELECT
+            EXISTS (SELECT 1 FROM user_permissions WHERE user_id = ?1 AND permission = ?2),
+            (SELECT COUNT(*) FROM user_permissions p JOIN users u ON u.id = p.user_id
+              WHERE p.permission = ?2 AND u.active = 1 AND u.id <> ?1)",
+    )
+    .bind(user_id)
+    .bind(permission.as_str())
+    .fetch_one(db)
+    .await?;
+    Ok(holds && others == 0)
+}
+
+/// Grants or removes one permission, in one write transaction with its rules.
+pub async fn set(
+    state: &AppState,
+    actor: &CurrentUser,
+    user_id: i64,
+    permission: Permission,
+    granted: bool,
+    client_ip: IpAddr,
+) -> Result<ChangeOutcome, AppError> {
+    let now = state.clock.now();
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let subject: Option<String> =
+        sqlx::query_scalar("SELECT username FROM users WHERE id = ?1 AND active = 1")
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(username) = subject else {
+        return Ok(ChangeOutcome::Refused {
+            message: "That person is not active.".into(),
+        });
+    };
+    if !granted {
+        if user_id == actor.id && permission == Permission::Permissions {
+            return Ok(ChangeOutcome::Refused {
+                message: "You cannot remove your own Permissions permission.".into(),
+            });
+        }
+        if matches!(permission, Permission::Permissions | Permission::Security)
+            && is_last_active_holder(&mut tx, user_id, permission).await?
+        {
+            return Ok(ChangeOutcome::Refused {
+                message: format!(
+                    "{username} is the last person with the {} permission: give it to someone else first.",
+                    permission.label()
+                ),
+            });
+        }
+    }
+    let changed = if granted {
+        sqlx::query("INSERT OR IGNORE INTO user_permissions (user_id, permission) VALUES (?1, ?2)")
+    } else {
+        sqlx::query("DELETE FROM user_permissions WHERE user_id = ?1 AND permission = ?2")
+    }
+    .bind(user_id)
+    .bind(permission.as_str())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed > 0 {
+        let kind = if granted {
+            EventKind::PermissionGranted
+        } else {
+            EventKind::PermissionRemoved
+        };
+        let event = Event {
+            kind,
+            actor_id: Some(actor.id),
+            subject_id: Some(user_id),
+            client_ip: Some(client_ip),
+            detail: permission.label().to_string(),
+        };
+        audit::record(&mut *tx, now, event).await?;
+    }
+    tx.commit().await?;
+    Ok(ChangeOutcome::Saved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{person, state};
+
+    const IP: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1));
+
+    async fn holds(state: &AppState, id: i64, p: Permission) -> bool {
+        crate::users::permissions_of(&state.pool, id)
+            .await
+            .unwrap()
+            .contains(&p)
+    }
+
+    #[tokio::test]
+    async fn the_last_holder_of_security_or_permissions_keeps_it() {
+        let (state, _db) = state().await;
+        let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
+        let other = person(&state, "Other", "other", &[Permission::Permissions]).await;
+        // `other` may administer permissions, but cannot strip the only Security holder.
+        let outcome = set(&state, &other, admin.id, Permission::Security, false, IP)
+            .await
+            .unwrap();
+        assert!(matches!(outcome, ChangeOutcome::Refused { ref message } if message.contains("last person")));
+        assert!(holds(&state, admin.id, Permission::Security).await);
+        // With a second holder, removal is fine.
+        set(&state, &admin, other.id, Permission::Security, true, IP)
+            .await
+            .unwrap();
+        assert_eq!(
+            set(&state, &other, admin.id, Permission::Security, false, IP)
+                .await
+                .unwrap(),
+            ChangeOutcome::Saved
+        );
+        assert!(!holds(&state, admin.id, Permission::Security).await);
+    }
+
+    #[tokio::test]
+    async fn nobody_removes_their_own_permissions_permission() {
+        let (state, _db) = state().await;
+        let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
+        let other = person(&state, "Other", "other", &[Permission::Permissions]).await;
+        let outcome = set(&state, &admin, admin.id, Permission::Permissions, false, IP)
+            .await
+            .unwrap();
+        assert!(matches!(outcome, ChangeOutcome::Refused { ref message } if message.contains("your own")));
+        assert!(holds(&state, admin.id, Permission::Permissions).await);
+        // Someone else may remove it, since `admin` is not the last holder.
+        assert_eq!(
+            set(&state, &other, admin.id, Permission::Permissions, false, IP)
+                .await
+                .unwrap(),
+            ChangeOutcome::Saved
+        );
+    }
+
+    #[tokio::test]
+    async fn an_inactive_holder_does_not_count() {
+        let (state, _db) = state().await;
+        let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
+        let gone = person(&state, "Gone", "gone", &[Permission::Security]).await;
+        sqlx::query("UPDATE users SET active = 0 WHERE id = ?1")
+            .bind(gone.id)
+            .execute(&state.pool)
+            .await
+            .unwrap();
+        let other = person(&state, "Other", "other", &[Permission::Permissions]).await;
+        let outcome = set(&state, &other, admin.id, Permission::Security, false, IP)
+            .await
+            .unwrap();
+        assert!(matches!(outcome, ChangeOutcome::Refused { .. }));
+    }
+
+    #[tokio::test]
+    async fn grants_and_removals_are_audited_once() {
+        let (state, _db) = state().await;
+        let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
+        let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
+        set(&state, &admin, jdoe.id, Permission::Personnel, true, IP)
+            .await
+            .unwrap();
+        set(&state, &admin, jdoe.id, Permission::Personnel, true, IP)
+            .await
+            .unwrap();
+        set(&state, &admin, jdoe.id, Permission::Personnel, false, IP)
+            .await
+            .unwrap();
+        let kinds: Vec<String> = sqlx::query_scalar(
+            "SELECT kind FROM audit WHERE subject_id = ?1 AND kind LIKE 'permission%' ORDER BY id",
+        )
+        .bind(jdoe.id)
+        .fetch_all(&state.pool)
+        .await
+        .unwrap();
+        assert_eq!(kinds, ["permission_granted", "permission_removed"]);
+    }
+
+    #[tokio::test]
+    async fn the_grid_lists_active_people_by_name_with_their_permissions() {
+        let (state, _db) = state().await;
+        person(&state, "Zoë", "zoe", &[Permission::Security]).await;
+        person(&state, "alice", "alice", &[]).await;
+        let gone = person(&state, "Bob", "bob", &[]).await;
+        sqlx::query("UPDATE users SET active = 0 WHERE id = ?1")
+            .bind(gone.id)
+            .execute(&state.pool)
+            .await
+            .unwrap();
+        let rows = grid(&state.pool).await.unwrap();
+        let names: Vec<_> = rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["alice", "Zoë"]);
+        assert_eq!(rows[1].permissions, [Permission::Security]);
+    }
+}

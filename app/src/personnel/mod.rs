@@ -1,0 +1,118 @@
+//! Maintenance › Organisation › Personnel: the staff list and its editor.
+
+#[cfg(feature = "ssr")]
+pub mod store;
+#[cfg(feature = "ssr")]
+pub mod validate;
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// People per page of the list.
+pub const PAGE_SIZE: i64 = 50;
+
+/// Why each field was refused; `None` where the field is fine.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors {
+    pub name: Option<String>,
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub mobile: Option<String>,
+    pub password: Option<String>,
+}
+
+impl FieldErrors {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// One line of the list. Numbers are formatted for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRow {
+    pub id: i64,
+    pub name: String,
+    pub username: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub mobile: Option<String>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeoplePage {
+    pub rows: Vec<PersonRow>,
+    pub total: i64,
+    pub offset: i64,
+}
+
+/// The answer to Save. Refusals are outcomes shown next to the form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SaveOutcome {
+    Saved { id: i64 },
+    Invalid(FieldErrors),
+    Refused { message: String },
+}
+
+/// People sorted by name, filtered by `search` (name, username or email), one page.
+#[server(prefix = "/api", endpoint = "people")]
+pub async fn list_people(search: String, offset: i64) -> Result<PeoplePage, AppError> {
+    use crate::model::Permission;
+    crate::auth::session::require_permission(Permission::Personnel).await?;
+    let state = crate::state::app_state()?;
+    let search: String = search.trim().chars().take(100).collect();
+    Ok(store::list(&state.pool, &search, offset.max(0), PAGE_SIZE).await?)
+}
+
+/// One person, for the editor.
+#[server(prefix = "/api", endpoint = "person")]
+pub async fn get_person(id: i64) -> Result<PersonRow, AppError> {
+    use crate::model::Permission;
+    crate::auth::session::require_permission(Permission::Personnel).await?;
+    let state = crate::state::app_state()?;
+    store::row(&state.pool, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound.with_status())
+}
+
+/// Creates (`id` empty) or changes a person. `active` is the checkbox: present when ticked.
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api", endpoint = "save_person")]
+pub async fn save_person(
+    id: Option<i64>,
+    name: String,
+    username: String,
+    email: String,
+    phone: String,
+    mobile: String,
+    password: String,
+    active: Option<String>,
+) -> Result<SaveOutcome, AppError> {
+    use crate::auth::session;
+    use crate::model::Permission;
+    let actor = session::require_permission(Permission::Personnel).await?;
+    let state = crate::state::app_state()?;
+    let client_ip = session::request_client_ip().await?.0;
+    let submitted = validate::Submitted {
+        name,
+        username,
+        email,
+        phone,
+        mobile,
+        password,
+    };
+    let valid = match validate::person(&submitted, id.is_none(), state.policy.default_region) {
+        Ok(valid) => valid,
+        Err(errors) => return Ok(SaveOutcome::Invalid(errors)),
+    };
+    let change = store::Change {
+        id,
+        person: valid,
+        active: active.is_some(),
+    };
+    store::save(&state, &actor, change, client_ip)
+        .await
+        .map_err(AppError::with_status)
+}

@@ -1,0 +1,434 @@
+//! Personnel in the database.
+
+use super::validate::{Valid, display_number};
+use super::{FieldErrors, PeoplePage, PersonRow, SaveOutcome};
+use crate::audit::{self, Event, EventKind};
+use crate::error::AppError;
+use crate::model::{CurrentUser, Permission};
+use crate::permissions::store::is_last_active_holder;
+use crate::security::password::HashError;
+use crate::state::AppState;
+use crate::users::username_key;
+use sqlx::SqlitePool;
+use std::net::IpAddr;
+
+type Row = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    bool,
+);
+
+fn to_row((id, name, username, email, phone, mobile, active): Row) -> PersonRow {
+    PersonRow {
+        id,
+        name,
+        username,
+        email,
+        phone: phone.as_deref().map(display_number),
+        mobile: mobile.as_deref().map(display_number),
+        active,
+    }
+}
+
+/// `%` and `_` typed into the search box are literal characters, not wildcards.
+fn like_pattern(search: &str) -> String {
+    let escaped = search
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+pub async fn list(
+    pool: &SqlitePool,
+    search: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<PeoplePage, sqlx::Error> {
+    let pattern = like_pattern(search);
+    const FILTER: &str = "(?1 = '%%' OR name LIKE ?1 ESCAPE '\\' OR username LIKE ?1 ESCAPE '\\'
+                           OR email LIKE ?1 ESCAPE '\\')";
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users WHERE {FILTER}"))
+        .bind(&pattern)
+        .fetch_one(pool)
+        .await?;
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT id, name, username, email, phone, mobile, active FROM users WHERE {FILTER}
+         ORDER BY name COLLATE NOCASE, id LIMIT ?2 OFFSET ?3"
+    ))
+    .bind(&pattern)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    Ok(PeoplePage {
+        rows: rows.into_iter().map(to_row).collect(),
+        total,
+        offset,
+    })
+}
+
+pub async fn row(pool: &SqlitePool, id: i64) -> Result<Option<PersonRow>, sqlx::Error> {
+    let row: Option<Row> =
+        sqlx::query_as("SELECT id, name, username, email, phone, mobile, active FROM users WHERE id = ?1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(to_row))
+}
+
+/// A validated change to save.
+pub struct Change {
+    pub id: Option<i64>,
+    pub person: Valid,
+    pub active: bool,
+}
+
+/// Saves a person in one write transaction, with every rule checked inside it.
+pub async fn save(
+    state: &AppState,
+    actor: &CurrentUser,
+    change: Change,
+    client_ip: IpAddr,
+) -> Result<SaveOutcome, AppError> {
+    let now = state.clock.now();
+    // Hash before the transaction: the write lock is not held during the slow part.
+    let password_hash = match &change.person.password {
+        Some(password) => Some(state.hasher.hash(password.clone()).await.map_err(|e| match e {
+            HashError::Busy => AppError::Busy,
+            HashError::Failed => AppError::Internal,
+        })?),
+        None => None,
+    };
+    let p = &change.person;
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let event = |kind, subject: i64, detail: &str| Event {
+        kind,
+        actor_id: Some(actor.id),
+        subject_id: Some(subject),
+        client_ip: Some(client_ip),
+        detail: detail.to_string(),
+    };
+
+    let Some(id) = change.id else {
+        let Some(hash) = &password_hash else {
+            return Ok(SaveOutcome::Invalid(FieldErrors {
+                password: Some("A new person needs a password.".into()),
+                ..Default::default()
+            }));
+        };
+        let inserted = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO users (name, username, username_key, email, phone, mobile, password_hash, active,
+                                created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) RETURNING id",
+        )
+        .bind(&p.name)
+        .bind(&p.username)
+        .bind(username_key(&p.username))
+        .bind(&p.email)
+        .bind(&p.phone)
+        .bind(&p.mobile)
+        .bind(hash.as_str())
+        .bind(change.active)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await;
+        let id = match inserted {
+            Ok(id) => id,
+            Err(e) if is_unique_violation(&e) => return Ok(username_taken()),
+            Err(e) => return Err(e.into()),
+        };
+        audit::record(&mut *tx, now, event(EventKind::PersonCreated, id, &p.username)).await?;
+        tx.commit().await?;
+        return Ok(SaveOutcome::Saved { id });
+    };
+
+    let current: Option<(String, Option<String>, Option<String>, Option<String>, bool)> =
+        sqlx::query_as("SELECT name, email, phone, mobile, active FROM users WHERE id = ?1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((old_name, old_email, old_phone, old_mobile, was_active)) = current else {
+        return Err(AppError::NotFound);
+    };
+    let deactivating = was_active && !change.active;
+    if deactivating {
+        if id == actor.id {
+            return Ok(refused("You cannot make yourself inactive."));
+        }
+        for permission in [Permission::Permissions, Permission::Security] {
+            if is_last_active_holder(&mut tx, id, permission).await? {
+                return Ok(refused(&format!(
+                    "{} is the last person with the {} permission: give it to someone else first.",
+                    p.name,
+                    permission.label()
+                )));
+            }
+        }
+    }
+
+    let updated = sqlx::query(
+        "UPDATE users SET name = ?2, username = ?3, username_key = ?4, email = ?5, phone = ?6, mobile = ?7,
+                active = ?8, updated_at = ?9,
+                password_hash = COALESCE(?10, password_hash),
+                -- A new password or a deactivation ends every session of this person.
+                session_epoch = session_epoch + (CASE WHEN ?10 IS NOT NULL OR ?11 THEN 1 ELSE 0 END)
+         WHERE id = ?1",
+    )
+    .bind(id)
+    .bind(&p.name)
+    .bind(&p.username)
+    .bind(username_key(&p.username))
+    .bind(&p.email)
+    .bind(&p.phone)
+    .bind(&p.mobile)
+    .bind(change.active)
+    .bind(now)
+    .bind(password_hash.as_ref().map(|h| h.as_str().to_string()))
+    .bind(deactivating)
+    .execute(&mut *tx)
+    .await;
+    match updated {
+        Ok(_) => {}
+        Err(e) if is_unique_violation(&e) => return Ok(username_taken()),
+        Err(e) => return Err(e.into()),
+    }
+
+    let mut changed = Vec::new();
+    if old_name != p.name {
+        changed.push("name");
+    }
+    if old_email != p.email {
+        changed.push("email");
+    }
+    if old_phone != p.phone {
+        changed.push("phone");
+    }
+    if old_mobile != p.mobile {
+        changed.push("mobile");
+    }
+    if !was_active && change.active {
+        changed.push("reactivated");
+    }
+    if !changed.is_empty() {
+        audit::record(
+            &mut *tx,
+            now,
+            event(EventKind::PersonChanged, id, &changed.join(", ")),
+        )
+        .await?;
+    }
+    if password_hash.is_some() {
+        audit::record(&mut *tx, now, event(EventKind::PasswordReset, id, "")).await?;
+    }
+    if deactivating {
+        audit::record(&mut *tx, now, event(EventKind::PersonDeactivated, id, "")).await?;
+    }
+    tx.commit().await?;
+    Ok(SaveOutcome::Saved { id })
+}
+
+fn refused(message: &str) -> SaveOutcome {
+    SaveOutcome::Refused {
+        message: message.to_string(),
+    }
+}
+
+fn username_taken() -> SaveOutcome {
+    SaveOutcome::Invalid(FieldErrors {
+        username: Some("That username is already taken.".into()),
+        ..Default::default()
+    })
+}
+
+fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::personnel::validate::{Submitted, person as validate};
+    use crate::testing::{epoch, person, state};
+
+    const IP: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1));
+
+    fn valid(name: &str, username: &str, password: &str) -> Valid {
+        let submitted = Submitted {
+            name: name.into(),
+            username: username.into(),
+            email: format!("{username}@example.com"),
+            mobile: "+32 470 12 34 56".into(),
+            password: password.into(),
+            ..Default::default()
+        };
+        validate(&submitted, !password.is_empty(), None).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_new_person_is_saved_normalised_and_listed_formatted() {
+        let (state, _db) = state().await;
+        let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
+        let change = Change {
+            id: None,
+            person: valid("Jane Doe", "jdoe", "long enough"),
+            active: true,
+        };
+        let SaveOutcome::Saved { id } = save(&state, &admin, change, IP).await.unwrap() else {
+            panic!()
+        };
+        let stored: String = sqlx::query_scalar("SELECT mobile FROM users WHERE id = ?1")
+            .bind(id)
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+        assert_eq!(stored, "+32470123456");
+        let row = row(&state.pool, id).await.unwrap().unwrap();
+        assert_eq!(row.mobile.as_deref(), Some("+32 470 12 34 56"));
+    }
+
+    #[tokio::test]
+    async fn a_username_is_unique_whatever_its_case_and_nothing_is_saved() {
+        let (state, _db) = state().await;
+        let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
+        person(&state, "Jane Doe", "jdoe", &[]).await;
+        let change = Change {
+            id: None,
+            person: valid("Other Jane", "JDoe", "long enough"),
+            active: true,
+        };
+        let outcome = save(&state, &admin, change, IP).await.unwrap();
+        assert!(
+            matches!(outcome, SaveOutcome::Invalid(ref e) if e.username.as_deref() == Some("That username is already taken."))
+        );
+        assert_eq!(list(&state.pool, "", 0, 50).await.unwrap().total, 2);
+    }
+
+    #[tokio::test]
+    async fn deactivating_ends_sessions_but_never_oneself_or_the_last_administrator() {
+        let (state, _db) = state().await;
+        let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
+        let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
+        let off = |id, name: &str, username: &str| Change {
+            id: Some(id),
+            person: valid(name, username, ""),
+            active: false,
+        };
+
+        let outcome = save(&state, &admin, off(admin.id, "Admin", "admin"), IP)
+            .await
+            .unwrap();
+        assert!(matches!(outcome, SaveOutcome::Refused { ref message } if message.contains("yourself")));
+
+        let manager = person(&state, "Manager", "manager", &[Permission::Personnel]).await;
+        let outcome = save(&state, &manager, off(admin.id, "Admin", "admin"), IP)
+            .await
+            .unwrap();
+        assert!(matches!(outcome, SaveOutcome::Refused { ref message } if message.contains("last person")));
+        assert!(
+            crate::users::load_current(&state.pool, admin.id, 0)
+                .await
+                .unwrap()
+                .is_some(),
+            "still active"
+        );
+
+        assert_eq!(
+            save(&state, &admin, off(jdoe.id, "Jane Doe", "jdoe"), IP)
+                .await
+                .unwrap(),
+            SaveOutcome::Saved { id: jdoe.id }
+        );
+        assert_eq!(epoch(&state, jdoe.id).await, 1, "their sessions ended");
+        assert!(
+            crate::users::find_for_sign_in(&state.pool, "jdoe")
+                .await
+                .unwrap()
+                .is_none(),
+            "cannot sign in"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_password_reset_ends_sessions_and_an_empty_password_keeps_the_old_one() {
+        let (state, _db) = state().await;
+        let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
+        let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
+        let keep = Change {
+            id: Some(jdoe.id),
+            person: valid("Jane Q. Doe", "jdoe", ""),
+            active: true,
+        };
+        save(&state, &admin, keep, IP).await.unwrap();
+        assert_eq!(epoch(&state, jdoe.id).await, 0);
+        let record = crate::users::find_for_sign_in(&state.pool, "jdoe")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            state
+                .hasher
+                .verify(crate::testing::PASSWORD.into(), Some(record.password_hash))
+                .await
+                .unwrap()
+        );
+
+        let reset = Change {
+            id: Some(jdoe.id),
+            person: valid("Jane Q. Doe", "jdoe", "brand new password"),
+            active: true,
+        };
+        save(&state, &admin, reset, IP).await.unwrap();
+        assert_eq!(epoch(&state, jdoe.id).await, 1);
+        let record = crate::users::find_for_sign_in(&state.pool, "jdoe")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            state
+                .hasher
+                .verify("brand new password".into(), Some(record.password_hash))
+                .await
+                .unwrap()
+        );
+        let kinds: Vec<String> =
+            sqlx::query_scalar("SELECT kind FROM audit WHERE subject_id = ?1 ORDER BY id")
+                .bind(jdoe.id)
+                .fetch_all(&state.pool)
+                .await
+                .unwrap();
+        assert_eq!(kinds, ["person_created", "person_changed", "password_reset"]);
+    }
+
+    #[tokio::test]
+    async fn the_list_is_sorted_searched_and_paged() {
+        let (state, _db) = state().await;
+        for (name, username) in [
+            ("charlie", "c"),
+            ("Alice", "a"),
+            ("bob_x", "b"),
+            ("100% Dan", "d"),
+        ] {
+            person(&state, name, username, &[]).await;
+        }
+        let all = list(&state.pool, "", 0, 50).await.unwrap();
+        let names: Vec<_> = all.rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["100% Dan", "Alice", "bob_x", "charlie"]);
+        let page = list(&state.pool, "", 2, 2).await.unwrap();
+        assert_eq!(
+            (page.total, page.rows.len(), page.rows[0].name.as_str()),
+            (4, 2, "bob_x")
+        );
+        // `_` and `%` are literal in a search.
+        assert_eq!(list(&state.pool, "_", 0, 50).await.unwrap().total, 1);
+        assert_eq!(list(&state.pool, "%", 0, 50).await.unwrap().total, 1);
+        assert_eq!(
+            list(&state.pool, "ALI", 0, 50).await.unwrap().rows[0].name,
+            "Alice"
+        );
+    }
+}

@@ -1,0 +1,52 @@
+//! Fixtures for the crate's own tests: a fresh database with real state around it.
+
+use crate::clock::ManualClock;
+use crate::db::{TempDb, open_temporary};
+use crate::model::{CurrentUser, Permission};
+use crate::security::password::PasswordHasher;
+use crate::state::{AppState, Policy};
+use crate::users::{self, NewPerson};
+use std::sync::Arc;
+
+pub const PASSWORD: &str = "a fine password";
+
+pub async fn state() -> (AppState, TempDb) {
+    let (pool, db) = open_temporary().await;
+    let state = AppState {
+        leptos_options: leptos::config::LeptosOptions::builder()
+            .output_name("twostep")
+            .build(),
+        pool,
+        hasher: Arc::new(PasswordHasher::new(2, 16)),
+        clock: Arc::new(ManualClock::at(1_800_000_000)),
+        policy: Arc::new(Policy::default()),
+    };
+    (state, db)
+}
+
+/// Creates an active person with `PASSWORD` and the given permissions.
+pub async fn person(state: &AppState, name: &str, username: &str, permissions: &[Permission]) -> CurrentUser {
+    let hash = state.hasher.hash(PASSWORD.into()).await.unwrap();
+    let id = users::create(
+        &state.pool,
+        NewPerson {
+            name,
+            username,
+            email: None,
+            password_hash: &hash,
+            permissions,
+        },
+        state.clock.now(),
+    )
+    .await
+    .unwrap();
+    users::load_current(&state.pool, id, 0).await.unwrap().unwrap()
+}
+
+pub async fn epoch(state: &AppState, id: i64) -> i64 {
+    sqlx::query_scalar("SELECT session_epoch FROM users WHERE id = ?1")
+        .bind(id)
+        .fetch_one(&state.pool)
+        .await
+        .unwrap()
+}
