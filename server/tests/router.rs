@@ -511,3 +511,32 @@ async fn an_invalid_email_is_refused_next_to_the_field_and_nothing_is_saved() {
     );
     assert_eq!(database_fingerprint(&app.pool).await, before);
 }
+
+#[tokio::test]
+async fn editing_a_person_through_the_server_function_changes_them() {
+    let app = TestApp::new().await;
+    let (_, cookie) = app.login("admin", ADMIN_PASSWORD, None).await;
+    let create =
+        "id=&name=Jane+Doe&username=jdoe&email=&phone=&mobile=%2B32470123456&password=long+enough&active=on";
+    let body = body_text(
+        app.send(post("/api/save_person", create, cookie.as_deref()))
+            .await,
+    )
+    .await;
+    assert!(body.contains("Saved"), "{body}");
+    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'jdoe'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let edit = format!(
+        "id={id}&name=Jane+Doe&username=jdoe&email=&phone=%2B32+2+511+22+33&mobile=%2B32+470+12+34+56&password=&active=on"
+    );
+    let body = body_text(app.send(post("/api/save_person", &edit, cookie.as_deref())).await).await;
+    assert_eq!(body, format!(r#"{{"Saved":{{"id":{id}}}}}"#));
+    let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM users WHERE id = ?1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(phone.as_deref(), Some("+3225112233"));
+}

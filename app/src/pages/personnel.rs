@@ -53,14 +53,17 @@ pub fn PersonnelPage() -> impl IntoView {
         |(search, offset, _)| list_people(search, offset),
     );
     let navigate = use_navigate();
-    let (saved_note, set_saved_note) = signal(None::<String>);
+    // "Saved." belongs to the last save, and only while no editor is open.
+    let saved_note = move || {
+        (editing.get().is_none() && matches!(save.value().get(), Some(Ok(SaveOutcome::Saved { .. }))))
+            .then_some("Saved.")
+    };
 
     // After a successful save: close the editor, say so, and the list reloads (version).
     Effect::new({
         let navigate = navigate.clone();
         move |_| {
             if let Some(Ok(SaveOutcome::Saved { .. })) = save.value().get() {
-                set_saved_note.set(Some("Saved.".into()));
                 navigate(
                     &list_href(&search.get_untracked(), offset.get_untracked()),
                     Default::default(),
@@ -72,8 +75,6 @@ pub fn PersonnelPage() -> impl IntoView {
     let add = {
         let navigate = navigate.clone();
         move |_| {
-            set_saved_note.set(None);
-            save.value().set(None);
             navigate(&edit_href(&search.get_untracked(), "new"), Default::default());
         }
     };
@@ -98,7 +99,7 @@ pub fn PersonnelPage() -> impl IntoView {
                 <button type="submit">"Search"</button>
             </div>
         </Form>
-        <p class="status-line" role="status">{move || saved_note.get()}</p>
+        <p class="status-line" role="status">{saved_note}</p>
         {move || editing.get().map(|edit| view! { <Editor edit save search=search.get_untracked() /> })}
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -226,7 +227,8 @@ fn PersonForm(person: Option<PersonRow>, save: ServerAction<SavePerson>, cancel:
     view! {
         <section class="editor" aria-labelledby="editor-heading">
             <h2 id="editor-heading">{heading}</h2>
-            <ActionForm action=save>
+            // The server decides what is valid and says why next to each field.
+            <ActionForm action=save attr:novalidate=true>
                 <input type="hidden" name="id" value=id />
                 <div class="editor-fields">
                     <TextField label="Name" name="name" value=name

@@ -12,6 +12,9 @@ use crate::users::username_key;
 use sqlx::SqlitePool;
 use std::net::IpAddr;
 
+/// What an edit may change, as it was: name, email, phone, mobile, active.
+type Before = (String, Option<String>, Option<String>, Option<String>, bool);
+
 type Row = (
     i64,
     String,
@@ -147,7 +150,7 @@ pub async fn save(
         return Ok(SaveOutcome::Saved { id });
     };
 
-    let current: Option<(String, Option<String>, Option<String>, Option<String>, bool)> =
+    let current: Option<Before> =
         sqlx::query_as("SELECT name, email, phone, mobile, active FROM users WHERE id = ?1")
             .bind(id)
             .fetch_optional(&mut *tx)

@@ -43,7 +43,7 @@ pub fn person(
     input: &Submitted,
     new_person: bool,
     default_region: Option<Region>,
-) -> Result<Valid, FieldErrors> {
+) -> Result<Valid, Box<FieldErrors>> {
     let mut errors = FieldErrors::default();
     let name = input.name.trim();
     errors.name = text_problem(name, "Name", NAME_MAX);
@@ -81,7 +81,7 @@ pub fn person(
     };
 
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(Box::new(errors));
     }
     Ok(Valid {
         name: name.to_string(),
@@ -154,7 +154,7 @@ mod tests {
     }
 
     fn errors(s: Submitted, new: bool, region: Option<Region>) -> FieldErrors {
-        person(&s, new, region).expect_err("should be refused")
+        *person(&s, new, region).expect_err("should be refused")
     }
 
     #[test]

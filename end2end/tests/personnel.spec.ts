@@ -1,0 +1,141 @@
+import { Browser, expect, Page, test } from '@playwright/test';
+import { ADMIN_PASSWORD } from '../playwright.config';
+import { open, submitPassword } from './helpers';
+
+const PERSONNEL = '/maintenance/organisation/personnel';
+
+/** A fresh browser signed in as `username`. */
+async function signedIn(browser: Browser, username: string, password: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await open(page, '/login');
+  await submitPassword(page, username, password);
+  await expect(page).toHaveURL('/');
+  await expect(page.locator('html[data-hydrated]')).toHaveCount(1);
+  return page;
+}
+
+/** Adds a person through the editor and waits for the list to show them. */
+async function addPerson(page: Page, p: { name: string; username: string; email?: string; mobile?: string; password: string }) {
+  await open(page, PERSONNEL);
+  await page.getByRole('button', { name: 'Add person' }).click();
+  await expect(page.getByRole('heading', { name: 'Add person' })).toBeVisible();
+  await page.getByLabel('Name', { exact: true }).fill(p.name);
+  await page.getByLabel('Username').fill(p.username);
+  if (p.email) await page.getByLabel('Email').fill(p.email);
+  if (p.mobile) await page.getByLabel('Mobile').fill(p.mobile);
+  await page.getByLabel('Password').fill(p.password);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+  await expect(page.getByRole('link', { name: p.name, exact: true })).toBeVisible();
+}
+
+function unique(prefix: string) {
+  return `${prefix}${Date.now().toString(36)}`;
+}
+
+test('the admin adds a person, edits them, and the list shows formatted numbers', async ({ browser }) => {
+  const admin = await signedIn(browser, 'admin', ADMIN_PASSWORD);
+  const username = unique('jdoe');
+  await addPerson(admin, { name: `Jane ${username}`, username, email: `${username}@example.com`, mobile: '+32470123456', password: 'jane password 1' });
+  const row = admin.getByRole('row').filter({ hasText: username });
+  await expect(row).toContainText('+32 470 12 34 56');
+  await expect(row).toContainText(`${username}@example.com`);
+
+  await row.getByRole('link', { name: `Jane ${username}` }).click();
+  await expect(admin.getByRole('heading', { name: `Edit Jane ${username}` })).toBeVisible();
+  await expect(admin.getByLabel('Mobile')).toHaveValue('+32 470 12 34 56');
+  // A number outside any real range is refused next to its field, and the editor stays.
+  await admin.getByLabel('Phone').fill('+32 2 123 45 67');
+  await admin.getByRole('button', { name: 'Save' }).click();
+  await expect(admin.getByLabel('Phone')).toHaveAttribute('aria-invalid', 'true');
+  await expect(admin.getByRole('status').filter({ hasText: 'Saved.' })).toHaveCount(0);
+  await admin.getByLabel('Phone').fill('+3225112233');
+  await admin.getByRole('button', { name: 'Save' }).click();
+  await expect(admin.getByRole('heading', { name: `Edit Jane ${username}` })).toHaveCount(0);
+  await expect(admin.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+  await expect(admin.getByRole('row').filter({ hasText: username })).toContainText('+32 2 511 22 33');
+});
+
+test('an invalid email shows the reason next to the field and saves nothing', async ({ browser }) => {
+  const admin = await signedIn(browser, 'admin', ADMIN_PASSWORD);
+  const username = unique('bad');
+  await open(admin, PERSONNEL);
+  await admin.getByRole('button', { name: 'Add person' }).click();
+  await admin.getByLabel('Name', { exact: true }).fill('Bad Email');
+  await admin.getByLabel('Username').fill(username);
+  await admin.getByLabel('Email').fill('jane@');
+  await admin.getByLabel('Password').fill('long enough');
+  await admin.getByRole('button', { name: 'Save' }).click();
+  const email = admin.getByLabel('Email');
+  await expect(email).toHaveAttribute('aria-invalid', 'true');
+  await expect(email).toHaveAccessibleDescription(/Enter a valid email address, like name@example.com\./);
+  await open(admin, `${PERSONNEL}?q=${username}`);
+  await expect(admin.getByText('0–0 of 0')).toBeVisible();
+});
+
+test('a granted permission shows its page after sign-in and goes when removed', async ({ browser }) => {
+  const admin = await signedIn(browser, 'admin', ADMIN_PASSWORD);
+  const username = unique('perm');
+  await addPerson(admin, { name: `Pat ${username}`, username, password: 'pat password 1' });
+
+  await open(admin, '/system/permissions');
+  await admin.getByRole('checkbox', { name: `Permissions for ${username}` }).check();
+  await expect(admin.getByRole('row').filter({ hasText: username }).getByRole('status')).toHaveText('Granted.');
+
+  const person = await signedIn(browser, username, 'pat password 1');
+  await person.getByText('System', { exact: true }).click();
+  await person.getByRole('link', { name: 'Permissions' }).click();
+  await expect(person).toHaveURL('/system/permissions');
+  await expect(person.getByRole('checkbox', { name: `Permissions for ${username}` })).toBeChecked();
+
+  await admin.getByRole('checkbox', { name: `Permissions for ${username}` }).uncheck();
+  await expect(admin.getByRole('row').filter({ hasText: username }).getByRole('status')).toHaveText('Removed.');
+  // The very next request of that person is refused.
+  await person.reload();
+  await expect(person.getByText('You do not have permission to open this page.')).toBeVisible();
+  await person.getByText('System', { exact: true }).click();
+  await expect(person.getByRole('link', { name: 'Permissions' })).toHaveCount(0);
+});
+
+test('the last holder of Permissions cannot lose it, and sees why', async ({ browser }) => {
+  const admin = await signedIn(browser, 'admin', ADMIN_PASSWORD);
+  await open(admin, '/system/permissions');
+  const own = admin.getByRole('checkbox', { name: 'Permissions for admin' });
+  await own.uncheck();
+  const status = admin.getByRole('row').filter({ hasText: 'Administrator' }).getByRole('status');
+  await expect(status).toContainText('You cannot remove your own Permissions permission.');
+  await expect(own).toBeChecked();
+});
+
+test('a deactivated person cannot sign in', async ({ browser }) => {
+  const admin = await signedIn(browser, 'admin', ADMIN_PASSWORD);
+  const username = unique('gone');
+  await addPerson(admin, { name: `Gone ${username}`, username, password: 'gone password 1' });
+  const person = await signedIn(browser, username, 'gone password 1');
+
+  await admin.getByRole('link', { name: `Gone ${username}` }).click();
+  await admin.getByLabel('Active').uncheck();
+  await admin.getByRole('button', { name: 'Save' }).click();
+  await expect(admin.getByRole('row').filter({ hasText: username })).toContainText('No');
+
+  // Their open session has ended, and the password no longer works.
+  await person.reload();
+  await expect(person).toHaveURL(/\/login/);
+  await submitPassword(person, username, 'gone password 1');
+  await expect(person.getByRole('alert')).toHaveText('Incorrect username or password.');
+});
+
+test('My account changes the password with the current one', async ({ browser }) => {
+  const admin = await signedIn(browser, 'admin', ADMIN_PASSWORD);
+  const username = unique('acct');
+  await addPerson(admin, { name: `Acct ${username}`, username, password: 'first password' });
+  const person = await signedIn(browser, username, 'first password');
+  await open(person, '/account');
+  await person.getByLabel('Current password').fill('wrong password');
+  await person.getByLabel('New password').fill('second password');
+  await person.getByRole('button', { name: 'Change password' }).click();
+  await expect(person.getByLabel('Current password')).toHaveAccessibleDescription('That is not your current password.');
+  await person.getByLabel('Current password').fill('first password');
+  await person.getByRole('button', { name: 'Change password' }).click();
+  await expect(person.getByText('Your password was changed.')).toBeVisible();
+});
