@@ -65,19 +65,12 @@ pub mod ssr {
     use crate::model::CurrentUser;
     use crate::personnel::validate::{PASSWORD_MAX, PASSWORD_MIN};
     use crate::security::client_addr::network_of;
-    use crate::security::password::{HashError, StoredHash};
+    use crate::security::password::StoredHash;
     use crate::security::throttle;
     use crate::state::AppState;
     use crate::users::username_key;
     use std::net::IpAddr;
     use tower_sessions::Session;
-
-    fn hash_error(e: HashError) -> AppError {
-        match e {
-            HashError::Busy => AppError::Busy,
-            HashError::Failed => AppError::Internal,
-        }
-    }
 
     pub async fn change_password(
         state: &AppState,
@@ -115,13 +108,12 @@ pub mod ssr {
         let correct = state
             .hasher
             .verify(current, Some(StoredHash::from_stored(stored)))
-            .await
-            .map_err(hash_error)?;
+            .await?;
         if !correct {
             throttle::record_failure(&state.pool, &state.policy.throttle, &key, &network, now).await?;
             return invalid(Some(wrong), None);
         }
-        let hash = state.hasher.hash(new).await.map_err(hash_error)?;
+        let hash = state.hasher.hash(new).await?;
         let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
         let epoch: i64 = sqlx::query_scalar(
             "UPDATE users SET password_hash = ?2, session_epoch = session_epoch + 1, updated_at = ?3

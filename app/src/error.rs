@@ -88,6 +88,20 @@ impl From<sqlx::Error> for AppError {
 }
 
 #[cfg(feature = "ssr")]
+impl From<crate::security::password::HashError> for AppError {
+    fn from(error: crate::security::password::HashError) -> Self {
+        use crate::security::password::HashError;
+        match error {
+            HashError::Busy => AppError::Busy,
+            HashError::Failed => {
+                tracing::error!("password hashing failed");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<tower_sessions::session::Error> for AppError {
     fn from(error: tower_sessions::session::Error) -> Self {
         tracing::error!(%error, "session store error");

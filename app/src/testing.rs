@@ -50,3 +50,15 @@ pub async fn epoch(state: &AppState, id: i64) -> i64 {
         .await
         .unwrap()
 }
+
+/// Whether `password` is the current password of the active person `username`.
+pub async fn password_works(state: &AppState, username: &str, password: &str) -> bool {
+    let Some(record) = users::find_for_sign_in(&state.pool, username).await.unwrap() else {
+        return false;
+    };
+    state
+        .hasher
+        .verify(password.into(), Some(record.password_hash))
+        .await
+        .unwrap()
+}

@@ -6,7 +6,6 @@ use crate::error::AppError;
 use crate::messages::INCORRECT_CREDENTIALS;
 use crate::model::{LoginOutcome, safe_next};
 use crate::security::client_addr::network_of;
-use crate::security::password::HashError;
 use crate::security::throttle;
 use crate::state::AppState;
 use crate::users;
@@ -46,14 +45,7 @@ pub async fn sign_in(
 
     let person = users::find_for_sign_in(&state.pool, &key).await?;
     let stored = person.as_ref().map(|p| p.password_hash.clone());
-    let correct = state
-        .hasher
-        .verify(password, stored)
-        .await
-        .map_err(|error| match error {
-            HashError::Busy => AppError::Busy,
-            HashError::Failed => AppError::Internal,
-        })?;
+    let correct = state.hasher.verify(password, stored).await?;
 
     match person {
         Some(person) if correct => {

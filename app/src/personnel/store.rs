@@ -6,7 +6,6 @@ use crate::audit::{self, Event, EventKind};
 use crate::error::AppError;
 use crate::model::{CurrentUser, Permission};
 use crate::permissions::store::is_last_active_holder;
-use crate::security::password::HashError;
 use crate::state::AppState;
 use crate::users::username_key;
 use sqlx::SqlitePool;
@@ -101,10 +100,7 @@ pub async fn save(
     let now = state.clock.now();
     // Hash before the transaction: the write lock is not held during the slow part.
     let password_hash = match &change.person.password {
-        Some(password) => Some(state.hasher.hash(password.clone()).await.map_err(|e| match e {
-            HashError::Busy => AppError::Busy,
-            HashError::Failed => AppError::Internal,
-        })?),
+        Some(password) => Some(state.hasher.hash(password.clone()).await?),
         None => None,
     };
     let p = &change.person;
@@ -256,7 +252,7 @@ fn is_unique_violation(error: &sqlx::Error) -> bool {
 mod tests {
     use super::*;
     use crate::personnel::validate::{Submitted, person as validate};
-    use crate::testing::{epoch, person, state};
+    use crate::testing::{epoch, password_works, person, state};
 
     const IP: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1));
 
@@ -368,17 +364,7 @@ mod tests {
         };
         save(&state, &admin, keep, IP).await.unwrap();
         assert_eq!(epoch(&state, jdoe.id).await, 0);
-        let record = crate::users::find_for_sign_in(&state.pool, "jdoe")
-            .await
-            .unwrap()
-            .unwrap();
-        assert!(
-            state
-                .hasher
-                .verify(crate::testing::PASSWORD.into(), Some(record.password_hash))
-                .await
-                .unwrap()
-        );
+        assert!(password_works(&state, "jdoe", crate::testing::PASSWORD).await);
 
         let reset = Change {
             id: Some(jdoe.id),
@@ -387,17 +373,7 @@ mod tests {
         };
         save(&state, &admin, reset, IP).await.unwrap();
         assert_eq!(epoch(&state, jdoe.id).await, 1);
-        let record = crate::users::find_for_sign_in(&state.pool, "jdoe")
-            .await
-            .unwrap()
-            .unwrap();
-        assert!(
-            state
-                .hasher
-                .verify("brand new password".into(), Some(record.password_hash))
-                .await
-                .unwrap()
-        );
+        assert!(password_works(&state, "jdoe", "brand new password").await);
         let kinds: Vec<String> =
             sqlx::query_scalar("SELECT kind FROM audit WHERE subject_id = ?1 ORDER BY id")
                 .bind(jdoe.id)
