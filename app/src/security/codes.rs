@@ -1,0 +1,427 @@
+//! One-time codes of the second sign-in step (spec §2 "Codes"): issue, check, consume.
+//!
+//! Six digits from the OS random source, kept only as a salted digest, valid ten minutes
+//! and once. A new code voids the previous one; a resend waits 30 s; at most five codes per
+//! person in fifteen minutes; five wrong tries void a code. Each step is one write
+//! transaction (`BEGIN IMMEDIATE`), so two simultaneous right answers give one success.
+
+use crate::clock::UnixSeconds;
+use rand::TryRngCore;
+use sha2::{Digest, Sha256};
+use sqlx::SqlitePool;
+use subtle::ConstantTimeEq;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodePolicy {
+    pub lifetime_seconds: i64,
+    pub max_tries: i64,
+    pub resend_cooldown_seconds: i64,
+    pub max_codes_per_window: i64,
+    pub window_seconds: i64,
+}
+
+impl Default for CodePolicy {
+    fn default() -> Self {
+        Self {
+            lifetime_seconds: 10 * 60,
+            max_tries: 5,
+            resend_cooldown_seconds: 30,
+            max_codes_per_window: 5,
+            window_seconds: 15 * 60,
+        }
+    }
+}
+
+/// A code just issued. `code` goes to the person and nowhere else (never a log).
+pub struct Issued {
+    pub id: i64,
+    pub code: String,
+}
+
+impl std::fmt::Debug for Issued {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Issued")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why no code was issued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotIssued {
+    /// The last code went out less than the cooldown ago.
+    TooSoon { retry_after_seconds: i64 },
+    /// The person had the most codes the window allows.
+    TooMany,
+}
+
+/// The result of checking a typed code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Checked {
+    /// Right, and now used up.
+    Accepted,
+    /// Wrong (or not six digits); the code is still live.
+    Wrong,
+    /// Expired, used, voided by a newer code or by too many tries, or not this
+    /// browser's: it can no longer be used.
+    Spent,
+}
+
+/// Six decimal digits, uniformly from the OS random source; leading zeros kept.
+pub fn generate() -> String {
+    let mut os = rand::rngs::OsRng.unwrap_err();
+    let n = rand::Rng::random_range(&mut os, 0..1_000_000u32);
+    format!("{n:06}")
+}
+
+/// The code as typed, without spaces, if it is exactly six ASCII digits.
+pub fn normalise(typed: &str) -> Option<String> {
+    let code: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
+    (code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())).then_some(code)
+}
+
+fn digest(salt: &[u8], code: &str) -> Vec<u8> {
+    Sha256::new()
+        .chain_update(salt)
+        .chain_update(code.as_bytes())
+        .finalize()
+        .to_vec()
+}
+
+/// The stored form of a browser's binding token.
+pub fn binding_digest(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// Issues a new code for `user_id`, bound to the browser holding `binding`, and voids
+/// every earlier live code of that person.
+pub async fn issue(
+    pool: &SqlitePool,
+    policy: &CodePolicy,
+    user_id: i64,
+    binding: &[u8],
+    now: UnixSeconds,
+) -> Result<Result<Issued, NotIssued>, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let (last, in_window): (Option<i64>, i64) = sqlx::query_as(
+        "SELECT MAX(created_at), COUNT(*) FILTER (WHERE created_at > ?2) FROM codes WHERE user_id = ?1",
+    )
+    .bind(user_id)
+    .bind(now - policy.window_seconds)
+    .fetch_one(&mut *tx)
+    .await?;
+    if let Some(last) = last
+        && now - last < policy.resend_cooldown_seconds
+    {
+        return Ok(Err(NotIssued::TooSoon {
+            retry_after_seconds: policy.resend_cooldown_seconds - (now - last),
+        }));
+    }
+    if in_window >= policy.max_codes_per_window {
+        return Ok(Err(NotIssued::TooMany));
+    }
+    sqlx::query("UPDATE codes SET state = 'voided' WHERE user_id = ?1 AND state = 'live'")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    let code = generate();
+    let mut salt = [0u8; 16];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng.unwrap_err(), &mut salt);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO codes (user_id, binding, salt, digest, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(binding)
+    .bind(&salt[..])
+    .bind(digest(&salt, &code))
+    .bind(now)
+    .bind(now + policy.lifetime_seconds)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(Issued { id, code }))
+}
+
+/// Checks `typed` against code `id` of `user_id` for the browser holding `binding`, and
+/// consumes it when right. Anything but six digits counts as a wrong try.
+pub async fn check(
+    pool: &SqlitePool,
+    policy: &CodePolicy,
+    id: i64,
+    user_id: i64,
+    binding: &[u8],
+    typed: &str,
+    now: UnixSeconds,
+) -> Result<Checked, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let row: Option<(Vec<u8>, Vec<u8>, Vec<u8>, i64, i64, String)> = sqlx::query_as(
+        "SELECT binding, salt, digest, expires_at, tries, state FROM codes WHERE id = ?1 AND user_id = ?2",
+    )
+    .bind(id)
+    .bind(user_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((stored_binding, salt, stored_digest, expires_at, tries, state)) = row else {
+        return Ok(Checked::Spent);
+    };
+    if state != "live" || now >= expires_at || !bool::from(stored_binding.ct_eq(binding)) {
+        return Ok(Checked::Spent);
+    }
+    let right = normalise(typed).is_some_and(|code| bool::from(digest(&salt, &code).ct_eq(&stored_digest)));
+    if right {
+        sqlx::query("UPDATE codes SET state = 'used' WHERE id = ?1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        return Ok(Checked::Accepted);
+    }
+    let tries = tries + 1;
+    let spent = tries >= policy.max_tries;
+    sqlx::query(
+        "UPDATE codes SET tries = ?2, state = CASE WHEN ?3 THEN 'voided' ELSE state END WHERE id = ?1",
+    )
+    .bind(id)
+    .bind(tries)
+    .bind(spent)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(if spent { Checked::Spent } else { Checked::Wrong })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Permission;
+    use crate::testing::{person, state};
+
+    const T0: i64 = 1_800_000_000;
+    const BROWSER: &[u8] = b"browser-one";
+
+    async fn setup() -> (crate::state::AppState, crate::db::TempDb, i64) {
+        let (state, db) = state().await;
+        let jdoe = person(&state, "Jane Doe", "jdoe", &[Permission::Personnel]).await;
+        (state, db, jdoe.id)
+    }
+
+    async fn issue_ok(pool: &SqlitePool, user: i64, now: i64) -> Issued {
+        issue(pool, &CodePolicy::default(), user, BROWSER, now)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    async fn try_code(pool: &SqlitePool, issued: &Issued, user: i64, typed: &str, now: i64) -> Checked {
+        check(pool, &CodePolicy::default(), issued.id, user, BROWSER, typed, now)
+            .await
+            .unwrap()
+    }
+
+    fn wrong_code(right: &str) -> String {
+        format!("{:06}", (right.parse::<u32>().unwrap() + 1) % 1_000_000)
+    }
+
+    #[test]
+    fn codes_are_six_digits_with_leading_zeros_kept() {
+        for _ in 0..1000 {
+            let code = generate();
+            assert_eq!(code.len(), 6);
+            assert!(code.bytes().all(|b| b.is_ascii_digit()));
+        }
+        assert_eq!(normalise(" 012 345 "), Some("012345".into()));
+        for bad in ["12345", "1234567", "12a456", "١٢٣٤٥٦", "", "12-345"] {
+            assert_eq!(normalise(bad), None, "{bad:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn the_code_is_never_stored_in_clear() {
+        let (state, _db, user) = setup().await;
+        let issued = issue_ok(&state.pool, user, T0).await;
+        let stored: Vec<u8> = sqlx::query_scalar("SELECT digest FROM codes")
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+        assert_ne!(stored, issued.code.as_bytes());
+        assert_eq!(stored.len(), 32);
+        assert!(
+            !format!("{issued:?}").contains(&issued.code),
+            "Debug hides the code"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_code_works_once_until_the_tenth_minute() {
+        let (state, _db, user) = setup().await;
+        let issued = issue_ok(&state.pool, user, T0).await;
+        assert_eq!(
+            try_code(&state.pool, &issued, user, &issued.code, T0 + 599).await,
+            Checked::Accepted
+        );
+        assert_eq!(
+            try_code(&state.pool, &issued, user, &issued.code, T0 + 599).await,
+            Checked::Spent,
+            "once"
+        );
+
+        let late = issue_ok(&state.pool, user, T0 + 1000).await;
+        assert_eq!(
+            try_code(&state.pool, &late, user, &late.code, T0 + 1600).await,
+            Checked::Spent,
+            "10 min"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_fifth_wrong_try_voids_the_code() {
+        let (state, _db, user) = setup().await;
+        let issued = issue_ok(&state.pool, user, T0).await;
+        let wrong = wrong_code(&issued.code);
+        for _ in 0..3 {
+            assert_eq!(
+                try_code(&state.pool, &issued, user, &wrong, T0 + 1).await,
+                Checked::Wrong
+            );
+        }
+        assert_eq!(
+            try_code(&state.pool, &issued, user, "not digits", T0 + 1).await,
+            Checked::Wrong,
+            "4th try"
+        );
+        assert_eq!(
+            try_code(&state.pool, &issued, user, &wrong, T0 + 1).await,
+            Checked::Spent,
+            "5th try"
+        );
+        assert_eq!(
+            try_code(&state.pool, &issued, user, &issued.code, T0 + 2).await,
+            Checked::Spent
+        );
+    }
+
+    #[tokio::test]
+    async fn four_wrong_tries_still_leave_the_right_code_working() {
+        let (state, _db, user) = setup().await;
+        let issued = issue_ok(&state.pool, user, T0).await;
+        for _ in 0..4 {
+            try_code(&state.pool, &issued, user, &wrong_code(&issued.code), T0 + 1).await;
+        }
+        assert_eq!(
+            try_code(&state.pool, &issued, user, &issued.code, T0 + 2).await,
+            Checked::Accepted
+        );
+    }
+
+    #[tokio::test]
+    async fn a_resend_waits_thirty_seconds_and_voids_the_old_code() {
+        let (state, _db, user) = setup().await;
+        let policy = CodePolicy::default();
+        let first = issue_ok(&state.pool, user, T0).await;
+        let early = issue(&state.pool, &policy, user, BROWSER, T0 + 29).await.unwrap();
+        assert_eq!(
+            early.unwrap_err(),
+            NotIssued::TooSoon {
+                retry_after_seconds: 1
+            }
+        );
+        let second = issue_ok(&state.pool, user, T0 + 30).await;
+        assert_eq!(
+            try_code(&state.pool, &first, user, &first.code, T0 + 31).await,
+            Checked::Spent
+        );
+        assert_eq!(
+            try_code(&state.pool, &second, user, &second.code, T0 + 31).await,
+            Checked::Accepted
+        );
+    }
+
+    #[tokio::test]
+    async fn the_sixth_code_in_fifteen_minutes_is_refused() {
+        let (state, _db, user) = setup().await;
+        let policy = CodePolicy::default();
+        for i in 0..5 {
+            issue_ok(&state.pool, user, T0 + i * 30).await;
+        }
+        let sixth = issue(&state.pool, &policy, user, BROWSER, T0 + 150)
+            .await
+            .unwrap();
+        assert_eq!(sixth.unwrap_err(), NotIssued::TooMany);
+        // The first code leaves the window at T0 + 900.
+        assert_eq!(
+            issue(&state.pool, &policy, user, BROWSER, T0 + 899)
+                .await
+                .unwrap()
+                .unwrap_err(),
+            NotIssued::TooMany
+        );
+        assert!(
+            issue(&state.pool, &policy, user, BROWSER, T0 + 900)
+                .await
+                .unwrap()
+                .is_ok()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_code_is_useless_to_another_person_or_another_browser() {
+        let (state, _db, user) = setup().await;
+        let other = person(&state, "Other", "other", &[]).await.id;
+        let issued = issue_ok(&state.pool, user, T0).await;
+        assert_eq!(
+            try_code(&state.pool, &issued, other, &issued.code, T0 + 1).await,
+            Checked::Spent
+        );
+        let elsewhere = check(
+            &state.pool,
+            &CodePolicy::default(),
+            issued.id,
+            user,
+            b"browser-two",
+            &issued.code,
+            T0 + 1,
+        )
+        .await;
+        assert_eq!(elsewhere.unwrap(), Checked::Spent);
+        assert_eq!(
+            try_code(&state.pool, &issued, user, &issued.code, T0 + 1).await,
+            Checked::Accepted
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_simultaneous_right_answers_give_one_success() {
+        let (state, _db, user) = setup().await;
+        for round in 0..10 {
+            let issued = Arc::new(issue_ok(&state.pool, user, T0 + round * 1000).await);
+            let attempts: Vec<_> = (0..2)
+                .map(|_| {
+                    let (pool, issued) = (state.pool.clone(), issued.clone());
+                    tokio::spawn(async move {
+                        check(
+                            &pool,
+                            &CodePolicy::default(),
+                            issued.id,
+                            user,
+                            BROWSER,
+                            &issued.code,
+                            T0 + round * 1000 + 1,
+                        )
+                        .await
+                        .unwrap()
+                    })
+                })
+                .collect();
+            let mut accepted = 0;
+            for attempt in attempts {
+                if attempt.await.unwrap() == Checked::Accepted {
+                    accepted += 1;
+                }
+            }
+            assert_eq!(accepted, 1, "round {round}");
+        }
+    }
+
+    use std::sync::Arc;
+}
