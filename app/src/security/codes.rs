@@ -93,6 +93,17 @@ pub fn binding_digest(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
+/// A code row as `check` needs it.
+#[derive(sqlx::FromRow)]
+struct StoredCode {
+    binding: Vec<u8>,
+    salt: Vec<u8>,
+    digest: Vec<u8>,
+    expires_at: i64,
+    tries: i64,
+    state: String,
+}
+
 /// Issues a new code for `user_id`, bound to the browser holding `binding`, and voids
 /// every earlier live code of that person.
 pub async fn issue(
@@ -155,20 +166,21 @@ pub async fn check(
     now: UnixSeconds,
 ) -> Result<Checked, sqlx::Error> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let row: Option<(Vec<u8>, Vec<u8>, Vec<u8>, i64, i64, String)> = sqlx::query_as(
+    let row: Option<StoredCode> = sqlx::query_as(
         "SELECT binding, salt, digest, expires_at, tries, state FROM codes WHERE id = ?1 AND user_id = ?2",
     )
     .bind(id)
     .bind(user_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((stored_binding, salt, stored_digest, expires_at, tries, state)) = row else {
+    let Some(stored) = row else {
         return Ok(Checked::Spent);
     };
-    if state != "live" || now >= expires_at || !bool::from(stored_binding.ct_eq(binding)) {
+    if stored.state != "live" || now >= stored.expires_at || !bool::from(stored.binding.ct_eq(binding)) {
         return Ok(Checked::Spent);
     }
-    let right = normalise(typed).is_some_and(|code| bool::from(digest(&salt, &code).ct_eq(&stored_digest)));
+    let right =
+        normalise(typed).is_some_and(|code| bool::from(digest(&stored.salt, &code).ct_eq(&stored.digest)));
     if right {
         sqlx::query("UPDATE codes SET state = 'used' WHERE id = ?1")
             .bind(id)
@@ -177,7 +189,7 @@ pub async fn check(
         tx.commit().await?;
         return Ok(Checked::Accepted);
     }
-    let tries = tries + 1;
+    let tries = stored.tries + 1;
     let spent = tries >= policy.max_tries;
     sqlx::query(
         "UPDATE codes SET tries = ?2, state = CASE WHEN ?3 THEN 'voided' ELSE state END WHERE id = ?1",
