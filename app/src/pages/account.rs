@@ -1,7 +1,7 @@
 //! My account (spec §1): the signed-in person's own details.
 
 use crate::account::{ChangePassword, PasswordChange, PasswordErrors, my_account};
-use crate::pages::personnel::TextField;
+use crate::pages::widgets::{SubmitButton, TextField};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -63,8 +63,7 @@ fn PasswordForm() -> impl IntoView {
                     Some(Err(text)) => Either::Right(view! { <p class="form-error" role="alert">{text}</p> }),
                     None => Either::Left(view! { <p class="success" role="status">{""}</p> }),
                 }}
-                <button type="submit" class="primary-inline" disabled=pending
-                    aria-busy=move || pending.get().then_some("true")>"Change password"</button>
+                <SubmitButton label="Change password" pending />
             </ActionForm>
         </section>
     }

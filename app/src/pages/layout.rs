@@ -6,6 +6,7 @@
 use crate::auth::{Logout, signed_in_user};
 use crate::error::AppError;
 use crate::model::{CurrentUser, Permission, login_redirect};
+use crate::pages::widgets::SubmitButton;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
@@ -80,14 +81,7 @@ fn TopNav(user: CurrentUser) -> impl IntoView {
             <div class="who">
                 <a class="person-name" href="/account">{user.name.clone()}</a>
                 <ActionForm action=logout>
-                    <button
-                        type="submit"
-                        class="quiet"
-                        disabled=pending
-                        aria-busy=move || pending.get().then_some("true")
-                    >
-                        "Sign out"
-                    </button>
+                    <SubmitButton label="Sign out" pending class="quiet" />
                 </ActionForm>
             </div>
         </header>

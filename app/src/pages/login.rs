@@ -2,6 +2,7 @@
 
 use crate::auth::Login;
 use crate::model::LoginOutcome;
+use crate::pages::widgets::SubmitButton;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -60,14 +61,7 @@ pub fn LoginPage() -> impl IntoView {
                     <p id="signin-error" class="form-error" role="alert">
                         {error}
                     </p>
-                    <button
-                        type="submit"
-                        class="primary"
-                        disabled=pending
-                        aria-busy=move || pending.get().then_some("true")
-                    >
-                        "Sign in"
-                    </button>
+                    <SubmitButton label="Sign in" pending class="primary" />
                 </ActionForm>
             </section>
         </main>

@@ -7,3 +7,4 @@ pub mod login;
 pub mod not_found;
 pub mod permissions;
 pub mod personnel;
+pub mod widgets;

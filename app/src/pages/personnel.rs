@@ -3,6 +3,7 @@
 //! The list and the editor are driven by the address (`?q=` search, `?from=` page,
 //! `?edit=new` or `?edit=<id>`), so a person's entry can be linked to directly.
 
+use crate::pages::widgets::{SubmitButton, TextField};
 use crate::personnel::{FieldErrors, PAGE_SIZE, PersonRow, SaveOutcome, SavePerson, get_person, list_people};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
@@ -251,48 +252,10 @@ fn PersonForm(person: Option<PersonRow>, save: ServerAction<SavePerson>, cancel:
                 </div>
                 <p class="form-error" role="alert">{refusal}</p>
                 <div class="actions">
-                    <button type="submit" class="primary-inline" disabled=pending
-                        aria-busy=move || pending.get().then_some("true")>"Save"</button>
+                    <SubmitButton label="Save" pending />
                     <a href=cancel>"Cancel"</a>
                 </div>
             </ActionForm>
         </section>
-    }
-}
-
-/// A labelled input with its error (and hint) right under it, tied by aria-describedby.
-#[component]
-pub fn TextField(
-    label: &'static str,
-    name: &'static str,
-    value: String,
-    #[prop(optional)] kind: Option<&'static str>,
-    #[prop(optional)] autocomplete: Option<&'static str>,
-    #[prop(optional)] hint: Option<&'static str>,
-    #[prop(into)] error: Signal<Option<String>>,
-) -> impl IntoView {
-    let id = format!("field-{name}");
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let described_by = if hint.is_some() {
-        format!("{error_id} {hint_id}")
-    } else {
-        error_id.clone()
-    };
-    view! {
-        <div class="field">
-            <label for=id.clone()>{label}</label>
-            <input
-                id=id
-                name=name
-                type=kind.unwrap_or("text")
-                value=value
-                autocomplete=autocomplete.unwrap_or("on")
-                aria-describedby=described_by
-                aria-invalid=move || error.get().is_some().then_some("true")
-            />
-            {hint.map(|hint| view! { <p id=hint_id class="hint">{hint}</p> })}
-            <p id=error_id class="field-error">{move || error.get()}</p>
-        </div>
     }
 }

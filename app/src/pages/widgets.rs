@@ -1,0 +1,59 @@
+//! Small pieces every form uses, so each behaves the same everywhere.
+
+use leptos::prelude::*;
+
+/// A submit button that is disabled and marked busy while its action runs.
+#[component]
+pub fn SubmitButton(
+    label: &'static str,
+    pending: Memo<bool>,
+    #[prop(default = "primary-inline")] class: &'static str,
+) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class=class
+            disabled=move || pending.get()
+            aria-busy=move || pending.get().then_some("true")
+        >
+            {label}
+        </button>
+    }
+}
+
+/// A labelled input with its error (and hint) right under it, tied by aria-describedby.
+#[component]
+pub fn TextField(
+    label: &'static str,
+    name: &'static str,
+    value: String,
+    #[prop(optional)] kind: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = if hint.is_some() {
+        format!("{error_id} {hint_id}")
+    } else {
+        error_id.clone()
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind.unwrap_or("text")
+                value=value
+                autocomplete=autocomplete.unwrap_or("on")
+                aria-describedby=described_by
+                aria-invalid=move || error.get().is_some().then_some("true")
+            />
+            {hint.map(|hint| view! { <p id=hint_id class="hint">{hint}</p> })}
+            <p id=error_id class="field-error">{move || error.get()}</p>
+        </div>
+    }
+}
