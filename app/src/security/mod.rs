@@ -5,3 +5,4 @@ pub mod codes;
 pub mod origin;
 pub mod password;
 pub mod throttle;
+pub mod trust;
