@@ -1,0 +1,320 @@
+//! Outgoing mail: SMTP when a server is configured (lettre's URL form, TLS as the URL
+//! says), otherwise one `.eml` file per message in the outbox folder.
+
+use lettre::message::{Mailbox, MultiPart, SinglePart, header::ContentType};
+use lettre::transport::smtp::AsyncSmtpTransport;
+use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long one SMTP exchange may take before the send counts as failed.
+pub const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("mail configuration: {0}")]
+    Config(String),
+    #[error("the message could not be built: {0}")]
+    Build(String),
+    #[error("sending failed: {0}")]
+    Send(String),
+}
+
+/// One message: a plain-text and an HTML part saying the same.
+pub struct Letter {
+    pub to_name: String,
+    pub to_email: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Outbox {
+        transport: AsyncFileTransport<Tokio1Executor>,
+        dir: PathBuf,
+    },
+}
+
+pub struct Mailer {
+    transport: Transport,
+    from: Mailbox,
+    timeout: Duration,
+}
+
+impl Mailer {
+    /// SMTP when `smtp_url` is given (e.g. `smtp://127.0.0.1:2525`, `smtps://user:pw@host`),
+    /// else the outbox folder, created if missing.
+    pub fn new(
+        smtp_url: Option<&str>,
+        outbox_dir: &Path,
+        from: &str,
+        timeout: Duration,
+    ) -> Result<Self, MailError> {
+        let from: Mailbox = from
+            .parse()
+            .map_err(|e| MailError::Config(format!("sender {from:?}: {e}")))?;
+        let transport = match smtp_url {
+            Some(url) => Transport::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| MailError::Config(format!("SMTP URL: {e}")))?
+                    .timeout(Some(timeout))
+                    .build(),
+            ),
+            None => {
+                std::fs::create_dir_all(outbox_dir)
+                    .map_err(|e| MailError::Config(format!("outbox {}: {e}", outbox_dir.display())))?;
+                Transport::Outbox {
+                    transport: AsyncFileTransport::new(outbox_dir),
+                    dir: outbox_dir.to_path_buf(),
+                }
+            }
+        };
+        Ok(Self {
+            transport,
+            from,
+            timeout,
+        })
+    }
+
+    pub async fn send(&self, letter: Letter) -> Result<(), MailError> {
+        let to = Mailbox::new(
+            Some(letter.to_name.clone()),
+            letter
+                .to_email
+                .parse()
+                .map_err(|e| MailError::Build(format!("recipient: {e}")))?,
+        );
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(letter.subject)
+            .multipart(
+                MultiPart::alternative()
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_PLAIN)
+                            .body(letter.text),
+                    )
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_HTML)
+                            .body(letter.html),
+                    ),
+            )
+            .map_err(|e| MailError::Build(e.to_string()))?;
+        match &self.transport {
+            Transport::Smtp(smtp) => {
+                // Bounded even if the server accepts the connection and then says nothing.
+                tokio::time::timeout(self.timeout + Duration::from_secs(1), smtp.send(message))
+                    .await
+                    .map_err(|_| MailError::Send("the SMTP server did not answer in time".into()))?
+                    .map_err(|e| MailError::Send(e.to_string()))?;
+            }
+            Transport::Outbox { transport, dir } => {
+                let id = transport
+                    .send(message)
+                    .await
+                    .map_err(|e| MailError::Send(e.to_string()))?;
+                // The file name only: the message may hold a code.
+                tracing::info!(file = %dir.join(format!("{id}.eml")).display(), "mail written to the outbox");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Escapes text for an HTML body.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The message that carries a sign-in code.
+pub fn code_letter(name: &str, email: &str, code: &str, valid_minutes: i64) -> Letter {
+    let subject = format!("Your Twostep sign-in code: {code}");
+    let text = format!(
+        "Hello {name},\n\nYour code to finish signing in to Twostep is:\n\n    {code}\n\n\
+         It works once, for {valid_minutes} minutes.\n\n\
+         If this was not you, someone knows your password: change your password now.\n"
+    );
+    let name_html = escape_html(name);
+    let html = format!(
+        "<p>Hello {name_html},</p><p>Your code to finish signing in to Twostep is:</p>\
+         <p style=\"font-size:1.6em;letter-spacing:0.2em\"><strong>{code}</strong></p>\
+         <p>It works once, for {valid_minutes} minutes.</p>\
+         <p>If this was not you, someone knows your password: change your password now.</p>"
+    );
+    Letter {
+        to_name: name.to_string(),
+        to_email: email.to_string(),
+        subject,
+        text,
+        html,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    use tokio::net::TcpListener;
+
+    /// A minimal SMTP server on loopback that keeps the DATA of each message.
+    async fn smtp_server() -> (String, tokio::sync::mpsc::Receiver<String>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("smtp://{}", listener.local_addr().unwrap());
+        let (tx, rx) = tokio::sync::mpsc::channel(4);
+        tokio::spawn(async move {
+            let (socket, _) = listener.accept().await.unwrap();
+            let (read, mut write) = socket.into_split();
+            let mut lines = BufReader::new(read).lines();
+            write.write_all(b"220 test ESMTP\r\n").await.unwrap();
+            let mut data: Option<String> = None;
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(body) = data.as_mut() {
+                    if line == "." {
+                        tx.send(data.take().unwrap()).await.unwrap();
+                        write.write_all(b"250 queued\r\n").await.unwrap();
+                    } else {
+                        body.push_str(&line);
+                        body.push('\n');
+                    }
+                    continue;
+                }
+                let verb = line.split(' ').next().unwrap_or("").to_ascii_uppercase();
+                let reply: &[u8] = match verb.as_str() {
+                    "EHLO" | "HELO" => b"250 test\r\n",
+                    "DATA" => {
+                        data = Some(String::new());
+                        b"354 go on\r\n"
+                    }
+                    "QUIT" => {
+                        write.write_all(b"221 bye\r\n").await.unwrap();
+                        break;
+                    }
+                    _ => b"250 ok\r\n",
+                };
+                write.write_all(reply).await.unwrap();
+            }
+        });
+        (url, rx)
+    }
+
+    fn no_outbox() -> PathBuf {
+        std::env::temp_dir().join("twostep-unused-outbox")
+    }
+
+    #[tokio::test]
+    async fn a_code_mail_reaches_a_real_smtp_server_with_both_parts() {
+        let (url, mut received) = smtp_server().await;
+        let mailer = Mailer::new(
+            Some(&url),
+            &no_outbox(),
+            "Twostep <no-reply@localhost>",
+            SMTP_TIMEOUT,
+        )
+        .unwrap();
+        mailer
+            .send(code_letter("Jane <Doe>", "jane@example.com", "012345", 10))
+            .await
+            .unwrap();
+        let data = received.recv().await.unwrap();
+        assert!(data.contains("To: \"Jane <Doe>\" <jane@example.com>") || data.contains("jane@example.com"));
+        assert!(
+            data.contains("Subject: Your Twostep sign-in code: 012345"),
+            "{data}"
+        );
+        assert!(
+            data.contains("text/plain") && data.contains("text/html"),
+            "{data}"
+        );
+        assert!(data.contains("10 minutes") && data.contains("change your password"));
+        assert!(data.contains("Jane &lt;Doe&gt;"), "the name is escaped in HTML");
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_fails_at_once() {
+        let closed = TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let mailer = Mailer::new(
+            Some(&format!("smtp://{closed}")),
+            &no_outbox(),
+            "a@localhost",
+            SMTP_TIMEOUT,
+        )
+        .unwrap();
+        let started = std::time::Instant::now();
+        let outcome = mailer
+            .send(code_letter("Jane", "jane@example.com", "123456", 10))
+            .await;
+        assert!(matches!(outcome, Err(MailError::Send(_))), "{:?}", outcome.err());
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[tokio::test]
+    async fn a_server_that_never_answers_fails_within_the_timeout() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("smtp://{}", listener.local_addr().unwrap());
+        // Accepts and then stays silent.
+        let _hold = tokio::spawn(async move {
+            let (_socket, _) = listener.accept().await.unwrap();
+            tokio::time::sleep(Duration::from_secs(60)).await;
+        });
+        let mailer = Mailer::new(
+            Some(&url),
+            &no_outbox(),
+            "a@localhost",
+            Duration::from_millis(300),
+        )
+        .unwrap();
+        let outcome = mailer
+            .send(code_letter("Jane", "jane@example.com", "123456", 10))
+            .await;
+        assert!(matches!(outcome, Err(MailError::Send(_))));
+    }
+
+    #[tokio::test]
+    async fn without_smtp_each_message_is_one_eml_file_in_the_outbox() {
+        let dir = std::env::temp_dir().join(format!("twostep-outbox-{}", crate::security::codes::generate()));
+        let mailer = Mailer::new(None, &dir, "Twostep <no-reply@localhost>", SMTP_TIMEOUT).unwrap();
+        mailer
+            .send(code_letter("Jane", "jane@example.com", "654321", 10))
+            .await
+            .unwrap();
+        let files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].extension().and_then(|e| e.to_str()), Some("eml"));
+        assert!(std::fs::read_to_string(&files[0]).unwrap().contains("654321"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn bad_configuration_is_refused_with_a_reason() {
+        assert!(matches!(
+            Mailer::new(Some("ftp://x"), &no_outbox(), "a@localhost", SMTP_TIMEOUT),
+            Err(MailError::Config(_))
+        ));
+        assert!(matches!(
+            Mailer::new(None, &no_outbox(), "not an address", SMTP_TIMEOUT),
+            Err(MailError::Config(_))
+        ));
+    }
+}
