@@ -11,12 +11,18 @@ use axum::routing::get;
 use http::StatusCode;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "twostep_session";
+
+/// Largest request body accepted. Every form here is a few hundred bytes; a flood of
+/// large bodies is refused with 413 before any of it is read.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// A session ends after this long without a request.
 const IDLE_SESSION: time::Duration = time::Duration::hours(8);
@@ -58,6 +64,9 @@ pub fn build<Store: SessionStore + Clone>(state: AppState, store: Store, secure_
                 }),
         )
         .layer(from_fn_with_state(state.clone(), layers::client_ip))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // brotli or gzip, as the browser accepts: the WASM bundle shrinks to about a third.
+        .layer(CompressionLayer::new())
         .with_state(state)
 }
 

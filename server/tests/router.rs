@@ -109,7 +109,10 @@ fn post(path: &str, form: &str, cookie: Option<&str>) -> Request<Body> {
     if let Some(cookie) = cookie {
         request = request.header(header::COOKIE, format!("twostep_session={cookie}"));
     }
-    request.body(Body::from(form.to_string())).unwrap()
+    request
+        .header(header::CONTENT_LENGTH, form.len())
+        .body(Body::from(form.to_string()))
+        .unwrap()
 }
 
 fn login_request(username: &str, password: &str, cookie: Option<&str>) -> Request<Body> {
@@ -539,4 +542,26 @@ async fn editing_a_person_through_the_server_function_changes_them() {
         .await
         .unwrap();
     assert_eq!(phone.as_deref(), Some("+3225112233"));
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_with_413_before_sign_in_runs() {
+    let app = TestApp::new().await;
+    let before = app.audit_count().await;
+    let huge = format!("username=admin&password={}", "x".repeat(10 * 1024 * 1024));
+    let response = app.send(post("/api/login", &huge, None)).await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(app.audit_count().await, before);
+}
+
+#[tokio::test]
+async fn pages_are_compressed_for_browsers_that_accept_it() {
+    let app = TestApp::new().await;
+    let mut request = get("/login", None);
+    request
+        .headers_mut()
+        .insert(header::ACCEPT_ENCODING, "br, gzip".parse().unwrap());
+    let response = app.send(request).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
 }
