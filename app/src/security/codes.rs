@@ -88,11 +88,6 @@ fn digest(salt: &[u8], code: &str) -> Vec<u8> {
         .to_vec()
 }
 
-/// The stored form of a browser's binding token.
-pub fn binding_digest(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
-
 /// A code row as `check` needs it.
 #[derive(sqlx::FromRow)]
 struct StoredCode {

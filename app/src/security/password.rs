@@ -48,6 +48,8 @@ pub enum HashError {
 pub struct PasswordHasher {
     running: Arc<Semaphore>,
     admitted: Arc<Semaphore>,
+    /// Running plus waiting places.
+    capacity: usize,
     /// Checked against when the username is unknown, so that path costs the same work.
     dummy: StoredHash,
 }
@@ -59,6 +61,7 @@ impl PasswordHasher {
         Self {
             running: Arc::new(Semaphore::new(workers)),
             admitted: Arc::new(Semaphore::new(workers + queue)),
+            capacity: workers + queue,
             dummy,
         }
     }
@@ -79,9 +82,9 @@ impl PasswordHasher {
         Ok(known && matches)
     }
 
-    /// Hashes waiting or running right now (for tests and metrics).
-    pub fn in_flight(&self, capacity: usize) -> usize {
-        capacity - self.admitted.available_permits()
+    /// Hashes waiting or running right now.
+    pub fn in_flight(&self) -> usize {
+        self.capacity - self.admitted.available_permits()
     }
 
     async fn run<T: Send + 'static>(
@@ -199,7 +202,7 @@ mod tests {
             tokio::spawn(async move { h.verify(password.into(), None).await })
         };
         let (first, second) = (spawn_check("a"), spawn_check("b"));
-        while hasher.in_flight(2) < 2 {
+        while hasher.in_flight() < 2 {
             tokio::task::yield_now().await;
         }
         // One worker plus one queued place, both taken: the third is refused at once.
