@@ -17,6 +17,14 @@ pub enum EventKind {
     PasswordChanged,
     PermissionGranted,
     PermissionRemoved,
+    CodeSent,
+    CodeFailed,
+    CodeVoided,
+    SendFailed,
+    NetworkTrusted,
+    NetworkUsed,
+    TwoStepEnabled,
+    TwoStepDisabled,
 }
 
 impl EventKind {
@@ -32,6 +40,14 @@ impl EventKind {
             EventKind::PasswordChanged => "password_changed",
             EventKind::PermissionGranted => "permission_granted",
             EventKind::PermissionRemoved => "permission_removed",
+            EventKind::CodeSent => "code_sent",
+            EventKind::CodeFailed => "code_failed",
+            EventKind::CodeVoided => "code_voided",
+            EventKind::SendFailed => "send_failed",
+            EventKind::NetworkTrusted => "network_trusted",
+            EventKind::NetworkUsed => "network_used",
+            EventKind::TwoStepEnabled => "two_step_enabled",
+            EventKind::TwoStepDisabled => "two_step_disabled",
         }
     }
 }
@@ -43,6 +59,19 @@ pub struct Event {
     pub subject_id: Option<i64>,
     pub client_ip: Option<IpAddr>,
     pub detail: String,
+}
+
+impl Event {
+    /// An event about a person's own sign-in: they are both actor and subject.
+    pub fn own(kind: EventKind, user_id: i64, client_ip: IpAddr, detail: impl Into<String>) -> Self {
+        Self {
+            kind,
+            actor_id: Some(user_id),
+            subject_id: Some(user_id),
+            client_ip: Some(client_ip),
+            detail: detail.into(),
+        }
+    }
 }
 
 pub async fn record(db: impl SqliteExecutor<'_>, at: UnixSeconds, event: Event) -> Result<(), sqlx::Error> {

@@ -46,6 +46,13 @@ pub async fn open_temporary() -> (SqlitePool, TempDb) {
 /// Removes a temporary database's folder when dropped.
 pub struct TempDb(std::path::PathBuf);
 
+impl TempDb {
+    /// The folder, removed with it: a place for a test's outbox too.
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
 impl Drop for TempDb {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);

@@ -24,6 +24,12 @@ pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod security;
 #[cfg(feature = "ssr")]
+pub mod settings;
+#[cfg(feature = "ssr")]
+pub mod sms;
+#[cfg(any(test, feature = "test-support"))]
+pub mod smtp_capture;
+#[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(all(test, feature = "ssr"))]
 mod testing;

@@ -165,52 +165,35 @@ pub fn code_letter(name: &str, email: &str, code: &str, valid_minutes: i64) -> L
     }
 }
 
+/// The message that tells a person a network now skips their code.
+pub fn trusted_network_letter(name: &str, email: &str, network: &str, days: i64) -> Letter {
+    let subject = "Twostep: a network was trusted for your sign-in".to_string();
+    let text = format!(
+        "Hello {name},\n\nThe network {network} is now trusted for your Twostep sign-in: \
+         for {days} days, signing in from there asks only for your password.\n\n\
+         If this was not you, change your password now and ask an administrator to delete \
+         the entry on the Security page.\n"
+    );
+    let (name_html, network_html) = (escape_html(name), escape_html(network));
+    let html = format!(
+        "<p>Hello {name_html},</p><p>The network <strong>{network_html}</strong> is now trusted \
+         for your Twostep sign-in: for {days} days, signing in from there asks only for your \
+         password.</p><p>If this was not you, change your password now and ask an \
+         administrator to delete the entry on the Security page.</p>"
+    );
+    Letter {
+        to_name: name.to_string(),
+        to_email: email.to_string(),
+        subject,
+        text,
+        html,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
     use tokio::net::TcpListener;
-
-    /// A minimal SMTP server on loopback that keeps the DATA of each message.
-    async fn smtp_server() -> (String, tokio::sync::mpsc::Receiver<String>) {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("smtp://{}", listener.local_addr().unwrap());
-        let (tx, rx) = tokio::sync::mpsc::channel(4);
-        tokio::spawn(async move {
-            let (socket, _) = listener.accept().await.unwrap();
-            let (read, mut write) = socket.into_split();
-            let mut lines = BufReader::new(read).lines();
-            write.write_all(b"220 test ESMTP\r\n").await.unwrap();
-            let mut data: Option<String> = None;
-            while let Ok(Some(line)) = lines.next_line().await {
-                if let Some(body) = data.as_mut() {
-                    if line == "." {
-                        tx.send(data.take().unwrap()).await.unwrap();
-                        write.write_all(b"250 queued\r\n").await.unwrap();
-                    } else {
-                        body.push_str(&line);
-                        body.push('\n');
-                    }
-                    continue;
-                }
-                let verb = line.split(' ').next().unwrap_or("").to_ascii_uppercase();
-                let reply: &[u8] = match verb.as_str() {
-                    "EHLO" | "HELO" => b"250 test\r\n",
-                    "DATA" => {
-                        data = Some(String::new());
-                        b"354 go on\r\n"
-                    }
-                    "QUIT" => {
-                        write.write_all(b"221 bye\r\n").await.unwrap();
-                        break;
-                    }
-                    _ => b"250 ok\r\n",
-                };
-                write.write_all(reply).await.unwrap();
-            }
-        });
-        (url, rx)
-    }
 
     fn no_outbox() -> PathBuf {
         std::env::temp_dir().join("twostep-unused-outbox")
@@ -218,9 +201,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_code_mail_reaches_a_real_smtp_server_with_both_parts() {
-        let (url, mut received) = smtp_server().await;
+        let mut capture = crate::smtp_capture::SmtpCapture::start().await;
         let mailer = Mailer::new(
-            Some(&url),
+            Some(&capture.url),
             &no_outbox(),
             "Twostep <no-reply@localhost>",
             SMTP_TIMEOUT,
@@ -230,7 +213,7 @@ mod tests {
             .send(code_letter("Jane <Doe>", "jane@example.com", "012345", 10))
             .await
             .unwrap();
-        let data = received.recv().await.unwrap();
+        let data = capture.next_message().await;
         assert!(data.contains("To: \"Jane <Doe>\" <jane@example.com>") || data.contains("jane@example.com"));
         assert!(
             data.contains("Subject: Your Twostep sign-in code: 012345"),

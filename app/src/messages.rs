@@ -2,3 +2,9 @@
 
 pub const INCORRECT_CREDENTIALS: &str = "Incorrect username or password.";
 pub const FORBIDDEN_PAGE: &str = "You do not have permission to open this page.";
+pub const NO_CHANNEL: &str = "Two-step authentication is on, but no email address is on file for you. \
+     Ask an administrator to add one in Personnel.";
+pub const WRONG_CODE: &str = "That code is not valid.";
+pub const CODE_SPENT: &str = "This code can no longer be used. Sign in again.";
+pub const SEND_FAILED: &str = "We could not send your code. Try again in a moment.";
+pub const TOO_MANY_CODES: &str = "Too many codes were sent to you. Wait 15 minutes, then sign in again.";

@@ -62,6 +62,21 @@ pub enum LoginOutcome {
     SignedIn { next: String },
     /// Not signed in, with the text to show (identical for every reason a password fails).
     Refused { message: String },
+    /// The password was right and a code was sent to `sent_to` (masked): step 2.
+    CodeRequired { sent_to: String },
+}
+
+/// The answer to a typed code (step 2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CodeOutcome {
+    /// Signed in; the browser goes on to `next`.
+    SignedIn { next: String },
+    /// Step 2 stays, with the text to show (a wrong code, a resend too soon).
+    Refused { message: String },
+    /// A new code went to `sent_to` (masked).
+    Resent { sent_to: String },
+    /// The sign-in cannot go on (code used up, expired, voided): back to step 1.
+    Restart { message: String },
 }
 
 /// The page a person may be sent to after signing in: only a path on this site.

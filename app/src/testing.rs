@@ -2,6 +2,7 @@
 
 use crate::clock::ManualClock;
 use crate::db::{TempDb, open_temporary};
+use crate::mail::{Mailer, SMTP_TIMEOUT};
 use crate::model::{CurrentUser, Permission};
 use crate::security::password::PasswordHasher;
 use crate::state::{AppState, Policy};
@@ -20,6 +21,16 @@ pub async fn state() -> (AppState, TempDb) {
         hasher: Arc::new(PasswordHasher::new(2, 16)),
         clock: Arc::new(ManualClock::at(1_800_000_000)),
         policy: Arc::new(Policy::default()),
+        mailer: Arc::new(
+            Mailer::new(
+                None,
+                &db.path().join("outbox"),
+                "Twostep <no-reply@localhost>",
+                SMTP_TIMEOUT,
+            )
+            .expect("an outbox mailer"),
+        ),
+        sms: None,
     };
     (state, db)
 }

@@ -11,26 +11,55 @@ pub fn username_key(username: &str) -> String {
     username.trim().to_lowercase()
 }
 
+/// Where a person can be sent a code, and the name to greet them by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    pub name: String,
+    pub email: Option<String>,
+    /// E.164, as Personnel stores it.
+    pub mobile: Option<String>,
+}
+
 /// What the password step needs to know about a person.
 pub struct SignInRecord {
     pub id: i64,
     pub password_hash: StoredHash,
     pub session_epoch: i64,
+    pub contact: Contact,
 }
+
+type SignInRow = (i64, String, i64, String, Option<String>, Option<String>);
 
 /// The active person with this username, if any.
 pub async fn find_for_sign_in(pool: &SqlitePool, key: &str) -> Result<Option<SignInRecord>, sqlx::Error> {
-    let row: Option<(i64, String, i64)> = sqlx::query_as(
-        "SELECT id, password_hash, session_epoch FROM users WHERE username_key = ?1 AND active = 1",
+    let row: Option<SignInRow> = sqlx::query_as(
+        "SELECT id, password_hash, session_epoch, name, email, mobile
+         FROM users WHERE username_key = ?1 AND active = 1",
     )
     .bind(key)
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(|(id, hash, session_epoch)| SignInRecord {
-        id,
-        password_hash: StoredHash::from_stored(hash),
-        session_epoch,
-    }))
+    Ok(
+        row.map(|(id, hash, session_epoch, name, email, mobile)| SignInRecord {
+            id,
+            password_hash: StoredHash::from_stored(hash),
+            session_epoch,
+            contact: Contact { name, email, mobile },
+        }),
+    )
+}
+
+/// The contact of a person whose sign-in is under way, if they are still active and
+/// nothing has ended their sessions since (`epoch`).
+pub async fn contact_of(pool: &SqlitePool, id: i64, epoch: i64) -> Result<Option<Contact>, sqlx::Error> {
+    let row: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT name, email, mobile FROM users WHERE id = ?1 AND active = 1 AND session_epoch = ?2",
+    )
+    .bind(id)
+    .bind(epoch)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(name, email, mobile)| Contact { name, email, mobile }))
 }
 
 /// The person a session names, if they are still active and the session is still valid

@@ -2,7 +2,9 @@
 //! Ctrl-C or SIGTERM.
 
 use app::clock::{Clock, SystemClock};
+use app::mail::{Mailer, SMTP_TIMEOUT};
 use app::security::password::PasswordHasher;
+use app::sms::{SMS_TIMEOUT, SmsSender};
 use app::state::{AppState, Policy};
 use app::users::{Bootstrap, bootstrap_admin};
 use leptos::config::{Env, LeptosOptions};
@@ -102,6 +104,19 @@ async fn run() -> Result<(), String> {
                 .unwrap_or(3001),
         )
         .build();
+    let mailer = Mailer::new(
+        config.smtp_url.as_deref(),
+        &config.outbox_dir,
+        &config.mail_from,
+        SMTP_TIMEOUT,
+    )
+    .map_err(|e| format!("mail: {e}"))?;
+    let sms = match &config.sms_url {
+        Some(url) => Some(Arc::new(
+            SmsSender::new(url, config.sms_token.clone(), SMS_TIMEOUT).map_err(|e| format!("SMS: {e}"))?,
+        )),
+        None => None,
+    };
     let state = AppState {
         leptos_options,
         pool: pool.clone(),
@@ -109,10 +124,13 @@ async fn run() -> Result<(), String> {
         clock,
         policy: Arc::new(Policy {
             throttle: Default::default(),
+            codes: Default::default(),
             public_origin: config.public_origin.clone(),
             trusted_proxies: config.trusted_proxies.clone(),
             default_region: config.default_region,
         }),
+        mailer: Arc::new(mailer),
+        sms,
     };
     let router = server::router::build(state, sessions, config.secure_cookies());
 

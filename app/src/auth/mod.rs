@@ -2,12 +2,16 @@
 //! the request's state and call the logic in `password_step` and `session`.
 
 #[cfg(feature = "ssr")]
+pub mod channel;
+#[cfg(feature = "ssr")]
+pub mod code_step;
+#[cfg(feature = "ssr")]
 pub mod password_step;
 #[cfg(feature = "ssr")]
 pub mod session;
 
 use crate::error::AppError;
-use crate::model::{CurrentUser, LoginOutcome};
+use crate::model::{CodeOutcome, CurrentUser, LoginOutcome};
 use leptos::prelude::*;
 
 /// Step 1 of signing in: username and password.
@@ -24,6 +28,37 @@ pub async fn login(
     password_step::sign_in(&state, &session, client_ip, &username, password, next.as_deref())
         .await
         .map_err(AppError::with_status)
+}
+
+/// Step 2: the code. `trust` is the **Trust this IP** checkbox (present when ticked).
+#[server(prefix = "/api", endpoint = "verify_code")]
+pub async fn verify_code(code: String, trust: Option<String>) -> Result<CodeOutcome, AppError> {
+    use crate::security::client_addr::ClientIp;
+    let state = crate::state::app_state()?;
+    let session = session::request_session().await?;
+    let ClientIp(client_ip) = session::request_client_ip().await?;
+    code_step::verify(&state, &session, client_ip, &code, trust.is_some())
+        .await
+        .map_err(AppError::with_status)
+}
+
+/// Step 2: **Send a new code**.
+#[server(prefix = "/api", endpoint = "resend_code")]
+pub async fn resend_code() -> Result<CodeOutcome, AppError> {
+    use crate::security::client_addr::ClientIp;
+    let state = crate::state::app_state()?;
+    let session = session::request_session().await?;
+    let ClientIp(client_ip) = session::request_client_ip().await?;
+    code_step::resend(&state, &session, client_ip)
+        .await
+        .map_err(AppError::with_status)
+}
+
+/// Step 2: **Cancel**, back to step 1.
+#[server(prefix = "/api", endpoint = "cancel_code")]
+pub async fn cancel_code() -> Result<(), AppError> {
+    let session = session::request_session().await?;
+    code_step::cancel(&session).await
 }
 
 /// Ends this browser's session on the server.

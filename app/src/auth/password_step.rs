@@ -1,12 +1,15 @@
-//! Step 1 of signing in (spec §2 "Password step").
+//! Step 1 of signing in (spec §2 "Password step"). With two-step authentication on, a
+//! right password from a network this person has not trusted leads on to step 2.
 
+use super::code_step::{self, Verified};
 use super::session;
 use crate::audit::{self, Event, EventKind};
 use crate::error::AppError;
 use crate::messages::INCORRECT_CREDENTIALS;
 use crate::model::{LoginOutcome, safe_next};
 use crate::security::client_addr::network_of;
-use crate::security::throttle;
+use crate::security::{throttle, trust};
+use crate::settings;
 use crate::state::AppState;
 use crate::users;
 use std::net::IpAddr;
@@ -50,22 +53,34 @@ pub async fn sign_in(
     match person {
         Some(person) if correct => {
             throttle::clear_person(&state.pool, &key).await?;
+            let next = safe_next(next);
+            let how = if !settings::two_step_enabled(&state.pool).await? {
+                "password"
+            } else if let Some(entry) = trust::honour(&state.pool, person.id, client_ip, now).await? {
+                let event = Event::own(
+                    EventKind::NetworkUsed,
+                    person.id,
+                    client_ip,
+                    format!("entry {entry}"),
+                );
+                audit::record(&state.pool, now, event).await?;
+                "password on a trusted network"
+            } else {
+                let verified = Verified {
+                    user_id: person.id,
+                    epoch: person.session_epoch,
+                    contact: person.contact,
+                };
+                return code_step::begin(state, session, client_ip, verified, next).await;
+            };
             session::start(session, person.id, person.session_epoch).await?;
             audit::record(
                 &state.pool,
                 now,
-                Event {
-                    kind: EventKind::SignInOk,
-                    actor_id: Some(person.id),
-                    subject_id: Some(person.id),
-                    client_ip: Some(client_ip),
-                    detail: "password".into(),
-                },
+                Event::own(EventKind::SignInOk, person.id, client_ip, how),
             )
             .await?;
-            Ok(LoginOutcome::SignedIn {
-                next: safe_next(next),
-            })
+            Ok(LoginOutcome::SignedIn { next })
         }
         person => {
             throttle::record_failure(&state.pool, &state.policy.throttle, &key, &network, now).await?;

@@ -55,6 +55,14 @@ pub enum NotIssued {
     TooMany,
 }
 
+/// Why a code is asked for. Signing in again always gets a fresh code (within the
+/// per-window cap); only **Send a new code** waits out the cooldown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    SignIn,
+    Resend,
+}
+
 /// The result of checking a typed code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Checked {
@@ -62,6 +70,8 @@ pub enum Checked {
     Accepted,
     /// Wrong (or not six digits); the code is still live.
     Wrong,
+    /// Wrong, and the last try allowed: the code is now void.
+    Voided,
     /// Expired, used, voided by a newer code or by too many tries, or not this
     /// browser's: it can no longer be used.
     Spent,
@@ -106,6 +116,7 @@ pub async fn issue(
     policy: &CodePolicy,
     user_id: i64,
     binding: &[u8],
+    purpose: Purpose,
     now: UnixSeconds,
 ) -> Result<Result<Issued, NotIssued>, sqlx::Error> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -116,7 +127,8 @@ pub async fn issue(
     .bind(now - policy.window_seconds)
     .fetch_one(&mut *tx)
     .await?;
-    if let Some(last) = last
+    if purpose == Purpose::Resend
+        && let Some(last) = last
         && now - last < policy.resend_cooldown_seconds
     {
         return Ok(Err(NotIssued::TooSoon {
@@ -195,7 +207,16 @@ pub async fn check(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(if spent { Checked::Spent } else { Checked::Wrong })
+    Ok(if spent { Checked::Voided } else { Checked::Wrong })
+}
+
+/// Voids a code that could not be delivered: nobody may hold it.
+pub async fn void(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE codes SET state = 'voided' WHERE id = ?1 AND state = 'live'")
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|_| ())
 }
 
 #[cfg(test)]
@@ -214,7 +235,7 @@ mod tests {
     }
 
     async fn issue_ok(pool: &SqlitePool, user: i64, now: i64) -> Issued {
-        issue(pool, &CodePolicy::default(), user, BROWSER, now)
+        issue(pool, &CodePolicy::default(), user, BROWSER, Purpose::Resend, now)
             .await
             .unwrap()
             .unwrap()
@@ -299,7 +320,7 @@ mod tests {
         );
         assert_eq!(
             try_code(&state.pool, &issued, user, &wrong, T0 + 1).await,
-            Checked::Spent,
+            Checked::Voided,
             "5th try"
         );
         assert_eq!(
@@ -326,7 +347,9 @@ mod tests {
         let (state, _db, user) = setup().await;
         let policy = CodePolicy::default();
         let first = issue_ok(&state.pool, user, T0).await;
-        let early = issue(&state.pool, &policy, user, BROWSER, T0 + 29).await.unwrap();
+        let early = issue(&state.pool, &policy, user, BROWSER, Purpose::Resend, T0 + 29)
+            .await
+            .unwrap();
         assert_eq!(
             early.unwrap_err(),
             NotIssued::TooSoon {
@@ -351,20 +374,20 @@ mod tests {
         for i in 0..5 {
             issue_ok(&state.pool, user, T0 + i * 30).await;
         }
-        let sixth = issue(&state.pool, &policy, user, BROWSER, T0 + 150)
+        let sixth = issue(&state.pool, &policy, user, BROWSER, Purpose::Resend, T0 + 150)
             .await
             .unwrap();
         assert_eq!(sixth.unwrap_err(), NotIssued::TooMany);
         // The first code leaves the window at T0 + 900.
         assert_eq!(
-            issue(&state.pool, &policy, user, BROWSER, T0 + 899)
+            issue(&state.pool, &policy, user, BROWSER, Purpose::Resend, T0 + 899)
                 .await
                 .unwrap()
                 .unwrap_err(),
             NotIssued::TooMany
         );
         assert!(
-            issue(&state.pool, &policy, user, BROWSER, T0 + 900)
+            issue(&state.pool, &policy, user, BROWSER, Purpose::Resend, T0 + 900)
                 .await
                 .unwrap()
                 .is_ok()
@@ -428,6 +451,47 @@ mod tests {
             }
             assert_eq!(accepted, 1, "round {round}");
         }
+    }
+
+    #[tokio::test]
+    async fn signing_in_again_gets_a_fresh_code_without_the_cooldown_but_within_the_cap() {
+        let (state, _db, user) = setup().await;
+        let policy = CodePolicy::default();
+        let first = issue_ok(&state.pool, user, T0).await;
+        let again = issue(&state.pool, &policy, user, BROWSER, Purpose::SignIn, T0 + 5)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            try_code(&state.pool, &first, user, &first.code, T0 + 6).await,
+            Checked::Spent,
+            "the new sign-in voided the old code"
+        );
+        for i in 0..3 {
+            issue(&state.pool, &policy, user, BROWSER, Purpose::SignIn, T0 + 10 + i)
+                .await
+                .unwrap()
+                .unwrap();
+        }
+        assert_eq!(
+            issue(&state.pool, &policy, user, BROWSER, Purpose::SignIn, T0 + 20)
+                .await
+                .unwrap()
+                .unwrap_err(),
+            NotIssued::TooMany
+        );
+        drop(again);
+    }
+
+    #[tokio::test]
+    async fn an_undelivered_code_is_void() {
+        let (state, _db, user) = setup().await;
+        let issued = issue_ok(&state.pool, user, T0).await;
+        void(&state.pool, issued.id).await.unwrap();
+        assert_eq!(
+            try_code(&state.pool, &issued, user, &issued.code, T0 + 1).await,
+            Checked::Spent
+        );
     }
 
     use std::sync::Arc;

@@ -1,0 +1,323 @@
+//! Step 2 of signing in (spec §1 "Sign in, step 2", §2 "Codes" and "Trusted networks").
+//!
+//! After a right password, a person whose network is not trusted gets a code and a
+//! *pending* sign-in in their session: a different session key from a signed-in one, so
+//! every page and server function still treats them as signed out. The pending state
+//! holds a random token; the code row keeps a digest of it, so a code is useless to any
+//! other sign-in, browser or person.
+
+use super::channel::Channel;
+use super::session;
+use crate::audit::{self, Event, EventKind};
+use crate::error::AppError;
+use crate::messages::{CODE_SPENT, NO_CHANNEL, SEND_FAILED, TOO_MANY_CODES, WRONG_CODE};
+use crate::model::{CodeOutcome, LoginOutcome};
+use crate::security::codes::{self, Checked, NotIssued, Purpose};
+use crate::security::trust;
+use crate::state::AppState;
+use crate::users::{self, Contact};
+use crate::{mail, settings};
+use rand::TryRngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::net::IpAddr;
+use tower_sessions::Session;
+
+const PENDING: &str = "pending_code";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Pending {
+    user_id: i64,
+    epoch: i64,
+    code_id: i64,
+    /// Random, hex; the code row holds only its digest.
+    token: String,
+    next: String,
+}
+
+impl Pending {
+    fn binding(&self) -> Vec<u8> {
+        binding_of(&self.token)
+    }
+}
+
+fn binding_of(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng.unwrap_err(), &mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Who is signing in, once their password was right.
+pub struct Verified {
+    pub user_id: i64,
+    pub epoch: i64,
+    pub contact: Contact,
+}
+
+/// Sends a code to a person whose password was right and starts the pending sign-in.
+pub async fn begin(
+    state: &AppState,
+    session: &Session,
+    client_ip: IpAddr,
+    person: Verified,
+    next: String,
+) -> Result<LoginOutcome, AppError> {
+    let now = state.clock.now();
+    let refuse = |message: &str| LoginOutcome::Refused {
+        message: message.to_string(),
+    };
+    let Some(channel) = Channel::of(&person.contact, state.sms.is_some()) else {
+        let event = Event::own(
+            EventKind::SignInFailed,
+            person.user_id,
+            client_ip,
+            "no channel for a code",
+        );
+        audit::record(&state.pool, now, event).await?;
+        return Ok(refuse(NO_CHANNEL));
+    };
+    let token = new_token();
+    let issued = codes::issue(
+        &state.pool,
+        &state.policy.codes,
+        person.user_id,
+        &binding_of(&token),
+        Purpose::SignIn,
+        now,
+    )
+    .await?;
+    let issued = match issued {
+        Ok(issued) => issued,
+        Err(_) => {
+            let event = Event::own(EventKind::CodeFailed, person.user_id, client_ip, "too many codes");
+            audit::record(&state.pool, now, event).await?;
+            return Ok(refuse(TOO_MANY_CODES));
+        }
+    };
+    if !deliver(
+        state,
+        &channel,
+        &person.contact,
+        issued.id,
+        &issued.code,
+        person.user_id,
+        client_ip,
+    )
+    .await?
+    {
+        return Ok(refuse(SEND_FAILED));
+    }
+    // A new id for the new step; the pending state replaces any earlier one.
+    session.cycle_id().await?;
+    session
+        .insert(
+            PENDING,
+            Pending {
+                user_id: person.user_id,
+                epoch: person.epoch,
+                code_id: issued.id,
+                token,
+                next,
+            },
+        )
+        .await?;
+    Ok(LoginOutcome::CodeRequired {
+        sent_to: channel.masked(),
+    })
+}
+
+/// Sends a code; on failure voids it, logs and audits why. Returns whether it went out.
+async fn deliver(
+    state: &AppState,
+    channel: &Channel,
+    contact: &Contact,
+    code_id: i64,
+    code: &str,
+    user_id: i64,
+    client_ip: IpAddr,
+) -> Result<bool, AppError> {
+    let now = state.clock.now();
+    match channel.send_code(state, &contact.name, code).await {
+        Ok(()) => {
+            let event = Event::own(EventKind::CodeSent, user_id, client_ip, channel.kind());
+            audit::record(&state.pool, now, event).await?;
+            Ok(true)
+        }
+        Err(error) => {
+            tracing::error!(user_id, channel = channel.kind(), %error, "a sign-in code could not be sent");
+            codes::void(&state.pool, code_id).await?;
+            let detail = format!("{}: {error}", channel.kind());
+            let event = Event::own(EventKind::SendFailed, user_id, client_ip, detail);
+            audit::record(&state.pool, now, event).await?;
+            Ok(false)
+        }
+    }
+}
+
+/// Checks a typed code. When right, the session is signed in (under a new id) and, if
+/// asked, the person's network is trusted.
+pub async fn verify(
+    state: &AppState,
+    session: &Session,
+    client_ip: IpAddr,
+    typed: &str,
+    trust_network: bool,
+) -> Result<CodeOutcome, AppError> {
+    let now = state.clock.now();
+    let restart = || CodeOutcome::Restart {
+        message: CODE_SPENT.to_string(),
+    };
+    let Some(pending) = session.get::<Pending>(PENDING).await? else {
+        return Ok(restart());
+    };
+    let user_id = pending.user_id;
+    let checked = codes::check(
+        &state.pool,
+        &state.policy.codes,
+        pending.code_id,
+        user_id,
+        &pending.binding(),
+        typed,
+        now,
+    )
+    .await?;
+    match checked {
+        Checked::Accepted => {}
+        Checked::Wrong => {
+            let event = Event::own(EventKind::CodeFailed, user_id, client_ip, "wrong code");
+            audit::record(&state.pool, now, event).await?;
+            return Ok(CodeOutcome::Refused {
+                message: WRONG_CODE.to_string(),
+            });
+        }
+        Checked::Voided => {
+            let event = Event::own(EventKind::CodeVoided, user_id, client_ip, "too many wrong tries");
+            audit::record(&state.pool, now, event).await?;
+            session.remove::<Pending>(PENDING).await?;
+            return Ok(restart());
+        }
+        // Left in the session on purpose: a second, simultaneous submit of the right
+        // code lands here and must not disturb the session the first one signed in.
+        Checked::Spent => return Ok(restart()),
+    }
+
+    // The person may have been deactivated or reset while the code was in the post.
+    let Some(contact) = users::contact_of(&state.pool, user_id, pending.epoch).await? else {
+        session.remove::<Pending>(PENDING).await?;
+        return Ok(restart());
+    };
+    session.remove::<Pending>(PENDING).await?;
+    session::start(session, user_id, pending.epoch).await?;
+    let event = Event::own(EventKind::SignInOk, user_id, client_ip, "password and code");
+    audit::record(&state.pool, now, event).await?;
+    if trust_network {
+        trust_this_network(state, user_id, &contact, client_ip).await?;
+    }
+    Ok(CodeOutcome::SignedIn { next: pending.next })
+}
+
+/// Records the trust, audits it and tells the person by email (in the background: the
+/// sign-in does not wait for the mail server).
+async fn trust_this_network(
+    state: &AppState,
+    user_id: i64,
+    contact: &Contact,
+    client_ip: IpAddr,
+) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let days = settings::trust_days(&state.pool).await?;
+    trust::trust(&state.pool, user_id, client_ip, days, now).await?;
+    let network = crate::security::client_addr::network_of(client_ip);
+    let event = Event::own(EventKind::NetworkTrusted, user_id, client_ip, network.to_string());
+    audit::record(&state.pool, now, event).await?;
+    if let Some(email) = contact.email.clone() {
+        let letter = mail::trusted_network_letter(&contact.name, &email, &network.to_string(), days);
+        let mailer = state.mailer.clone();
+        tokio::spawn(async move {
+            if let Err(error) = mailer.send(letter).await {
+                tracing::error!(user_id, %error, "the trusted-network notice could not be sent");
+            }
+        });
+    }
+    Ok(())
+}
+
+/// **Send a new code**: voids the pending code and sends another, at most once per
+/// cooldown and within the per-window cap.
+pub async fn resend(state: &AppState, session: &Session, client_ip: IpAddr) -> Result<CodeOutcome, AppError> {
+    let now = state.clock.now();
+    let restart = |message: &str| CodeOutcome::Restart {
+        message: message.to_string(),
+    };
+    let Some(mut pending) = session.get::<Pending>(PENDING).await? else {
+        return Ok(restart(CODE_SPENT));
+    };
+    let Some(contact) = users::contact_of(&state.pool, pending.user_id, pending.epoch).await? else {
+        session.remove::<Pending>(PENDING).await?;
+        return Ok(restart(CODE_SPENT));
+    };
+    let Some(channel) = Channel::of(&contact, state.sms.is_some()) else {
+        session.remove::<Pending>(PENDING).await?;
+        return Ok(restart(NO_CHANNEL));
+    };
+    let issued = codes::issue(
+        &state.pool,
+        &state.policy.codes,
+        pending.user_id,
+        &pending.binding(),
+        Purpose::Resend,
+        now,
+    )
+    .await?;
+    let issued = match issued {
+        Ok(issued) => issued,
+        Err(NotIssued::TooSoon { retry_after_seconds }) => {
+            return Ok(CodeOutcome::Refused {
+                message: format!(
+                    "A code was sent moments ago. Wait {retry_after_seconds} seconds before asking for a new one."
+                ),
+            });
+        }
+        Err(NotIssued::TooMany) => {
+            let event = Event::own(
+                EventKind::CodeFailed,
+                pending.user_id,
+                client_ip,
+                "too many codes",
+            );
+            audit::record(&state.pool, now, event).await?;
+            session.remove::<Pending>(PENDING).await?;
+            return Ok(restart(TOO_MANY_CODES));
+        }
+    };
+    if !deliver(
+        state,
+        &channel,
+        &contact,
+        issued.id,
+        &issued.code,
+        pending.user_id,
+        client_ip,
+    )
+    .await?
+    {
+        return Ok(CodeOutcome::Refused {
+            message: SEND_FAILED.to_string(),
+        });
+    }
+    pending.code_id = issued.id;
+    session.insert(PENDING, pending).await?;
+    Ok(CodeOutcome::Resent {
+        sent_to: channel.masked(),
+    })
+}
+
+/// Abandons a pending sign-in (**Cancel**).
+pub async fn cancel(session: &Session) -> Result<(), AppError> {
+    session.remove::<Pending>(PENDING).await?;
+    Ok(())
+}

@@ -1,0 +1,197 @@
+//! The test harness shared by the router tests: the real router in process with a
+//! mocked TCP peer address, a temporary database and (when asked) a real SMTP server.
+
+#![allow(dead_code)]
+
+use app::clock::{Clock, ManualClock};
+use app::db::{TempDb, open_temporary};
+use app::mail::{Mailer, SMTP_TIMEOUT};
+use app::messages::INCORRECT_CREDENTIALS;
+use app::security::client_addr::TrustedProxies;
+use app::security::password::PasswordHasher;
+use app::state::{AppState, Policy};
+use app::users::bootstrap_admin;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
+use http::{Request, Response, StatusCode, header};
+use leptos::config::LeptosOptions;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower::ServiceExt;
+use tower_sessions_sqlx_store::SqliteStore;
+
+pub const ADMIN_PASSWORD: &str = "correct horse battery";
+pub const HOST: &str = "twostep.test";
+pub const ORIGIN: &str = "http://twostep.test";
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+
+pub struct TestApp {
+    pub pool: sqlx::SqlitePool,
+    pub state: AppState,
+    pub store: SqliteStore,
+    pub clock: ManualClock,
+    _db: TempDb,
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        Self::with_proxies("").await
+    }
+
+    pub async fn with_proxies(proxies: &str) -> Self {
+        Self::build(proxies, None).await
+    }
+
+    /// With mail going to `smtp_url` and an email address for the admin.
+    pub async fn with_mail(smtp_url: &str) -> Self {
+        Self::build("", Some(smtp_url)).await
+    }
+
+    async fn build(proxies: &str, smtp_url: Option<&str>) -> Self {
+        let (pool, db) = open_temporary().await;
+        let clock = ManualClock::at(1_800_000_000);
+        let hasher = Arc::new(PasswordHasher::new(2, 16));
+        let admin_email = smtp_url.map(|_| ADMIN_EMAIL.to_string());
+        bootstrap_admin(
+            &pool,
+            &hasher,
+            Some(ADMIN_PASSWORD.into()),
+            admin_email,
+            clock.now(),
+        )
+        .await
+        .unwrap();
+        let mailer = Mailer::new(
+            smtp_url,
+            &db.path().join("outbox"),
+            "Twostep <no-reply@localhost>",
+            SMTP_TIMEOUT,
+        )
+        .unwrap();
+        let store = SqliteStore::new(pool.clone())
+            .with_table_name("sessions")
+            .unwrap();
+        store.migrate().await.unwrap();
+        let state = AppState {
+            leptos_options: LeptosOptions::builder()
+                .output_name("twostep")
+                .site_root("target/site")
+                .build(),
+            pool: pool.clone(),
+            hasher,
+            clock: Arc::new(clock.clone()),
+            policy: Arc::new(Policy {
+                throttle: Default::default(),
+                codes: Default::default(),
+                public_origin: None,
+                trusted_proxies: TrustedProxies::parse(proxies).unwrap(),
+                default_region: None,
+            }),
+            mailer: Arc::new(mailer),
+            sms: None,
+        };
+        Self {
+            pool,
+            state,
+            store,
+            clock,
+            _db: db,
+        }
+    }
+
+    pub fn router_from(&self, peer: &str) -> Router {
+        let peer: SocketAddr = format!("{peer}:40000").parse().unwrap();
+        server::router::build(self.state.clone(), self.store.clone(), false).layer(MockConnectInfo(peer))
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Response<Body> {
+        self.send_from("198.51.100.20", request).await
+    }
+
+    pub async fn send_from(&self, peer: &str, request: Request<Body>) -> Response<Body> {
+        self.router_from(peer).oneshot(request).await.unwrap()
+    }
+
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        cookie: Option<&str>,
+    ) -> (String, Option<String>) {
+        let response = self.send(login_request(username, password, cookie)).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let cookie = session_cookie(&response);
+        (body_text(response).await, cookie)
+    }
+
+    pub async fn me(&self, cookie: &str) -> String {
+        body_text(self.send(post("/api/me", "", Some(cookie))).await).await
+    }
+
+    pub async fn audit_count(&self) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit")
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+}
+
+pub fn post(path: &str, form: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::post(path)
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, ORIGIN)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, format!("twostep_session={cookie}"));
+    }
+    request
+        .header(header::CONTENT_LENGTH, form.len())
+        .body(Body::from(form.to_string()))
+        .unwrap()
+}
+
+pub fn login_request(username: &str, password: &str, cookie: Option<&str>) -> Request<Body> {
+    let form: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("username", username)
+        .append_pair("password", password)
+        .append_pair("next", "/")
+        .finish();
+    post("/api/login", &form, cookie)
+}
+
+pub fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::get(path)
+        .header(header::HOST, HOST)
+        .header(header::ACCEPT, "text/html");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, format!("twostep_session={cookie}"));
+    }
+    request.body(Body::empty()).unwrap()
+}
+
+pub fn set_cookie(response: &Response<Body>) -> Option<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("twostep_session="))
+        .map(str::to_string)
+}
+
+pub fn session_cookie(response: &Response<Body>) -> Option<String> {
+    let header = set_cookie(response)?;
+    let value = header.split(';').next()?.split_once('=')?.1.to_string();
+    (!value.is_empty()).then_some(value)
+}
+
+pub async fn body_text(response: Response<Body>) -> String {
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+pub fn refused() -> String {
+    format!(r#"{{"Refused":{{"message":"{INCORRECT_CREDENTIALS}"}}}}"#)
+}
