@@ -24,6 +24,7 @@ use tower_sessions_sqlx_store::SqliteStore;
 pub const ADMIN_PASSWORD: &str = "correct horse battery";
 pub const HOST: &str = "twostep.test";
 pub const ORIGIN: &str = "http://twostep.test";
+pub const PERSON_PASSWORD: &str = "a person's password";
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 
 pub struct TestApp {
@@ -46,6 +47,10 @@ impl TestApp {
     /// With mail going to `smtp_url` and an email address for the admin.
     pub async fn with_mail(smtp_url: &str) -> Self {
         Self::build("", Some(smtp_url)).await
+    }
+
+    pub async fn with_mail_and_proxies(smtp_url: &str, proxies: &str) -> Self {
+        Self::build(proxies, Some(smtp_url)).await
     }
 
     async fn build(proxies: &str, smtp_url: Option<&str>) -> Self {
@@ -101,7 +106,7 @@ impl TestApp {
     }
 
     pub fn router_from(&self, peer: &str) -> Router {
-        let peer: SocketAddr = format!("{peer}:40000").parse().unwrap();
+        let peer = SocketAddr::new(peer.parse().unwrap(), 40000);
         server::router::build(self.state.clone(), self.store.clone(), false).layer(MockConnectInfo(peer))
     }
 
@@ -127,6 +132,31 @@ impl TestApp {
 
     pub async fn me(&self, cookie: &str) -> String {
         body_text(self.send(post("/api/me", "", Some(cookie))).await).await
+    }
+
+    /// Creates an active person with `PERSON_PASSWORD` and no permissions.
+    pub async fn add_person(&self, username: &str, email: Option<&str>) -> i64 {
+        let hash = self.state.hasher.hash(PERSON_PASSWORD.into()).await.unwrap();
+        app::users::create(
+            &self.pool,
+            app::users::NewPerson {
+                name: username,
+                username,
+                email,
+                password_hash: &hash,
+                permissions: &[],
+            },
+            self.clock.now(),
+        )
+        .await
+        .unwrap()
+    }
+
+    pub async fn audit_kinds(&self) -> Vec<String> {
+        sqlx::query_scalar("SELECT kind FROM audit ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .unwrap()
     }
 
     pub async fn audit_count(&self) -> i64 {
