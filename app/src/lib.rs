@@ -11,6 +11,7 @@ pub mod model;
 pub mod pages;
 pub mod permissions;
 pub mod personnel;
+pub mod security_settings;
 mod shell;
 
 #[cfg(feature = "ssr")]

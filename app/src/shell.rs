@@ -2,7 +2,7 @@
 
 use crate::pages::{
     account::AccountPage, home::HomePage, layout::SignedInLayout, login::LoginPage, not_found::NotFound,
-    permissions::PermissionsPage, personnel::PersonnelPage,
+    permissions::PermissionsPage, personnel::PersonnelPage, security::SecurityPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -43,6 +43,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage />
                     <Route path=path!("/maintenance/organisation/personnel") view=PersonnelPage />
                     <Route path=path!("/system/permissions") view=PermissionsPage />
+                    <Route path=path!("/system/security") view=SecurityPage />
                 </ParentRoute>
             </Routes>
         </Router>

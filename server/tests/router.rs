@@ -253,7 +253,7 @@ async fn sign_in_without_permissions(app: &TestApp) -> String {
         .expect("signed in")
 }
 
-async fn database_fingerprint(pool: &sqlx::SqlitePool) -> (String, String) {
+async fn database_fingerprint(pool: &sqlx::SqlitePool) -> (String, String, String) {
     let people: String = sqlx::query_scalar(
         "SELECT group_concat(id || name || username || ifnull(email, '') || active || password_hash, '|') FROM users",
     )
@@ -266,7 +266,11 @@ async fn database_fingerprint(pool: &sqlx::SqlitePool) -> (String, String) {
     .fetch_one(pool)
     .await
     .unwrap();
-    (people, grants)
+    let settings: String = sqlx::query_scalar("SELECT group_concat(key || '=' || value, '|') FROM settings")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    (people, grants, settings)
 }
 
 #[tokio::test]
@@ -290,6 +294,8 @@ async fn every_admin_server_function_refuses_a_person_without_the_permission() {
             "/api/set_permission",
             "user_id=2&permission=Security&granted=true".to_string(),
         ),
+        ("/api/security_overview", String::new()),
+        ("/api/set_two_step", "enabled=true".to_string()),
     ];
     for (path, form) in calls {
         let response = app.send(post(path, &form, Some(&cookie))).await;
@@ -302,8 +308,14 @@ async fn every_admin_server_function_refuses_a_person_without_the_permission() {
 #[tokio::test]
 async fn admin_server_functions_answer_401_to_a_signed_out_browser() {
     let app = TestApp::new().await;
-    for path in ["/api/people", "/api/permission_grid", "/api/my_account"] {
-        let response = app.send(post(path, "search=&offset=0", None)).await;
+    for path in [
+        "/api/people",
+        "/api/permission_grid",
+        "/api/my_account",
+        "/api/security_overview",
+        "/api/set_two_step",
+    ] {
+        let response = app.send(post(path, "search=&offset=0&enabled=true", None)).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
     }
 }
@@ -312,7 +324,11 @@ async fn admin_server_functions_answer_401_to_a_signed_out_browser() {
 async fn permission_pages_answer_403_with_the_reason() {
     let app = TestApp::new().await;
     let cookie = sign_in_without_permissions(&app).await;
-    for path in ["/maintenance/organisation/personnel", "/system/permissions"] {
+    for path in [
+        "/maintenance/organisation/personnel",
+        "/system/permissions",
+        "/system/security",
+    ] {
         let response = app.send(get(path, Some(&cookie))).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
         let html = body_text(response).await;

@@ -25,11 +25,18 @@ const MAINTENANCE: &[MenuLink] = &[MenuLink {
     label: "Organisation › Personnel",
     permission: Some(Permission::Personnel),
 }];
-const SYSTEM: &[MenuLink] = &[MenuLink {
-    href: "/system/permissions",
-    label: "Permissions",
-    permission: Some(Permission::Permissions),
-}];
+const SYSTEM: &[MenuLink] = &[
+    MenuLink {
+        href: "/system/permissions",
+        label: "Permissions",
+        permission: Some(Permission::Permissions),
+    },
+    MenuLink {
+        href: "/system/security",
+        label: "Security",
+        permission: Some(Permission::Security),
+    },
+];
 
 /// The signed-in person, loaded once by the layout and shared with its pages.
 pub type UserResource = Resource<Result<Option<CurrentUser>, AppError>>;

@@ -1,28 +1,43 @@
-//! Sign in, step 1 (spec §1): Username, Password, Sign in.
+//! Sign in (spec §1): step 1 (Username, Password) and, when two-step authentication asks
+//! for it, step 2 (the security code). One page, so the address never says which step.
 
 use crate::auth::Login;
 use crate::model::LoginOutcome;
+use crate::pages::code_form::CodeForm;
 use crate::pages::widgets::SubmitButton;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step {
+    Password,
+    /// A code went to `sent_to` (masked).
+    Code {
+        sent_to: String,
+    },
+}
+
+/// After a sign-in, a full page load, so every part of the page starts signed in.
+pub(crate) fn go_to(next: &str) {
+    let _ = window().location().set_href(next);
+}
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    let step = RwSignal::new(Step::Password);
+    // Why step 2 ended and the person is back at step 1 (a used-up code).
+    let notice = RwSignal::new(None::<String>);
     let login = ServerAction::<Login>::new();
-    let query = use_query_map();
-    let next = move || query.read().get("next").unwrap_or_default();
-    let pending = login.pending();
-    let error = move || match login.value().get() {
-        Some(Ok(LoginOutcome::Refused { message })) => Some(message),
-        Some(Err(error)) => Some(error.to_string()),
-        _ => None,
-    };
-    // A full page load after sign-in, so every part of the page starts signed in.
-    Effect::new(move |_| {
-        if let Some(Ok(LoginOutcome::SignedIn { next })) = login.value().get() {
-            let _ = window().location().set_href(&next);
-        }
+    Effect::new(move |_| match login.value().get() {
+        Some(Ok(LoginOutcome::SignedIn { next })) => go_to(&next),
+        Some(Ok(LoginOutcome::CodeRequired { sent_to })) => step.set(Step::Code { sent_to }),
+        _ => {}
+    });
+    let back_to_password = Callback::new(move |message: Option<String>| {
+        notice.set(message);
+        login.value().set(None);
+        step.set(Step::Password);
     });
 
     view! {
@@ -30,40 +45,67 @@ pub fn LoginPage() -> impl IntoView {
         <main class="signin">
             <section class="card" aria-labelledby="signin-heading">
                 <p class="brand-mark">"Twostep"</p>
-                <h1 id="signin-heading">"Sign in"</h1>
-                <ActionForm action=login>
-                    <input type="hidden" name="next" prop:value=next />
-                    <div class="field">
-                        <label for="username">"Username"</label>
-                        <input
-                            id="username"
-                            name="username"
-                            autocomplete="username"
-                            autocapitalize="none"
-                            spellcheck="false"
-                            required
-                            maxlength="256"
-                        />
-                    </div>
-                    <div class="field">
-                        <label for="password">"Password"</label>
-                        <input
-                            id="password"
-                            name="password"
-                            type="password"
-                            autocomplete="current-password"
-                            required
-                            maxlength="256"
-                            aria-describedby="signin-error"
-                            aria-invalid=move || error().is_some().then_some("true")
-                        />
-                    </div>
-                    <p id="signin-error" class="form-error" role="alert">
-                        {error}
-                    </p>
-                    <SubmitButton label="Sign in" pending class="primary" />
-                </ActionForm>
+                {move || match step.get() {
+                    Step::Password => view! { <PasswordForm login notice /> }.into_any(),
+                    Step::Code { sent_to } => {
+                        view! { <CodeForm sent_to back_to_password /> }.into_any()
+                    }
+                }}
             </section>
         </main>
+    }
+}
+
+#[component]
+fn PasswordForm(login: ServerAction<Login>, notice: RwSignal<Option<String>>) -> impl IntoView {
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let pending = login.pending();
+    let error = move || match login.value().get() {
+        Some(Ok(LoginOutcome::Refused { message })) => Some(message),
+        Some(Err(error)) => Some(error.to_string()),
+        _ => notice.get(),
+    };
+    // A new attempt replaces the reason the last one ended.
+    Effect::new(move |_| {
+        if pending.get() {
+            notice.set(None);
+        }
+    });
+
+    view! {
+        <h1 id="signin-heading">"Sign in"</h1>
+        <ActionForm action=login>
+            <input type="hidden" name="next" prop:value=next />
+            <div class="field">
+                <label for="username">"Username"</label>
+                <input
+                    id="username"
+                    name="username"
+                    autocomplete="username"
+                    autocapitalize="none"
+                    spellcheck="false"
+                    required
+                    maxlength="256"
+                />
+            </div>
+            <div class="field">
+                <label for="password">"Password"</label>
+                <input
+                    id="password"
+                    name="password"
+                    type="password"
+                    autocomplete="current-password"
+                    required
+                    maxlength="256"
+                    aria-describedby="signin-error"
+                    aria-invalid=move || error().is_some().then_some("true")
+                />
+            </div>
+            <p id="signin-error" class="form-error" role="alert">
+                {error}
+            </p>
+            <SubmitButton label="Sign in" pending class="primary" />
+        </ActionForm>
     }
 }

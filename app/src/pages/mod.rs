@@ -1,10 +1,12 @@
 //! One module per page, plus the signed-in layout around them.
 
 pub mod account;
+pub mod code_form;
 pub mod home;
 pub mod layout;
 pub mod login;
 pub mod not_found;
 pub mod permissions;
 pub mod personnel;
+pub mod security;
 pub mod widgets;

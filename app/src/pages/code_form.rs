@@ -1,0 +1,114 @@
+//! Sign in, step 2 (spec §1): the security code, **Trust this IP**, **Verify**,
+//! **Send a new code** and **Cancel**.
+
+use crate::auth::{CancelCode, ResendCode, VerifyCode};
+use crate::model::CodeOutcome;
+use crate::pages::login::go_to;
+use crate::pages::widgets::SubmitButton;
+use leptos::prelude::*;
+
+#[component]
+pub fn CodeForm(sent_to: String, back_to_password: Callback<Option<String>>) -> impl IntoView {
+    let verify = ServerAction::<VerifyCode>::new();
+    let resend = ServerAction::<ResendCode>::new();
+    let cancel = ServerAction::<CancelCode>::new();
+    let sent_to = RwSignal::new(sent_to);
+    let verifying = verify.pending();
+    let resending = resend.pending();
+
+    // Where each answer leads: on, back to step 1, or a message next to its control.
+    let follow = move |outcome: CodeOutcome| match outcome {
+        CodeOutcome::SignedIn { next } => go_to(&next),
+        CodeOutcome::Restart { message } => back_to_password.run(Some(message)),
+        CodeOutcome::Resent { sent_to: to } => sent_to.set(to),
+        CodeOutcome::Refused { .. } => {}
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(outcome)) = verify.value().get() {
+            follow(outcome);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(outcome)) = resend.value().get() {
+            follow(outcome);
+        }
+    });
+    let code_error = move || match verify.value().get() {
+        Some(Ok(CodeOutcome::Refused { message })) => Some(message),
+        Some(Err(error)) => Some(error.to_string()),
+        _ => None,
+    };
+    let resend_status = move || match resend.value().get() {
+        Some(Ok(CodeOutcome::Resent { .. })) => {
+            Some("A new code is on its way. Only the newest code works.".to_string())
+        }
+        Some(Ok(CodeOutcome::Refused { message })) => Some(message),
+        Some(Err(error)) => Some(error.to_string()),
+        _ => None,
+    };
+
+    view! {
+        <h1 id="signin-heading">"Enter your security code"</h1>
+        <p class="lead" id="code-sent-to">
+            "We sent a code to " <strong>{move || sent_to.get()}</strong>
+            ". It works once, for 10 minutes."
+        </p>
+        <ActionForm action=verify>
+            <div class="field">
+                <label for="code">"Security code"</label>
+                <input
+                    id="code"
+                    name="code"
+                    autocomplete="one-time-code"
+                    inputmode="numeric"
+                    pattern="[0-9 ]*"
+                    maxlength="12"
+                    required
+                    autofocus
+                    aria-describedby="code-sent-to code-error"
+                    aria-invalid=move || code_error().is_some().then_some("true")
+                />
+                <p id="code-error" class="field-error" role="alert">
+                    {code_error}
+                </p>
+            </div>
+            <div class="field">
+                <div class="check">
+                    <input id="trust" name="trust" type="checkbox" value="on" aria-describedby="trust-hint" />
+                    <label for="trust">"Trust this IP"</label>
+                </div>
+                <p id="trust-hint" class="hint">
+                    "Tick it only on your office network, never on a shared or public one."
+                </p>
+            </div>
+            <SubmitButton label="Verify" pending=verifying class="primary" />
+        </ActionForm>
+        <div class="code-actions">
+            <button
+                type="button"
+                class="quiet"
+                disabled=move || resending.get()
+                aria-busy=move || resending.get().then_some("true")
+                aria-describedby="resend-status"
+                on:click=move |_| {
+                    resend.dispatch(ResendCode {});
+                }
+            >
+                "Send a new code"
+            </button>
+            <a
+                href="/login"
+                on:click=move |event| {
+                    event.prevent_default();
+                    cancel.dispatch(CancelCode {});
+                    back_to_password.run(None);
+                }
+            >
+                "Cancel"
+            </a>
+        </div>
+        <p id="resend-status" class="status-line" role="status">
+            {resend_status}
+        </p>
+    }
+}
