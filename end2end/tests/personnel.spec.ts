@@ -1,33 +1,6 @@
-import { Browser, expect, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { ADMIN_PASSWORD } from '../playwright.config';
-import { open, submitPassword } from './helpers';
-
-const PERSONNEL = '/maintenance/organisation/personnel';
-
-/** A fresh browser signed in as `username`. */
-async function signedIn(browser: Browser, username: string, password: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await open(page, '/login');
-  await submitPassword(page, username, password);
-  await expect(page).toHaveURL('/');
-  await expect(page.locator('html[data-hydrated]')).toHaveCount(1);
-  return page;
-}
-
-/** Adds a person through the editor and waits for the list to show them. */
-async function addPerson(page: Page, p: { name: string; username: string; email?: string; mobile?: string; password: string }) {
-  await open(page, PERSONNEL);
-  await page.getByRole('button', { name: 'Add person' }).click();
-  await expect(page.getByRole('heading', { name: 'Add person' })).toBeVisible();
-  await page.getByLabel('Name', { exact: true }).fill(p.name);
-  await page.getByLabel('Username').fill(p.username);
-  if (p.email) await page.getByLabel('Email').fill(p.email);
-  if (p.mobile) await page.getByLabel('Mobile').fill(p.mobile);
-  await page.getByLabel('Password').fill(p.password);
-  await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
-  await expect(page.getByRole('link', { name: p.name, exact: true })).toBeVisible();
-}
+import { addPerson, open, PERSONNEL, signedIn, submitPassword } from './helpers';
 
 function unique(prefix: string) {
   return `${prefix}${Date.now().toString(36)}`;
