@@ -132,6 +132,16 @@ pub mod ssr {
             detail: String::new(),
         };
         audit::record(&mut *tx, now, event).await?;
+        let removed = crate::security::trust::remove_all_of(&mut *tx, user.id).await?;
+        if removed > 0 {
+            let detail = format!("{removed} trusted network(s): password changed");
+            audit::record(
+                &mut *tx,
+                now,
+                Event::own(EventKind::NetworkDeleted, user.id, client_ip, detail),
+            )
+            .await?;
+        }
         tx.commit().await?;
         // Every other session of this person died with the epoch; this one lives on.
         session::start(browser, user.id, epoch).await?;
@@ -172,11 +182,14 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_change_ends_other_sessions_and_keeps_this_one() {
+    async fn a_change_ends_other_sessions_and_trust_and_keeps_this_session() {
         let (state, _db) = state().await;
         let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
         let browser = Session::new(None, Arc::new(MemoryStore::default()), None);
         crate::auth::session::start(&browser, jdoe.id, 0).await.unwrap();
+        crate::security::trust::trust(&state.pool, jdoe.id, IP, 30, state.clock.now())
+            .await
+            .unwrap();
         let outcome = ssr::change_password(
             &state,
             &browser,
@@ -197,5 +210,10 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(me.map(|u| u.id), Some(jdoe.id), "this browser stays signed in");
+        let trusted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM trusted_networks")
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+        assert_eq!(trusted, 0, "a new password withdraws every trusted network");
     }
 }

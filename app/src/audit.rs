@@ -23,6 +23,7 @@ pub enum EventKind {
     SendFailed,
     NetworkTrusted,
     NetworkUsed,
+    NetworkDeleted,
     TwoStepEnabled,
     TwoStepDisabled,
 }
@@ -46,6 +47,7 @@ impl EventKind {
             EventKind::SendFailed => "send_failed",
             EventKind::NetworkTrusted => "network_trusted",
             EventKind::NetworkUsed => "network_used",
+            EventKind::NetworkDeleted => "network_deleted",
             EventKind::TwoStepEnabled => "two_step_enabled",
             EventKind::TwoStepDisabled => "two_step_disabled",
         }

@@ -6,6 +6,7 @@ use crate::audit::{self, Event, EventKind};
 use crate::error::AppError;
 use crate::model::{CurrentUser, Permission};
 use crate::permissions::store::is_last_active_holder;
+use crate::security::trust;
 use crate::state::AppState;
 use crate::users::username_key;
 use sqlx::SqlitePool;
@@ -227,6 +228,24 @@ pub async fn save(
     if deactivating {
         audit::record(&mut *tx, now, event(EventKind::PersonDeactivated, id, "")).await?;
     }
+    // Trust was given to this person as they were: a new password, a new address for
+    // codes or a deactivation withdraws all of it (spec §2 "Trusted networks").
+    let reason = if password_hash.is_some() {
+        Some("password reset")
+    } else if deactivating {
+        Some("made inactive")
+    } else if old_email != p.email || old_mobile != p.mobile {
+        Some("email or mobile changed")
+    } else {
+        None
+    };
+    if let Some(reason) = reason {
+        let removed = trust::remove_all_of(&mut *tx, id).await?;
+        if removed > 0 {
+            let detail = format!("{removed} trusted network(s): {reason}");
+            audit::record(&mut *tx, now, event(EventKind::NetworkDeleted, id, &detail)).await?;
+        }
+    }
     tx.commit().await?;
     Ok(SaveOutcome::Saved { id })
 }
@@ -381,6 +400,77 @@ mod tests {
                 .await
                 .unwrap();
         assert_eq!(kinds, ["person_created", "person_changed", "password_reset"]);
+    }
+
+    #[tokio::test]
+    async fn trust_is_withdrawn_by_a_reset_a_new_address_or_a_deactivation_but_not_by_a_new_name() {
+        let (state, _db) = state().await;
+        let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
+        let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
+        let save_as = |person: Valid, active: bool| Change {
+            id: Some(jdoe.id),
+            person,
+            active,
+        };
+        let trusted = || async {
+            trust::trust(&state.pool, jdoe.id, IP, 30, state.clock.now())
+                .await
+                .unwrap();
+        };
+        let count = || async {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM trusted_networks WHERE user_id = ?1")
+                .bind(jdoe.id)
+                .fetch_one(&state.pool)
+                .await
+                .unwrap()
+        };
+        save(&state, &admin, save_as(valid("Jane Doe", "jdoe", ""), true), IP)
+            .await
+            .unwrap();
+        trusted().await;
+
+        save(
+            &state,
+            &admin,
+            save_as(valid("Jane Q. Doe", "jdoe", ""), true),
+            IP,
+        )
+        .await
+        .unwrap();
+        assert_eq!(count().await, 1, "a new name keeps the trust");
+
+        let mut new_email = valid("Jane Q. Doe", "jdoe", "");
+        new_email.email = Some("jane@elsewhere.example".into());
+        save(&state, &admin, save_as(new_email, true), IP).await.unwrap();
+        assert_eq!(count().await, 0, "a new email address withdraws it");
+
+        trusted().await;
+        let mut new_mobile = valid("Jane Q. Doe", "jdoe", "");
+        new_mobile.email = Some("jane@elsewhere.example".into());
+        new_mobile.mobile = Some("+32470999999".into());
+        save(&state, &admin, save_as(new_mobile.clone(), true), IP)
+            .await
+            .unwrap();
+        assert_eq!(count().await, 0, "a new mobile number withdraws it");
+
+        trusted().await;
+        new_mobile.password = Some("brand new password".into());
+        save(&state, &admin, save_as(new_mobile.clone(), true), IP)
+            .await
+            .unwrap();
+        assert_eq!(count().await, 0, "a password reset withdraws it");
+
+        trusted().await;
+        new_mobile.password = None;
+        save(&state, &admin, save_as(new_mobile, false), IP)
+            .await
+            .unwrap();
+        assert_eq!(count().await, 0, "deactivation withdraws it");
+        let deleted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit WHERE kind = 'network_deleted'")
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+        assert_eq!(deleted, 4);
     }
 
     #[tokio::test]
