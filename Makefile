@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: setup build run test lint unit e2e
+.PHONY: setup build run test lint unit e2e bench
 
 setup:
 	./scripts/setup.sh
@@ -32,3 +32,7 @@ unit:
 # Playwright in Debian's Chromium against the release server on a fresh database.
 e2e: build
 	cd end2end && npx playwright test
+
+# Speed goals, measured (never asserted in tests). Numbers go in the issue notes.
+bench: setup
+	cargo bench -p server --bench sign_in_to_mail
