@@ -143,6 +143,9 @@ pub mod ssr {
             .await?;
         }
         tx.commit().await?;
+        if removed > 0 {
+            state.trust_changed(user.id);
+        }
         // Every other session of this person died with the epoch; this one lives on.
         session::start(browser, user.id, epoch).await?;
         Ok(PasswordChange::Changed)

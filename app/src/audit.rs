@@ -24,6 +24,8 @@ pub enum EventKind {
     NetworkTrusted,
     NetworkUsed,
     NetworkDeleted,
+    NetworkExpired,
+    TrustPeriodChanged,
     TwoStepEnabled,
     TwoStepDisabled,
 }
@@ -48,6 +50,8 @@ impl EventKind {
             EventKind::NetworkTrusted => "network_trusted",
             EventKind::NetworkUsed => "network_used",
             EventKind::NetworkDeleted => "network_deleted",
+            EventKind::NetworkExpired => "network_expired",
+            EventKind::TrustPeriodChanged => "trust_period_changed",
             EventKind::TwoStepEnabled => "two_step_enabled",
             EventKind::TwoStepDisabled => "two_step_disabled",
         }

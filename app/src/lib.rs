@@ -13,6 +13,8 @@ pub mod permissions;
 pub mod personnel;
 pub mod security_settings;
 mod shell;
+pub mod time_text;
+pub mod trusted;
 
 #[cfg(feature = "ssr")]
 pub mod audit;

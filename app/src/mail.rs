@@ -190,6 +190,29 @@ pub fn trusted_network_letter(name: &str, email: &str, network: &str, days: i64)
     }
 }
 
+/// The message that tells a Security admin two-step authentication was turned on or off.
+pub fn two_step_changed_letter(name: &str, email: &str, enabled: bool, by: &str) -> Letter {
+    let state = if enabled { "on" } else { "off" };
+    let subject = format!("Twostep: two-step authentication was turned {state}");
+    let text = format!(
+        "Hello {name},\n\n{by} turned two-step authentication {state} for everyone.\n\n\
+         If this was not expected, check System › Security now.\n"
+    );
+    let html = format!(
+        "<p>Hello {},</p><p>{} turned two-step authentication <strong>{state}</strong> for \
+         everyone.</p><p>If this was not expected, check System › Security now.</p>",
+        escape_html(name),
+        escape_html(by)
+    );
+    Letter {
+        to_name: name.to_string(),
+        to_email: email.to_string(),
+        subject,
+        text,
+        html,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -46,6 +46,22 @@ pub struct AppState {
     pub mailer: Arc<Mailer>,
     /// `None` when no SMS provider is configured: email only.
     pub sms: Option<Arc<SmsSender>>,
+    /// Whose trusted networks just changed (a person's id): open Security and My account
+    /// pages hear of it through server-sent events.
+    pub trust_events: tokio::sync::broadcast::Sender<i64>,
+}
+
+impl AppState {
+    /// Tells every listening page that `user_id`'s trusted networks changed.
+    pub fn trust_changed(&self, user_id: i64) {
+        // No listener is not an error: nobody has the page open.
+        let _ = self.trust_events.send(user_id);
+    }
+}
+
+/// The channel behind `AppState::trust_events`.
+pub fn trust_events() -> tokio::sync::broadcast::Sender<i64> {
+    tokio::sync::broadcast::channel(256).0
 }
 
 impl FromRef<AppState> for LeptosOptions {

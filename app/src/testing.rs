@@ -31,6 +31,7 @@ pub async fn state() -> (AppState, TempDb) {
             .expect("an outbox mailer"),
         ),
         sms: None,
+        trust_events: crate::state::trust_events(),
     };
     (state, db)
 }

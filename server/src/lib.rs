@@ -3,4 +3,5 @@
 
 pub mod config;
 pub mod layers;
+pub mod live;
 pub mod router;

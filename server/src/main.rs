@@ -131,7 +131,21 @@ async fn run() -> Result<(), String> {
         }),
         mailer: Arc::new(mailer),
         sms,
+        trust_events: app::state::trust_events(),
     };
+    // Expired trusted networks: removed now and every hour (never honoured in between).
+    let cleaner = state.clone();
+    tokio::spawn(async move {
+        let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            hourly.tick().await;
+            match app::security_settings::store::remove_expired_trust(&cleaner).await {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, "expired trusted networks removed"),
+                Err(error) => tracing::error!(?error, "the trusted-network clean-up failed"),
+            }
+        }
+    });
     let router = server::router::build(state, sessions, config.secure_cookies());
 
     let listener = tokio::net::TcpListener::bind(config.site_addr)
@@ -168,4 +182,6 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+    // Open event streams never end on their own.
+    server::live::close_all();
 }

@@ -41,6 +41,7 @@ pub fn build<Store: SessionStore + Clone>(state: AppState, store: Store, secure_
     // `.layer` wraps what is above it: the last one added runs first.
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/api/trusted_events", get(crate::live::trusted_events))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn_with_state(state.clone(), layers::page_guard))

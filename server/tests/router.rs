@@ -266,7 +266,9 @@ async fn database_fingerprint(pool: &sqlx::SqlitePool) -> (String, String, Strin
     .fetch_one(pool)
     .await
     .unwrap();
-    let settings: String = sqlx::query_scalar("SELECT group_concat(key || '=' || value, '|') FROM settings")
+    let settings: String = sqlx::query_scalar(
+        "SELECT group_concat(key || '=' || value, '|') || (SELECT COUNT(*) FROM trusted_networks) FROM settings",
+    )
         .fetch_one(pool)
         .await
         .unwrap();
@@ -277,6 +279,10 @@ async fn database_fingerprint(pool: &sqlx::SqlitePool) -> (String, String, Strin
 async fn every_admin_server_function_refuses_a_person_without_the_permission() {
     let app = TestApp::new().await;
     let cookie = sign_in_without_permissions(&app).await;
+    let admins_entry = app::security::trust::trust(&app.pool, 1, "203.0.113.7".parse().unwrap(), 30, 1)
+        .await
+        .unwrap();
+    assert_eq!(admins_entry, 1, "the entry the delete below aims at");
     let before = database_fingerprint(&app.pool).await;
     let calls = [
         ("/api/people", "search=&offset=0".to_string()),
@@ -296,6 +302,13 @@ async fn every_admin_server_function_refuses_a_person_without_the_permission() {
         ),
         ("/api/security_overview", String::new()),
         ("/api/set_two_step", "enabled=true".to_string()),
+        (
+            "/api/trusted_networks",
+            "filter=&order=NewestFirst&offset=0".to_string(),
+        ),
+        ("/api/delete_trusted", "id=1".to_string()),
+        ("/api/set_trust_days", "days=5".to_string()),
+        ("/api/security_events", "person=&kind=&offset=0".to_string()),
     ];
     for (path, form) in calls {
         let response = app.send(post(path, &form, Some(&cookie))).await;
@@ -314,8 +327,20 @@ async fn admin_server_functions_answer_401_to_a_signed_out_browser() {
         "/api/my_account",
         "/api/security_overview",
         "/api/set_two_step",
+        "/api/trusted_networks",
+        "/api/delete_trusted",
+        "/api/set_trust_days",
+        "/api/security_events",
+        "/api/my_trusted",
+        "/api/delete_my_trusted",
     ] {
-        let response = app.send(post(path, "search=&offset=0&enabled=true", None)).await;
+        let response = app
+            .send(post(
+                path,
+                "search=&offset=0&enabled=true&filter=&order=NewestFirst&id=1&days=5&person=&kind=",
+                None,
+            ))
+            .await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
     }
 }

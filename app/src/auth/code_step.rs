@@ -234,6 +234,7 @@ async fn trust_this_network(
     let network = crate::security::client_addr::network_of(client_ip);
     let event = Event::own(EventKind::NetworkTrusted, user_id, client_ip, network.to_string());
     audit::record(&state.pool, now, event).await?;
+    state.trust_changed(user_id);
     if let Some(email) = contact.email.clone() {
         let letter = mail::trusted_network_letter(&contact.name, &email, &network.to_string(), days);
         let mailer = state.mailer.clone();

@@ -1,7 +1,11 @@
-//! My account (spec §1): the signed-in person's own details.
+//! My account (spec §1): the signed-in person's own details, trusted IP addresses and
+//! password.
 
 use crate::account::{ChangePassword, PasswordChange, PasswordErrors, my_account};
+use crate::pages::live::use_trust_changes;
+use crate::pages::trusted_table::TrustedTable;
 use crate::pages::widgets::{SubmitButton, TextField};
+use crate::trusted::{delete_my_trusted, my_trusted};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -30,7 +34,36 @@ pub fn AccountPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <MyTrusted />
         <PasswordForm />
+    }
+}
+
+#[component]
+fn MyTrusted() -> impl IntoView {
+    let changes = use_trust_changes();
+    let mine = Resource::new(move || changes.get(), |_| my_trusted());
+    view! {
+        <section class="panel wide" aria-labelledby="my-trusted-heading">
+            <h2 id="my-trusted-heading">"My trusted IP addresses"</h2>
+            <p class="lead">"From these addresses you sign in with your password alone until the entry expires."</p>
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match mine.await {
+                        Ok(page) => Either::Left(view! {
+                            <TrustedTable
+                                rows=page.rows
+                                now=page.now
+                                show_person=false
+                                delete=|id| Box::pin(delete_my_trusted(id))
+                                caption="My trusted IP addresses"
+                            />
+                        }),
+                        Err(error) => Either::Right(view! { <p class="form-error" role="alert">{error.to_string()}</p> }),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }
 

@@ -239,14 +239,18 @@ pub async fn save(
     } else {
         None
     };
+    let mut trust_removed = 0;
     if let Some(reason) = reason {
-        let removed = trust::remove_all_of(&mut *tx, id).await?;
-        if removed > 0 {
-            let detail = format!("{removed} trusted network(s): {reason}");
+        trust_removed = trust::remove_all_of(&mut *tx, id).await?;
+        if trust_removed > 0 {
+            let detail = format!("{trust_removed} trusted network(s): {reason}");
             audit::record(&mut *tx, now, event(EventKind::NetworkDeleted, id, &detail)).await?;
         }
     }
     tx.commit().await?;
+    if trust_removed > 0 {
+        state.trust_changed(id);
+    }
     Ok(SaveOutcome::Saved { id })
 }
 

@@ -86,6 +86,119 @@ pub async fn remove_all_of(db: impl SqliteExecutor<'_>, user_id: i64) -> Result<
         .rows_affected())
 }
 
+/// One entry as the Security and My account pages list it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Listed {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub username: String,
+    pub network: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub expires_at: i64,
+}
+
+/// How a listing is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    NewestFirst,
+    Person,
+    Network,
+    ExpiresFirst,
+    LastUsed,
+}
+
+impl Order {
+    fn sql(self) -> &'static str {
+        match self {
+            Order::NewestFirst => "t.created_at DESC, t.id DESC",
+            Order::Person => "u.name COLLATE NOCASE, t.network, t.id",
+            Order::Network => "t.network, t.id",
+            Order::ExpiresFirst => "t.expires_at, t.id",
+            Order::LastUsed => "t.last_used_at DESC NULLS LAST, t.id DESC",
+        }
+    }
+}
+
+/// A page of live entries (expired ones are never shown, cleaned or not), filtered by a
+/// person's name or username or by address text, with the total that matched.
+pub async fn list(
+    pool: &SqlitePool,
+    filter: &str,
+    order: Order,
+    offset: i64,
+    limit: i64,
+    now: UnixSeconds,
+) -> Result<(Vec<Listed>, i64), sqlx::Error> {
+    let pattern = format!(
+        "%{}%",
+        filter
+            .trim()
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    const MATCHES: &str = "t.expires_at > ?1 AND (?2 = '%%' OR lower(u.name) LIKE ?2 ESCAPE '\\'
+        OR u.username_key LIKE ?2 ESCAPE '\\' OR t.network LIKE ?2 ESCAPE '\\')";
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM trusted_networks t JOIN users u ON u.id = t.user_id WHERE {MATCHES}"
+    ))
+    .bind(now)
+    .bind(&pattern)
+    .fetch_one(pool)
+    .await?;
+    let rows = sqlx::query_as(&format!(
+        "SELECT t.id, t.user_id, u.name, u.username, t.network, t.created_at, t.last_used_at, t.expires_at
+         FROM trusted_networks t JOIN users u ON u.id = t.user_id
+         WHERE {MATCHES} ORDER BY {} LIMIT ?3 OFFSET ?4",
+        order.sql()
+    ))
+    .bind(now)
+    .bind(&pattern)
+    .bind(limit)
+    .bind(offset.max(0))
+    .fetch_all(pool)
+    .await?;
+    Ok((rows, total))
+}
+
+/// The live entries of one person, newest first (My account).
+pub async fn list_of(pool: &SqlitePool, user_id: i64, now: UnixSeconds) -> Result<Vec<Listed>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.id, t.user_id, u.name, u.username, t.network, t.created_at, t.last_used_at, t.expires_at
+         FROM trusted_networks t JOIN users u ON u.id = t.user_id
+         WHERE t.user_id = ?1 AND t.expires_at > ?2 ORDER BY t.created_at DESC, t.id DESC",
+    )
+    .bind(user_id)
+    .bind(now)
+    .fetch_all(pool)
+    .await
+}
+
+/// Deletes entry `id`, only if it belongs to `owner` when one is given. Returns the
+/// person and network it was, or `None` when there was no such entry (for them).
+pub async fn delete(
+    pool: &SqlitePool,
+    id: i64,
+    owner: Option<i64>,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "DELETE FROM trusted_networks WHERE id = ?1 AND (?2 IS NULL OR user_id = ?2)
+         RETURNING user_id, network",
+    )
+    .bind(id)
+    .bind(owner)
+    .fetch_optional(pool)
+    .await
+}
+
+/// A network as people read it: an IPv4 /32 as its address, an IPv6 /64 with its prefix.
+pub fn display(network: &str) -> String {
+    network.strip_suffix("/32").unwrap_or(network).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,6 +317,67 @@ mod tests {
                 .unwrap()
                 .is_some()
         );
+    }
+
+    #[tokio::test]
+    async fn listing_filters_pages_and_hides_expired_entries() {
+        let (state, _db) = state().await;
+        let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await.id;
+        let bob = person(&state, "Bob Stone", "bob", &[]).await.id;
+        for i in 0..5 {
+            trust(&state.pool, jdoe, ip(&format!("203.0.113.{i}")), 30, T0 + i)
+                .await
+                .unwrap();
+        }
+        trust(&state.pool, bob, ip("2001:db8:1:2::9"), 1, T0)
+            .await
+            .unwrap();
+        let (all, total) = list(&state.pool, "", Order::NewestFirst, 0, 100, T0 + 10)
+            .await
+            .unwrap();
+        assert_eq!((all.len(), total), (6, 6));
+        assert_eq!(all[0].network, "203.0.113.4/32", "newest first");
+
+        let (page, total) = list(&state.pool, "jane", Order::Network, 2, 2, T0 + 10)
+            .await
+            .unwrap();
+        assert_eq!(total, 5);
+        assert_eq!(
+            page.iter().map(|r| r.network.as_str()).collect::<Vec<_>>(),
+            ["203.0.113.2/32", "203.0.113.3/32"]
+        );
+        let (by_address, _) = list(&state.pool, "2001:db8", Order::Person, 0, 100, T0 + 10)
+            .await
+            .unwrap();
+        assert_eq!(by_address.len(), 1);
+        assert_eq!(by_address[0].username, "bob");
+        let (literal, total) = list(&state.pool, "%", Order::Person, 0, 100, T0 + 10)
+            .await
+            .unwrap();
+        assert_eq!((literal.len(), total), (0, 0), "% is a character, not a wildcard");
+
+        let (later, total) = list(&state.pool, "", Order::Person, 0, 100, T0 + DAY + 1)
+            .await
+            .unwrap();
+        assert_eq!(total, 5, "bob's one-day entry is over, cleaned or not");
+        assert!(later.iter().all(|r| r.user_id == jdoe));
+        assert_eq!(display("203.0.113.4/32"), "203.0.113.4");
+        assert_eq!(display("2001:db8:1:2::/64"), "2001:db8:1:2::/64");
+    }
+
+    #[tokio::test]
+    async fn an_owner_deletes_only_their_own_entries() {
+        let (state, _db) = state().await;
+        let jdoe = person(&state, "Jane", "jdoe", &[]).await.id;
+        let bob = person(&state, "Bob", "bob", &[]).await.id;
+        let janes = trust(&state.pool, jdoe, ip("203.0.113.7"), 30, T0).await.unwrap();
+        assert_eq!(delete(&state.pool, janes, Some(bob)).await.unwrap(), None);
+        assert_eq!(delete(&state.pool, 9999, None).await.unwrap(), None);
+        assert_eq!(
+            delete(&state.pool, janes, Some(jdoe)).await.unwrap(),
+            Some((jdoe, "203.0.113.7/32".to_string()))
+        );
+        assert!(list_of(&state.pool, jdoe, T0).await.unwrap().is_empty());
     }
 
     #[tokio::test]

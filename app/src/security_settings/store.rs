@@ -1,10 +1,15 @@
 //! The Security page's reads and writes.
 
-use super::{ToggleOutcome, Unreachable};
+use super::{
+    EVENTS_PAGE_SIZE, EventRow, EventsPage, SettingOutcome, TRUST_DAYS_RANGE, ToggleOutcome, Unreachable,
+};
 use crate::audit::{self, Event, EventKind};
 use crate::auth::channel::Channel;
 use crate::error::AppError;
+use crate::mail::{self, Mailer};
 use crate::model::CurrentUser;
+use crate::model::Permission;
+use crate::security::trust;
 use crate::settings;
 use crate::state::AppState;
 use crate::users::Contact;
@@ -55,8 +60,9 @@ pub async fn set_two_step(
             });
         }
     }
-    let mut tx = state.pool.begin().await?;
-    if settings::two_step_enabled(&mut *tx).await? != enabled {
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let changed = settings::two_step_enabled(&mut *tx).await? != enabled;
+    if changed {
         settings::set_two_step_enabled(&mut *tx, enabled).await?;
         let kind = if enabled {
             EventKind::TwoStepEnabled
@@ -73,7 +79,151 @@ pub async fn set_two_step(
         audit::record(&mut *tx, now, event).await?;
     }
     tx.commit().await?;
+    if changed {
+        tell_security_holders(state, actor, enabled).await?;
+    }
     Ok(ToggleOutcome::Saved { enabled })
+}
+
+/// Mails every active holder of the Security permission that two-step authentication
+/// was turned on or off, and by whom (in the background: the click does not wait).
+async fn tell_security_holders(state: &AppState, actor: &CurrentUser, enabled: bool) -> Result<(), AppError> {
+    let holders: Vec<(String, String)> = sqlx::query_as(
+        "SELECT u.name, u.email FROM users u JOIN user_permissions p ON p.user_id = u.id
+         WHERE p.permission = ?1 AND u.active = 1 AND u.email IS NOT NULL AND u.email != ''",
+    )
+    .bind(Permission::Security.as_str())
+    .fetch_all(&state.pool)
+    .await?;
+    let mailer: std::sync::Arc<Mailer> = state.mailer.clone();
+    let actor_name = actor.name.clone();
+    tokio::spawn(async move {
+        for (name, email) in holders {
+            let letter = mail::two_step_changed_letter(&name, &email, enabled, &actor_name);
+            if let Err(error) = mailer.send(letter).await {
+                tracing::error!(%error, "the two-step change notice could not be sent");
+            }
+        }
+    });
+    Ok(())
+}
+
+pub async fn set_trust_days(
+    state: &AppState,
+    actor: &CurrentUser,
+    days: i64,
+    client_ip: IpAddr,
+) -> Result<SettingOutcome, AppError> {
+    if !TRUST_DAYS_RANGE.contains(&days) {
+        return Ok(SettingOutcome::Refused {
+            message: format!(
+                "The trust period is a whole number of days from {} to {}.",
+                TRUST_DAYS_RANGE.start(),
+                TRUST_DAYS_RANGE.end()
+            ),
+        });
+    }
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let before = settings::trust_days(&mut *tx).await?;
+    if before != days {
+        settings::set_trust_days(&mut *tx, days).await?;
+        let event = Event {
+            kind: EventKind::TrustPeriodChanged,
+            actor_id: Some(actor.id),
+            subject_id: None,
+            client_ip: Some(client_ip),
+            detail: format!("{before} → {days} days"),
+        };
+        audit::record(&mut *tx, state.clock.now(), event).await?;
+    }
+    tx.commit().await?;
+    Ok(SettingOutcome::Saved)
+}
+
+/// Removes every expired trusted network, audits each as expired and tells open pages.
+/// Runs at start and every hour; an expired entry is never honoured before it either.
+pub async fn remove_expired_trust(state: &AppState) -> Result<usize, AppError> {
+    let now = state.clock.now();
+    let removed = trust::remove_expired(&state.pool, now).await?;
+    for entry in &removed {
+        let event = Event {
+            kind: EventKind::NetworkExpired,
+            actor_id: None,
+            subject_id: Some(entry.user_id),
+            client_ip: None,
+            detail: trust::display(&entry.network),
+        };
+        audit::record(&state.pool, now, event).await?;
+        state.trust_changed(entry.user_id);
+    }
+    Ok(removed.len())
+}
+
+type EventDbRow = (
+    i64,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
+pub async fn events(
+    pool: &SqlitePool,
+    person: &str,
+    kind: &str,
+    offset: i64,
+) -> Result<EventsPage, sqlx::Error> {
+    let pattern = format!(
+        "%{}%",
+        person
+            .trim()
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    const FROM: &str = "FROM audit a LEFT JOIN users actor ON actor.id = a.actor_id
+        LEFT JOIN users subject ON subject.id = a.subject_id
+        WHERE (?1 = '' OR a.kind = ?1)
+          AND (?2 = '%%' OR lower(actor.name) LIKE ?2 ESCAPE '\\' OR actor.username_key LIKE ?2 ESCAPE '\\'
+               OR lower(subject.name) LIKE ?2 ESCAPE '\\' OR subject.username_key LIKE ?2 ESCAPE '\\')";
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {FROM}"))
+        .bind(kind)
+        .bind(&pattern)
+        .fetch_one(pool)
+        .await?;
+    let rows: Vec<EventDbRow> = sqlx::query_as(&format!(
+        "SELECT a.id, a.at, a.kind, actor.name, subject.name, a.client_ip, a.detail {FROM}
+         ORDER BY a.id DESC LIMIT ?3 OFFSET ?4"
+    ))
+    .bind(kind)
+    .bind(&pattern)
+    .bind(EVENTS_PAGE_SIZE)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    let kinds = sqlx::query_scalar("SELECT DISTINCT kind FROM audit ORDER BY kind")
+        .fetch_all(pool)
+        .await?;
+    Ok(EventsPage {
+        rows: rows
+            .into_iter()
+            .map(|(id, at, kind, actor, subject, client_ip, detail)| EventRow {
+                id,
+                at,
+                kind,
+                actor,
+                subject,
+                client_ip,
+                detail,
+            })
+            .collect(),
+        total,
+        offset,
+        kinds,
+    })
 }
 
 #[cfg(test)]
@@ -138,6 +288,69 @@ mod tests {
         assert_eq!(kinds, ["two_step_enabled"]);
         set_two_step(&state, &admin, false, ip()).await.unwrap();
         assert!(!settings::two_step_enabled(&state.pool).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn the_clean_up_removes_and_audits_only_what_expired_and_tells_open_pages() {
+        let (state, _db) = state().await;
+        let jdoe = person(&state, "Jane", "jdoe", &[]).await;
+        let now = state.clock.now();
+        trust::trust(&state.pool, jdoe.id, ip(), 30, now).await.unwrap();
+        trust::trust(
+            &state.pool,
+            jdoe.id,
+            "203.0.113.9".parse().unwrap(),
+            30,
+            now + 120,
+        )
+        .await
+        .unwrap();
+        let mut listening = state.trust_events.subscribe();
+        let clock = crate::clock::ManualClock::at(now + 30 * trust::DAY + 60);
+        let later = AppState {
+            clock: std::sync::Arc::new(clock),
+            ..state.clone()
+        };
+        assert_eq!(
+            remove_expired_trust(&later).await.unwrap(),
+            1,
+            "30 d 1 min: gone; 30 d - 1 min: kept"
+        );
+        assert_eq!(listening.try_recv().unwrap(), jdoe.id);
+        let expired: Vec<String> =
+            sqlx::query_scalar("SELECT detail FROM audit WHERE kind = 'network_expired'")
+                .fetch_all(&state.pool)
+                .await
+                .unwrap();
+        assert_eq!(expired, ["198.51.100.7"]);
+    }
+
+    #[tokio::test]
+    async fn the_trust_period_is_one_to_ninety_days_and_audited() {
+        let (state, _db) = state().await;
+        let admin = person(&state, "Ann", "ann", &[Permission::Security]).await;
+        for bad in [0, 91, -5] {
+            assert!(matches!(
+                set_trust_days(&state, &admin, bad, ip()).await.unwrap(),
+                SettingOutcome::Refused { .. }
+            ));
+        }
+        assert_eq!(
+            settings::trust_days(&state.pool).await.unwrap(),
+            30,
+            "nothing changed"
+        );
+        assert_eq!(
+            set_trust_days(&state, &admin, 7, ip()).await.unwrap(),
+            SettingOutcome::Saved
+        );
+        assert_eq!(settings::trust_days(&state.pool).await.unwrap(), 7);
+        let page = events(&state.pool, "ann", "trust_period_changed", 0)
+            .await
+            .unwrap();
+        assert_eq!(page.total, 1);
+        assert_eq!(page.rows[0].detail, "30 → 7 days");
+        assert_eq!(page.rows[0].actor.as_deref(), Some("Ann"));
     }
 
     #[tokio::test]

@@ -95,6 +95,7 @@ impl TestApp {
             }),
             mailer: Arc::new(mailer),
             sms: None,
+            trust_events: app::state::trust_events(),
         };
         Self {
             pool,

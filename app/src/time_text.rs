@@ -1,0 +1,70 @@
+//! Times as people read them, the same on the server and in the browser: exact in UTC
+//! ("2026-11-28 14:05 UTC") and relative to a given now ("in 29 days", "3 hours ago").
+
+/// Unix seconds as `YYYY-MM-DD HH:MM UTC`.
+pub fn exact(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let seconds = unix.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        seconds / 3600,
+        seconds % 3600 / 60
+    )
+}
+
+/// How far `unix` is from `now`, in the largest whole unit.
+pub fn relative(unix: i64, now: i64) -> String {
+    let delta = unix - now;
+    let span = delta.unsigned_abs();
+    if span < 60 {
+        return "just now".into();
+    }
+    let (count, unit) = match span {
+        s if s < 3600 => (s / 60, "minute"),
+        s if s < 86_400 => (s / 3600, "hour"),
+        s => (s / 86_400, "day"),
+    };
+    let plural = if count == 1 { "" } else { "s" };
+    if delta > 0 {
+        format!("in {count} {unit}{plural}")
+    } else {
+        format!("{count} {unit}{plural} ago")
+    }
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_times_are_utc_dates() {
+        assert_eq!(exact(0), "1970-01-01 00:00 UTC");
+        assert_eq!(exact(951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(exact(1_800_000_000), "2027-01-15 08:00 UTC");
+    }
+
+    #[test]
+    fn relative_times_use_the_largest_whole_unit() {
+        let now = 1_800_000_000;
+        assert_eq!(relative(now + 30, now), "just now");
+        assert_eq!(relative(now - 60, now), "1 minute ago");
+        assert_eq!(relative(now - 7200, now), "2 hours ago");
+        assert_eq!(relative(now + 30 * 86_400, now), "in 30 days");
+        assert_eq!(relative(now + 86_399, now), "in 23 hours");
+    }
+}
