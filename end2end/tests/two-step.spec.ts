@@ -145,3 +145,49 @@ test('a person with no email address is told why they cannot sign in', async ({ 
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   await expect(page).toHaveURL(/\/login/);
 });
+
+test('a delete on one Security page leaves every other open one within 2 s, and the code is asked again', async ({ browser }) => {
+  // Both browsers sign in from the trusted address: no code.
+  const first = await signedIn(browser, 'admin', ADMIN_PASSWORD);
+  const second = await signedIn(browser, 'admin', ADMIN_PASSWORD);
+  await open(first, '/system/security');
+  await open(second, '/system/security');
+  const deleteButton = (page: Page) => page.getByRole('button', { name: 'Delete 127.0.0.1' });
+  await expect(deleteButton(first)).toBeVisible();
+  await expect(deleteButton(second)).toBeVisible();
+  const row = first.getByRole('row').filter({ has: deleteButton(first) });
+  await expect(row).toContainText('Administrator');
+
+  await deleteButton(first).click();
+  await expect(deleteButton(first)).toHaveCount(0);
+  await expect(deleteButton(second)).toHaveCount(0, { timeout: 2_000 });
+
+  const again = await freshPage(browser);
+  await submitPassword(again, 'admin', ADMIN_PASSWORD);
+  await expect(again.getByRole('heading', { name: 'Enter your security code' })).toBeVisible();
+});
+
+test('the toggle turns the code off and on again, and the readiness link opens the editor', async ({ browser }) => {
+  const before = await mailCount(ADMIN_EMAIL);
+  const admin = await freshPage(browser);
+  await submitPassword(admin, 'admin', ADMIN_PASSWORD);
+  await enterCode(admin, codeIn(await mailTo(ADMIN_EMAIL, before)));
+  await expect(admin).toHaveURL('/');
+  await open(admin, '/system/security');
+
+  await admin.getByRole('button', { name: 'Enabled' }).click();
+  await expect(admin.getByRole('button', { name: 'Disabled' })).toHaveAttribute('aria-pressed', 'false');
+  const noCode = await freshPage(browser);
+  await submitPassword(noCode, 'admin', ADMIN_PASSWORD);
+  await expect(noCode).toHaveURL('/');
+
+  await admin.getByRole('button', { name: 'Disabled' }).click();
+  await expect(admin.getByRole('button', { name: 'Enabled' })).toHaveAttribute('aria-pressed', 'true');
+  const code = await freshPage(browser);
+  await submitPassword(code, 'admin', ADMIN_PASSWORD);
+  await expect(code.getByRole('heading', { name: 'Enter your security code' })).toBeVisible();
+
+  await admin.getByRole('region', { name: 'Staff who cannot receive a code' }).getByRole('link', { name: NORA.name }).click();
+  await expect(admin.getByRole('heading', { name: `Edit ${NORA.name}` })).toBeVisible();
+  await expect(admin.getByLabel('Username')).toHaveValue(NORA.username);
+});
