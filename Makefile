@@ -35,4 +35,4 @@ e2e: build
 
 # Speed goals, measured (never asserted in tests). Numbers go in the issue notes.
 bench: setup
-	cargo bench -p server --bench sign_in_to_mail
+	cargo bench -p server --bench sign_in_to_mail --bench security_page

@@ -471,3 +471,36 @@ async fn malformed_forwarding_headers_never_break_sign_in() {
         capture.next_code().await;
     }
 }
+
+#[tokio::test]
+async fn turning_two_step_off_and_on_mails_every_security_holder_and_is_audited() {
+    let mut capture = SmtpCapture::start().await;
+    let app = TestApp::with_mail(&capture.url).await;
+    let admin = app.login("admin", ADMIN_PASSWORD, None).await.1.unwrap();
+    let on = body_text(
+        app.send(post("/api/set_two_step", "enabled=true", Some(&admin)))
+            .await,
+    )
+    .await;
+    assert_eq!(on, r#"{"Saved":{"enabled":true}}"#);
+    let mail = capture.next_message().await;
+    assert!(
+        mail.contains("Subject: Twostep: two-step authentication was turned on"),
+        "{mail}"
+    );
+    assert!(mail.contains(ADMIN_EMAIL));
+    assert!(app::settings::two_step_enabled(&app.pool).await.unwrap());
+
+    let off = body_text(
+        app.send(post("/api/set_two_step", "enabled=false", Some(&admin)))
+            .await,
+    )
+    .await;
+    assert_eq!(off, r#"{"Saved":{"enabled":false}}"#);
+    assert!(capture.next_message().await.contains("turned off"));
+    let kinds = app.audit_kinds().await;
+    assert!(
+        kinds.ends_with(&["two_step_enabled".into(), "two_step_disabled".into()]),
+        "{kinds:?}"
+    );
+}
