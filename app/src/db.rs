@@ -35,6 +35,16 @@ pub async fn open(url: &str) -> Result<SqlitePool, sqlx::Error> {
     Ok(pool)
 }
 
+/// A `LIKE … ESCAPE '\\'` pattern that finds `search` anywhere: `%` and `_` typed into
+/// a search box are literal characters, not wildcards.
+pub fn like_pattern(search: &str) -> String {
+    let escaped = search
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 /// A migrated database in a fresh file of its own (tests).
 pub async fn open_temporary() -> (SqlitePool, TempDb) {
     let dir = tempfile_dir();

@@ -37,22 +37,13 @@ fn to_row((id, name, username, email, phone, mobile, active): Row) -> PersonRow 
     }
 }
 
-/// `%` and `_` typed into the search box are literal characters, not wildcards.
-fn like_pattern(search: &str) -> String {
-    let escaped = search
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 pub async fn list(
     pool: &SqlitePool,
     search: &str,
     offset: i64,
     limit: i64,
 ) -> Result<PeoplePage, sqlx::Error> {
-    let pattern = like_pattern(search);
+    let pattern = crate::db::like_pattern(search);
     const FILTER: &str = "(?1 = '%%' OR name LIKE ?1 ESCAPE '\\' OR username LIKE ?1 ESCAPE '\\'
                            OR email LIKE ?1 ESCAPE '\\')";
     let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users WHERE {FILTER}"))

@@ -131,15 +131,7 @@ pub async fn list(
     limit: i64,
     now: UnixSeconds,
 ) -> Result<(Vec<Listed>, i64), sqlx::Error> {
-    let pattern = format!(
-        "%{}%",
-        filter
-            .trim()
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let pattern = crate::db::like_pattern(&filter.trim().to_lowercase());
     const MATCHES: &str = "t.expires_at > ?1 AND (?2 = '%%' OR lower(u.name) LIKE ?2 ESCAPE '\\'
         OR u.username_key LIKE ?2 ESCAPE '\\' OR t.network LIKE ?2 ESCAPE '\\')";
     let total: i64 = sqlx::query_scalar(&format!(

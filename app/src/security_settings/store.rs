@@ -175,15 +175,7 @@ pub async fn events(
     kind: &str,
     offset: i64,
 ) -> Result<EventsPage, sqlx::Error> {
-    let pattern = format!(
-        "%{}%",
-        person
-            .trim()
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let pattern = crate::db::like_pattern(&person.trim().to_lowercase());
     const FROM: &str = "FROM audit a LEFT JOIN users actor ON actor.id = a.actor_id
         LEFT JOIN users subject ON subject.id = a.subject_id
         WHERE (?1 = '' OR a.kind = ?1)
