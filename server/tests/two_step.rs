@@ -504,3 +504,21 @@ async fn turning_two_step_off_and_on_mails_every_security_holder_and_is_audited(
         "{kinds:?}"
     );
 }
+
+#[tokio::test]
+async fn starting_a_new_sign_in_signs_the_browser_out_until_its_code() {
+    let (app, mut capture) = two_step_app().await;
+    let signed_in = full_sign_in(&app, &mut capture, OFFICE, false).await;
+    app.add_person("jdoe", Some("jdoe@example.com")).await;
+    let response = app
+        .send_from(OFFICE, login_request("jdoe", PERSON_PASSWORD, Some(&signed_in)))
+        .await;
+    let pending = session_cookie(&response).expect("a new id for the new step");
+    assert!(body_text(response).await.contains("CodeRequired"));
+    capture.next_code().await;
+    assert_eq!(
+        app.me(&pending).await,
+        "null",
+        "no longer the admin while jdoe's code is pending"
+    );
+}

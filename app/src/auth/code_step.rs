@@ -111,8 +111,10 @@ pub async fn begin(
     {
         return Ok(refuse(SEND_FAILED));
     }
-    // A new id for the new step; the pending state replaces any earlier one.
+    // A new id for the new step; the pending state replaces any earlier one, and whoever
+    // this browser was signed in as is signed out: the new sign-in decides.
     session.cycle_id().await?;
+    session::forget_sign_in(session).await?;
     session
         .insert(
             PENDING,

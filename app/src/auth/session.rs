@@ -38,6 +38,13 @@ pub async fn start(session: &Session, user_id: i64, epoch: i64) -> Result<(), Ap
     Ok(())
 }
 
+/// Drops whoever this session was signed in as, keeping the session itself (a new
+/// sign-in has begun and waits for its code).
+pub async fn forget_sign_in(session: &Session) -> Result<(), AppError> {
+    session.remove::<SignedIn>(SIGNED_IN).await?;
+    Ok(())
+}
+
 /// Ends the session on the server: its record is deleted and its cookie cleared.
 pub async fn sign_out(
     state: &AppState,
