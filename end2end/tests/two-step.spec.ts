@@ -150,8 +150,11 @@ test('a delete on one Security page leaves every other open one within 2 s, and 
   // Both browsers sign in from the trusted address: no code.
   const first = await signedIn(browser, 'admin', ADMIN_PASSWORD);
   const second = await signedIn(browser, 'admin', ADMIN_PASSWORD);
+  const account = await signedIn(browser, 'admin', ADMIN_PASSWORD);
   await open(first, '/system/security');
   await open(second, '/system/security');
+  await open(account, '/account');
+  await expect(account.getByRole('region', { name: 'My trusted IP addresses' }).getByRole('button', { name: 'Delete 127.0.0.1' })).toBeVisible();
   const deleteButton = (page: Page) => page.getByRole('button', { name: 'Delete 127.0.0.1' });
   await expect(deleteButton(first)).toBeVisible();
   await expect(deleteButton(second)).toBeVisible();
@@ -161,6 +164,7 @@ test('a delete on one Security page leaves every other open one within 2 s, and 
   await deleteButton(first).click();
   await expect(deleteButton(first)).toHaveCount(0);
   await expect(deleteButton(second)).toHaveCount(0, { timeout: 2_000 });
+  await expect(deleteButton(account), 'the owner\'s My account page too').toHaveCount(0, { timeout: 2_000 });
 
   const again = await freshPage(browser);
   await submitPassword(again, 'admin', ADMIN_PASSWORD);

@@ -522,3 +522,27 @@ async fn starting_a_new_sign_in_signs_the_browser_out_until_its_code() {
         "no longer the admin while jdoe's code is pending"
     );
 }
+
+#[tokio::test]
+async fn a_newly_trusted_network_is_announced_to_open_security_pages() {
+    use futures::StreamExt;
+    let (app, mut capture) = two_step_app().await;
+    let admin = full_sign_in(&app, &mut capture, OFFICE, false).await;
+    let mut request = get("/api/trusted_events", Some(&admin));
+    request
+        .headers_mut()
+        .insert(http::header::ACCEPT, "text/event-stream".parse().unwrap());
+    let mut events = app.send(request).await.into_body().into_data_stream();
+
+    app.add_person("jdoe", Some("jdoe@example.com")).await;
+    let (_, pending) = password_from(&app, "203.0.113.5", "jdoe", PERSON_PASSWORD).await;
+    let code = capture.next_code().await;
+    let (body, _) = code_from(&app, "203.0.113.5", &pending.unwrap(), &code, true).await;
+    assert!(body.contains("SignedIn"));
+    let frame = tokio::time::timeout(std::time::Duration::from_secs(2), events.next())
+        .await
+        .expect("announced within 2 s")
+        .unwrap()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&frame), "data: changed\n\n");
+}
