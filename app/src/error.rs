@@ -81,9 +81,24 @@ impl AppError {
 
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
+    /// A database that is locked, read-only or out of connections is a passing state:
+    /// 503 "busy", so the person knows to try again. Anything else is a fault.
     fn from(error: sqlx::Error) -> Self {
-        tracing::error!(%error, "database error");
-        AppError::Internal
+        let passing = match &error {
+            sqlx::Error::PoolTimedOut => true,
+            // SQLITE_BUSY 5, SQLITE_LOCKED 6, SQLITE_READONLY 8 (and their extended codes).
+            sqlx::Error::Database(db) => db
+                .code()
+                .and_then(|code| code.parse::<i32>().ok())
+                .is_some_and(|code| matches!(code & 0xff, 5 | 6 | 8)),
+            _ => false,
+        };
+        tracing::error!(%error, passing, "database error");
+        if passing {
+            AppError::Busy
+        } else {
+            AppError::Internal
+        }
     }
 }
 

@@ -54,6 +54,15 @@ impl TestApp {
     }
 
     async fn build(proxies: &str, smtp_url: Option<&str>) -> Self {
+        Self::build_with(proxies, smtp_url, SMTP_TIMEOUT).await
+    }
+
+    /// With mail to `smtp_url` that gives up after `timeout` (fault tests).
+    pub async fn with_mail_timeout(smtp_url: &str, timeout: std::time::Duration) -> Self {
+        Self::build_with("", Some(smtp_url), timeout).await
+    }
+
+    async fn build_with(proxies: &str, smtp_url: Option<&str>, smtp_timeout: std::time::Duration) -> Self {
         let (pool, db) = open_temporary().await;
         let clock = ManualClock::at(1_800_000_000);
         let hasher = Arc::new(PasswordHasher::new(2, 16));
@@ -71,7 +80,7 @@ impl TestApp {
             smtp_url,
             &db.path().join("outbox"),
             "Twostep <no-reply@localhost>",
-            SMTP_TIMEOUT,
+            smtp_timeout,
         )
         .unwrap();
         let store = SqliteStore::new(pool.clone())

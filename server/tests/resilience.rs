@@ -1,0 +1,176 @@
+//! Hostile conditions through the real router (issue 6): a flood of sign-ins, a mail
+//! server that drops or stalls, a locked database, many writers at once. Each bounded
+//! in time; loopback only.
+
+mod common;
+
+use app::messages::{INCORRECT_CREDENTIALS, SEND_FAILED};
+use common::*;
+use http::StatusCode;
+use std::time::Duration;
+
+/// The longest any single request may take before it counts as hung.
+const HANG: Duration = Duration::from_secs(30);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_200_sign_ins_gets_an_answer_each_and_no_fault() {
+    let app = std::sync::Arc::new(TestApp::new().await);
+    let attempts: Vec<_> = (0..200)
+        .map(|i| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let password = if i % 2 == 0 {
+                    ADMIN_PASSWORD
+                } else {
+                    "wrong password"
+                };
+                let peer = format!("198.51.100.{}", i % 200 + 1);
+                let request = login_request("admin", password, None);
+                let response = tokio::time::timeout(HANG, app.send_from(&peer, request))
+                    .await
+                    .expect("answered within 30 s");
+                let status = response.status();
+                (status, body_text(response).await)
+            })
+        })
+        .collect();
+    let (mut signed_in, mut refused, mut busy) = (0, 0, 0);
+    for attempt in attempts {
+        let (status, body) = attempt.await.unwrap();
+        match status {
+            StatusCode::OK if body.contains("SignedIn") => signed_in += 1,
+            StatusCode::OK if body.contains(INCORRECT_CREDENTIALS) => refused += 1,
+            StatusCode::SERVICE_UNAVAILABLE => busy += 1,
+            other => panic!("{other}: {body}"),
+        }
+    }
+    assert_eq!(signed_in + refused + busy, 200);
+    assert!(busy > 0, "the bounded hashing queue turned some away");
+    assert!(signed_in > 0, "and served others");
+    let health = app.send(get("/healthz", None)).await;
+    assert_eq!(health.status(), StatusCode::OK, "healthy after the flood");
+}
+
+/// An SMTP server on loopback that misbehaves in the given way for every connection.
+async fn bad_smtp(behaviour: &'static str) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("smtp://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                use tokio::io::AsyncWriteExt;
+                match behaviour {
+                    "drops" => drop(socket),
+                    "refuses" => {
+                        let _ = socket.write_all(b"554 no service here\r\n").await;
+                    }
+                    _ => tokio::time::sleep(Duration::from_secs(60)).await,
+                }
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn a_mail_server_that_drops_refuses_or_stalls_gives_a_clear_answer_and_no_session() {
+    for behaviour in ["drops", "refuses", "stalls"] {
+        let url = bad_smtp(behaviour).await;
+        let app = TestApp::with_mail_timeout(&url, Duration::from_millis(500)).await;
+        app::settings::set_two_step_enabled(&app.pool, true)
+            .await
+            .unwrap();
+        let response = tokio::time::timeout(HANG, app.send(login_request("admin", ADMIN_PASSWORD, None)))
+            .await
+            .expect("bounded");
+        assert_eq!(response.status(), StatusCode::OK, "{behaviour}");
+        assert_eq!(session_cookie(&response), None, "{behaviour}: no session");
+        let body = body_text(response).await;
+        assert!(body.contains(SEND_FAILED), "{behaviour}: {body}");
+        assert_eq!(app.send(get("/healthz", None)).await.status(), StatusCode::OK);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_database_fails_sign_in_closed_and_recovers() {
+    let capture = app::smtp_capture::SmtpCapture::start().await;
+    let app = TestApp::with_mail(&capture.url).await;
+    app::settings::set_two_step_enabled(&app.pool, true)
+        .await
+        .unwrap();
+
+    // Another writer holds the database past the busy timeout.
+    let mut holder = app.pool.acquire().await.unwrap();
+    sqlx::query("BEGIN EXCLUSIVE")
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+    let response = tokio::time::timeout(HANG, app.send(login_request("admin", ADMIN_PASSWORD, None)))
+        .await
+        .expect("bounded by the busy timeout");
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        session_cookie(&response),
+        None,
+        "never a session without the code"
+    );
+    let body = body_text(response).await;
+    assert!(body.contains("Busy"), "a clear error: {body}");
+    sqlx::query("ROLLBACK").execute(&mut *holder).await.unwrap();
+    drop(holder);
+
+    let response = app.send(login_request("admin", ADMIN_PASSWORD, None)).await;
+    assert!(body_text(response).await.contains("CodeRequired"), "recovered");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thirty_two_writers_at_once_never_see_the_database_busy() {
+    use app::security::codes::{self, Checked, CodePolicy, Purpose};
+    use app::security::throttle::{self, ThrottlePolicy};
+    let app = TestApp::new().await;
+    let mut people = Vec::new();
+    for i in 0..32 {
+        people.push(app.add_person(&format!("writer{i}"), None).await);
+    }
+    let now = app::clock::Clock::now(&app.clock);
+    let writers: Vec<_> = people
+        .into_iter()
+        .map(|user| {
+            let pool = app.pool.clone();
+            tokio::spawn(async move {
+                let key = format!("writer{user}");
+                for round in 0..5 {
+                    throttle::record_failure(&pool, &ThrottlePolicy::default(), &key, "198.51.100.0/24", now)
+                        .await
+                        .expect("a throttle count");
+                    let issued = codes::issue(
+                        &pool,
+                        &CodePolicy::default(),
+                        user,
+                        b"b",
+                        Purpose::SignIn,
+                        now + round,
+                    )
+                    .await
+                    .expect("an issue")
+                    .expect("within the cap");
+                    let checked = codes::check(
+                        &pool,
+                        &CodePolicy::default(),
+                        issued.id,
+                        user,
+                        b"b",
+                        &issued.code,
+                        now + round,
+                    )
+                    .await
+                    .expect("a check");
+                    assert_eq!(checked, Checked::Accepted);
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.await.unwrap();
+    }
+}
