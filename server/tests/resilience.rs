@@ -174,3 +174,65 @@ async fn thirty_two_writers_at_once_never_see_the_database_busy() {
         writer.await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn any_payload_to_any_server_function_gets_an_answer_never_a_fault() {
+    use proptest::strategy::{Strategy, ValueTree};
+    use proptest::test_runner::{Config, TestRunner};
+    let app = TestApp::new().await;
+    let admin = app.login("admin", ADMIN_PASSWORD, None).await.1.unwrap();
+    let endpoints = [
+        "me",
+        "people",
+        "person",
+        "save_person",
+        "permission_grid",
+        "set_permission",
+        "my_account",
+        "change_password",
+        "security_overview",
+        "set_two_step",
+        "trusted_networks",
+        "delete_trusted",
+        "set_trust_days",
+        "security_events",
+        "my_trusted",
+        "delete_my_trusted",
+        "verify_code",
+        "resend_code",
+        "cancel_code",
+        "login",
+    ];
+    // Field names the functions know, with values of any shape, plus raw junk.
+    let body = proptest::prop_oneof![
+        proptest::collection::vec(
+            (
+                "(id|name|username|email|phone|mobile|password|active|search|offset|user_id|permission|granted|enabled|days|filter|order|person|kind|code|trust|current|new|next)",
+                "[ -~]{0,40}",
+            ),
+            0..8,
+        )
+        .prop_map(|pairs| {
+            let mut form = form_urlencoded::Serializer::new(String::new());
+            for (key, value) in pairs {
+                form.append_pair(&key, &value);
+            }
+            form.finish()
+        }),
+        "[ -~]{0,200}",
+    ];
+    let mut runner = TestRunner::new(Config::with_cases(400));
+    for case in 0..400 {
+        let endpoint = endpoints[case % endpoints.len()];
+        let body = body.new_tree(&mut runner).unwrap().current();
+        let response = app
+            .send(post(&format!("/api/{endpoint}"), &body, Some(&admin)))
+            .await;
+        let status = response.status();
+        assert!(
+            !status.is_server_error(),
+            "{endpoint} {body:?} → {status}: {}",
+            body_text(response).await
+        );
+    }
+}
