@@ -34,5 +34,5 @@ e2e: build
 	cd end2end && npx playwright test
 
 # Speed goals, measured (never asserted in tests). Numbers go in the issue notes.
-bench: setup
-	cargo bench -p server --bench sign_in_to_mail --bench security_page
+bench: build
+	cargo bench -p server --bench sign_in_to_mail --bench security_page --bench load

@@ -3,17 +3,36 @@
 //! Hashing is the most expensive thing the server does, so it is rationed: at most
 //! `workers` hashes run at once (one per core), at most `queue` more wait for a turn, and
 //! anything past that is refused at once as `Busy` (503) instead of piling up memory.
+//!
+//! The hashes run on `workers` threads of their own, each reusing one 19 MiB block of
+//! argon2 memory for every check: memory stays at `workers` × 19 MiB however long a
+//! flood lasts (a fresh allocation per check, spread over a growing blocking pool, let
+//! the allocator keep hundreds of MiB), and no time goes to allocating and zeroing it.
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
-use std::sync::Arc;
-use tokio::sync::Semaphore;
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+use std::sync::{Arc, Mutex, mpsc};
+use subtle::ConstantTimeEq;
+use tokio::sync::{Semaphore, oneshot};
+
+const M_COST: u32 = 19_456;
+const T_COST: u32 = 2;
+const P_COST: u32 = 1;
+
+/// One worker's argon2 memory, reused for every check it runs.
+type Memory = Vec<Block>;
+
+/// Work for a hashing thread.
+type Job = Box<dyn FnOnce(&mut Memory) + Send>;
 
 /// argon2id with m = 19456 KiB, t = 2, p = 1 (spec §2 "Password step").
 fn argon2() -> Argon2<'static> {
-    let params = Params::new(19_456, 2, 1, None).expect("valid argon2 parameters");
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params())
+}
+
+fn params() -> Params {
+    Params::new(M_COST, T_COST, P_COST, None).expect("valid argon2 parameters")
 }
 
 /// A stored password hash (PHC string). It has no `Serialize`, so it cannot be sent to
@@ -46,6 +65,7 @@ pub enum HashError {
 }
 
 pub struct PasswordHasher {
+    jobs: mpsc::Sender<Job>,
     running: Arc<Semaphore>,
     admitted: Arc<Semaphore>,
     /// Running plus waiting places.
@@ -58,7 +78,31 @@ impl PasswordHasher {
     pub fn new(workers: usize, queue: usize) -> Self {
         let workers = workers.max(1);
         let dummy = hash_now(&random_password()).expect("hashing a random password");
+        let (jobs, queue_out) = mpsc::channel::<Job>();
+        let queue_out = Arc::new(Mutex::new(queue_out));
+        for n in 0..workers {
+            let queue_out = queue_out.clone();
+            std::thread::Builder::new()
+                .name(format!("argon2-{n}"))
+                .spawn(move || {
+                    let mut memory: Memory = vec![Block::default(); params().block_count()];
+                    loop {
+                        // The lock is held only to take a job, never while running it.
+                        let job = match queue_out.lock() {
+                            Ok(receiver) => receiver.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(&mut memory),
+                            // The hasher was dropped.
+                            Err(_) => return,
+                        }
+                    }
+                })
+                .expect("starting a hashing thread");
+        }
         Self {
+            jobs,
             running: Arc::new(Semaphore::new(workers)),
             admitted: Arc::new(Semaphore::new(workers + queue)),
             capacity: workers + queue,
@@ -68,7 +112,7 @@ impl PasswordHasher {
 
     /// Hashes a new password.
     pub async fn hash(&self, password: String) -> Result<StoredHash, HashError> {
-        self.run(move || hash_now(&password)).await?
+        self.run(move |_| hash_now(&password)).await?
     }
 
     /// Checks `password` against `stored`, or against a dummy hash when there is no
@@ -78,7 +122,9 @@ impl PasswordHasher {
             Some(hash) => (hash, true),
             None => (self.dummy.clone(), false),
         };
-        let matches = self.run(move || verify_now(&password, &hash)).await?;
+        let matches = self
+            .run(move |memory| verify_now(&password, &hash, memory))
+            .await?;
         Ok(known && matches)
     }
 
@@ -89,7 +135,7 @@ impl PasswordHasher {
 
     async fn run<T: Send + 'static>(
         &self,
-        work: impl FnOnce() -> T + Send + 'static,
+        work: impl FnOnce(&mut Memory) -> T + Send + 'static,
     ) -> Result<T, HashError> {
         let admitted = self
             .admitted
@@ -102,15 +148,16 @@ impl PasswordHasher {
             .acquire_owned()
             .await
             .map_err(|_| HashError::Failed)?;
-        // The permits move into the blocking task: if the caller goes away, the slot is
-        // still held until the hash really finishes, so the limit holds.
-        tokio::task::spawn_blocking(move || {
-            let result = work();
+        let (answer, result) = oneshot::channel();
+        // The permits move into the job: if the caller goes away, the slot is still held
+        // until the hash really finishes, so the limit holds.
+        let job: Job = Box::new(move |memory| {
+            let outcome = work(memory);
             drop((running, admitted));
-            result
-        })
-        .await
-        .map_err(|_| HashError::Failed)
+            let _ = answer.send(outcome);
+        });
+        self.jobs.send(job).map_err(|_| HashError::Failed)?;
+        result.await.map_err(|_| HashError::Failed)
     }
 }
 
@@ -122,11 +169,29 @@ fn hash_now(password: &str) -> Result<StoredHash, HashError> {
         .map_err(|_| HashError::Failed)
 }
 
-fn verify_now(password: &str, stored: &StoredHash) -> bool {
-    // A malformed stored hash verifies nothing. The comparison inside is constant-time.
-    PasswordHash::new(stored.as_str())
-        .map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
-        .unwrap_or(false)
+/// Checks a password in `memory`. A hash with other parameters (an older policy) is
+/// checked the library's way; a malformed one verifies nothing. Comparisons are
+/// constant-time.
+fn verify_now(password: &str, stored: &StoredHash, memory: &mut Memory) -> bool {
+    let Ok(parsed) = PasswordHash::new(stored.as_str()) else {
+        return false;
+    };
+    let ours = parsed.algorithm == argon2::ARGON2ID_IDENT
+        && parsed.version == Some(Version::V0x13.into())
+        && Params::try_from(&parsed)
+            .is_ok_and(|p| (p.m_cost(), p.t_cost(), p.p_cost()) == (M_COST, T_COST, P_COST));
+    let (Some(salt), Some(expected), true) = (parsed.salt, parsed.hash, ours) else {
+        return argon2().verify_password(password.as_bytes(), &parsed).is_ok();
+    };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let mut computed = vec![0u8; expected.len()];
+    argon2()
+        .hash_password_into_with_memory(password.as_bytes(), salt, &mut computed, memory.as_mut_slice())
+        .is_ok()
+        && bool::from(computed.ct_eq(expected.as_bytes()))
 }
 
 /// A password nobody knows: 24 characters from the OS random source.
@@ -184,6 +249,33 @@ mod tests {
         let hasher = PasswordHasher::new(1, 4);
         let broken = StoredHash::from_stored("not a hash".into());
         assert!(!hasher.verify("not a hash".into(), Some(broken)).await.unwrap());
+    }
+
+    #[test]
+    fn the_reused_memory_path_agrees_with_the_library() {
+        let mut memory: Memory = vec![Block::default(); params().block_count()];
+        let stored = hash_now("s3cret").unwrap();
+        assert!(verify_now("s3cret", &stored, &mut memory));
+        assert!(!verify_now("s3creT", &stored, &mut memory));
+        assert!(
+            verify_now("s3cret", &stored, &mut memory),
+            "the memory is reusable"
+        );
+        // A hash made under other parameters still verifies, the library's way.
+        let old = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8_192, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"older", &SaltString::generate(&mut OsRng))
+        .unwrap()
+        .to_string();
+        assert!(verify_now(
+            "older",
+            &StoredHash::from_stored(old.clone()),
+            &mut memory
+        ));
+        assert!(!verify_now("newer", &StoredHash::from_stored(old), &mut memory));
     }
 
     #[test]
