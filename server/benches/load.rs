@@ -107,13 +107,17 @@ async fn start_server(dir: &std::path::Path) -> Server {
         .stderr(Stdio::null())
         .spawn()
         .expect("the server binary starts");
-    let base = format!("http://127.0.0.1:{port}");
+    // Owned at once: if it never becomes healthy, dropping it kills and reaps it.
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
     let client = reqwest::Client::new();
     for _ in 0..600 {
-        if let Ok(r) = client.get(format!("{base}/healthz")).send().await
+        if let Ok(r) = client.get(format!("{}/healthz", server.base)).send().await
             && r.status().is_success()
         {
-            return Server { child, base };
+            return server;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

@@ -186,7 +186,7 @@ async fn a_new_code_waits_thirty_seconds_and_the_old_one_then_fails() {
 
     app.clock.advance(29);
     let early = body_text(app.send(post("/api/resend_code", "", Some(&pending))).await).await;
-    assert!(early.contains("Wait 1 seconds"), "{early}");
+    assert!(early.contains("Wait 1 second before"), "{early}");
     assert!(capture.try_message().is_none());
 
     app.clock.advance(1);

@@ -279,9 +279,14 @@ pub async fn resend(state: &AppState, session: &Session, client_ip: IpAddr) -> R
     let issued = match issued {
         Ok(issued) => issued,
         Err(NotIssued::TooSoon { retry_after_seconds }) => {
+            let unit = if retry_after_seconds == 1 {
+                "second"
+            } else {
+                "seconds"
+            };
             return Ok(CodeOutcome::Refused {
                 message: format!(
-                    "A code was sent moments ago. Wait {retry_after_seconds} seconds before asking for a new one."
+                    "A code was sent moments ago. Wait {retry_after_seconds} {unit} before asking for a new one."
                 ),
             });
         }
