@@ -1,6 +1,7 @@
 //! System › Security (spec §1): the two-step toggle and the people who could not
 //! receive a code.
 
+use crate::error::AppError;
 use crate::pages::live::use_trust_changes;
 use crate::pages::trusted_table::TrustedTable;
 use crate::pages::widgets::SubmitButton;
@@ -19,6 +20,8 @@ pub fn SecurityPage() -> impl IntoView {
     let toggle = ServerAction::<SetTwoStep>::new();
     // Reloaded after each toggle: the readiness list depends on nothing else here.
     let summary = Resource::new(move || toggle.version().get(), |_| security_overview());
+    // One event stream for the page: both lists reload from it.
+    let changes = use_trust_changes();
     view! {
         <Title text="Security" />
         <h1>"Security"</h1>
@@ -30,9 +33,9 @@ pub fn SecurityPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <TrustedSection />
-        <TrustPeriod />
-        <EventsSection />
+        <TrustedSection changes />
+        <TrustPeriod summary />
+        <EventsSection changes />
     }
 }
 
@@ -111,11 +114,10 @@ fn UnreachableList(people: Vec<Unreachable>, enabled: bool) -> impl IntoView {
 }
 
 #[component]
-fn TrustedSection() -> impl IntoView {
+fn TrustedSection(changes: ReadSignal<u64>) -> impl IntoView {
     let filter = RwSignal::new(String::new());
     let order = RwSignal::new(TrustedOrder::default());
     let offset = RwSignal::new(0i64);
-    let changes = use_trust_changes();
     let page = Resource::new(
         move || (filter.get(), order.get(), offset.get(), changes.get()),
         |(filter, order, offset, _)| trusted_networks(filter, order, offset),
@@ -189,10 +191,11 @@ fn Pager(total: i64, from: i64, size: i64, offset: RwSignal<i64>, label: &'stati
     })
 }
 
+/// The stored period comes from the page's summary; after a save the field keeps what
+/// was typed, which is what was stored.
 #[component]
-fn TrustPeriod() -> impl IntoView {
+fn TrustPeriod(summary: Resource<Result<SecuritySummary, AppError>>) -> impl IntoView {
     let save = ServerAction::<SetTrustDays>::new();
-    let current = Resource::new(move || save.version().get(), |_| security_overview());
     let pending = save.pending();
     let message = move || match save.value().get() {
         Some(Ok(SettingOutcome::Refused { message })) => Some(Err(message)),
@@ -208,7 +211,7 @@ fn TrustPeriod() -> impl IntoView {
                     <label for="trust-days">"Trust period (days)"</label>
                     <Transition fallback=|| view! { <input id="trust-days" name="days" type="number" disabled /> }>
                         {move || Suspend::new(async move {
-                            let days = current.await.map(|s| s.trust_days).unwrap_or(30);
+                            let days = summary.await.map(|s| s.trust_days).unwrap_or(30);
                             view! {
                                 <input
                                     id="trust-days"
@@ -236,11 +239,10 @@ fn TrustPeriod() -> impl IntoView {
 }
 
 #[component]
-fn EventsSection() -> impl IntoView {
+fn EventsSection(changes: ReadSignal<u64>) -> impl IntoView {
     let person = RwSignal::new(String::new());
     let kind = RwSignal::new(String::new());
     let offset = RwSignal::new(0i64);
-    let changes = use_trust_changes();
     let page = Resource::new(
         move || (person.get(), kind.get(), offset.get(), changes.get()),
         |(person, kind, offset, _)| security_events(person, kind, offset),
