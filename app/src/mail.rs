@@ -29,6 +29,18 @@ pub struct Letter {
     pub html: String,
 }
 
+impl Letter {
+    pub fn to(name: &str, email: &str, subject: String, text: String, html: String) -> Self {
+        Self {
+            to_name: name.to_string(),
+            to_email: email.to_string(),
+            subject,
+            text,
+            html,
+        }
+    }
+}
+
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     Outbox {
@@ -156,13 +168,7 @@ pub fn code_letter(name: &str, email: &str, code: &str, valid_minutes: i64) -> L
          <p>It works once, for {valid_minutes} minutes.</p>\
          <p>If this was not you, someone knows your password: change your password now.</p>"
     );
-    Letter {
-        to_name: name.to_string(),
-        to_email: email.to_string(),
-        subject,
-        text,
-        html,
-    }
+    Letter::to(name, email, subject, text, html)
 }
 
 /// The message that tells a person a network now skips their code.
@@ -181,13 +187,7 @@ pub fn trusted_network_letter(name: &str, email: &str, network: &str, days: i64)
          password.</p><p>If this was not you, change your password now and ask an \
          administrator to delete the entry on the Security page.</p>"
     );
-    Letter {
-        to_name: name.to_string(),
-        to_email: email.to_string(),
-        subject,
-        text,
-        html,
-    }
+    Letter::to(name, email, subject, text, html)
 }
 
 /// The message that tells a Security admin two-step authentication was turned on or off.
@@ -204,13 +204,7 @@ pub fn two_step_changed_letter(name: &str, email: &str, enabled: bool, by: &str)
         escape_html(name),
         escape_html(by)
     );
-    Letter {
-        to_name: name.to_string(),
-        to_email: email.to_string(),
-        subject,
-        text,
-        html,
-    }
+    Letter::to(name, email, subject, text, html)
 }
 
 #[cfg(test)]
