@@ -3,14 +3,17 @@
 //! driven by a Rust client in this process. Prints one table and writes the same figures
 //! to `target/bench/report.json`. Run with `make bench` (after `make build`).
 
+#[path = "../tests/binary/mod.rs"]
+mod binary;
+
+use binary::{ADMIN_PASSWORD, Server, admin_login, sign_in};
+
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-const ADMIN_PASSWORD: &str = "bench admin password";
 const RUN: Duration = Duration::from_secs(4);
 
 struct Figure {
@@ -56,74 +59,6 @@ fn raw_argon2_per_second() -> f64 {
     count.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64()
 }
 
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn memory_kib(&self, field: &str) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
-        status
-            .lines()
-            .find(|l| l.starts_with(field))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    }
-}
-
-async fn start_server(dir: &std::path::Path) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_twostep"))
-        .env(
-            "TWOSTEP_CONFIG",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml"),
-        )
-        .env(
-            "TWOSTEP_DATABASE_URL",
-            format!("sqlite://{}/bench.db", dir.display()),
-        )
-        .env("TWOSTEP_OUTBOX_DIR", dir.join("outbox"))
-        .env("TWOSTEP_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env(
-            "LEPTOS_SITE_ROOT",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site"),
-        )
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server binary starts");
-    // Owned at once: if it never becomes healthy, dropping it kills and reaps it.
-    let server = Server {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    };
-    let client = reqwest::Client::new();
-    for _ in 0..600 {
-        if let Ok(r) = client.get(format!("{}/healthz", server.base)).send().await
-            && r.status().is_success()
-        {
-            return server;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the server did not start");
-}
-
 /// Runs `clients` loops of `request` for `RUN`; returns requests/s and sorted latencies.
 async fn drive<F, Fut>(clients: usize, request: F) -> (f64, Vec<Duration>)
 where
@@ -158,30 +93,6 @@ fn pct(sorted: &[Duration], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1000.0
 }
 
-async fn sign_in(client: &reqwest::Client, base: &str) -> Option<String> {
-    let response = client
-        .post(format!("{base}/api/login"))
-        .header("origin", base)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!(
-            "username=admin&password={}&next=/",
-            ADMIN_PASSWORD.replace(' ', "+")
-        ))
-        .send()
-        .await
-        .ok()?;
-    let cookie = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("twostep_session="))?
-        .split(';')
-        .next()?
-        .to_string();
-    response.text().await.ok()?.contains("SignedIn").then_some(cookie)
-}
-
 async fn compressed_size(client: &reqwest::Client, url: &str) -> usize {
     // reqwest here decodes nothing (no compression features): the bytes are as served.
     let response = client
@@ -202,7 +113,7 @@ async fn main() {
     let mut figures = Vec::new();
 
     let raw = raw_argon2_per_second();
-    let server = start_server(&dir).await;
+    let server = Server::start(&dir).await;
     let base = server.base.clone();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(128)
@@ -299,17 +210,7 @@ async fn main() {
             let (client, base) = (client.clone(), base.clone());
             async move {
                 // 503 from the bounded queue is an answer too.
-                client
-                    .post(format!("{base}/api/login"))
-                    .header("origin", &base)
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .body(format!(
-                        "username=admin&password={}&next=/",
-                        ADMIN_PASSWORD.replace(' ', "+")
-                    ))
-                    .send()
-                    .await
-                    .is_ok()
+                admin_login(&client, &base).send().await.is_ok()
             }
         }
     })

@@ -1,119 +1,21 @@
 //! kill -9 in the middle of a storm of changes (issue 6): the real server binary on a
 //! file database, over TCP. After a restart every change that was answered with success
-//! is there, the database passes `PRAGMA integrity_check`, and a used code stays used.
+//! is there and the database passes `PRAGMA integrity_check`.
 
-use std::process::{Child, Command, Stdio};
+mod binary;
+
+use binary::{Server, call, sign_in};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-const ADMIN_PASSWORD: &str = "crash test admin password";
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn start(dir: &std::path::Path, port: u16) -> Server {
-    let child = Command::new(env!("CARGO_BIN_EXE_twostep"))
-        .env(
-            "TWOSTEP_CONFIG",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml"),
-        )
-        .env(
-            "TWOSTEP_DATABASE_URL",
-            format!("sqlite://{}/crash.db", dir.display()),
-        )
-        .env("TWOSTEP_OUTBOX_DIR", dir.join("outbox"))
-        .env("TWOSTEP_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("LEPTOS_SITE_ROOT", dir.join("site"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server binary starts");
-    let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(response) = client.get(format!("{base}/healthz")).send().await
-            && response.status().is_success()
-        {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the server did not become healthy");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Server { child, base }
-}
-
-/// POSTs a form to a server function with the session cookie and this site's Origin.
-async fn call(
-    client: &reqwest::Client,
-    base: &str,
-    cookie: &str,
-    endpoint: &str,
-    form: &str,
-) -> Option<String> {
-    let response = client
-        .post(format!("{base}/api/{endpoint}"))
-        .header("origin", base)
-        .header("cookie", cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form.to_string())
-        .send()
-        .await
-        .ok()?;
-    if !response.status().is_success() {
-        return None;
-    }
-    response.text().await.ok()
-}
-
-async fn sign_in(client: &reqwest::Client, base: &str) -> String {
-    let response = client
-        .post(format!("{base}/api/login"))
-        .header("origin", base)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!(
-            "username=admin&password={}&next=/",
-            ADMIN_PASSWORD.replace(' ', "+")
-        ))
-        .send()
-        .await
-        .unwrap();
-    let cookie = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("twostep_session="))
-        .expect("a session cookie")
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    assert!(response.text().await.unwrap().contains("SignedIn"));
-    cookie
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_answered_change_survives_kill_9() {
     let dir = std::env::temp_dir().join(format!("twostep-crash-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let port = free_port();
-    let mut server = start(&dir, port).await;
+    let mut server = Server::start(&dir).await;
     let client = reqwest::Client::new();
-    let cookie = sign_in(&client, &server.base).await;
+    let cookie = sign_in(&client, &server.base).await.expect("signed in");
 
     // People created and permissions granted, as the server acknowledged them.
     let created: Arc<Mutex<Vec<String>>> = Arc::default();
@@ -162,8 +64,8 @@ async fn every_answered_change_survives_kill_9() {
     let granted = granted.lock().unwrap().clone();
     assert!(created.len() >= 12, "the storm ran: {}", created.len());
 
-    let server = start(&dir, free_port()).await;
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}/crash.db", dir.display()))
+    let server = Server::start(&dir).await;
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}/twostep.db", dir.display()))
         .await
         .unwrap();
     let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
@@ -190,7 +92,7 @@ async fn every_answered_change_survives_kill_9() {
         assert_eq!(found, 1, "the grant to {id} was acknowledged and must survive");
     }
     // The restarted server serves the same people.
-    let cookie = sign_in(&client, &server.base).await;
+    let cookie = sign_in(&client, &server.base).await.expect("signed in");
     let page = call(&client, &server.base, &cookie, "people", "search=w0n0&offset=0")
         .await
         .unwrap();
@@ -198,11 +100,4 @@ async fn every_answered_change_survives_kill_9() {
     pool.close().await;
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }

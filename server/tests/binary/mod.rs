@@ -1,0 +1,134 @@
+//! The real server binary on a file database over TCP, for the crash test and the load
+//! bench: start it, wait until healthy, sign in, and kill and reap it when dropped.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// The first administrator's password on every database these servers create.
+pub const ADMIN_PASSWORD: &str = "binary test admin password";
+
+pub struct Server {
+    pub child: Child,
+    /// `http://127.0.0.1:<port>`
+    pub base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Starts the binary on a free loopback port with the database `dir/twostep.db`
+    /// (created if missing) and waits until `/healthz` answers.
+    pub async fn start(dir: &Path) -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_twostep"))
+            .env(
+                "TWOSTEP_CONFIG",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml"),
+            )
+            .env(
+                "TWOSTEP_DATABASE_URL",
+                format!("sqlite://{}/twostep.db", dir.display()),
+            )
+            .env("TWOSTEP_OUTBOX_DIR", dir.join("outbox"))
+            .env("TWOSTEP_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env(
+                "LEPTOS_SITE_ROOT",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site"),
+            )
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the server binary starts");
+        // Owned at once: if it never becomes healthy, dropping it kills and reaps it.
+        let server = Server {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let client = reqwest::Client::new();
+        for _ in 0..600 {
+            if let Ok(response) = client.get(format!("{}/healthz", server.base)).send().await
+                && response.status().is_success()
+            {
+                return server;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the server did not become healthy");
+    }
+
+    /// A line of `/proc/<pid>/status` in KiB (`VmRSS:`, `VmHWM:`), 0 if unreadable.
+    pub fn memory_kib(&self, field: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        status
+            .lines()
+            .find(|l| l.starts_with(field))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+/// The password step for the admin, as the sign-in form sends it.
+pub fn admin_login(client: &reqwest::Client, base: &str) -> reqwest::RequestBuilder {
+    client
+        .post(format!("{base}/api/login"))
+        .header("origin", base)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "username=admin&password={}&next=/",
+            ADMIN_PASSWORD.replace(' ', "+")
+        ))
+}
+
+/// Signs the admin in; the session cookie (`twostep_session=…`), or `None`.
+pub async fn sign_in(client: &reqwest::Client, base: &str) -> Option<String> {
+    let response = admin_login(client, base).send().await.ok()?;
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("twostep_session="))?
+        .split(';')
+        .next()?
+        .to_string();
+    response.text().await.ok()?.contains("SignedIn").then_some(cookie)
+}
+
+/// POSTs a form to a server function with the session cookie and this site's Origin;
+/// the body of a 2xx answer, or `None`.
+pub async fn call(
+    client: &reqwest::Client,
+    base: &str,
+    cookie: &str,
+    endpoint: &str,
+    form: &str,
+) -> Option<String> {
+    let response = client
+        .post(format!("{base}/api/{endpoint}"))
+        .header("origin", base)
+        .header("cookie", cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form.to_string())
+        .send()
+        .await
+        .ok()?;
+    if !response.status().is_success() {
+        return None;
+    }
+    response.text().await.ok()
+}
