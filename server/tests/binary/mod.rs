@@ -9,6 +9,8 @@ use std::time::Duration;
 
 /// The first administrator's password on every database these servers create.
 pub const ADMIN_PASSWORD: &str = "binary test admin password";
+/// Their email: two-step authentication can be turned on (the admin can receive a code).
+pub const ADMIN_EMAIL: &str = "admin@example.test";
 
 pub struct Server {
     pub child: Child,
@@ -43,6 +45,7 @@ impl Server {
             )
             .env("TWOSTEP_OUTBOX_DIR", dir.join("outbox"))
             .env("TWOSTEP_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .env("TWOSTEP_ADMIN_EMAIL", ADMIN_EMAIL)
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env(
                 "LEPTOS_SITE_ROOT",
@@ -97,16 +100,23 @@ pub fn admin_login(client: &reqwest::Client, base: &str) -> reqwest::RequestBuil
 /// Signs the admin in; the session cookie (`twostep_session=…`), or `None`.
 pub async fn sign_in(client: &reqwest::Client, base: &str) -> Option<String> {
     let response = admin_login(client, base).send().await.ok()?;
-    let cookie = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("twostep_session="))?
-        .split(';')
-        .next()?
-        .to_string();
+    let cookie = session_cookie(&response)?;
     response.text().await.ok()?.contains("SignedIn").then_some(cookie)
+}
+
+/// The `twostep_session=…` pair a response sets, if any.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    Some(
+        response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("twostep_session="))?
+            .split(';')
+            .next()?
+            .to_string(),
+    )
 }
 
 /// POSTs a form to a server function with the session cookie and this site's Origin;
