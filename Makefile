@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: setup build run test lint unit e2e bench
+.PHONY: setup build run test lint unit e2e bench fuzz
 
 setup:
 	./scripts/setup.sh
@@ -36,3 +36,9 @@ e2e: build
 # Speed goals, measured (never asserted in tests). Numbers go in the issue notes.
 bench: build
 	cargo bench -p server --bench sign_in_to_mail --bench security_page --bench load
+
+# Coverage-guided fuzzing of the parsers of untrusted text (nightly + cargo-fuzz):
+# `make fuzz FUZZ_SECONDS=300` runs each target that long (default 60). Not part of `make test`.
+FUZZ_SECONDS ?= 60
+fuzz:
+	./scripts/fuzz.sh $(FUZZ_SECONDS)

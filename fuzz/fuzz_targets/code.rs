@@ -1,0 +1,12 @@
+//! The typed security code: six ASCII digits or nothing.
+#![no_main]
+
+use app::security::codes::normalise;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|typed: &str| {
+    if let Some(code) = normalise(typed) {
+        assert_eq!(code.len(), 6);
+        assert!(code.bytes().all(|b| b.is_ascii_digit()));
+    }
+});
