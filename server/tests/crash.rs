@@ -5,7 +5,7 @@
 
 mod binary;
 
-use binary::{Server, call, session_cookie, sign_in};
+use binary::{Server, call, password_step, session_cookie, sign_in};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -38,11 +38,7 @@ async fn sign_in_with_code(
     username: &str,
     email: &str,
 ) -> Option<UsedCode> {
-    let response = client
-        .post(format!("{base}/api/login"))
-        .header("origin", base)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("username={username}&password=long+enough+pw&next=/"))
+    let response = password_step(client, base, username, "long enough pw")
         .send()
         .await
         .ok()?;

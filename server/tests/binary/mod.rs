@@ -87,13 +87,23 @@ impl Server {
 
 /// The password step for the admin, as the sign-in form sends it.
 pub fn admin_login(client: &reqwest::Client, base: &str) -> reqwest::RequestBuilder {
+    password_step(client, base, "admin", ADMIN_PASSWORD)
+}
+
+/// The password step (step 1 of signing in) as the sign-in form sends it.
+pub fn password_step(
+    client: &reqwest::Client,
+    base: &str,
+    username: &str,
+    password: &str,
+) -> reqwest::RequestBuilder {
     client
         .post(format!("{base}/api/login"))
         .header("origin", base)
         .header("content-type", "application/x-www-form-urlencoded")
         .body(format!(
-            "username=admin&password={}&next=/",
-            ADMIN_PASSWORD.replace(' ', "+")
+            "username={username}&password={}&next=/",
+            password.replace(' ', "+")
         ))
 }
 
