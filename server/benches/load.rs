@@ -372,7 +372,7 @@ async fn main() {
         .await
         .unwrap();
     assert_eq!(entries, 100_000);
-    let users: Vec<(i64, String)> =
+    let trusted_entries: Vec<(i64, String)> =
         sqlx::query_as("SELECT user_id, created_from FROM trusted_networks ORDER BY id")
             .fetch_all(&db)
             .await
@@ -380,7 +380,7 @@ async fn main() {
     let now = unix_now();
     let mut took = Vec::new();
     for round in 0..4000usize {
-        let (user, from) = &users[round * 7919 % users.len()];
+        let (user, from) = &trusted_entries[round * 7919 % trusted_entries.len()];
         let trusted = round % 2 == 0;
         let ip = if trusted {
             from.parse().unwrap()
