@@ -29,6 +29,9 @@ pub async fn open(url: &str) -> Result<SqlitePool, sqlx::Error> {
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .acquire_timeout(Duration::from_secs(5))
+        // A local file cannot drop a connection: the default ping before every checkout
+        // is a round trip to the connection's thread for nothing, on every query.
+        .test_before_acquire(false)
         .connect_with(options)
         .await?;
     MIGRATOR.run(&pool).await?;
