@@ -10,9 +10,10 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 setup:
 	./scripts/setup.sh
 
-# Release build: the server binary and the browser bundle (target/site/pkg).
+# Release build: the server binary and the browser bundle (target/site/pkg), with each
+# file also stored brotli- and gzip-compressed at the best ratio (served as is).
 build: setup
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 # Serves http://127.0.0.1:3000 with Leptos.toml's settings (database in data/).
 run: build

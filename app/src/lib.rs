@@ -13,6 +13,7 @@ pub mod permissions;
 pub mod personnel;
 pub mod security_settings;
 mod shell;
+pub mod site_files;
 pub mod time_text;
 pub mod trusted;
 

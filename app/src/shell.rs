@@ -1,16 +1,19 @@
 //! The HTML document and the route table.
 
-use crate::pages::{
-    account::AccountPage, home::HomePage, layout::SignedInLayout, login::LoginPage, not_found::NotFound,
-    permissions::PermissionsPage, personnel::PersonnelPage, security::SecurityPage,
+use crate::pages::lazy::{
+    AccountRoute, HomeRoute, PermissionsRoute, PersonnelRoute, SecurityRoute, SignedInRoute,
 };
+use crate::pages::{login::LoginPage, not_found::NotFound};
+use crate::site_files::SiteFiles;
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
-/// The whole document the server renders around the app.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+/// The whole document the server renders around the app. The stylesheet is linked here,
+/// not in `App`, because only the server knows its (content-hashed) name.
+pub fn shell(options: LeptosOptions, files: &SiteFiles) -> impl IntoView + use<> {
+    let stylesheet = files.stylesheet_href();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -18,6 +21,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="data:," />
+                <link rel="stylesheet" href=stylesheet />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -33,7 +37,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/twostep.css" />
         <Title formatter=|page: String| format!("{page} · Twostep") />
         <Router>
             <Routes fallback=NotFound>

@@ -7,6 +7,7 @@ use crate::security::client_addr::TrustedProxies;
 use crate::security::codes::CodePolicy;
 use crate::security::password::PasswordHasher;
 use crate::security::throttle::ThrottlePolicy;
+use crate::site_files::SiteFiles;
 use crate::sms::SmsSender;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -49,6 +50,8 @@ pub struct AppState {
     /// Whose trusted networks just changed (a person's id): open Security and My account
     /// pages hear of it through server-sent events.
     pub trust_events: tokio::sync::broadcast::Sender<i64>,
+    /// The compiled site's file names (content-hashed in a release build).
+    pub site_files: Arc<SiteFiles>,
 }
 
 impl AppState {

@@ -32,6 +32,7 @@ pub async fn state() -> (AppState, TempDb) {
         ),
         sms: None,
         trust_events: crate::state::trust_events(),
+        site_files: Arc::new(crate::site_files::SiteFiles::plain("twostep", "pkg")),
     };
     (state, db)
 }

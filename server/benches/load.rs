@@ -181,6 +181,16 @@ fn pct(sorted: &[Duration], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1000.0
 }
 
+/// The `/pkg/…<extension>` path a page links (content-hashed in a release build).
+fn pkg_link(page: &str, extension: &str) -> String {
+    page.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.starts_with("/pkg/") && href.ends_with(extension))
+        .unwrap_or_else(|| panic!("/login links no {extension} file"))
+        .to_string()
+}
+
 async fn compressed_size(client: &reqwest::Client, url: &str) -> usize {
     // reqwest here decodes nothing (no compression features): the bytes are as served.
     let response = client
@@ -275,9 +285,17 @@ async fn main() {
         pass: ratio >= 0.6 && p99 < 5.0,
     });
 
-    // Bytes of JS + WASM for /login, compressed as served.
-    let js = compressed_size(&client, &format!("{base}/pkg/twostep.js")).await;
-    let wasm = compressed_size(&client, &format!("{base}/pkg/twostep.wasm")).await;
+    // Bytes of JS + WASM for /login, compressed as served, under the names the page gives.
+    let login = client
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let js = compressed_size(&client, &format!("{base}{}", pkg_link(&login, ".js"))).await;
+    let wasm = compressed_size(&client, &format!("{base}{}", pkg_link(&login, ".wasm"))).await;
     let kb = (js + wasm) as f64 / 1000.0;
     figures.push(Figure {
         name: "JS + WASM for /login, compressed as served",

@@ -1,10 +1,11 @@
 //! The layers every request passes through, outermost first: client address, request
-//! log, cross-site refusal, session, page guard.
+//! log, cross-site refusal, session, page guard; and the caching rule of the site's files.
 
 use app::auth::session::user_of;
 use app::model::{login_redirect, page_permission, safe_next};
 use app::security::client_addr::{ClientIp, resolve};
 use app::security::origin;
+use app::site_files::SiteFiles;
 use app::state::AppState;
 use axum::RequestExt;
 use axum::extract::{ConnectInfo, Request, State};
@@ -12,6 +13,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{HeaderValue, Method, StatusCode, header};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tower_sessions::Session;
 
 /// Computes the client address once, for everything after it.
@@ -88,6 +90,28 @@ pub async fn page_guard(
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Files named by their content may be kept for a year without asking again; any other
+/// file under `/pkg/` is revalidated on every use, so a new build is never hidden.
+pub async fn site_file_cache(State(files): State<Arc<SiteFiles>>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if !path.starts_with("/pkg/") {
+        return next.run(request).await;
+    }
+    let immutable = files.is_immutable(path);
+    let mut response = next.run(request).await;
+    if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
+        let policy = if immutable {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
     response
 }
 

@@ -4,6 +4,7 @@
 use app::clock::{Clock, SystemClock};
 use app::mail::{Mailer, SMTP_TIMEOUT};
 use app::security::password::PasswordHasher;
+use app::site_files::SiteFiles;
 use app::sms::{SMS_TIMEOUT, SmsSender};
 use app::state::{AppState, Policy};
 use app::users::{Bootstrap, bootstrap_admin};
@@ -85,8 +86,12 @@ async fn run() -> Result<(), String> {
             .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
     );
 
+    // A release build names its files after their content (hash.txt beside this binary).
+    let site_files = SiteFiles::beside_binary("twostep", "pkg", "hash.txt");
+    tracing::info!(hashed = site_files.is_hashed(), "site file names");
     let leptos_options = LeptosOptions::builder()
         .output_name("twostep")
+        .hash_files(site_files.is_hashed())
         .site_root(config.site_root.as_str())
         .site_pkg_dir("pkg")
         .site_addr(config.site_addr)
@@ -132,6 +137,7 @@ async fn run() -> Result<(), String> {
         mailer: Arc::new(mailer),
         sms,
         trust_events: app::state::trust_events(),
+        site_files: Arc::new(site_files),
     };
     // Expired trusted networks: removed now and every hour (never honoured in between).
     let cleaner = state.clone();

@@ -24,28 +24,36 @@ pub const SESSION_COOKIE: &str = "twostep_session";
 /// large bodies is refused with 413 before any of it is read.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// A session ends after this long without a request.
-const IDLE_SESSION: time::Duration = time::Duration::hours(8);
+/// A session ends this long after it last changed, which in practice is the sign-in:
+/// tower-sessions renews the expiry only when it saves the session, and saving on every
+/// request would make each one a database write (and could bring back a session that a
+/// concurrent sign-out just deleted). One working day, then a fresh sign-in.
+const SESSION_LIFETIME: time::Duration = time::Duration::hours(8);
 
 pub fn build<Store: SessionStore + Clone>(state: AppState, store: Store, secure_cookies: bool) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let files = state.site_files.clone();
+    let fallback_files = state.site_files.clone();
     let sessions = SessionManagerLayer::new(store)
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(secure_cookies)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(IDLE_SESSION));
+        .with_expiry(Expiry::OnInactivity(SESSION_LIFETIME));
 
     // `.layer` wraps what is above it: the last one added runs first.
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/trusted_events", get(crate::live::trusted_events))
-        .leptos_routes(&state, routes, move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .leptos_routes(&state, routes, move || shell(options.clone(), &files))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(move |options| {
+            shell(options, &fallback_files)
+        }))
         .layer(from_fn_with_state(state.clone(), layers::page_guard))
         .layer(from_fn(layers::no_store_api))
+        .layer(from_fn_with_state(state.site_files.clone(), layers::site_file_cache))
         .layer(sessions)
         .layer(from_fn_with_state(state.clone(), layers::same_origin))
         .layer(

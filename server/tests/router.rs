@@ -452,3 +452,63 @@ async fn pages_are_compressed_for_browsers_that_accept_it() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
 }
+
+#[tokio::test]
+async fn content_named_site_files_are_cached_for_good_and_the_page_links_them() {
+    use app::site_files::{Hashes, SiteFiles};
+    use tower::ServiceExt;
+    let app = TestApp::new().await;
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir(site.path().join("pkg")).unwrap();
+    std::fs::write(
+        site.path().join("pkg/twostep.NxcYWDB-I8AlSCBB9rATqQ.css"),
+        "body{}",
+    )
+    .unwrap();
+    std::fs::write(site.path().join("pkg/twostep.css"), "body{}").unwrap();
+    let mut state = app.state.clone();
+    state.leptos_options.site_root = site.path().to_str().unwrap().into();
+    let hashes = Hashes::parse(
+        "js: rTy4F-cKj40v0BWNVz4bOA\nwasm: IW6uYOjhqvxoUGXwv9H0NA\ncss: NxcYWDB-I8AlSCBB9rATqQ\n",
+    )
+    .unwrap();
+    state.site_files = std::sync::Arc::new(SiteFiles::hashed("twostep", "pkg", hashes));
+    let router = app.router_with(state, "198.51.100.20");
+
+    let page = body_text(router.clone().oneshot(get("/login", None)).await.unwrap()).await;
+    assert!(
+        page.contains(r#"<link rel="stylesheet" href="/pkg/twostep.NxcYWDB-I8AlSCBB9rATqQ.css">"#),
+        "{page}"
+    );
+
+    let hashed = router
+        .clone()
+        .oneshot(get("/pkg/twostep.NxcYWDB-I8AlSCBB9rATqQ.css", None))
+        .await
+        .unwrap();
+    assert_eq!(hashed.status(), StatusCode::OK);
+    assert_eq!(
+        hashed.headers()[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+    // A plain name: asked again on every use.
+    let plain = router
+        .clone()
+        .oneshot(get("/pkg/twostep.css", None))
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), StatusCode::OK);
+    assert_eq!(plain.headers()[header::CACHE_CONTROL], "no-cache");
+    // A content name that is not there (yet): never an answer kept for good.
+    let missing = router
+        .oneshot(get("/pkg/twostep.Z67kbHknqa0shnBNWRsVUA.css", None))
+        .await
+        .unwrap();
+    assert_ne!(
+        missing
+            .headers()
+            .get(header::CACHE_CONTROL)
+            .map(|v| v.to_str().unwrap()),
+        Some("public, max-age=31536000, immutable")
+    );
+}

@@ -105,6 +105,7 @@ impl TestApp {
             mailer: Arc::new(mailer),
             sms: None,
             trust_events: app::state::trust_events(),
+            site_files: Arc::new(app::site_files::SiteFiles::plain("twostep", "pkg")),
         };
         Self {
             pool,
@@ -116,8 +117,13 @@ impl TestApp {
     }
 
     pub fn router_from(&self, peer: &str) -> Router {
+        self.router_with(self.state.clone(), peer)
+    }
+
+    /// The router over this app's database and sessions with a changed `state`.
+    pub fn router_with(&self, state: AppState, peer: &str) -> Router {
         let peer = SocketAddr::new(peer.parse().unwrap(), 40000);
-        server::router::build(self.state.clone(), self.store.clone(), false).layer(MockConnectInfo(peer))
+        server::router::build(state, self.store.clone(), false).layer(MockConnectInfo(peer))
     }
 
     pub async fn send(&self, request: Request<Body>) -> Response<Body> {
