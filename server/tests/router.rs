@@ -126,7 +126,7 @@ async fn the_sign_in_page_renders_its_fields_for_a_signed_out_browser() {
     for needle in [
         r#"<label for="username">Username</label>"#,
         r#"<label for="password">Password</label>"#,
-        "Sign in</button>",
+        r#"<button type="submit" class="primary">Sign in"#,
     ] {
         assert!(html.contains(needle), "missing {needle}");
     }
