@@ -11,9 +11,10 @@ setup:
 	./scripts/setup.sh
 
 # Release build: the server binary and the browser bundle (target/site/pkg), with each
-# file also stored brotli- and gzip-compressed at the best ratio (served as is).
+# file also stored brotli- and gzip-compressed at the best ratio (served as is), and the
+# signed-in pages split into WASM files of their own (app/src/pages/lazy.rs).
 build: setup
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 
 # Serves http://127.0.0.1:3000 with Leptos.toml's settings (database in data/).
 run: build

@@ -7,6 +7,7 @@ use crate::pages::{login::LoginPage, not_found::NotFound};
 use crate::site_files::SiteFiles;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::Lazy;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
@@ -41,12 +42,12 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=LoginPage />
-                <ParentRoute path=path!("") view=SignedInLayout>
-                    <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/account") view=AccountPage />
-                    <Route path=path!("/maintenance/organisation/personnel") view=PersonnelPage />
-                    <Route path=path!("/system/permissions") view=PermissionsPage />
-                    <Route path=path!("/system/security") view=SecurityPage />
+                <ParentRoute path=path!("") view={Lazy::<SignedInRoute>::new()}>
+                    <Route path=path!("/") view={Lazy::<HomeRoute>::new()} />
+                    <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} />
+                    <Route path=path!("/maintenance/organisation/personnel") view={Lazy::<PersonnelRoute>::new()} />
+                    <Route path=path!("/system/permissions") view={Lazy::<PermissionsRoute>::new()} />
+                    <Route path=path!("/system/security") view={Lazy::<SecurityRoute>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -191,6 +191,25 @@ fn pkg_link(page: &str, extension: &str) -> String {
         .to_string()
 }
 
+/// The sibling modules a JS module imports up front (`from "./x.js"`): the browser
+/// fetches them before the page can run, so they count as the page's JS.
+fn static_imports(module: &str) -> Vec<String> {
+    module
+        .split("from")
+        .skip(1)
+        .filter_map(|rest| {
+            let rest = rest.trim_start();
+            let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            let path = rest[1..].split(quote).next()?;
+            path.strip_prefix("./")
+                .filter(|p| p.ends_with(".js"))
+                .map(str::to_string)
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
 async fn compressed_size(client: &reqwest::Client, url: &str) -> usize {
     // reqwest here decodes nothing (no compression features): the bytes are as served.
     let response = client
@@ -294,7 +313,19 @@ async fn main() {
         .text()
         .await
         .unwrap();
-    let js = compressed_size(&client, &format!("{base}{}", pkg_link(&login, ".js"))).await;
+    let main_js = pkg_link(&login, ".js");
+    let module = client
+        .get(format!("{base}{main_js}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut js = compressed_size(&client, &format!("{base}{main_js}")).await;
+    for import in static_imports(&module) {
+        js += compressed_size(&client, &format!("{base}/pkg/{import}")).await;
+    }
     let wasm = compressed_size(&client, &format!("{base}{}", pkg_link(&login, ".wasm"))).await;
     let kb = (js + wasm) as f64 / 1000.0;
     figures.push(Figure {

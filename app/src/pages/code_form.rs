@@ -5,7 +5,15 @@ use crate::auth::{CancelCode, ResendCode, VerifyCode};
 use crate::model::CodeOutcome;
 use crate::pages::login::go_to;
 use crate::pages::widgets::SubmitButton;
+use leptos::lazy;
 use leptos::prelude::*;
+
+/// Step 2 in a WASM file of its own (`cargo leptos build --split`): most sign-ins never
+/// show it, so the sign-in page fetches its code only once a password has been sent.
+#[lazy]
+pub fn code_step(sent_to: String, back_to_password: Callback<Option<String>>) -> AnyView {
+    view! { <CodeForm sent_to back_to_password /> }.into_any()
+}
 
 #[component]
 pub fn CodeForm(sent_to: String, back_to_password: Callback<Option<String>>) -> impl IntoView {

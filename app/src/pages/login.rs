@@ -3,7 +3,7 @@
 
 use crate::auth::Login;
 use crate::model::LoginOutcome;
-use crate::pages::code_form::CodeForm;
+use crate::pages::code_form::code_step;
 use crate::pages::widgets::SubmitButton;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -29,6 +29,12 @@ pub fn LoginPage() -> impl IntoView {
     // Why step 2 ended and the person is back at step 1 (a used-up code).
     let notice = RwSignal::new(None::<String>);
     let login = ServerAction::<Login>::new();
+    // Step 2's code travels while the password is checked, not after.
+    Effect::new(move |_| {
+        if login.pending().get() {
+            let _ = leptos::lazy_preload!(crate::pages::code_form::code_step);
+        }
+    });
     Effect::new(move |_| match login.value().get() {
         Some(Ok(LoginOutcome::SignedIn { next })) => go_to(&next),
         Some(Ok(LoginOutcome::CodeRequired { sent_to })) => step.set(Step::Code { sent_to }),
@@ -48,7 +54,8 @@ pub fn LoginPage() -> impl IntoView {
                 {move || match step.get() {
                     Step::Password => view! { <PasswordForm login notice /> }.into_any(),
                     Step::Code { sent_to } => {
-                        view! { <CodeForm sent_to back_to_password /> }.into_any()
+                        let form = code_step(sent_to, back_to_password);
+                        Suspend::new(form).into_any()
                     }
                 }}
             </section>

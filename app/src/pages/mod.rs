@@ -4,6 +4,7 @@ pub mod account;
 pub mod code_form;
 pub mod home;
 pub mod layout;
+pub mod lazy;
 pub mod live;
 pub mod login;
 pub mod not_found;
