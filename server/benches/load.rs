@@ -224,6 +224,11 @@ fn static_imports(module: &str) -> Vec<String> {
         .collect()
 }
 
+/// A page or file as text (no `Accept-Encoding`, so not compressed).
+async fn text_of(client: &reqwest::Client, url: &str) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
 async fn compressed_size(client: &reqwest::Client, url: &str) -> usize {
     // reqwest here decodes nothing (no compression features): the bytes are as served.
     let response = client
@@ -336,23 +341,9 @@ async fn main() {
     });
 
     // Bytes of JS + WASM for /login, compressed as served, under the names the page gives.
-    let login = client
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let login = text_of(&client, &format!("{base}/login")).await;
     let main_js = pkg_link(&login, ".js");
-    let module = client
-        .get(format!("{base}{main_js}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let module = text_of(&client, &format!("{base}{main_js}")).await;
     let mut js = compressed_size(&client, &format!("{base}{main_js}")).await;
     for import in static_imports(&module) {
         js += compressed_size(&client, &format!("{base}/pkg/{import}")).await;
