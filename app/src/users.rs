@@ -69,22 +69,25 @@ pub async fn load_current(
     id: i64,
     epoch: i64,
 ) -> Result<Option<CurrentUser>, sqlx::Error> {
-    let row: Option<(i64, String, String)> = sqlx::query_as(
-        "SELECT id, name, username FROM users WHERE id = ?1 AND active = 1 AND session_epoch = ?2",
+    // One query for the person and their permissions: this runs on every signed-in
+    // request. Permission names are fixed words (a CHECK in the schema), never a comma.
+    let row: Option<(i64, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, name, username,
+                (SELECT group_concat(permission, ',') FROM user_permissions WHERE user_id = users.id)
+         FROM users WHERE id = ?1 AND active = 1 AND session_epoch = ?2",
     )
     .bind(id)
     .bind(epoch)
     .fetch_optional(pool)
     .await?;
-    let Some((id, name, username)) = row else {
+    let Some((id, name, username, permissions)) = row else {
         return Ok(None);
     };
-    let permissions = permissions_of(pool, id).await?;
     Ok(Some(CurrentUser {
         id,
         name,
         username,
-        permissions,
+        permissions: parse_permissions(permissions.as_deref().unwrap_or("").split(',')),
     }))
 }
 
@@ -93,9 +96,14 @@ pub async fn permissions_of(pool: &SqlitePool, id: i64) -> Result<Vec<Permission
         .bind(id)
         .fetch_all(pool)
         .await?;
-    let mut permissions: Vec<_> = stored.iter().filter_map(|(p,)| Permission::parse(p)).collect();
+    Ok(parse_permissions(stored.iter().map(|(p,)| p.as_str())))
+}
+
+/// Stored permission names as the sorted list a `CurrentUser` carries.
+fn parse_permissions<'a>(stored: impl Iterator<Item = &'a str>) -> Vec<Permission> {
+    let mut permissions: Vec<_> = stored.filter_map(Permission::parse).collect();
     permissions.sort();
-    Ok(permissions)
+    permissions
 }
 
 /// A person to create. Validation happens before this (the Personnel page).
@@ -282,6 +290,38 @@ mod tests {
             find_for_sign_in(&pool, "admin").await.unwrap().is_none(),
             "inactive cannot sign in"
         );
+    }
+
+    #[tokio::test]
+    async fn the_current_person_carries_exactly_their_permissions() {
+        let (pool, _db) = open_temporary().await;
+        // Never checked here: these people only need to exist.
+        let hash = crate::security::password::StoredHash::from_stored("unused".into());
+        let mut ids = Vec::new();
+        for (username, permissions) in [
+            ("none", &[][..]),
+            ("one", &[Permission::Security][..]),
+            ("two", &[Permission::Security, Permission::Personnel][..]),
+        ] {
+            let person = NewPerson {
+                name: username,
+                username,
+                email: None,
+                password_hash: &hash,
+                permissions,
+            };
+            ids.push(create(&pool, person, 1).await.unwrap());
+        }
+        let loaded = |id| {
+            let pool = pool.clone();
+            async move { load_current(&pool, id, 0).await.unwrap().unwrap().permissions }
+        };
+        assert_eq!(loaded(ids[0]).await, vec![]);
+        assert_eq!(loaded(ids[1]).await, vec![Permission::Security]);
+        let mut both = vec![Permission::Security, Permission::Personnel];
+        both.sort();
+        assert_eq!(loaded(ids[2]).await, both);
+        assert_eq!(loaded(ids[2]).await, permissions_of(&pool, ids[2]).await.unwrap());
     }
 
     #[test]
