@@ -32,12 +32,7 @@ impl Hashes {
                 continue;
             };
             let hash = hash.trim();
-            // A hash goes into a URL and a file name: letters, digits, `-` and `_` only.
-            if hash.is_empty()
-                || !hash
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            {
+            if !is_digest(hash) {
                 return None;
             }
             match kind.trim() {
@@ -118,13 +113,17 @@ impl SiteFiles {
         else {
             return false;
         };
-        self.hashes.is_some()
-            && !name.contains('/')
-            && digest.len() == 22
-            && digest
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        self.hashes.is_some() && !name.contains('/') && digest.len() == 22 && is_digest(digest)
     }
+}
+
+/// Whether `text` can be a cargo-leptos digest (URL-safe base64): it goes into a URL and a
+/// file name, so letters, digits, `-` and `_` only.
+fn is_digest(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 #[cfg(test)]
