@@ -7,4 +7,11 @@ pub const NO_CHANNEL: &str = "Two-step authentication is on, but no email addres
 pub const WRONG_CODE: &str = "That code is not valid.";
 pub const CODE_SPENT: &str = "This code can no longer be used. Sign in again.";
 pub const SEND_FAILED: &str = "We could not send your code. Try again in a moment.";
-pub const TOO_MANY_CODES: &str = "Too many codes were sent to you. Wait 15 minutes, then sign in again.";
+
+/// Too many codes in the window; the wait is the code policy's window.
+pub fn too_many_codes(window_seconds: i64) -> String {
+    format!(
+        "Too many codes were sent to you. Wait {}, then sign in again.",
+        crate::limits::duration_text(window_seconds)
+    )
+}

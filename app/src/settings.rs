@@ -41,7 +41,7 @@ pub async fn trust_days(db: impl SqliteExecutor<'_>) -> Result<i64, sqlx::Error>
     Ok(read(db, TRUST_DAYS)
         .await?
         .and_then(|v| v.parse().ok())
-        .filter(|days| (1..=365).contains(days))
+        .filter(|days| crate::limits::TRUST_DAYS.contains(days))
         .unwrap_or(DEFAULT_TRUST_DAYS))
 }
 

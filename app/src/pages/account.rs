@@ -89,7 +89,7 @@ fn PasswordForm() -> impl IntoView {
                 <TextField label="Current password" name="current" kind="password" value=String::new()
                     autocomplete="current-password" error=Signal::derive(move || errors.get().current) />
                 <TextField label="New password" name="new" kind="password" value=String::new()
-                    autocomplete="new-password" hint="At least 8 characters."
+                    autocomplete="new-password" hint=crate::limits::password_hint()
                     error=Signal::derive(move || errors.get().new) />
                 {move || match outcome() {
                     Some(Ok(text)) => Either::Left(view! { <p class="success" role="status">{text}</p> }),

@@ -217,8 +217,8 @@ fn TrustPeriod(summary: Resource<Result<SecuritySummary, AppError>>) -> impl Int
                                     id="trust-days"
                                     name="days"
                                     type="number"
-                                    min="1"
-                                    max="90"
+                                    min=crate::limits::TRUST_DAYS.start().to_string()
+                                    max=crate::limits::TRUST_DAYS.end().to_string()
                                     required
                                     value=days.to_string()
                                     aria-describedby="trust-days-hint trust-days-message"
@@ -227,7 +227,13 @@ fn TrustPeriod(summary: Resource<Result<SecuritySummary, AppError>>) -> impl Int
                             }
                         })}
                     </Transition>
-                    <p id="trust-days-hint" class="hint">"From 1 to 90 days. Addresses already trusted keep their date."</p>
+                    <p id="trust-days-hint" class="hint">
+                        {format!(
+                            "From {} to {} days. A new period applies to addresses already trusted too.",
+                            crate::limits::TRUST_DAYS.start(),
+                            crate::limits::TRUST_DAYS.end(),
+                        )}
+                    </p>
                     <p id="trust-days-message" role="status" class=move || if matches!(message(), Some(Err(_))) { "field-error" } else { "status-line" }>
                         {move || message().map(|m| m.map(str::to_string).unwrap_or_else(|e| e))}
                     </p>

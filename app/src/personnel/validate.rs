@@ -7,11 +7,7 @@ use phonenumber::country::Id as Region;
 use phonenumber::{Mode, PhoneNumber};
 use std::str::FromStr;
 
-pub const NAME_MAX: usize = 100;
-pub const USERNAME_MAX: usize = 64;
-pub const EMAIL_MAX: usize = 254;
-pub const PASSWORD_MIN: usize = 8;
-pub const PASSWORD_MAX: usize = 128;
+pub use crate::limits::{EMAIL_MAX, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX};
 
 /// What the editor sent, as typed.
 #[derive(Debug, Clone, Default)]
@@ -71,13 +67,8 @@ pub fn person(
     let password = (!input.password.is_empty()).then_some(input.password.as_str());
     errors.password = match password {
         None if new_person => Some("A new person needs a password.".into()),
-        Some(p) if p.chars().count() < PASSWORD_MIN => {
-            Some(format!("Use at least {PASSWORD_MIN} characters."))
-        }
-        Some(p) if p.chars().count() > PASSWORD_MAX => {
-            Some(format!("Use at most {PASSWORD_MAX} characters."))
-        }
-        _ => None,
+        Some(p) => crate::limits::password_length_problem(p),
+        None => None,
     };
 
     if !errors.is_empty() {

@@ -32,8 +32,7 @@ pub enum SettingOutcome {
     Refused { message: String },
 }
 
-/// The shortest and longest trust period an admin may choose.
-pub const TRUST_DAYS_RANGE: std::ops::RangeInclusive<i64> = 1..=90;
+pub use crate::limits::TRUST_DAYS as TRUST_DAYS_RANGE;
 
 /// One security event as the page lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

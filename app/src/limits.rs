@@ -1,0 +1,83 @@
+//! The limits a person can meet, in one place for the browser and the server: the form
+//! hints, the server's checks and every text that states one are built from these, so
+//! the page can never promise what the server refuses.
+
+use std::ops::RangeInclusive;
+
+/// A password's length in characters (not bytes), wherever one is set or typed.
+pub const PASSWORD_MIN: usize = 8;
+pub const PASSWORD_MAX: usize = 128;
+pub const NAME_MAX: usize = 100;
+pub const USERNAME_MAX: usize = 64;
+pub const EMAIL_MAX: usize = 254;
+
+/// The shortest and longest trust period an admin may choose, in days.
+pub const TRUST_DAYS: RangeInclusive<i64> = 1..=90;
+
+/// How long a code sent for the second step works (the default of the code policy,
+/// which every text about it is built from).
+pub const CODE_LIFETIME_SECONDS: i64 = 10 * 60;
+/// The window of the per-person code cap and of the password throttles.
+pub const LIMIT_WINDOW_SECONDS: i64 = 15 * 60;
+
+/// The hint under every new-password field.
+pub fn password_hint() -> String {
+    format!("At least {PASSWORD_MIN} characters.")
+}
+
+/// Why a new password was refused for its length, if it was.
+pub fn password_length_problem(password: &str) -> Option<String> {
+    let length = password.chars().count();
+    if length < PASSWORD_MIN {
+        Some(format!("Use at least {PASSWORD_MIN} characters."))
+    } else if length > PASSWORD_MAX {
+        Some(format!("Use at most {PASSWORD_MAX} characters."))
+    } else {
+        None
+    }
+}
+
+/// "1 minute", "15 minutes", "1 hour", "2 hours": a duration as a person reads it.
+pub fn duration_text(seconds: i64) -> String {
+    let plural = |n: i64, unit: &str| {
+        if n == 1 {
+            format!("1 {unit}")
+        } else {
+            format!("{n} {unit}s")
+        }
+    };
+    if seconds >= 3600 && seconds % 3600 == 0 {
+        plural(seconds / 3600, "hour")
+    } else if seconds >= 60 {
+        plural((seconds + 59) / 60, "minute")
+    } else {
+        plural(seconds.max(0), "second")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(duration_text(600), "10 minutes");
+        assert_eq!(duration_text(900), "15 minutes");
+        assert_eq!(duration_text(60), "1 minute");
+        assert_eq!(duration_text(90), "2 minutes");
+        assert_eq!(duration_text(3600), "1 hour");
+        assert_eq!(duration_text(7200), "2 hours");
+        assert_eq!(duration_text(1), "1 second");
+    }
+
+    #[test]
+    fn password_length_counts_characters_not_bytes() {
+        assert!(
+            password_length_problem("ééééééé").is_some(),
+            "7 characters, 14 bytes"
+        );
+        assert_eq!(password_length_problem("éééééééé"), None);
+        assert!(password_length_problem(&"é".repeat(PASSWORD_MAX)).is_none());
+        assert!(password_length_problem(&"a".repeat(PASSWORD_MAX + 1)).is_some());
+    }
+}
