@@ -113,3 +113,31 @@ test('My account changes the password with the current one', async ({ browser })
   await person.getByRole('button', { name: 'Change password' }).click();
   await expect(person.getByText('Your password was changed.')).toBeVisible();
 });
+
+test("a clerk sees an administrator's sign-in details read-only, and why", async ({ browser }) => {
+  const admin = await signedIn(browser, 'admin', ADMIN_PASSWORD);
+  const clerk = unique('clerk');
+  await addPerson(admin, { name: `Clerk ${clerk}`, username: clerk, password: 'clerk password 1' });
+  await open(admin, '/system/permissions');
+  await admin.getByRole('checkbox', { name: `Personnel for ${clerk}` }).check();
+  await expect(admin.getByRole('row').filter({ hasText: clerk }).getByRole('status')).toHaveText('Granted.');
+
+  const page = await signedIn(browser, clerk, 'clerk password 1');
+  await open(page, `${PERSONNEL}?q=admin`);
+  await page.getByRole('link', { name: 'Administrator', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Edit Administrator' })).toBeVisible();
+  const why = "Only someone with all of Administrator's permissions can change their sign-in details.";
+  await expect(page.getByText(why)).toBeVisible();
+  for (const label of ['Email', 'Mobile', 'Password']) {
+    await expect(page.getByLabel(label, { exact: true })).toHaveAttribute('readonly', '');
+    await expect(page.getByLabel(label, { exact: true })).toHaveAccessibleDescription(new RegExp(why.replace(/[.']/g, '.')));
+  }
+  await expect(page.getByLabel('Active')).toBeDisabled();
+  await expect(page.getByLabel('Active')).toBeChecked();
+  await expect(page.getByLabel('Name', { exact: true })).not.toHaveAttribute('readonly', '');
+  // The open fields still save, and the administrator stays active.
+  await page.getByLabel('Phone').fill('+3225112233');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: 'Administrator' })).toContainText('Yes');
+});

@@ -4,7 +4,10 @@
 //! `?edit=new` or `?edit=<id>`), so a person's entry can be linked to directly.
 
 use crate::pages::widgets::{SubmitButton, TextField};
-use crate::personnel::{FieldErrors, PAGE_SIZE, PersonRow, SaveOutcome, SavePerson, get_person, list_people};
+use crate::personnel::{
+    EditedPerson, FieldErrors, PAGE_SIZE, PersonRow, SaveOutcome, SavePerson, get_person, list_people,
+    sign_in_details_locked,
+};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -195,7 +198,15 @@ fn Editor(edit: String, save: ServerAction<SavePerson>, search: String) -> impl 
 }
 
 #[component]
-fn PersonForm(person: Option<PersonRow>, save: ServerAction<SavePerson>, cancel: String) -> impl IntoView {
+fn PersonForm(person: Option<EditedPerson>, save: ServerAction<SavePerson>, cancel: String) -> impl IntoView {
+    // Email, Mobile, Password and Active of someone holding more than the viewer are
+    // shown read-only; the server refuses a change to them whatever the page sends.
+    let locked_by = person
+        .as_ref()
+        .filter(|p| !p.may_change_sign_in)
+        .map(|p| sign_in_details_locked(&p.person.name));
+    let lock = locked_by.as_ref().map(|_| "sign-in-locked");
+    let person = person.map(|p| p.person);
     let errors = Memo::new(move |_| match save.value().get() {
         Some(Ok(SaveOutcome::Invalid(errors))) => errors,
         _ => FieldErrors::default(),
@@ -221,9 +232,9 @@ fn PersonForm(person: Option<PersonRow>, save: ServerAction<SavePerson>, cancel:
     let id = person.as_ref().map(|p| p.id.to_string()).unwrap_or_default();
     let active = person.as_ref().is_none_or(|p| p.active);
     let password_hint = if person.is_some() {
-        "Leave empty to keep the current password."
+        "Leave empty to keep the current password.".to_string()
     } else {
-        "At least 8 characters."
+        crate::limits::password_hint()
     };
     view! {
         <section class="editor" aria-labelledby="editor-heading">
@@ -236,20 +247,25 @@ fn PersonForm(person: Option<PersonRow>, save: ServerAction<SavePerson>, cancel:
                         autocomplete="off" error=Signal::derive(move || errors.get().name) />
                     <TextField label="Username" name="username" value=username
                         autocomplete="off" error=Signal::derive(move || errors.get().username) />
-                    <TextField label="Email" name="email" kind="email" value=email
+                    <TextField label="Email" name="email" kind="email" value=email locked_by=lock
                         autocomplete="off" error=Signal::derive(move || errors.get().email) />
                     <TextField label="Phone" name="phone" kind="tel" value=phone
                         autocomplete="off" error=Signal::derive(move || errors.get().phone) />
-                    <TextField label="Mobile" name="mobile" kind="tel" value=mobile
+                    <TextField label="Mobile" name="mobile" kind="tel" value=mobile locked_by=lock
                         autocomplete="off" error=Signal::derive(move || errors.get().mobile) />
                     <TextField label="Password" name="password" kind="password" value=String::new()
-                        autocomplete="new-password" hint=password_hint
+                        autocomplete="new-password" hint=password_hint locked_by=lock
                         error=Signal::derive(move || errors.get().password) />
                 </div>
                 <div class="field checkbox">
-                    <input id="person-active" type="checkbox" name="active" checked=active />
+                    // A checkbox cannot be read-only: a locked one is disabled, and its
+                    // value travels in a hidden field so the save sees it unchanged.
+                    <input id="person-active" type="checkbox" name=lock.is_none().then_some("active")
+                        checked=active disabled=lock.is_some() aria-describedby=lock />
                     <label for="person-active">"Active"</label>
+                    {(lock.is_some() && active).then(|| view! { <input type="hidden" name="active" value="on" /> })}
                 </div>
+                {locked_by.map(|line| view! { <p id="sign-in-locked" class="hint">{line}</p> })}
                 <p class="form-error" role="alert">{refusal}</p>
                 <div class="actions">
                     <SubmitButton label="Save" pending />

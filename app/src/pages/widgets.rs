@@ -29,17 +29,23 @@ pub fn TextField(
     value: String,
     #[prop(optional)] kind: Option<&'static str>,
     #[prop(optional)] autocomplete: Option<&'static str>,
-    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] hint: Option<String>,
+    /// The id of the line that says why the field cannot be changed; the field is then
+    /// read-only (still sent with the form, so the server sees it unchanged).
+    #[prop(default = None)]
+    locked_by: Option<&'static str>,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let described_by = if hint.is_some() {
-        format!("{error_id} {hint_id}")
-    } else {
-        error_id.clone()
-    };
+    let mut described_by = error_id.clone();
+    if hint.is_some() {
+        described_by = format!("{described_by} {hint_id}");
+    }
+    if let Some(reason) = locked_by {
+        described_by = format!("{described_by} {reason}");
+    }
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
@@ -49,6 +55,7 @@ pub fn TextField(
                 type=kind.unwrap_or("text")
                 value=value
                 autocomplete=autocomplete.unwrap_or("on")
+                readonly=locked_by.is_some()
                 aria-describedby=described_by
                 aria-invalid=move || error.get().is_some().then_some("true")
             />

@@ -24,6 +24,14 @@ pub enum ChangeOutcome {
     Refused { message: String },
 }
 
+/// Whether `actor` may change the sign-in details (email, mobile, password, active) of
+/// person `subject_id`, who holds `subject_holds`: themselves always; anyone else only
+/// when the actor holds every permission the subject holds, so nobody can take over an
+/// account that could do more than their own.
+pub fn may_manage(actor: &crate::model::CurrentUser, subject_id: i64, subject_holds: &[Permission]) -> bool {
+    actor.id == subject_id || subject_holds.iter().all(|p| actor.may(*p))
+}
+
 #[server(prefix = "/api", endpoint = "permission_grid")]
 pub async fn permission_grid() -> Result<Vec<GridRow>, AppError> {
     crate::auth::session::require_permission(Permission::Permissions).await?;

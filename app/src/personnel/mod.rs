@@ -45,6 +45,21 @@ pub struct PersonRow {
     pub active: bool,
 }
 
+/// A person as the editor shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditedPerson {
+    pub person: PersonRow,
+    /// Whether the viewer may change Email, Mobile, Password and Active: only someone
+    /// holding every permission this person holds (spec §1 "managing others").
+    pub may_change_sign_in: bool,
+}
+
+/// Why those fields are read-only for a viewer who does not hold all of `name`'s
+/// permissions.
+pub fn sign_in_details_locked(name: &str) -> String {
+    format!("Only someone with all of {name}'s permissions can change their sign-in details.")
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeoplePage {
     pub rows: Vec<PersonRow>,
@@ -72,13 +87,18 @@ pub async fn list_people(search: String, offset: i64) -> Result<PeoplePage, AppE
 
 /// One person, for the editor.
 #[server(prefix = "/api", endpoint = "person")]
-pub async fn get_person(id: i64) -> Result<PersonRow, AppError> {
+pub async fn get_person(id: i64) -> Result<EditedPerson, AppError> {
     use crate::model::Permission;
-    crate::auth::session::require_permission(Permission::Personnel).await?;
+    let actor = crate::auth::session::require_permission(Permission::Personnel).await?;
     let state = crate::state::app_state()?;
-    store::row(&state.pool, id)
+    let person = store::row(&state.pool, id)
         .await?
-        .ok_or_else(|| AppError::NotFound.with_status())
+        .ok_or_else(|| AppError::NotFound.with_status())?;
+    let held = crate::users::permissions_of(&state.pool, id).await?;
+    Ok(EditedPerson {
+        may_change_sign_in: crate::permissions::may_manage(&actor, id, &held),
+        person,
+    })
 }
 
 /// Creates (`id` empty) or changes a person. `active` is the checkbox: present when ticked.

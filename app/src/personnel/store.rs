@@ -5,10 +5,11 @@ use super::{FieldErrors, PeoplePage, PersonRow, SaveOutcome};
 use crate::audit::{self, Event, EventKind};
 use crate::error::AppError;
 use crate::model::{CurrentUser, Permission};
+use crate::permissions::may_manage;
 use crate::permissions::store::is_last_active_holder;
-use crate::security::trust;
+use crate::security::{codes, trust};
 use crate::state::AppState;
-use crate::users::username_key;
+use crate::users::{permissions_of, username_key};
 use sqlx::SqlitePool;
 use std::net::IpAddr;
 
@@ -146,6 +147,37 @@ pub async fn save(
     let Some((old_name, old_email, old_phone, old_mobile, was_active)) = current else {
         return Err(AppError::NotFound);
     };
+    let touches_sign_in = old_email != p.email
+        || old_mobile != p.mobile
+        || password_hash.is_some()
+        || was_active != change.active;
+    // Read inside the write transaction: a grant to the subject (or a loss of the
+    // actor's own permissions) that commits first is seen here, and none can commit
+    // between this check and the update.
+    if touches_sign_in && id != actor.id {
+        let actor_active: Option<bool> = sqlx::query_scalar("SELECT active FROM users WHERE id = ?1")
+            .bind(actor.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let actor_now = CurrentUser {
+            // Deactivated since the request began: holds nothing.
+            permissions: if actor_active == Some(true) {
+                permissions_of(&mut *tx, actor.id).await?
+            } else {
+                Vec::new()
+            },
+            ..actor.clone()
+        };
+        let subject_holds = permissions_of(&mut *tx, id).await?;
+        if !may_manage(&actor_now, id, &subject_holds) {
+            tracing::warn!(
+                actor = actor.id,
+                subject = id,
+                "refused: sign-in details of someone holding more"
+            );
+            return Err(AppError::Forbidden);
+        }
+    }
     let deactivating = was_active && !change.active;
     if deactivating {
         if id == actor.id {
@@ -230,6 +262,14 @@ pub async fn save(
     } else {
         None
     };
+    // A code already in the post went to the old address: it must not sign anyone in.
+    if old_email != p.email || old_mobile != p.mobile {
+        let voided = codes::void_all_of(&mut *tx, id, now).await?;
+        if voided > 0 {
+            let detail = format!("{voided} code(s): email or mobile changed");
+            audit::record(&mut *tx, now, event(EventKind::CodeVoided, id, &detail)).await?;
+        }
+    }
     let mut trust_removed = 0;
     if let Some(reason) = reason {
         trust_removed = trust::remove_all_of(&mut *tx, id).await?;
@@ -241,6 +281,9 @@ pub async fn save(
     tx.commit().await?;
     if trust_removed > 0 {
         state.trust_changed(id);
+    }
+    if password_hash.is_some() {
+        crate::users::forget_first_admin_password(state, id).await?;
     }
     Ok(SaveOutcome::Saved { id })
 }
@@ -337,11 +380,11 @@ mod tests {
             .unwrap();
         assert!(matches!(outcome, SaveOutcome::Refused { ref message } if message.contains("yourself")));
 
+        // Someone holding less than the administrator cannot deactivate them at all (and
+        // anyone holding as much is a second holder: the last one cannot be reached).
         let manager = person(&state, "Manager", "manager", &[Permission::Personnel]).await;
-        let outcome = save(&state, &manager, off(admin.id, "Admin", "admin"), IP)
-            .await
-            .unwrap();
-        assert!(matches!(outcome, SaveOutcome::Refused { ref message } if message.contains("last person")));
+        let outcome = save(&state, &manager, off(admin.id, "Admin", "admin"), IP).await;
+        assert_eq!(outcome, Err(AppError::Forbidden));
         assert!(
             crate::users::load_current(&state.pool, admin.id, 0)
                 .await
@@ -466,6 +509,131 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(deleted, 4);
+    }
+
+    #[tokio::test]
+    async fn the_rule_reads_permissions_as_they_are_when_the_save_commits() {
+        let (state, _db) = state().await;
+        let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
+        // Both snapshots are taken when each request signed in...
+        let clerk = person(
+            &state,
+            "Clerk",
+            "clerk",
+            &[Permission::Personnel, Permission::Security],
+        )
+        .await;
+        let target = person(&state, "Target", "target", &[]).await;
+        let mut new_email = valid("Target", "target", "");
+        new_email.email = Some("taken@attacker.example".into());
+        let change = |person: Valid| Change {
+            id: Some(target.id),
+            person,
+            active: true,
+        };
+        // ...then Permissions is granted to the target before the clerk's save runs.
+        crate::permissions::store::set(&state, &admin, target.id, Permission::Permissions, true, IP)
+            .await
+            .unwrap();
+        let refused = save(&state, &clerk, change(new_email.clone()), IP).await;
+        assert_eq!(refused, Err(AppError::Forbidden), "the grant is seen");
+        // And an actor who lost a permission since signing in has only what is left.
+        crate::permissions::store::set(&state, &admin, target.id, Permission::Permissions, false, IP)
+            .await
+            .unwrap();
+        crate::permissions::store::set(&state, &admin, target.id, Permission::Security, true, IP)
+            .await
+            .unwrap();
+        crate::permissions::store::set(&state, &admin, clerk.id, Permission::Security, false, IP)
+            .await
+            .unwrap();
+        let refused = save(&state, &clerk, change(new_email), IP).await;
+        assert_eq!(refused, Err(AppError::Forbidden), "the clerk's own loss is seen");
+        assert_eq!(
+            row(&state.pool, target.id).await.unwrap().unwrap().email,
+            None,
+            "unchanged"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_new_email_or_mobile_voids_the_codes_already_sent() {
+        let (state, _db) = state().await;
+        let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
+        let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
+        let policy = crate::security::codes::CodePolicy::default();
+        let now = state.clock.now();
+        let issue = || async {
+            codes::issue(
+                &state.pool,
+                &policy,
+                jdoe.id,
+                b"browser",
+                codes::Purpose::SignIn,
+                now,
+            )
+            .await
+            .unwrap()
+            .unwrap()
+        };
+        let state_of = |id: i64| {
+            let pool = state.pool.clone();
+            async move {
+                sqlx::query_scalar::<_, String>("SELECT state FROM codes WHERE id = ?1")
+                    .bind(id)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap()
+            }
+        };
+        let with_contact = Change {
+            id: Some(jdoe.id),
+            person: valid("Jane Doe", "jdoe", ""),
+            active: true,
+        };
+        save(&state, &admin, with_contact, IP).await.unwrap();
+        let sent = issue().await;
+        let renamed = valid("Jane Q. Doe", "jdoe", "");
+        let keep = Change {
+            id: Some(jdoe.id),
+            person: renamed.clone(),
+            active: true,
+        };
+        save(&state, &admin, keep, IP).await.unwrap();
+        assert_eq!(state_of(sent.id).await, "live", "a new name keeps the code");
+
+        let mut moved = renamed;
+        moved.email = Some("jane@elsewhere.example".into());
+        let change = Change {
+            id: Some(jdoe.id),
+            person: moved,
+            active: true,
+        };
+        save(&state, &admin, change, IP).await.unwrap();
+        assert_eq!(state_of(sent.id).await, "voided");
+        let checked = codes::check(
+            &state.pool,
+            &policy,
+            sent.id,
+            jdoe.id,
+            b"browser",
+            &sent.code,
+            now,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            checked,
+            codes::Checked::Spent,
+            "the mailed code no longer signs in"
+        );
+        let audited: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit WHERE kind = 'code_voided' AND subject_id = ?1")
+                .bind(jdoe.id)
+                .fetch_one(&state.pool)
+                .await
+                .unwrap();
+        assert_eq!(audited, 1);
     }
 
     #[tokio::test]
