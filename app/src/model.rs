@@ -63,7 +63,8 @@ pub enum LoginOutcome {
     /// Not signed in, with the text to show (identical for every reason a password fails).
     Refused { message: String },
     /// The password was right and a code was sent to `sent_to` (masked): step 2.
-    CodeRequired { sent_to: String },
+    /// `may_trust`: whether **Trust this IP** is offered (never for a proxy's address).
+    CodeRequired { sent_to: String, may_trust: bool },
 }
 
 /// The answer to a typed code (step 2).

@@ -4,7 +4,7 @@
 #![cfg(feature = "ssr")]
 
 use app::personnel::validate::{Submitted, person};
-use app::security::client_addr::{TrustedProxies, network_of, resolve};
+use app::security::client_addr::{ClientIpHeader, TrustedProxies, network_of, resolve};
 use app::security::codes::normalise;
 use http::{HeaderMap, HeaderValue};
 use proptest::prelude::*;
@@ -46,11 +46,13 @@ proptest! {
         }
         let peer: IpAddr = "10.0.0.1".parse().unwrap();
         let proxies = TrustedProxies::parse(if behind_proxy { "10.0.0.0/8" } else { "" }).unwrap();
-        let client = resolve(peer, &headers, &proxies);
-        if !behind_proxy {
-            prop_assert_eq!(client, peer, "headers are ignored from an untrusted peer");
+        for header in [ClientIpHeader::XForwardedFor, ClientIpHeader::Forwarded, ClientIpHeader::XRealIp] {
+            let client = resolve(peer, &headers, &proxies, header);
+            if !behind_proxy {
+                prop_assert_eq!(client, peer, "headers are ignored from an untrusted peer");
+            }
+            let _ = network_of(client);
         }
-        let _ = network_of(client);
     }
 
     #[test]

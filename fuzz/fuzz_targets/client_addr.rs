@@ -2,7 +2,7 @@
 //! not, gives the peer or one of the forwarded hops, never a panic.
 #![no_main]
 
-use app::security::client_addr::{TrustedProxies, network_of, resolve};
+use app::security::client_addr::{ClientIpHeader, TrustedProxies, network_of, resolve};
 use http::{HeaderMap, HeaderValue};
 use libfuzzer_sys::fuzz_target;
 use std::net::IpAddr;
@@ -23,9 +23,11 @@ fuzz_target!(|input: (bool, &str, &str, &str, &str)| {
     }
     let peer: IpAddr = "10.0.0.1".parse().unwrap();
     let proxies = TrustedProxies::parse(if behind_proxy { "10.0.0.0/8, ::1" } else { "" }).unwrap();
-    let client = resolve(peer, &headers, &proxies);
-    if !behind_proxy {
-        assert_eq!(client, peer, "headers from an untrusted peer are ignored");
+    for header in [ClientIpHeader::XForwardedFor, ClientIpHeader::Forwarded, ClientIpHeader::XRealIp] {
+        let client = resolve(peer, &headers, &proxies, header);
+        if !behind_proxy {
+            assert_eq!(client, peer, "headers from an untrusted peer are ignored");
+        }
+        let _ = network_of(client);
     }
-    let _ = network_of(client);
 });

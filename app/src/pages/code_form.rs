@@ -2,6 +2,7 @@
 //! **Send a new code** and **Cancel**.
 
 use crate::auth::{CancelCode, ResendCode, VerifyCode};
+use crate::limits::CODE_LIFETIME_SECONDS;
 use crate::model::CodeOutcome;
 use crate::pages::login::go_to;
 use crate::pages::widgets::SubmitButton;
@@ -11,12 +12,18 @@ use leptos::prelude::*;
 /// Step 2 in a WASM file of its own (`cargo leptos build --split`): most sign-ins never
 /// show it, so the sign-in page fetches its code only once a password has been sent.
 #[lazy]
-pub fn code_step(sent_to: String, back_to_password: Callback<Option<String>>) -> AnyView {
-    view! { <CodeForm sent_to back_to_password /> }.into_any()
+pub fn code_step(sent_to: String, may_trust: bool, back_to_password: Callback<Option<String>>) -> AnyView {
+    view! { <CodeForm sent_to may_trust back_to_password /> }.into_any()
 }
 
+/// `may_trust`: whether **Trust this IP** is offered (the server refuses it for a
+/// trusted proxy's own address, so the box is not shown there).
 #[component]
-pub fn CodeForm(sent_to: String, back_to_password: Callback<Option<String>>) -> impl IntoView {
+pub fn CodeForm(
+    sent_to: String,
+    may_trust: bool,
+    back_to_password: Callback<Option<String>>,
+) -> impl IntoView {
     let verify = ServerAction::<VerifyCode>::new();
     let resend = ServerAction::<ResendCode>::new();
     let cancel = ServerAction::<CancelCode>::new();
@@ -59,7 +66,7 @@ pub fn CodeForm(sent_to: String, back_to_password: Callback<Option<String>>) -> 
         <h1 id="signin-heading">"Enter your security code"</h1>
         <p class="lead" id="code-sent-to">
             "We sent a code to " <strong>{move || sent_to.get()}</strong>
-            ". It works once, for 10 minutes."
+            {format!(". It works once, for {}.", crate::limits::duration_text(CODE_LIFETIME_SECONDS))}
         </p>
         <ActionForm action=verify>
             <div class="field">
@@ -80,15 +87,17 @@ pub fn CodeForm(sent_to: String, back_to_password: Callback<Option<String>>) -> 
                     {code_error}
                 </p>
             </div>
-            <div class="field">
-                <div class="check">
-                    <input id="trust" name="trust" type="checkbox" value="on" aria-describedby="trust-hint" />
-                    <label for="trust">"Trust this IP"</label>
+            {may_trust.then(|| view! {
+                <div class="field">
+                    <div class="check">
+                        <input id="trust" name="trust" type="checkbox" value="on" aria-describedby="trust-hint" />
+                        <label for="trust">"Trust this IP"</label>
+                    </div>
+                    <p id="trust-hint" class="hint">
+                        "Tick it only on your office network, never on a shared or public one."
+                    </p>
                 </div>
-                <p id="trust-hint" class="hint">
-                    "Tick it only on your office network, never on a shared or public one."
-                </p>
-            </div>
+            })}
             <SubmitButton label="Verify" pending=verifying class="primary" />
         </ActionForm>
         <div class="code-actions">

@@ -15,6 +15,7 @@ enum Step {
     /// A code went to `sent_to` (masked).
     Code {
         sent_to: String,
+        may_trust: bool,
     },
 }
 
@@ -37,7 +38,9 @@ pub fn LoginPage() -> impl IntoView {
     });
     Effect::new(move |_| match login.value().get() {
         Some(Ok(LoginOutcome::SignedIn { next })) => go_to(&next),
-        Some(Ok(LoginOutcome::CodeRequired { sent_to })) => step.set(Step::Code { sent_to }),
+        Some(Ok(LoginOutcome::CodeRequired { sent_to, may_trust })) => {
+            step.set(Step::Code { sent_to, may_trust })
+        }
         _ => {}
     });
     let back_to_password = Callback::new(move |message: Option<String>| {
@@ -53,8 +56,8 @@ pub fn LoginPage() -> impl IntoView {
                 <p class="brand-mark">"Twostep"</p>
                 {move || match step.get() {
                     Step::Password => view! { <PasswordForm login notice /> }.into_any(),
-                    Step::Code { sent_to } => {
-                        let form = code_step(sent_to, back_to_password);
+                    Step::Code { sent_to, may_trust } => {
+                        let form = code_step(sent_to, may_trust, back_to_password);
                         Suspend::new(form).into_any()
                     }
                 }}

@@ -1,9 +1,10 @@
 //! Where a request comes from: the one place that decides the client IP address.
 //!
 //! The TCP peer is the client, unless the peer is one of the configured trusted proxies.
-//! Only then are forwarded headers read, and the client is the rightmost address in the
-//! chain that is not a trusted proxy: everything left of that was written by the client
-//! itself and may be forged.
+//! Only then is the one forwarded header the operator named read (any other is ignored:
+//! a proxy that appends to `X-Forwarded-For` passes a client's own `Forwarded` through
+//! untouched), and the client is the rightmost address in it that is not a trusted
+//! proxy: everything left of that was written by the client itself and may be forged.
 
 use http::HeaderMap;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
@@ -13,6 +14,38 @@ use std::str::FromStr;
 /// The client address of a request, computed once by the server's layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
+
+/// The one header a trusted proxy writes the client address into (`client_ip_header`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ClientIpHeader {
+    #[default]
+    XForwardedFor,
+    /// RFC 7239 `Forwarded`, its `for=` parameters.
+    Forwarded,
+    XRealIp,
+}
+
+impl ClientIpHeader {
+    /// The configuration's spelling: `x-forwarded-for`, `forwarded` or `x-real-ip`.
+    pub fn parse(name: &str) -> Result<Self, String> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "x-forwarded-for" => Ok(Self::XForwardedFor),
+            "forwarded" => Ok(Self::Forwarded),
+            "x-real-ip" => Ok(Self::XRealIp),
+            other => Err(format!(
+                "must be x-forwarded-for, forwarded or x-real-ip, got {other:?}"
+            )),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::XForwardedFor => "x-forwarded-for",
+            Self::Forwarded => "forwarded",
+            Self::XRealIp => "x-real-ip",
+        }
+    }
+}
 
 /// The networks whose forwarded headers are believed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -51,6 +84,15 @@ impl TrustedProxies {
         let ip = canonical(ip);
         self.0.iter().any(|net| net.contains(&ip))
     }
+
+    /// Whether the trust network of `ip` (its /32 or /64) shares any address with a
+    /// proxy: such a network is what clients behind that proxy may look like.
+    pub fn overlap_network_of(&self, ip: IpAddr) -> bool {
+        let network = network_of(ip);
+        self.0
+            .iter()
+            .any(|proxy| proxy.contains(&network.network()) || network.contains(&proxy.network()))
+    }
 }
 
 /// `::ffff:a.b.c.d` is the IPv4 address `a.b.c.d`; every comparison uses this form.
@@ -69,13 +111,19 @@ pub fn network_of(ip: IpAddr) -> IpNet {
     }
 }
 
-/// The client address for a request from `peer` carrying `headers`.
-pub fn resolve(peer: IpAddr, headers: &HeaderMap, proxies: &TrustedProxies) -> IpAddr {
+/// The client address for a request from `peer` carrying `headers`, reading only
+/// `header` and only when the peer is a trusted proxy.
+pub fn resolve(
+    peer: IpAddr,
+    headers: &HeaderMap,
+    proxies: &TrustedProxies,
+    header: ClientIpHeader,
+) -> IpAddr {
     let peer = canonical(peer);
     if !proxies.contains(peer) {
         return peer;
     }
-    let chain = forwarded_chain(headers);
+    let chain = forwarded_chain(headers, header);
     // Walk from the nearest hop outwards; the first address that is not ours is the client.
     let mut nearest_trusted = peer;
     for hop in chain.iter().rev() {
@@ -89,27 +137,27 @@ pub fn resolve(peer: IpAddr, headers: &HeaderMap, proxies: &TrustedProxies) -> I
     nearest_trusted
 }
 
-/// The forwarded chain, leftmost (furthest) first. `None` marks an unreadable hop.
-/// `Forwarded` (RFC 7239) wins over `X-Forwarded-For`, which wins over `X-Real-IP`.
-fn forwarded_chain(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
-    let joined = |name: &str| -> Option<String> {
-        let values: Vec<&str> = headers
-            .get_all(name)
-            .iter()
-            .map(|v| v.to_str().unwrap_or("\u{0}"))
-            .collect();
-        (!values.is_empty()).then(|| values.join(","))
-    };
-    if let Some(forwarded) = joined("forwarded") {
-        return forwarded.split(',').map(forwarded_for).collect();
+/// The forwarded chain of `header`, leftmost (furthest) first. `None` marks an
+/// unreadable hop. Several lines of one header are one list, in order.
+fn forwarded_chain(headers: &HeaderMap, header: ClientIpHeader) -> Vec<Option<IpAddr>> {
+    let values: Vec<&str> = headers
+        .get_all(header.name())
+        .iter()
+        .map(|v| v.to_str().unwrap_or("\u{0}"))
+        .collect();
+    if values.is_empty() {
+        return Vec::new();
     }
-    if let Some(xff) = joined("x-forwarded-for") {
-        return xff.split(',').map(parse_hop).collect();
+    let joined = values.join(",");
+    match header {
+        ClientIpHeader::Forwarded => joined.split(',').map(forwarded_for).collect(),
+        ClientIpHeader::XForwardedFor => joined.split(',').map(parse_hop).collect(),
+        // One address; several lines or a list cannot come from one proxy.
+        ClientIpHeader::XRealIp => match values.as_slice() {
+            [one] => vec![parse_hop(one)],
+            _ => vec![None],
+        },
     }
-    if let Some(real) = joined("x-real-ip") {
-        return vec![parse_hop(&real)];
-    }
-    Vec::new()
 }
 
 /// The `for=` parameter of one RFC 7239 element.
@@ -142,6 +190,8 @@ mod tests {
     use super::*;
     use http::HeaderValue;
 
+    const XFF: ClientIpHeader = ClientIpHeader::XForwardedFor;
+
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
     }
@@ -159,18 +209,27 @@ mod tests {
         let proxies = TrustedProxies::default();
         for name in ["x-forwarded-for", "x-real-ip"] {
             let forged = headers(&[(name, "192.0.2.1")]);
-            assert_eq!(resolve(ip("198.51.100.9"), &forged, &proxies), ip("198.51.100.9"));
+            assert_eq!(
+                resolve(ip("198.51.100.9"), &forged, &proxies, XFF),
+                ip("198.51.100.9")
+            );
         }
         let forged = headers(&[("forwarded", "for=192.0.2.1")]);
-        assert_eq!(resolve(ip("198.51.100.9"), &forged, &proxies), ip("198.51.100.9"));
+        assert_eq!(
+            resolve(ip("198.51.100.9"), &forged, &proxies, XFF),
+            ip("198.51.100.9")
+        );
     }
 
     #[test]
     fn a_forged_header_from_an_untrusted_peer_is_ignored_next_to_a_trusted_one() {
         let proxies = TrustedProxies::parse("10.0.0.1").unwrap();
         let forged = headers(&[("x-forwarded-for", "192.0.2.1")]);
-        assert_eq!(resolve(ip("198.51.100.9"), &forged, &proxies), ip("198.51.100.9"));
-        assert_eq!(resolve(ip("10.0.0.1"), &forged, &proxies), ip("192.0.2.1"));
+        assert_eq!(
+            resolve(ip("198.51.100.9"), &forged, &proxies, XFF),
+            ip("198.51.100.9")
+        );
+        assert_eq!(resolve(ip("10.0.0.1"), &forged, &proxies, XFF), ip("192.0.2.1"));
     }
 
     #[test]
@@ -178,33 +237,78 @@ mod tests {
         let proxies = TrustedProxies::parse("10.0.0.0/8, 172.16.0.5").unwrap();
         // The client prepended a fake address; the proxies appended the real one.
         let h = headers(&[("x-forwarded-for", "192.0.2.66, 203.0.113.7, 172.16.0.5")]);
-        assert_eq!(resolve(ip("10.1.2.3"), &h, &proxies), ip("203.0.113.7"));
+        assert_eq!(resolve(ip("10.1.2.3"), &h, &proxies, XFF), ip("203.0.113.7"));
         // The same chain split over two header lines.
         let h = headers(&[
             ("x-forwarded-for", "192.0.2.66"),
             ("x-forwarded-for", "203.0.113.7, 172.16.0.5"),
         ]);
-        assert_eq!(resolve(ip("10.1.2.3"), &h, &proxies), ip("203.0.113.7"));
+        assert_eq!(resolve(ip("10.1.2.3"), &h, &proxies, XFF), ip("203.0.113.7"));
     }
 
     #[test]
-    fn forwarded_wins_and_its_for_parameter_is_read() {
+    fn only_the_configured_header_is_read() {
         let proxies = TrustedProxies::parse("10.0.0.1").unwrap();
+        // nginx appends the real peer to X-Forwarded-For and passes the client's own
+        // Forwarded through: that forged office address must never count.
         let h = headers(&[
-            (
-                "forwarded",
-                r#"for=192.0.2.60;proto=http, For="[2001:db8:cafe::17]:4711";by=10.0.0.1"#,
-            ),
+            ("forwarded", "for=192.0.2.60"),
             ("x-forwarded-for", "198.51.100.1"),
+            ("x-real-ip", "203.0.113.9"),
         ]);
-        assert_eq!(resolve(ip("10.0.0.1"), &h, &proxies), ip("2001:db8:cafe::17"));
+        let peer = ip("10.0.0.1");
+        assert_eq!(resolve(peer, &h, &proxies, XFF), ip("198.51.100.1"));
+        assert_eq!(
+            resolve(peer, &h, &proxies, ClientIpHeader::Forwarded),
+            ip("192.0.2.60")
+        );
+        assert_eq!(
+            resolve(peer, &h, &proxies, ClientIpHeader::XRealIp),
+            ip("203.0.113.9")
+        );
+        // The configured header missing: the proxy itself, whatever the others say.
+        let only_forwarded = headers(&[("forwarded", "for=192.0.2.60")]);
+        assert_eq!(resolve(peer, &only_forwarded, &proxies, XFF), peer);
+        let only_xff = headers(&[("x-forwarded-for", "192.0.2.60")]);
+        assert_eq!(
+            resolve(peer, &only_xff, &proxies, ClientIpHeader::Forwarded),
+            peer
+        );
+        assert_eq!(resolve(peer, &only_xff, &proxies, ClientIpHeader::XRealIp), peer);
     }
 
     #[test]
-    fn x_real_ip_is_read_last() {
+    fn forwarded_is_read_by_its_for_parameter() {
         let proxies = TrustedProxies::parse("10.0.0.1").unwrap();
+        let h = headers(&[(
+            "forwarded",
+            r#"for=192.0.2.60;proto=http, For="[2001:db8:cafe::17]:4711";by=10.0.0.1"#,
+        )]);
+        let client = resolve(ip("10.0.0.1"), &h, &proxies, ClientIpHeader::Forwarded);
+        assert_eq!(client, ip("2001:db8:cafe::17"));
+    }
+
+    #[test]
+    fn x_real_ip_is_one_address() {
+        let proxies = TrustedProxies::parse("10.0.0.1").unwrap();
+        let real = ClientIpHeader::XRealIp;
         let h = headers(&[("x-real-ip", "203.0.113.7")]);
-        assert_eq!(resolve(ip("10.0.0.1"), &h, &proxies), ip("203.0.113.7"));
+        assert_eq!(resolve(ip("10.0.0.1"), &h, &proxies, real), ip("203.0.113.7"));
+        // Two lines cannot both be the proxy's: believe neither.
+        let h = headers(&[("x-real-ip", "203.0.113.7"), ("x-real-ip", "192.0.2.1")]);
+        assert_eq!(resolve(ip("10.0.0.1"), &h, &proxies, real), ip("10.0.0.1"));
+    }
+
+    #[test]
+    fn the_header_setting_is_parsed_and_a_typo_named() {
+        assert_eq!(ClientIpHeader::parse("X-Forwarded-For"), Ok(XFF));
+        assert_eq!(ClientIpHeader::parse("forwarded"), Ok(ClientIpHeader::Forwarded));
+        assert_eq!(ClientIpHeader::parse(" x-real-ip "), Ok(ClientIpHeader::XRealIp));
+        assert!(
+            ClientIpHeader::parse("x-forwarded")
+                .unwrap_err()
+                .contains("x-forwarded")
+        );
     }
 
     #[test]
@@ -229,7 +333,7 @@ mod tests {
         ] {
             let h = headers(&[("x-forwarded-for", &format!("192.0.2.1, {bad}, 10.0.0.2"))]);
             assert_eq!(
-                resolve(ip("10.0.0.1"), &h, &proxies),
+                resolve(ip("10.0.0.1"), &h, &proxies, XFF),
                 ip("10.0.0.2"),
                 "hop {bad:?}"
             );
@@ -241,16 +345,20 @@ mod tests {
         let proxies = TrustedProxies::parse("10.0.0.0/8").unwrap();
         let long = vec!["10.9.9.9"; 300].join(",");
         let h = headers(&[("x-forwarded-for", &long)]);
-        assert_eq!(resolve(ip("10.0.0.1"), &h, &proxies), ip("10.9.9.9"));
+        assert_eq!(resolve(ip("10.0.0.1"), &h, &proxies, XFF), ip("10.9.9.9"));
         let mut h = HeaderMap::new();
         h.insert(
             "x-forwarded-for",
             HeaderValue::from_bytes(b"\xff\xfe, 1.2.3.4").unwrap(),
         );
         h.insert("forwarded", HeaderValue::from_static("for;for=;=;;,,"));
-        let _ = resolve(ip("10.0.0.1"), &h, &proxies);
+        h.insert("x-real-ip", HeaderValue::from_bytes(b"\xff").unwrap());
+        for header in [XFF, ClientIpHeader::Forwarded, ClientIpHeader::XRealIp] {
+            let _ = resolve(ip("10.0.0.1"), &h, &proxies, header);
+        }
         let h = headers(&[("forwarded", "for=\"\"")]);
-        assert_eq!(resolve(ip("10.0.0.1"), &h, &proxies), ip("10.0.0.1"));
+        let client = resolve(ip("10.0.0.1"), &h, &proxies, ClientIpHeader::Forwarded);
+        assert_eq!(client, ip("10.0.0.1"));
     }
 
     #[test]
@@ -278,6 +386,20 @@ mod tests {
             network_of(ip("2001:db8:1:2::1")),
             network_of(ip("2001:db8:1:3::1"))
         );
+    }
+
+    #[test]
+    fn a_network_sharing_an_address_with_a_proxy_overlaps_it() {
+        let proxies = TrustedProxies::parse("10.0.0.0/8, 2001:db8:1:2::5").unwrap();
+        assert!(proxies.overlap_network_of(ip("10.1.2.3")));
+        assert!(
+            proxies.overlap_network_of(ip("2001:db8:1:2::99")),
+            "the proxy's /64"
+        );
+        assert!(!proxies.overlap_network_of(ip("2001:db8:1:3::99")));
+        assert!(!proxies.overlap_network_of(ip("192.0.2.1")));
+        let wide = TrustedProxies::parse("2001:db8::/32").unwrap();
+        assert!(wide.overlap_network_of(ip("2001:db8:9::1")));
     }
 
     #[test]
