@@ -51,9 +51,18 @@ pub async fn change_password(current: String, new: String) -> Result<PasswordCha
     let state = crate::state::app_state()?;
     let browser = session::request_session().await?;
     let client_ip = session::request_client_ip().await?.0;
-    ssr::change_password(&state, &browser, &user, client_ip, current, new)
-        .await
-        .map_err(AppError::with_status)
+    let device_cookie = crate::auth::device::presented(state.policy.secure_cookies()).await;
+    ssr::change_password(
+        &state,
+        &browser,
+        &user,
+        client_ip,
+        current,
+        new,
+        device_cookie.as_deref(),
+    )
+    .await
+    .map_err(AppError::with_status)
 }
 
 #[cfg(feature = "ssr")]
@@ -62,8 +71,8 @@ pub mod ssr {
     use crate::audit::{self, Event, EventKind};
     use crate::auth::session;
     use crate::error::AppError;
+    use crate::limits::{PASSWORD_MAX, password_length_problem};
     use crate::model::CurrentUser;
-    use crate::personnel::validate::{PASSWORD_MAX, PASSWORD_MIN};
     use crate::security::client_addr::network_of;
     use crate::security::password::StoredHash;
     use crate::security::throttle;
@@ -79,6 +88,7 @@ pub mod ssr {
         client_ip: IpAddr,
         current: String,
         new: String,
+        device_cookie: Option<&str>,
     ) -> Result<PasswordChange, AppError> {
         let invalid = |current: Option<&str>, new: Option<String>| {
             Ok(PasswordChange::Invalid(PasswordErrors {
@@ -86,32 +96,39 @@ pub mod ssr {
                 new,
             }))
         };
-        let length = new.chars().count();
-        if length < PASSWORD_MIN {
-            return invalid(None, Some(format!("Use at least {PASSWORD_MIN} characters.")));
+        if let Some(problem) = password_length_problem(&new) {
+            return invalid(None, Some(problem));
         }
-        if length > PASSWORD_MAX || current.len() > 256 {
-            return invalid(None, Some(format!("Use at most {PASSWORD_MAX} characters.")));
+        if current.chars().count() > PASSWORD_MAX {
+            return invalid(Some("That is not your current password."), None);
         }
         let now = state.clock.now();
         let key = username_key(&user.username);
         let network = network_of(client_ip).to_string();
         let wrong = "That is not your current password.";
-        // The current password is a password guess like any other: the same throttle.
-        if !throttle::allows_attempt(&state.pool, &state.policy.throttle, &key, &network, now).await? {
+        // The current password is a password guess like any other: the same throttle,
+        // reserved before the hash.
+        let device = crate::auth::device::recognise(&state.pool, device_cookie, &key, now).await?;
+        let Some(reservation) =
+            throttle::reserve(&state.pool, &state.policy.throttle, &key, &network, device, now).await?
+        else {
             return invalid(Some(wrong), None);
-        }
+        };
         let stored: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?1")
             .bind(user.id)
             .fetch_one(&state.pool)
             .await?;
-        let correct = state
+        let checked = state
             .hasher
             .verify(current, Some(StoredHash::from_stored(stored)))
-            .await?;
-        if !correct {
-            throttle::record_failure(&state.pool, &state.policy.throttle, &key, &network, now).await?;
-            return invalid(Some(wrong), None);
+            .await;
+        match checked {
+            Ok(false) => return invalid(Some(wrong), None),
+            Ok(true) => throttle::release(&state.pool, reservation).await?,
+            Err(busy) => {
+                throttle::release(&state.pool, reservation).await?;
+                return Err(busy.into());
+            }
         }
         let hash = state.hasher.hash(new).await?;
         let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -146,6 +163,7 @@ pub mod ssr {
         if removed > 0 {
             state.trust_changed(user.id);
         }
+        crate::users::forget_first_admin_password(state, user.id).await?;
         // Every other session of this person died with the epoch; this one lives on.
         session::start(browser, user.id, epoch).await?;
         Ok(PasswordChange::Changed)
@@ -173,12 +191,13 @@ mod tests {
             IP,
             "not it".into(),
             "new password!".into(),
+            None,
         )
         .await
         .unwrap();
         assert!(matches!(outcome, PasswordChange::Invalid(ref e) if e.current.is_some()));
         assert_eq!(epoch(&state, jdoe.id).await, 0);
-        let short = ssr::change_password(&state, &browser, &jdoe, IP, PASSWORD.into(), "short".into())
+        let short = ssr::change_password(&state, &browser, &jdoe, IP, PASSWORD.into(), "short".into(), None)
             .await
             .unwrap();
         assert!(matches!(short, PasswordChange::Invalid(ref e) if e.new.is_some()));
@@ -200,6 +219,7 @@ mod tests {
             IP,
             PASSWORD.into(),
             "a new password".into(),
+            None,
         )
         .await
         .unwrap();

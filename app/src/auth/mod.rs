@@ -6,6 +6,8 @@ pub mod channel;
 #[cfg(feature = "ssr")]
 pub mod code_step;
 #[cfg(feature = "ssr")]
+pub mod device;
+#[cfg(feature = "ssr")]
 pub mod password_step;
 #[cfg(feature = "ssr")]
 pub mod session;
@@ -25,9 +27,18 @@ pub async fn login(
     let state = crate::state::app_state()?;
     let session = session::request_session().await?;
     let ClientIp(client_ip) = session::request_client_ip().await?;
-    password_step::sign_in(&state, &session, client_ip, &username, password, next.as_deref())
-        .await
-        .map_err(AppError::with_status)
+    let device_cookie = device::presented(state.policy.secure_cookies()).await;
+    password_step::sign_in(
+        &state,
+        &session,
+        client_ip,
+        &username,
+        password,
+        next.as_deref(),
+        device_cookie.as_deref(),
+    )
+    .await
+    .map_err(AppError::with_status)
 }
 
 /// Step 2: the code. `trust` is the **Trust this IP** checkbox (present when ticked).
@@ -37,9 +48,17 @@ pub async fn verify_code(code: String, trust: Option<String>) -> Result<CodeOutc
     let state = crate::state::app_state()?;
     let session = session::request_session().await?;
     let ClientIp(client_ip) = session::request_client_ip().await?;
-    code_step::verify(&state, &session, client_ip, &code, trust.is_some())
-        .await
-        .map_err(AppError::with_status)
+    let device_cookie = device::presented(state.policy.secure_cookies()).await;
+    code_step::verify(
+        &state,
+        &session,
+        client_ip,
+        &code,
+        trust.is_some(),
+        device_cookie.as_deref(),
+    )
+    .await
+    .map_err(AppError::with_status)
 }
 
 /// Step 2: **Send a new code**.

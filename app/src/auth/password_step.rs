@@ -2,9 +2,11 @@
 //! right password from a network this person has not trusted leads on to step 2.
 
 use super::code_step::{self, Verified};
+use super::device;
 use super::session;
 use crate::audit::{self, Event, EventKind};
 use crate::error::AppError;
+use crate::limits::PASSWORD_MAX;
 use crate::messages::INCORRECT_CREDENTIALS;
 use crate::model::{LoginOutcome, safe_next};
 use crate::security::client_addr::network_of;
@@ -15,8 +17,22 @@ use crate::users;
 use std::net::IpAddr;
 use tower_sessions::Session;
 
-/// Longest username or password looked at; longer input is refused without hashing.
-const MAX_INPUT: usize = 256;
+/// Longest username looked at; longer input is refused without hashing.
+const MAX_USERNAME: usize = 256;
+
+/// The trusted network that skips the code for this sign-in, if any. Never a proxy's
+/// network, even one trusted before the proxy was configured.
+async fn honoured_trust(
+    state: &AppState,
+    user_id: i64,
+    client_ip: IpAddr,
+    now: crate::clock::UnixSeconds,
+) -> Result<Option<i64>, sqlx::Error> {
+    if !code_step::may_trust(state, client_ip) {
+        return Ok(None);
+    }
+    trust::honour(&state.pool, user_id, client_ip, now).await
+}
 
 /// Checks a username and password and, when they are right, signs the session in.
 ///
@@ -30,6 +46,7 @@ pub async fn sign_in(
     username: &str,
     password: String,
     next: Option<&str>,
+    device_cookie: Option<&str>,
 ) -> Result<LoginOutcome, AppError> {
     let now = state.clock.now();
     let key = users::username_key(username);
@@ -38,25 +55,37 @@ pub async fn sign_in(
         message: INCORRECT_CREDENTIALS.to_string(),
     };
 
-    if key.is_empty() || key.len() > MAX_INPUT || password.len() > MAX_INPUT {
+    // No password longer than the limit was ever set: refused without hashing.
+    if key.is_empty() || key.len() > MAX_USERNAME || password.chars().count() > PASSWORD_MAX {
         return Ok(refused());
     }
-    if !throttle::allows_attempt(&state.pool, &state.policy.throttle, &key, &network, now).await? {
+    let device = device::recognise(&state.pool, device_cookie, &key, now).await?;
+    // Counted before the hash, so a burst sent at once cannot outrun the limit.
+    let Some(reservation) =
+        throttle::reserve(&state.pool, &state.policy.throttle, &key, &network, device, now).await?
+    else {
         tracing::warn!(%client_ip, "password attempt refused by the throttle");
         return Ok(refused());
-    }
+    };
 
     let person = users::find_for_sign_in(&state.pool, &key).await?;
     let stored = person.as_ref().map(|p| p.password_hash.clone());
-    let correct = state.hasher.verify(password, stored).await?;
+    let correct = match state.hasher.verify(password, stored).await {
+        Ok(correct) => correct,
+        Err(busy) => {
+            // Not checked, so not a failure: a flood must not spend the person's tries.
+            throttle::release(&state.pool, reservation).await?;
+            return Err(busy.into());
+        }
+    };
 
     match person {
         Some(person) if correct => {
-            throttle::clear_person(&state.pool, &key).await?;
+            throttle::release(&state.pool, reservation).await?;
             let next = safe_next(next);
             let how = if !settings::two_step_enabled(&state.pool).await? {
                 "password"
-            } else if let Some(entry) = trust::honour(&state.pool, person.id, client_ip, now).await? {
+            } else if let Some(entry) = honoured_trust(state, person.id, client_ip, now).await? {
                 let event = Event::own(
                     EventKind::NetworkUsed,
                     person.id,
@@ -74,6 +103,7 @@ pub async fn sign_in(
                 return code_step::begin(state, session, client_ip, verified, next).await;
             };
             session::start(session, person.id, person.session_epoch).await?;
+            device::after_sign_in(state, person.id, device_cookie).await?;
             audit::record(
                 &state.pool,
                 now,
@@ -83,7 +113,7 @@ pub async fn sign_in(
             Ok(LoginOutcome::SignedIn { next })
         }
         person => {
-            throttle::record_failure(&state.pool, &state.policy.throttle, &key, &network, now).await?;
+            // The reservation stays: it is this failure.
             audit::record(
                 &state.pool,
                 now,

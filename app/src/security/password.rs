@@ -72,6 +72,8 @@ pub struct PasswordHasher {
     capacity: usize,
     /// Checked against when the username is unknown, so that path costs the same work.
     dummy: StoredHash,
+    /// Password checks begun since start: what an attacker got to try (tests, benches).
+    verifications: std::sync::atomic::AtomicU64,
 }
 
 impl PasswordHasher {
@@ -107,6 +109,7 @@ impl PasswordHasher {
             admitted: Arc::new(Semaphore::new(workers + queue)),
             capacity: workers + queue,
             dummy,
+            verifications: Default::default(),
         }
     }
 
@@ -122,10 +125,17 @@ impl PasswordHasher {
             Some(hash) => (hash, true),
             None => (self.dummy.clone(), false),
         };
+        self.verifications
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let matches = self
             .run(move |memory| verify_now(&password, &hash, memory))
             .await?;
         Ok(known && matches)
+    }
+
+    /// How many password checks were begun since start.
+    pub fn verifications(&self) -> u64 {
+        self.verifications.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Hashes waiting or running right now.

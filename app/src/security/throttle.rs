@@ -1,7 +1,12 @@
-//! Failed-password throttles (spec §2 "Password step"): at most 10 failures per person
-//! and 50 per network in 15 minutes. Past that the answer stays the ordinary refusal, so
-//! the throttle tells an attacker nothing. Counted by the typed username, known or not,
-//! so an unknown name is throttled exactly like a real one.
+//! Password-attempt throttles (spec §2 "Password step"): at most 10 failures per person
+//! and 50 per network in 15 minutes, and 10 per device cookie. Past that the answer stays
+//! the ordinary refusal, so the throttle tells an attacker nothing. Counted by the typed
+//! username, known or not, so an unknown name is throttled exactly like a real one.
+//!
+//! An attempt is *reserved* before its password is hashed: the count and the new row
+//! are one write transaction, so fifty requests sent at once cannot all read "no
+//! failures yet". A right password gives its reservation back, and so does one the
+//! server could not check.
 
 use crate::clock::UnixSeconds;
 use sqlx::SqlitePool;
@@ -10,6 +15,8 @@ use sqlx::SqlitePool;
 pub struct ThrottlePolicy {
     pub per_person: i64,
     pub per_network: i64,
+    /// Attempts that present a device cookie count against that cookie only.
+    pub per_device: i64,
     pub window_seconds: i64,
 }
 
@@ -18,66 +25,123 @@ impl Default for ThrottlePolicy {
         Self {
             per_person: 10,
             per_network: 50,
-            window_seconds: 15 * 60,
+            per_device: 10,
+            window_seconds: crate::limits::LIMIT_WINDOW_SECONDS,
         }
     }
 }
 
 impl ThrottlePolicy {
-    /// Whether a new attempt may be checked, given the failures already in the window.
-    pub fn allows(&self, person_failures: i64, network_failures: i64) -> bool {
-        person_failures < self.per_person && network_failures < self.per_network
+    /// Whether a new attempt may be checked, given the attempts already in the window.
+    pub fn allows(&self, person_attempts: i64, network_attempts: i64) -> bool {
+        person_attempts < self.per_person && network_attempts < self.per_network
     }
 }
 
-/// Whether a password attempt for `username_key` from `network` may go ahead at `now`.
-pub async fn allows_attempt(
+/// What an attempt is counted against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountedAgainst {
+    /// The typed username and the client's network.
+    PersonAndNetwork,
+    /// The device cookie with this id.
+    Device(i64),
+}
+
+/// One attempt, counted from before its hash. Hand it back with [`release`] when the
+/// password was right or could not be checked; otherwise it stays, as a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reservation {
+    id: i64,
+    pub against: CountedAgainst,
+}
+
+/// Reserves a password attempt for `username_key` from `network`, or `None` when the
+/// limit is reached. With `device` (a valid device cookie of this person) the attempt
+/// counts against the cookie alone; a cookie that used up its own limit is void, and
+/// the attempt counts as one without a cookie.
+pub async fn reserve(
     pool: &SqlitePool,
     policy: &ThrottlePolicy,
     username_key: &str,
     network: &str,
+    device: Option<i64>,
     now: UnixSeconds,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Option<Reservation>, sqlx::Error> {
     let since = now - policy.window_seconds;
-    let (person, network): (i64, i64) = sqlx::query_as(
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    sqlx::query("DELETE FROM login_failures WHERE at <= ?1")
+        .bind(since)
+        .execute(&mut *tx)
+        .await?;
+    if let Some(device) = device {
+        let used: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE device_id = ?1 AND at > ?2")
+                .bind(device)
+                .bind(since)
+                .fetch_one(&mut *tx)
+                .await?;
+        if used < policy.per_device {
+            let id = insert(&mut tx, username_key, network, Some(device), now).await?;
+            tx.commit().await?;
+            return Ok(Some(Reservation {
+                id,
+                against: CountedAgainst::Device(device),
+            }));
+        }
+        // Ten wrong passwords through one cookie: whoever holds it is guessing.
+        crate::auth::device::void(&mut *tx, device).await?;
+        sqlx::query("DELETE FROM login_failures WHERE device_id = ?1")
+            .bind(device)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let (person, network_count): (i64, i64) = sqlx::query_as(
         "SELECT
-            (SELECT COUNT(*) FROM login_failures WHERE username_key = ?1 AND at > ?3),
-            (SELECT COUNT(*) FROM login_failures WHERE network = ?2 AND at > ?3)",
+            (SELECT COUNT(*) FROM login_failures WHERE username_key = ?1 AND device_id IS NULL AND at > ?3),
+            (SELECT COUNT(*) FROM login_failures WHERE network = ?2 AND device_id IS NULL AND at > ?3)",
     )
     .bind(username_key)
     .bind(network)
     .bind(since)
-    .fetch_one(pool)
+    .fetch_one(&mut *tx)
     .await?;
-    Ok(policy.allows(person, network))
+    if !policy.allows(person, network_count) {
+        tx.commit().await?;
+        return Ok(None);
+    }
+    let id = insert(&mut tx, username_key, network, None, now).await?;
+    tx.commit().await?;
+    Ok(Some(Reservation {
+        id,
+        against: CountedAgainst::PersonAndNetwork,
+    }))
 }
 
-/// Counts one failed attempt, and forgets failures older than the window.
-pub async fn record_failure(
-    pool: &SqlitePool,
-    policy: &ThrottlePolicy,
+async fn insert(
+    tx: &mut sqlx::SqliteConnection,
     username_key: &str,
     network: &str,
+    device: Option<i64>,
     now: UnixSeconds,
-) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    sqlx::query("INSERT INTO login_failures (username_key, network, at) VALUES (?1, ?2, ?3)")
-        .bind(username_key)
-        .bind(network)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM login_failures WHERE at <= ?1")
-        .bind(now - policy.window_seconds)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO login_failures (username_key, network, device_id, at) VALUES (?1, ?2, ?3, ?4)
+         RETURNING id",
+    )
+    .bind(username_key)
+    .bind(network)
+    .bind(device)
+    .bind(now)
+    .fetch_one(tx)
+    .await
 }
 
-/// A correct password clears that person's failures (not the network's).
-pub async fn clear_person(pool: &SqlitePool, username_key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failures WHERE username_key = ?1")
-        .bind(username_key)
+/// The password was right, or was never checked (the server was busy): the reservation
+/// does not count. Earlier failures stay: a right password from the owner must not give
+/// someone guessing elsewhere ten fresh tries.
+pub async fn release(pool: &SqlitePool, reservation: Reservation) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_failures WHERE id = ?1")
+        .bind(reservation.id)
         .execute(pool)
         .await
         .map(|_| ())
@@ -86,108 +150,140 @@ pub async fn clear_person(pool: &SqlitePool, username_key: &str) -> Result<(), s
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::open_temporary;
+    use crate::testing::{person, state};
 
     const NET: &str = "203.0.113.7/32";
     const T0: i64 = 1_800_000_000;
 
+    async fn try_once(
+        pool: &SqlitePool,
+        key: &str,
+        net: &str,
+        device: Option<i64>,
+        at: i64,
+    ) -> Option<Reservation> {
+        reserve(pool, &ThrottlePolicy::default(), key, net, device, at)
+            .await
+            .unwrap()
+    }
+
     #[tokio::test]
     async fn the_tenth_failure_for_a_person_blocks_the_eleventh_attempt() {
-        let (pool, _db) = open_temporary().await;
-        let policy = ThrottlePolicy::default();
+        let (state, _db) = state().await;
+        let pool = &state.pool;
         for i in 0..9 {
-            record_failure(&pool, &policy, "jdoe", &format!("198.51.100.{i}/32"), T0 + i)
-                .await
-                .unwrap();
+            assert!(
+                try_once(pool, "jdoe", &format!("198.51.100.{i}/32"), None, T0 + i)
+                    .await
+                    .is_some()
+            );
         }
         assert!(
-            allows_attempt(&pool, &policy, "jdoe", NET, T0 + 10)
-                .await
-                .unwrap(),
-            "9 failures: allowed"
+            try_once(pool, "jdoe", NET, None, T0 + 10).await.is_some(),
+            "the tenth is checked"
         );
-        record_failure(&pool, &policy, "jdoe", NET, T0 + 10)
-            .await
-            .unwrap();
         assert!(
-            !allows_attempt(&pool, &policy, "jdoe", NET, T0 + 11)
-                .await
-                .unwrap(),
-            "10 failures: blocked"
+            try_once(pool, "jdoe", NET, None, T0 + 11).await.is_none(),
+            "the eleventh is not"
         );
         // Another person on another network is not affected.
         assert!(
-            allows_attempt(&pool, &policy, "asmith", "192.0.2.1/32", T0 + 11)
+            try_once(pool, "asmith", "192.0.2.1/32", None, T0 + 11)
                 .await
-                .unwrap()
+                .is_some()
         );
     }
 
     #[tokio::test]
     async fn failures_leave_the_window_after_fifteen_minutes() {
-        let (pool, _db) = open_temporary().await;
-        let policy = ThrottlePolicy::default();
+        let (state, _db) = state().await;
         for i in 0..10 {
-            record_failure(&pool, &policy, "jdoe", NET, T0 + i).await.unwrap();
+            try_once(&state.pool, "jdoe", NET, None, T0 + i).await.unwrap();
         }
         // The oldest failure is at T0: still counted at T0 + 900 - 1, gone at T0 + 900.
-        assert!(
-            !allows_attempt(&pool, &policy, "jdoe", NET, T0 + 899)
-                .await
-                .unwrap()
-        );
-        assert!(
-            allows_attempt(&pool, &policy, "jdoe", NET, T0 + 900)
-                .await
-                .unwrap()
-        );
+        assert!(try_once(&state.pool, "jdoe", NET, None, T0 + 899).await.is_none());
+        assert!(try_once(&state.pool, "jdoe", NET, None, T0 + 900).await.is_some());
     }
 
     #[tokio::test]
     async fn fifty_failures_from_one_network_block_every_username_there() {
-        let (pool, _db) = open_temporary().await;
-        let policy = ThrottlePolicy::default();
-        for i in 0..49 {
-            record_failure(&pool, &policy, &format!("user{i}"), NET, T0)
+        let (state, _db) = state().await;
+        for i in 0..50 {
+            try_once(&state.pool, &format!("user{i}"), NET, None, T0)
                 .await
                 .unwrap();
         }
+        assert!(try_once(&state.pool, "fresh", NET, None, T0 + 1).await.is_none());
         assert!(
-            allows_attempt(&pool, &policy, "fresh", NET, T0 + 1)
+            try_once(&state.pool, "fresh", "192.0.2.1/32", None, T0 + 1)
                 .await
-                .unwrap()
-        );
-        record_failure(&pool, &policy, "user49", NET, T0).await.unwrap();
-        assert!(
-            !allows_attempt(&pool, &policy, "fresh", NET, T0 + 1)
-                .await
-                .unwrap()
-        );
-        assert!(
-            allows_attempt(&pool, &policy, "fresh", "192.0.2.1/32", T0 + 1)
-                .await
-                .unwrap()
+                .is_some()
         );
     }
 
     #[tokio::test]
-    async fn a_success_clears_only_that_persons_failures() {
-        let (pool, _db) = open_temporary().await;
-        let policy = ThrottlePolicy::default();
-        for _ in 0..10 {
-            record_failure(&pool, &policy, "jdoe", NET, T0).await.unwrap();
-            record_failure(&pool, &policy, "asmith", NET, T0).await.unwrap();
+    async fn a_success_gives_back_only_its_own_reservation() {
+        let (state, _db) = state().await;
+        let pool = &state.pool;
+        for _ in 0..9 {
+            try_once(pool, "jdoe", NET, None, T0).await.unwrap();
         }
-        clear_person(&pool, "jdoe").await.unwrap();
-        assert!(
-            allows_attempt(&pool, &policy, "jdoe", "192.0.2.1/32", T0 + 1)
+        let right = try_once(pool, "jdoe", NET, None, T0).await.unwrap();
+        release(pool, right).await.unwrap();
+        // The nine failures stay: the tenth attempt is still allowed, the eleventh not.
+        assert!(try_once(pool, "jdoe", NET, None, T0 + 1).await.is_some());
+        assert!(try_once(pool, "jdoe", NET, None, T0 + 2).await.is_none());
+    }
+
+    #[tokio::test]
+    async fn sixty_attempts_at_once_reserve_exactly_ten() {
+        let (state, _db) = state().await;
+        let attempts = (0..60).map(|_| {
+            let pool = state.pool.clone();
+            tokio::spawn(async move { try_once(&pool, "jdoe", NET, None, T0).await.is_some() })
+        });
+        let mut allowed = 0;
+        for attempt in attempts {
+            allowed += usize::from(attempt.await.unwrap());
+        }
+        assert_eq!(allowed, 10);
+    }
+
+    #[tokio::test]
+    async fn a_device_cookie_counts_alone_and_is_void_after_ten_failures() {
+        let (state, _db) = state().await;
+        let pool = &state.pool;
+        let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
+        let value = crate::auth::device::remember(pool, jdoe.id, None, T0)
+            .await
+            .unwrap()
+            .unwrap();
+        let device = crate::auth::device::recognise(pool, Some(&value), "jdoe", T0)
+            .await
+            .unwrap();
+        // Someone elsewhere used up the person's limit, and the office network's.
+        for i in 0..50 {
+            let username = if i < 10 {
+                "jdoe".to_string()
+            } else {
+                format!("x{i}")
+            };
+            try_once(pool, &username, NET, None, T0).await.unwrap();
+        }
+        assert!(try_once(pool, "jdoe", "192.0.2.1/32", None, T0).await.is_none());
+        // Jane's own browser, on that network, is still checked: ten times.
+        for _ in 0..10 {
+            let reserved = try_once(pool, "jdoe", NET, device, T0).await.unwrap();
+            assert_eq!(reserved.against, CountedAgainst::Device(device.unwrap()));
+        }
+        // The eleventh through that cookie voids it and counts as a cookie-less attempt.
+        assert!(try_once(pool, "jdoe", NET, device, T0).await.is_none());
+        assert_eq!(
+            crate::auth::device::recognise(pool, Some(&value), "jdoe", T0)
                 .await
-                .unwrap()
-        );
-        assert!(
-            !allows_attempt(&pool, &policy, "asmith", "192.0.2.1/32", T0 + 1)
-                .await
-                .unwrap()
+                .unwrap(),
+            None,
+            "void"
         );
     }
 }

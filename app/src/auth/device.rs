@@ -1,0 +1,208 @@
+//! Device cookies (spec §2 "Password step", after OWASP's "Slow Down Online Guessing
+//! Attacks with Device Cookies"): after a full sign-in the browser keeps a cookie that
+//! names that person. Password attempts that present it are counted against it alone,
+//! so someone who knows a username cannot lock its owner out of their own browser; ten
+//! wrong passwords through one cookie void it. A device cookie never skips the code.
+//!
+//! The cookie is `<id>.<secret>`: 256 random bits, of which the database keeps only a
+//! SHA-256 digest. It cannot be forged without the secret, and a database copy does not
+//! give one out.
+
+use crate::clock::UnixSeconds;
+use rand::TryRngCore;
+use sha2::{Digest, Sha256};
+use sqlx::{SqliteExecutor, SqlitePool};
+use subtle::ConstantTimeEq;
+use tower_cookies::Cookies;
+use tower_cookies::cookie::{Cookie, SameSite};
+
+/// How long a device cookie lasts from the sign-in that made it.
+pub const LIFETIME_SECONDS: i64 = 90 * 24 * 60 * 60;
+
+/// The cookie's name: `__Host-` prefixed when the site is served over https, so that no
+/// other host or path can plant one.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-twostep_device"
+    } else {
+        "twostep_device"
+    }
+}
+
+fn digest(secret: &str) -> Vec<u8> {
+    Sha256::digest(secret.as_bytes()).to_vec()
+}
+
+fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng.unwrap_err(), &mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The id of the valid device cookie `presented` for the active person `username_key`,
+/// if it is one.
+pub async fn recognise(
+    pool: &SqlitePool,
+    presented: Option<&str>,
+    username_key: &str,
+    now: UnixSeconds,
+) -> Result<Option<i64>, sqlx::Error> {
+    let Some((id, secret)) = presented.and_then(|value| value.split_once('.')) else {
+        return Ok(None);
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return Ok(None);
+    };
+    let stored: Option<Vec<u8>> = sqlx::query_scalar(
+        "SELECT d.digest FROM device_cookies d JOIN users u ON u.id = d.user_id
+         WHERE d.id = ?1 AND d.expires_at > ?2 AND u.username_key = ?3 AND u.active = 1",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(username_key)
+    .fetch_optional(pool)
+    .await?;
+    Ok(stored
+        .filter(|stored| bool::from(stored.ct_eq(&digest(secret))))
+        .map(|_| id))
+}
+
+/// After a full sign-in of `user_id`: a new device cookie value to give the browser,
+/// unless the one it presented is already theirs and valid.
+pub async fn remember(
+    pool: &SqlitePool,
+    user_id: i64,
+    presented: Option<&str>,
+    now: UnixSeconds,
+) -> Result<Option<String>, sqlx::Error> {
+    let key: Option<String> = sqlx::query_scalar("SELECT username_key FROM users WHERE id = ?1")
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?;
+    if let Some(key) = key
+        && recognise(pool, presented, &key, now).await?.is_some()
+    {
+        return Ok(None);
+    }
+    let secret = new_secret();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO device_cookies (user_id, digest, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)
+         RETURNING id",
+    )
+    .bind(user_id)
+    .bind(digest(&secret))
+    .bind(now)
+    .bind(now + LIFETIME_SECONDS)
+    .fetch_one(pool)
+    .await?;
+    Ok(Some(format!("{id}.{secret}")))
+}
+
+/// After a full sign-in of `user_id` in the current request: hands out a device cookie
+/// unless the browser presented a valid one of theirs.
+pub async fn after_sign_in(
+    state: &crate::state::AppState,
+    user_id: i64,
+    presented: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    if let Some(value) = remember(&state.pool, user_id, presented, state.clock.now()).await? {
+        hand_out(value, state.policy.secure_cookies()).await;
+    }
+    Ok(())
+}
+
+/// Voids one device cookie (it was used to guess).
+pub async fn void(db: impl SqliteExecutor<'_>, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM device_cookies WHERE id = ?1")
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// Removes device cookies past their 90 days (the hourly clean-up).
+pub async fn remove_expired(pool: &SqlitePool, now: UnixSeconds) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM device_cookies WHERE expires_at <= ?1")
+        .bind(now)
+        .execute(pool)
+        .await?
+        .rows_affected())
+}
+
+/// The device cookie the current request presented, if any.
+pub async fn presented(secure: bool) -> Option<String> {
+    let cookies = leptos_axum::extract::<Cookies>().await.ok()?;
+    cookies.get(cookie_name(secure)).map(|c| c.value().to_string())
+}
+
+/// Gives the browser of the current request the device cookie `value`.
+pub async fn hand_out(value: String, secure: bool) {
+    let Ok(cookies) = leptos_axum::extract::<Cookies>().await else {
+        tracing::error!("no cookie jar in front of a server function");
+        return;
+    };
+    let cookie = Cookie::build((cookie_name(secure), value))
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Strict)
+        .max_age(tower_cookies::cookie::time::Duration::seconds(LIFETIME_SECONDS))
+        .build();
+    cookies.add(cookie);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Permission;
+    use crate::testing::{person, state};
+
+    const NOW: i64 = 1_800_000_000;
+
+    #[tokio::test]
+    async fn a_device_cookie_names_one_active_person_and_cannot_be_forged() {
+        let (state, _db) = state().await;
+        let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
+        person(&state, "Other", "other", &[Permission::Security]).await;
+        let value = remember(&state.pool, jdoe.id, None, NOW).await.unwrap().unwrap();
+        let id = recognise(&state.pool, Some(&value), "jdoe", NOW).await.unwrap();
+        assert!(id.is_some());
+        assert_eq!(
+            recognise(&state.pool, Some(&value), "other", NOW).await.unwrap(),
+            None,
+            "another person"
+        );
+        let (id_part, secret) = value.split_once('.').unwrap();
+        let mut forged = secret.to_string();
+        forged.replace_range(0..1, if secret.starts_with('0') { "1" } else { "0" });
+        for bad in [
+            format!("{id_part}.{forged}"),
+            format!("{id_part}."),
+            id_part.to_string(),
+            "x.y".into(),
+        ] {
+            assert_eq!(
+                recognise(&state.pool, Some(&bad), "jdoe", NOW).await.unwrap(),
+                None,
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            recognise(&state.pool, Some(&value), "jdoe", NOW + LIFETIME_SECONDS)
+                .await
+                .unwrap(),
+            None,
+            "expired after 90 days"
+        );
+        assert_eq!(
+            remember(&state.pool, jdoe.id, Some(&value), NOW).await.unwrap(),
+            None,
+            "kept"
+        );
+        let stored: Vec<u8> = sqlx::query_scalar("SELECT digest FROM device_cookies")
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+        assert_ne!(stored, secret.as_bytes(), "only a digest is kept");
+    }
+}
