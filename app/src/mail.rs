@@ -1,7 +1,8 @@
 //! Outgoing mail: SMTP when a server is configured (lettre's URL form, TLS as the URL
 //! says), otherwise one `.eml` file per message in the outbox folder.
 
-use lettre::message::{Mailbox, MultiPart, SinglePart, header::ContentType};
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::AsyncSmtpTransport;
 use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::{Path, PathBuf};
@@ -107,7 +108,9 @@ impl Mailer {
                     .singlepart(
                         SinglePart::builder()
                             .header(ContentType::TEXT_PLAIN)
-                            .body(letter.text),
+                            // Quoted-printable whatever the text: a code stays readable
+                            // as it is in the raw message (and the tests read it there).
+                            .body(text_body(letter.text)?),
                     )
                     .singlepart(
                         SinglePart::builder()
@@ -135,7 +138,35 @@ impl Mailer {
         }
         Ok(())
     }
+
+    /// Removes outbox messages older than `max_age` (they may hold codes, long void).
+    /// Returns how many went; nothing to do when mail goes over SMTP.
+    pub fn remove_old_outbox_files(&self, max_age: Duration) -> usize {
+        let Transport::Outbox { dir, .. } = &self.transport else {
+            return 0;
+        };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return 0;
+        };
+        let now = std::time::SystemTime::now();
+        entries
+            .flatten()
+            .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "eml"))
+            .filter(|entry| {
+                entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|modified| now.duration_since(modified).ok())
+                    .is_some_and(|age| age > max_age)
+            })
+            .filter(|entry| std::fs::remove_file(entry.path()).is_ok())
+            .count()
+    }
 }
+
+/// How long an outbox message is kept.
+pub const OUTBOX_KEEP: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Escapes text for an HTML body.
 fn escape_html(text: &str) -> String {
@@ -153,19 +184,26 @@ fn escape_html(text: &str) -> String {
     out
 }
 
+fn text_body(text: String) -> Result<Body, MailError> {
+    Body::new_with_encoding(text, ContentTransferEncoding::QuotedPrintable)
+        .map_err(|_| MailError::Build("the text could not be encoded".into()))
+}
+
 /// The message that carries a sign-in code.
 pub fn code_letter(name: &str, email: &str, code: &str, valid_minutes: i64) -> Letter {
-    let subject = format!("Your Twostep sign-in code: {code}");
+    // The subject shows in notifications and on lock screens: it names the purpose only.
+    let subject = "Your Twostep sign-in code".to_string();
+    let valid_for = crate::limits::duration_text(valid_minutes * 60);
     let text = format!(
         "Hello {name},\n\nYour code to finish signing in to Twostep is:\n\n    {code}\n\n\
-         It works once, for {valid_minutes} minutes.\n\n\
+         It works once, for {valid_for}.\n\n\
          If this was not you, someone knows your password: change your password now.\n"
     );
     let name_html = escape_html(name);
     let html = format!(
         "<p>Hello {name_html},</p><p>Your code to finish signing in to Twostep is:</p>\
          <p style=\"font-size:1.6em;letter-spacing:0.2em\"><strong>{code}</strong></p>\
-         <p>It works once, for {valid_minutes} minutes.</p>\
+         <p>It works once, for {valid_for}.</p>\
          <p>If this was not you, someone knows your password: change your password now.</p>"
     );
     Letter::to(name, email, subject, text, html)
@@ -233,9 +271,16 @@ mod tests {
         let data = capture.next_message().await;
         assert!(data.contains("To: \"Jane <Doe>\" <jane@example.com>") || data.contains("jane@example.com"));
         assert!(
-            data.contains("Subject: Your Twostep sign-in code: 012345"),
+            data.lines()
+                .any(|l| l.trim_end() == "Subject: Your Twostep sign-in code"),
             "{data}"
         );
+        let subject = data.lines().find(|l| l.starts_with("Subject:")).unwrap();
+        assert!(
+            !subject.contains("012345"),
+            "never the code in the subject: {subject}"
+        );
+        assert_eq!(crate::smtp_capture::code_in(&data).as_deref(), Some("012345"));
         assert!(
             data.contains("text/plain") && data.contains("text/html"),
             "{data}"
@@ -303,6 +348,26 @@ mod tests {
         assert_eq!(files.len(), 1);
         assert_eq!(files[0].extension().and_then(|e| e.to_str()), Some("eml"));
         assert!(std::fs::read_to_string(&files[0]).unwrap().contains("654321"));
+
+        // A day later the clean-up removes it, and only messages that old.
+        assert_eq!(mailer.remove_old_outbox_files(OUTBOX_KEEP), 0, "still fresh");
+        let day_old = std::time::SystemTime::now() - OUTBOX_KEEP - Duration::from_secs(60);
+        std::fs::File::options()
+            .write(true)
+            .open(&files[0])
+            .unwrap()
+            .set_modified(day_old)
+            .unwrap();
+        let other = dir.join("notes.txt");
+        std::fs::write(&other, "not a message").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&other)
+            .unwrap()
+            .set_modified(day_old)
+            .unwrap();
+        assert_eq!(mailer.remove_old_outbox_files(OUTBOX_KEEP), 1);
+        assert!(!files[0].exists() && other.exists());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

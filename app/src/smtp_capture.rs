@@ -47,9 +47,12 @@ impl SmtpCapture {
 
 /// The code in a code message's subject line.
 pub fn code_in(message: &str) -> Option<String> {
-    let subject = message.lines().find(|l| l.starts_with("Subject:"))?;
-    let code = subject.rsplit(' ').next()?.trim();
-    (code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())).then(|| code.to_string())
+    // The text part shows the code on a line of its own (never in the subject).
+    message
+        .lines()
+        .map(str::trim)
+        .find(|line| line.len() == 6 && line.bytes().all(|b| b.is_ascii_digit()))
+        .map(str::to_string)
 }
 
 async fn serve(socket: tokio::net::TcpStream, tx: mpsc::UnboundedSender<String>) {

@@ -25,8 +25,7 @@ fn mailed_code(outbox: &Path, email: &str) -> Option<String> {
         if !text.contains(email) {
             return None;
         }
-        let after = text.split("sign-in code: ").nth(1)?;
-        Some(after.chars().take(6).collect())
+        app::smtp_capture::code_in(&text)
     })
 }
 

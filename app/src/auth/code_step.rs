@@ -10,7 +10,7 @@ use super::channel::Channel;
 use super::session;
 use crate::audit::{self, Event, EventKind};
 use crate::error::AppError;
-use crate::messages::{CODE_SPENT, NO_CHANNEL, SEND_FAILED, TOO_MANY_CODES, WRONG_CODE};
+use crate::messages::{CODE_SPENT, NO_CHANNEL, SEND_FAILED, WRONG_CODE, too_many_codes};
 use crate::model::{CodeOutcome, LoginOutcome};
 use crate::security::codes::{self, Checked, NotIssued, Purpose};
 use crate::security::trust;
@@ -70,7 +70,7 @@ pub async fn begin(
     let refuse = |message: &str| LoginOutcome::Refused {
         message: message.to_string(),
     };
-    let Some(channel) = Channel::of(&person.contact, state.sms.is_some()) else {
+    if Channel::of(&person.contact, state.sms.is_some()).is_none() {
         let event = Event::own(
             EventKind::SignInFailed,
             person.user_id,
@@ -79,7 +79,7 @@ pub async fn begin(
         );
         audit::record(&state.pool, now, event).await?;
         return Ok(refuse(NO_CHANNEL));
-    };
+    }
     let token = new_token();
     let issued = codes::issue(
         &state.pool,
@@ -91,17 +91,24 @@ pub async fn begin(
     )
     .await?;
     let issued = match issued {
-        Ok(issued) => issued,
+        Ok(issued) => {
+            audit_voided(state, person.user_id, client_ip, issued.voided, "a new sign-in").await?;
+            issued
+        }
         Err(_) => {
             let event = Event::own(EventKind::CodeFailed, person.user_id, client_ip, "too many codes");
             audit::record(&state.pool, now, event).await?;
-            return Ok(refuse(TOO_MANY_CODES));
+            return Ok(refuse(&too_many_codes(state.policy.codes.window_seconds)));
         }
+    };
+    let Some((contact, channel)) = reachable_now(state, person.user_id, person.epoch, issued.id).await?
+    else {
+        return Ok(refuse(NO_CHANNEL));
     };
     if !deliver(
         state,
         &channel,
-        &person.contact,
+        &contact,
         issued.id,
         &issued.code,
         person.user_id,
@@ -129,7 +136,55 @@ pub async fn begin(
         .await?;
     Ok(LoginOutcome::CodeRequired {
         sent_to: channel.masked(),
+        may_trust: may_trust(state, client_ip),
     })
+}
+
+/// Where a code just issued may go, read after it was issued: an email or mobile change
+/// that committed since the password was checked has either voided this code or shows
+/// here, so a live code never goes to an address the person no longer has. `None` (the
+/// code is then void): the person is gone or has no channel left.
+async fn reachable_now(
+    state: &AppState,
+    user_id: i64,
+    epoch: i64,
+    code_id: i64,
+) -> Result<Option<(Contact, Channel)>, AppError> {
+    let contact = users::contact_of(&state.pool, user_id, epoch).await?;
+    match contact.and_then(|c| Channel::of(&c, state.sms.is_some()).map(|channel| (c, channel))) {
+        Some(found) => Ok(Some(found)),
+        None => {
+            codes::void(&state.pool, code_id).await?;
+            Ok(None)
+        }
+    }
+}
+
+/// Audits the codes a newer one voided, if there were any.
+async fn audit_voided(
+    state: &AppState,
+    user_id: i64,
+    client_ip: IpAddr,
+    voided: u64,
+    why: &str,
+) -> Result<(), AppError> {
+    if voided > 0 {
+        let event = Event::own(
+            EventKind::CodeVoided,
+            user_id,
+            client_ip,
+            format!("replaced: {why}"),
+        );
+        audit::record(&state.pool, state.clock.now(), event).await?;
+    }
+    Ok(())
+}
+
+/// Whether the network of `client_ip` may be trusted. A trusted proxy's own address is
+/// what every client behind a misconfigured proxy looks like: trusting it would let
+/// anyone skip the code.
+pub(super) fn may_trust(state: &AppState, client_ip: IpAddr) -> bool {
+    !state.policy.trusted_proxies.overlap_network_of(client_ip)
 }
 
 /// Sends a code; on failure voids it, logs and audits why. Returns whether it went out.
@@ -168,6 +223,7 @@ pub async fn verify(
     client_ip: IpAddr,
     typed: &str,
     trust_network: bool,
+    device_cookie: Option<&str>,
 ) -> Result<CodeOutcome, AppError> {
     let now = state.clock.now();
     let restart = || CodeOutcome::Restart {
@@ -214,10 +270,13 @@ pub async fn verify(
     };
     session.remove::<Pending>(PENDING).await?;
     session::start(session, user_id, pending.epoch).await?;
+    super::device::after_sign_in(state, user_id, device_cookie).await?;
     let event = Event::own(EventKind::SignInOk, user_id, client_ip, "password and code");
     audit::record(&state.pool, now, event).await?;
-    if trust_network {
+    if trust_network && may_trust(state, client_ip) {
         trust_this_network(state, user_id, &contact, client_ip).await?;
+    } else if trust_network {
+        tracing::warn!(%client_ip, "refused to trust a trusted proxy's address");
     }
     Ok(CodeOutcome::SignedIn { next: pending.next })
 }
@@ -263,10 +322,10 @@ pub async fn resend(state: &AppState, session: &Session, client_ip: IpAddr) -> R
         session.remove::<Pending>(PENDING).await?;
         return Ok(restart(CODE_SPENT));
     };
-    let Some(channel) = Channel::of(&contact, state.sms.is_some()) else {
+    if Channel::of(&contact, state.sms.is_some()).is_none() {
         session.remove::<Pending>(PENDING).await?;
         return Ok(restart(NO_CHANNEL));
-    };
+    }
     let issued = codes::issue(
         &state.pool,
         &state.policy.codes,
@@ -277,7 +336,17 @@ pub async fn resend(state: &AppState, session: &Session, client_ip: IpAddr) -> R
     )
     .await?;
     let issued = match issued {
-        Ok(issued) => issued,
+        Ok(issued) => {
+            audit_voided(
+                state,
+                pending.user_id,
+                client_ip,
+                issued.voided,
+                "Send a new code",
+            )
+            .await?;
+            issued
+        }
         Err(NotIssued::TooSoon { retry_after_seconds }) => {
             let unit = if retry_after_seconds == 1 {
                 "second"
@@ -299,8 +368,13 @@ pub async fn resend(state: &AppState, session: &Session, client_ip: IpAddr) -> R
             );
             audit::record(&state.pool, now, event).await?;
             session.remove::<Pending>(PENDING).await?;
-            return Ok(restart(TOO_MANY_CODES));
+            return Ok(restart(&too_many_codes(state.policy.codes.window_seconds)));
         }
+    };
+    let Some((contact, channel)) = reachable_now(state, pending.user_id, pending.epoch, issued.id).await?
+    else {
+        session.remove::<Pending>(PENDING).await?;
+        return Ok(restart(NO_CHANNEL));
     };
     if !deliver(
         state,

@@ -23,11 +23,11 @@ pub struct CodePolicy {
 impl Default for CodePolicy {
     fn default() -> Self {
         Self {
-            lifetime_seconds: 10 * 60,
+            lifetime_seconds: crate::limits::CODE_LIFETIME_SECONDS,
             max_tries: 5,
             resend_cooldown_seconds: 30,
             max_codes_per_window: 5,
-            window_seconds: 15 * 60,
+            window_seconds: crate::limits::LIMIT_WINDOW_SECONDS,
         }
     }
 }
@@ -36,6 +36,8 @@ impl Default for CodePolicy {
 pub struct Issued {
     pub id: i64,
     pub code: String,
+    /// How many earlier live codes of the person this one voided (for the audit).
+    pub voided: u64,
 }
 
 impl std::fmt::Debug for Issued {
@@ -138,10 +140,7 @@ pub async fn issue(
     if in_window >= policy.max_codes_per_window {
         return Ok(Err(NotIssued::TooMany));
     }
-    sqlx::query("UPDATE codes SET state = 'voided' WHERE user_id = ?1 AND state = 'live'")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    let voided = void_all_of(&mut *tx, user_id, now).await?;
     let code = generate();
     let mut salt = [0u8; 16];
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng.unwrap_err(), &mut salt);
@@ -158,7 +157,24 @@ pub async fn issue(
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(Ok(Issued { id, code }))
+    Ok(Ok(Issued { id, code, voided }))
+}
+
+/// Voids every live, unexpired code of `user_id` (a newer code, or a new address to send
+/// codes to). Returns how many there were.
+pub async fn void_all_of(
+    db: impl sqlx::SqliteExecutor<'_>,
+    user_id: i64,
+    now: UnixSeconds,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE codes SET state = 'voided' WHERE user_id = ?1 AND state = 'live' AND expires_at > ?2",
+    )
+    .bind(user_id)
+    .bind(now)
+    .execute(db)
+    .await?
+    .rows_affected())
 }
 
 /// Checks `typed` against code `id` of `user_id` for the browser holding `binding`, and

@@ -63,6 +63,28 @@ pub async fn honour(
     .await
 }
 
+/// Recomputes the expiry of every entry still in force for a new trust period, counted
+/// from when the entry was added (an expired one stays expired). Returns whose entries
+/// there were, so their open pages can re-read.
+pub async fn apply_period(
+    db: &mut sqlx::SqliteConnection,
+    period_days: i64,
+    now: UnixSeconds,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE trusted_networks SET expires_at = created_at + ?1 WHERE expires_at > ?2 RETURNING user_id",
+    )
+    .bind(period_days * DAY)
+    .bind(now)
+    .fetch_all(db)
+    .await
+    .map(|mut ids: Vec<i64>| {
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    })
+}
+
 /// Removes every entry past its expiry and returns them (the caller audits each).
 pub async fn remove_expired(pool: &SqlitePool, now: UnixSeconds) -> Result<Vec<Expired>, sqlx::Error> {
     let rows: Vec<(i64, i64, String)> =

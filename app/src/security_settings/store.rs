@@ -125,8 +125,12 @@ pub async fn set_trust_days(
     }
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     let before = settings::trust_days(&mut *tx).await?;
+    let mut whose_changed = Vec::new();
     if before != days {
         settings::set_trust_days(&mut *tx, days).await?;
+        // The period counts from when each entry was added: a shorter one applies to
+        // entries trusted under the longer one (and a longer one lengthens them).
+        whose_changed = trust::apply_period(&mut tx, days, state.clock.now()).await?;
         let event = Event {
             kind: EventKind::TrustPeriodChanged,
             actor_id: Some(actor.id),
@@ -137,6 +141,9 @@ pub async fn set_trust_days(
         audit::record(&mut *tx, state.clock.now(), event).await?;
     }
     tx.commit().await?;
+    for user_id in whose_changed {
+        state.trust_changed(user_id);
+    }
     Ok(SettingOutcome::Saved)
 }
 
@@ -343,6 +350,52 @@ mod tests {
         assert_eq!(page.total, 1);
         assert_eq!(page.rows[0].detail, "30 → 7 days");
         assert_eq!(page.rows[0].actor.as_deref(), Some("Ann"));
+    }
+
+    #[tokio::test]
+    async fn a_shorter_trust_period_applies_to_entries_already_trusted() {
+        let (state, _db) = state().await;
+        let admin = person(&state, "Ann", "ann", &[Permission::Security]).await;
+        let jdoe = person(&state, "Jane", "jdoe", &[]).await;
+        let now = state.clock.now();
+        // Trusted ten days ago and three days ago under the 30-day period.
+        let recent: std::net::IpAddr = "203.0.113.50".parse().unwrap();
+        trust::trust(&state.pool, jdoe.id, ip(), 30, now - 10 * trust::DAY)
+            .await
+            .unwrap();
+        trust::trust(&state.pool, jdoe.id, recent, 30, now - 3 * trust::DAY)
+            .await
+            .unwrap();
+        let mut listening = state.trust_events.subscribe();
+        set_trust_days(&state, &admin, 7, ip()).await.unwrap();
+        assert_eq!(listening.try_recv().unwrap(), jdoe.id, "open pages re-read");
+        assert_eq!(
+            trust::honour(&state.pool, jdoe.id, ip(), now).await.unwrap(),
+            None,
+            "10 days > 7"
+        );
+        let listed = trust::list_of(&state.pool, jdoe.id, now).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(
+            listed[0].expires_at,
+            now + 4 * trust::DAY,
+            "added + the current period"
+        );
+        // A longer period again lengthens what is in force, never what expired.
+        set_trust_days(&state, &admin, 30, ip()).await.unwrap();
+        assert_eq!(
+            trust::honour(&state.pool, jdoe.id, ip(), now).await.unwrap(),
+            None,
+            "expired stays expired"
+        );
+        let listed = trust::list_of(&state.pool, jdoe.id, now).await.unwrap();
+        assert_eq!(listed[0].expires_at, now + 27 * trust::DAY);
+        assert!(
+            trust::honour(&state.pool, jdoe.id, recent, now)
+                .await
+                .unwrap()
+                .is_some()
+        );
     }
 
     #[tokio::test]
