@@ -94,10 +94,12 @@ impl From<sqlx::Error> for AppError {
             _ => false,
         };
         tracing::error!(%error, passing, "database error");
+        // The status is set here, once, so a busy database is 503 from every server
+        // function whatever path the error took.
         if passing {
-            AppError::Busy
+            AppError::Busy.with_status()
         } else {
-            AppError::Internal
+            AppError::Internal.with_status()
         }
     }
 }
@@ -107,10 +109,10 @@ impl From<crate::security::password::HashError> for AppError {
     fn from(error: crate::security::password::HashError) -> Self {
         use crate::security::password::HashError;
         match error {
-            HashError::Busy => AppError::Busy,
+            HashError::Busy => AppError::Busy.with_status(),
             HashError::Failed => {
                 tracing::error!("password hashing failed");
-                AppError::Internal
+                AppError::Internal.with_status()
             }
         }
     }
@@ -120,6 +122,6 @@ impl From<crate::security::password::HashError> for AppError {
 impl From<tower_sessions::session::Error> for AppError {
     fn from(error: tower_sessions::session::Error) -> Self {
         tracing::error!(%error, "session store error");
-        AppError::Internal
+        AppError::Internal.with_status()
     }
 }

@@ -14,6 +14,8 @@ use leptos_router::path;
 /// The whole document the server renders around the app. The stylesheet is linked here,
 /// not in `App`, because only the server knows its (content-hashed) name.
 pub fn shell(options: LeptosOptions, files: &SiteFiles) -> impl IntoView + use<> {
+    #[cfg(feature = "ssr")]
+    send_content_security_policy(options.env == leptos::config::Env::DEV);
     let stylesheet = files.stylesheet_href();
     view! {
         <!DOCTYPE html>
@@ -31,6 +33,28 @@ pub fn shell(options: LeptosOptions, files: &SiteFiles) -> impl IntoView + use<>
                 <App />
             </body>
         </html>
+    }
+}
+
+/// The page's Content-Security-Policy: scripts only from this site or inline with this
+/// render's nonce (leptos puts it on its hydration and streaming scripts), WASM allowed
+/// to compile, no framing. Development adds the live-reload socket.
+#[cfg(feature = "ssr")]
+fn send_content_security_policy(development: bool) {
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    let nonce = leptos::nonce::use_nonce()
+        .map(|nonce| format!(" 'nonce-{}'", &*nonce))
+        .unwrap_or_default();
+    let reload = if development { " ws: wss:" } else { "" };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{nonce}; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'{reload}; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

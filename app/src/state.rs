@@ -3,7 +3,7 @@
 use crate::clock::Clock;
 use crate::error::AppError;
 use crate::mail::Mailer;
-use crate::security::client_addr::TrustedProxies;
+use crate::security::client_addr::{ClientIpHeader, TrustedProxies};
 use crate::security::codes::CodePolicy;
 use crate::security::password::PasswordHasher;
 use crate::security::throttle::ThrottlePolicy;
@@ -21,12 +21,28 @@ pub struct Policy {
     pub codes: CodePolicy,
     /// The site's public origin (`https://plan.example.com`), when it is known.
     pub public_origin: Option<String>,
+    /// The address the server listens on; without a public origin, the only `Host`
+    /// besides `localhost` and loopback that is this site.
+    pub site_addr: Option<std::net::SocketAddr>,
     pub trusted_proxies: TrustedProxies,
+    /// The one header a trusted proxy's client address is read from.
+    pub client_ip_header: ClientIpHeader,
     /// Region for phone numbers typed in national form (`BE`); none: international only.
     pub default_region: Option<phonenumber::country::Id>,
+    /// How often an open event stream re-checks its session; `None`: the server's
+    /// default (tests shorten it).
+    pub stream_recheck: Option<std::time::Duration>,
 }
 
 impl Policy {
+    /// Whether people reach the site over https: cookies then get `Secure` and the
+    /// `__Host-` prefix.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_origin
+            .as_deref()
+            .is_some_and(|origin| origin.starts_with("https://"))
+    }
+
     /// The site's host name, for the WebOTP line of a text message.
     pub fn site_host(&self) -> String {
         self.public_origin
@@ -52,6 +68,9 @@ pub struct AppState {
     pub trust_events: tokio::sync::broadcast::Sender<i64>,
     /// The compiled site's file names (content-hashed in a release build).
     pub site_files: Arc<SiteFiles>,
+    /// Where a generated first-admin password was written (`data/admin-password.txt`),
+    /// removed once that admin's password changes. `None` in tests.
+    pub first_admin_password_file: Option<Arc<std::path::PathBuf>>,
 }
 
 impl AppState {

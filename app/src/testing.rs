@@ -33,6 +33,7 @@ pub async fn state() -> (AppState, TempDb) {
         sms: None,
         trust_events: crate::state::trust_events(),
         site_files: Arc::new(crate::site_files::SiteFiles::plain("twostep", "pkg")),
+        first_admin_password_file: None,
     };
     (state, db)
 }

@@ -91,10 +91,14 @@ pub async fn load_current(
     }))
 }
 
-pub async fn permissions_of(pool: &SqlitePool, id: i64) -> Result<Vec<Permission>, sqlx::Error> {
+/// What person `id` holds now (inside a transaction, what they hold in it).
+pub async fn permissions_of(
+    db: impl sqlx::SqliteExecutor<'_>,
+    id: i64,
+) -> Result<Vec<Permission>, sqlx::Error> {
     let stored: Vec<(String,)> = sqlx::query_as("SELECT permission FROM user_permissions WHERE user_id = ?1")
         .bind(id)
-        .fetch_all(pool)
+        .fetch_all(db)
         .await?;
     Ok(parse_permissions(stored.iter().map(|(p,)| p.as_str())))
 }
@@ -150,6 +154,54 @@ pub async fn create(pool: &SqlitePool, person: NewPerson<'_>, now: UnixSeconds) 
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// After `user_id`'s password changed: if they are the first administrator (the first
+/// person of the database), the file that held their generated password is removed.
+pub async fn forget_first_admin_password(
+    state: &crate::state::AppState,
+    user_id: i64,
+) -> Result<(), sqlx::Error> {
+    let Some(file) = state.first_admin_password_file.as_deref() else {
+        return Ok(());
+    };
+    let first: Option<i64> = sqlx::query_scalar("SELECT MIN(id) FROM users")
+        .fetch_one(&state.pool)
+        .await?;
+    if first == Some(user_id) && file.exists() {
+        match std::fs::remove_file(file) {
+            Ok(()) => {
+                tracing::info!(file = %file.display(), "the first admin changed their password: file removed")
+            }
+            Err(error) => {
+                tracing::error!(file = %file.display(), %error, "could not remove the first admin's password file")
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes a generated first-admin password to `file`, readable by its owner only.
+pub fn write_first_admin_password(file: &std::path::Path, password: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    // A fresh file, never one (or a link) already there: its mode might not be ours.
+    match std::fs::remove_file(file) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let mut out = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(file)?;
+    writeln!(
+        out,
+        "Username: admin\nPassword: {password}\n\nSign in and change this password; this file is then removed."
+    )
 }
 
 /// What the first-admin bootstrap did.
@@ -322,6 +374,28 @@ mod tests {
         both.sort();
         assert_eq!(loaded(ids[2]).await, both);
         assert_eq!(loaded(ids[2]).await, permissions_of(&pool, ids[2]).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn the_first_admins_password_file_is_private_and_goes_with_their_new_password() {
+        use std::os::unix::fs::PermissionsExt;
+        let (mut state, db) = crate::testing::state().await;
+        let file = db.path().join("data").join("admin-password.txt");
+        state.first_admin_password_file = Some(std::sync::Arc::new(file.clone()));
+        let first = crate::testing::person(&state, "Admin", "admin", &Permission::ALL).await;
+        let other = crate::testing::person(&state, "Other", "other", &Permission::ALL).await;
+        write_first_admin_password(&file, "generated secret").unwrap();
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "readable by its owner only");
+        assert!(
+            std::fs::read_to_string(&file)
+                .unwrap()
+                .contains("generated secret")
+        );
+        forget_first_admin_password(&state, other.id).await.unwrap();
+        assert!(file.exists(), "someone else's new password keeps it");
+        forget_first_admin_password(&state, first.id).await.unwrap();
+        assert!(!file.exists());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The runtime configuration (spec §3): `Leptos.toml`, every key overridable by its
 //! environment variable. An empty value means "unset".
 
-use app::security::client_addr::TrustedProxies;
+use app::security::client_addr::{ClientIpHeader, TrustedProxies};
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -24,6 +24,8 @@ pub struct Config {
     pub sms_url: Option<String>,
     pub sms_token: Option<String>,
     pub trusted_proxies: TrustedProxies,
+    /// The one header read from a trusted proxy.
+    pub client_ip_header: ClientIpHeader,
     pub admin_password: Option<String>,
     pub admin_email: Option<String>,
     /// Password checks that may wait for a core before new ones get 503.
@@ -95,6 +97,7 @@ struct Sms {
 #[serde(deny_unknown_fields)]
 struct Network {
     trusted_proxies: Option<String>,
+    client_ip_header: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -178,6 +181,13 @@ impl Config {
             key: "network.trusted_proxies",
             reason,
         })?;
+        let client_ip_header = match pick(file.network.client_ip_header, "TWOSTEP_CLIENT_IP_HEADER") {
+            Some(name) => ClientIpHeader::parse(&name).map_err(|reason| ConfigError::Invalid {
+                key: "network.client_ip_header",
+                reason,
+            })?,
+            None => ClientIpHeader::default(),
+        };
         let password_hash_queue = match pick(file.policy.password_hash_queue, "TWOSTEP_PASSWORD_HASH_QUEUE") {
             Some(n) => n.parse().map_err(|_| ConfigError::Invalid {
                 key: "policy.password_hash_queue",
@@ -194,6 +204,16 @@ impl Config {
                 reason,
             })?;
 
+        let admin_password = pick(file.bootstrap.admin_password, "TWOSTEP_ADMIN_PASSWORD");
+        if let Some(problem) = admin_password
+            .as_deref()
+            .and_then(app::limits::password_length_problem)
+        {
+            return Err(ConfigError::Invalid {
+                key: "bootstrap.admin_password",
+                reason: problem,
+            });
+        }
         Ok(Config {
             default_region,
             site_addr,
@@ -209,10 +229,25 @@ impl Config {
             sms_url: pick(file.sms.url, "TWOSTEP_SMS_URL"),
             sms_token: pick(file.sms.token, "TWOSTEP_SMS_TOKEN"),
             trusted_proxies,
-            admin_password: pick(file.bootstrap.admin_password, "TWOSTEP_ADMIN_PASSWORD"),
+            client_ip_header,
+            admin_password,
             admin_email: pick(file.bootstrap.admin_email, "TWOSTEP_ADMIN_EMAIL"),
             password_hash_queue,
         })
+    }
+
+    /// Where the server keeps its files beside the database (`data/` by default): the
+    /// folder of the SQLite file.
+    pub fn data_dir(&self) -> PathBuf {
+        let path = self
+            .database_url
+            .trim_start_matches("sqlite://")
+            .trim_start_matches("sqlite:");
+        let path = path.split('?').next().unwrap_or(path);
+        match std::path::Path::new(path).parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
     }
 
     /// Cookies get the Secure flag when people reach the site over https.
@@ -246,6 +281,7 @@ mod tests {
         assert_eq!(config.mail_from, "Twostep <no-reply@localhost>");
         assert_eq!(config.sms_url, None);
         assert!(config.trusted_proxies.is_empty());
+        assert_eq!(config.client_ip_header, ClientIpHeader::XForwardedFor);
         assert_eq!(config.admin_password, None);
         assert!(!config.secure_cookies());
         assert_eq!(config.default_region, None);
@@ -272,6 +308,7 @@ mod tests {
             smtp_url = "smtp://127.0.0.1:2525"
             [network]
             trusted_proxies = "10.0.0.0/8"
+            client_ip_header = "x-real-ip"
         "#;
         let config = Config::parse(
             Some(file),
@@ -279,9 +316,11 @@ mod tests {
                 ("TWOSTEP_DEFAULT_REGION", "be"),
                 ("TWOSTEP_DATABASE_URL", "sqlite://from-env.db"),
                 ("TWOSTEP_TRUSTED_PROXIES", "192.0.2.1, 2001:db8::/48"),
+                ("TWOSTEP_CLIENT_IP_HEADER", "forwarded"),
             ]),
         )
         .unwrap();
+        assert_eq!(config.client_ip_header, ClientIpHeader::Forwarded);
         assert_eq!(config.site_addr, "0.0.0.0:8080".parse().unwrap());
         assert_eq!(config.public_origin.as_deref(), Some("https://plan.example.com"));
         assert!(config.secure_cookies());
@@ -297,6 +336,21 @@ mod tests {
             !config.trusted_proxies.contains("10.1.1.1".parse().unwrap()),
             "the environment replaced the file's list"
         );
+    }
+
+    #[test]
+    fn the_data_folder_is_the_databases() {
+        let dir = |url: &str| {
+            Config::parse(None, env(&[("TWOSTEP_DATABASE_URL", url)]))
+                .unwrap()
+                .data_dir()
+        };
+        assert_eq!(dir("sqlite://data/twostep.db"), PathBuf::from("data"));
+        assert_eq!(
+            dir("sqlite:///var/lib/twostep/t.db?mode=rwc"),
+            PathBuf::from("/var/lib/twostep")
+        );
+        assert_eq!(dir("sqlite://t.db"), PathBuf::from("."));
     }
 
     #[test]
@@ -318,6 +372,10 @@ mod tests {
         assert!(bad(&[("TWOSTEP_PUBLIC_ORIGIN", "plan.example.com")]).contains("public_origin"));
         assert!(bad(&[("TWOSTEP_PASSWORD_HASH_QUEUE", "-1")]).contains("password_hash_queue"));
         assert!(bad(&[("TWOSTEP_DEFAULT_REGION", "Belgium")]).contains("default_region"));
+        assert!(bad(&[("TWOSTEP_CLIENT_IP_HEADER", "x-forwarded")]).contains("client_ip_header"));
+        assert!(bad(&[("TWOSTEP_ADMIN_PASSWORD", "short")]).contains("admin_password"));
+        let too_long = "x".repeat(app::limits::PASSWORD_MAX + 1);
+        assert!(bad(&[("TWOSTEP_ADMIN_PASSWORD", &too_long)]).contains("admin_password"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use app::auth::session::user_of;
 use app::model::{login_redirect, page_permission, safe_next};
-use app::security::client_addr::{ClientIp, resolve};
+use app::security::client_addr::{ClientIp, ClientIpHeader, resolve};
 use app::security::origin;
 use app::site_files::SiteFiles;
 use app::state::AppState;
@@ -23,9 +23,63 @@ pub async fn client_ip(State(state): State<AppState>, mut request: Request, next
         tracing::error!("the server was started without peer addresses (ConnectInfo)");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let ip = resolve(peer.ip(), request.headers(), &state.policy.trusted_proxies);
+    let policy = &state.policy;
+    let ip = resolve(
+        peer.ip(),
+        request.headers(),
+        &policy.trusted_proxies,
+        policy.client_ip_header,
+    );
+    if policy.trusted_proxies.contains(ip) {
+        warn_once_about_proxy(policy.client_ip_header);
+    }
     request.extensions_mut().insert(ClientIp(ip));
     next.run(request).await
+}
+
+/// A trusted proxy that does not send the configured header makes every client look like
+/// the proxy (and nobody can trust a network): say so once, not on every request.
+fn warn_once_about_proxy(header: ClientIpHeader) {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    WARNED.call_once(|| {
+        tracing::warn!(
+            header = header.name(),
+            "a request from a trusted proxy carried no readable client address in the configured \
+             header: check client_ip_header and the proxy's configuration"
+        );
+    });
+}
+
+/// Without a configured public origin, answers 421 to a `Host` that is not this site
+/// (DNS rebinding); with one, the origin check below pins every state change to it.
+pub async fn known_host(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let policy = &state.policy;
+    if policy.public_origin.is_none() {
+        let host = request
+            .headers()
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .or_else(|| request.uri().authority().map(|a| a.as_str()));
+        if !origin::is_known_host(host, policy.site_addr) {
+            tracing::warn!(host = host.unwrap_or(""), "request for an unknown host refused");
+            return (StatusCode::MISDIRECTED_REQUEST, "Unknown host.").into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// Headers that keep every answer from being sniffed as another type or leaking the
+/// page's address elsewhere. Pages add their Content-Security-Policy (`shell`), which
+/// needs the nonce of that render.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    response
 }
 
 /// Refuses state-changing requests from another site.

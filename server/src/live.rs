@@ -1,19 +1,25 @@
 //! Server-sent events that tell open pages their trusted-network list changed
 //! (`GET /api/trusted_events`). The event carries no data: the page reloads the list
-//! through its own server function, which checks permissions as always.
+//! through its own server function, which checks permissions as always. A stream ends
+//! when its session is signed out, expires or loses what opened it (a deactivation, a
+//! password change, the Security permission): checked at every change and every few
+//! seconds in between.
 
 use app::auth::session;
 use app::model::Permission;
 use app::state::AppState;
+use axum::Extension;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use std::convert::Infallible;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::watch;
-use tower_sessions::Session;
+use tower_sessions::session::Id;
+use tower_sessions::{Session, SessionStore};
 
 /// Set once the server is shutting down: open streams end so the shutdown can finish.
 fn shutdown() -> &'static watch::Sender<bool> {
@@ -26,22 +32,29 @@ pub fn close_all() {
     shutdown().send_replace(true);
 }
 
-struct Listener {
+struct Listener<Store> {
     changes: tokio::sync::broadcast::Receiver<i64>,
     stop: watch::Receiver<bool>,
+    recheck: tokio::time::Interval,
     state: AppState,
-    session: Session,
+    store: Arc<Store>,
+    session_id: Option<Id>,
     user_id: i64,
     sees_everyone: bool,
 }
 
-impl Listener {
+impl<Store: SessionStore> Listener<Store> {
     /// Waits for a change this person may hear of; `None` ends the stream.
     async fn next_change(&mut self) -> Option<()> {
         loop {
             let changed = tokio::select! {
-                changed = self.changes.recv() => changed,
+                changed = self.changes.recv() => Some(changed),
+                _ = self.recheck.tick() => None,
                 _ = self.stop.wait_for(|stop| *stop) => return None,
+            };
+            let Some(changed) = changed else {
+                self.still_allowed().await?;
+                continue;
             };
             match changed {
                 Ok(user_id) if self.sees_everyone || user_id == self.user_id => {}
@@ -50,28 +63,53 @@ impl Listener {
                 Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => return None,
             }
-            // A session that ended since (sign-out, deactivation) hears nothing more.
-            return match session::user_of(&self.state.pool, &self.session).await {
-                Ok(Some(_)) => Some(()),
-                _ => None,
-            };
+            self.still_allowed().await?;
+            return Some(());
+        }
+    }
+
+    /// Whether the stream may go on: its session still exists in the store (not signed
+    /// out, not expired), still names an active person with the same epoch, and that
+    /// person still holds Security if the stream was opened with it. The session is read
+    /// afresh from the store each time: the copy the request began with is stale.
+    async fn still_allowed(&self) -> Option<()> {
+        let fresh = Session::new(self.session_id, self.store.clone(), None);
+        match session::user_of(&self.state.pool, &fresh).await {
+            Ok(Some(user))
+                if user.id == self.user_id && (!self.sees_everyone || user.may(Permission::Security)) =>
+            {
+                Some(())
+            }
+            _ => None,
         }
     }
 }
 
-pub async fn trusted_events(State(state): State<AppState>, browser: Session) -> Response {
+/// How often an open stream re-checks its session when nothing happens.
+pub const RECHECK_EVERY: Duration = Duration::from_secs(5);
+
+pub async fn trusted_events<Store: SessionStore + Clone>(
+    State(state): State<AppState>,
+    Extension(store): Extension<Store>,
+    browser: Session,
+) -> Response {
     let user = match session::user_of(&state.pool, &browser).await {
         Ok(Some(user)) => user,
         Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
         Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
     };
+    let recheck_every = state.policy.stream_recheck.unwrap_or(RECHECK_EVERY);
+    let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + recheck_every, recheck_every);
+    recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let listener = Listener {
         changes: state.trust_events.subscribe(),
         stop: shutdown().subscribe(),
+        recheck,
         sees_everyone: user.may(Permission::Security),
         user_id: user.id,
+        session_id: browser.id(),
+        store: Arc::new(store),
         state,
-        session: browser,
     };
     let stream = futures::stream::unfold(listener, |mut listener| async move {
         listener.next_change().await?;

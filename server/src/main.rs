@@ -46,6 +46,7 @@ async fn run() -> Result<(), String> {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let hasher = Arc::new(PasswordHasher::new(cores, config.password_hash_queue));
 
+    let admin_password_file = Arc::new(config.data_dir().join("admin-password.txt"));
     match bootstrap_admin(
         &pool,
         &hasher,
@@ -60,10 +61,13 @@ async fn run() -> Result<(), String> {
         Bootstrap::Created {
             generated_password: Some(password),
         } => {
-            // Printed once, to the terminal only: never through the log.
-            eprintln!(
-                "\nCreated the first administrator.\n  Username: admin\n  Password: {password}\n\
-                 This password is shown only once. Sign in and change it.\n"
+            // Into a file only its owner can read; the log names the file, never the
+            // password. The file goes once the admin changes the password.
+            app::users::write_first_admin_password(&admin_password_file, &password)
+                .map_err(|e| format!("writing {}: {e}", admin_password_file.display()))?;
+            tracing::warn!(
+                file = %admin_password_file.display(),
+                "created the first administrator \"admin\"; the password is in this file (mode 0600)"
             );
         }
         Bootstrap::Created {
@@ -131,13 +135,17 @@ async fn run() -> Result<(), String> {
             throttle: Default::default(),
             codes: Default::default(),
             public_origin: config.public_origin.clone(),
+            site_addr: Some(config.site_addr),
             trusted_proxies: config.trusted_proxies.clone(),
+            client_ip_header: config.client_ip_header,
             default_region: config.default_region,
+            stream_recheck: None,
         }),
         mailer: Arc::new(mailer),
         sms,
         trust_events: app::state::trust_events(),
         site_files: Arc::new(site_files),
+        first_admin_password_file: Some(admin_password_file),
     };
     // Expired trusted networks: removed now and every hour (never honoured in between).
     let cleaner = state.clone();
@@ -149,6 +157,15 @@ async fn run() -> Result<(), String> {
                 Ok(0) => {}
                 Ok(removed) => tracing::info!(removed, "expired trusted networks removed"),
                 Err(error) => tracing::error!(?error, "the trusted-network clean-up failed"),
+            }
+            match app::auth::device::remove_expired(&cleaner.pool, cleaner.clock.now()).await {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, "expired device cookies removed"),
+                Err(error) => tracing::error!(%error, "the device-cookie clean-up failed"),
+            }
+            let old_mail = cleaner.mailer.remove_old_outbox_files(app::mail::OUTBOX_KEEP);
+            if old_mail > 0 {
+                tracing::info!(removed = old_mail, "outbox messages older than a day removed");
             }
         }
     });

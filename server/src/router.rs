@@ -4,10 +4,10 @@
 use crate::layers;
 use app::state::AppState;
 use app::{App, shell};
-use axum::Router;
 use axum::extract::State;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
+use axum::{Extension, Router};
 use http::StatusCode;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::time::Duration;
@@ -17,8 +17,18 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
 
-/// The session cookie's name.
+/// The session cookie's name over http (development, tests).
 pub const SESSION_COOKIE: &str = "twostep_session";
+
+/// Over https the name carries the `__Host-` prefix: the browser then keeps it only if it
+/// is Secure, for path `/` and this host alone, so no sibling domain can plant one.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-twostep_session"
+    } else {
+        SESSION_COOKIE
+    }
+}
 
 /// Largest request body accepted. Every form here is a few hundred bytes; a flood of
 /// large bodies is refused with 413 before any of it is read.
@@ -35,8 +45,8 @@ pub fn build<Store: SessionStore + Clone>(state: AppState, store: Store, secure_
     let options = state.leptos_options.clone();
     let files = state.site_files.clone();
     let fallback_files = state.site_files.clone();
-    let sessions = SessionManagerLayer::new(store)
-        .with_name(SESSION_COOKIE)
+    let sessions = SessionManagerLayer::new(store.clone())
+        .with_name(session_cookie_name(secure_cookies))
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(secure_cookies)
@@ -46,7 +56,7 @@ pub fn build<Store: SessionStore + Clone>(state: AppState, store: Store, secure_
     // `.layer` wraps what is above it: the last one added runs first.
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/api/trusted_events", get(crate::live::trusted_events))
+        .route("/api/trusted_events", get(crate::live::trusted_events::<Store>))
         .leptos_routes(&state, routes, move || shell(options.clone(), &files))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(move |options| {
             shell(options, &fallback_files)
@@ -55,7 +65,10 @@ pub fn build<Store: SessionStore + Clone>(state: AppState, store: Store, secure_
         .layer(from_fn(layers::no_store_api))
         .layer(from_fn_with_state(state.site_files.clone(), layers::site_file_cache))
         .layer(sessions)
+        .layer(Extension(store))
         .layer(from_fn_with_state(state.clone(), layers::same_origin))
+        .layer(from_fn_with_state(state.clone(), layers::known_host))
+        .layer(from_fn(layers::security_headers))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &axum::extract::Request| {

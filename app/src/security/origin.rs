@@ -1,7 +1,8 @@
 //! Cross-site request refusal (spec §2 "Sessions"): a state-changing request must come
-//! from a page of this site. Browsers send `Origin` on every such request; a request with
-//! no `Origin` is allowed only when no `Sec-Fetch-Site` says it came from elsewhere
-//! (a non-browser client, which carries no ambient cookies to abuse).
+//! from a page of this site. Browsers send `Origin` on every such request; without it,
+//! `Sec-Fetch-Site` must say the request came from this site. A request that carries
+//! neither cannot show where it came from and is refused (scripts and tools send
+//! `Origin`).
 
 use http::{HeaderMap, Method, header};
 
@@ -16,8 +17,32 @@ pub fn allows(method: &Method, headers: &HeaderMap, public_origin: Option<&str>)
         Some(Err(_)) => false,
         None => match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
             Some(site) => site == "same-origin" || site == "none",
-            None => true,
+            None => false,
         },
+    }
+}
+
+/// DNS rebinding: a page of an attacker's domain that resolves to this server's address
+/// reaches it with the attacker's `Host`. Without a configured public origin, only the
+/// configured site address, `localhost` and loopback addresses are this site.
+pub fn is_known_host(host: Option<&str>, site_addr: Option<std::net::SocketAddr>) -> bool {
+    let Some(host) = host.map(str::trim).filter(|h| !h.is_empty()) else {
+        return false;
+    };
+    let name = match host.strip_prefix('[') {
+        // `[::1]:3000` or `[::1]`
+        Some(bracketed) => bracketed.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(name, _port)| name),
+    };
+    if name.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    match name.parse::<std::net::IpAddr>() {
+        Ok(ip) => {
+            let ip = super::client_addr::canonical(ip);
+            ip.is_loopback() || site_addr.is_some_and(|site| !site.ip().is_unspecified() && ip == site.ip())
+        }
+        Err(_) => false,
     }
 }
 
@@ -90,8 +115,43 @@ mod tests {
         assert!(!allows(&Method::DELETE, &sibling, None));
         let same = headers(&[("host", "127.0.0.1:3000"), ("sec-fetch-site", "same-origin")]);
         assert!(allows(&Method::POST, &same, None));
-        let tool = headers(&[("host", "127.0.0.1:3000")]);
-        assert!(allows(&Method::POST, &tool, None));
+        let neither = headers(&[("host", "127.0.0.1:3000")]);
+        assert!(
+            !allows(&Method::POST, &neither, None),
+            "nothing says where it came from"
+        );
+    }
+
+    #[test]
+    fn only_the_site_address_localhost_and_loopback_are_known_hosts() {
+        let site = Some("192.0.2.10:3000".parse().unwrap());
+        for known in [
+            "localhost:3000",
+            "LOCALHOST",
+            "127.0.0.1:3000",
+            "127.9.9.9",
+            "[::1]:3000",
+            "[::1]",
+            "192.0.2.10:3000",
+        ] {
+            assert!(is_known_host(Some(known), site), "{known}");
+        }
+        for unknown in [
+            "evil.example",
+            "evil.example:3000",
+            "192.0.2.11:3000",
+            "localhost.evil.example",
+            "",
+            "[::2]",
+        ] {
+            assert!(!is_known_host(Some(unknown), site), "{unknown}");
+        }
+        assert!(!is_known_host(None, site));
+        // Listening on every address names no address of its own.
+        assert!(!is_known_host(
+            Some("0.0.0.0:3000"),
+            Some("0.0.0.0:3000".parse().unwrap())
+        ));
     }
 
     #[test]
