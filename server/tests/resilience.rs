@@ -19,13 +19,17 @@ async fn a_flood_of_200_sign_ins_gets_an_answer_each_and_no_fault() {
         .map(|i| {
             let app = app.clone();
             tokio::spawn(async move {
-                let password = if i % 2 == 0 {
-                    ADMIN_PASSWORD
+                // Half the admin with the right password, half a guess at a username
+                // each: the throttle, which stops ten guesses at one name, lets every
+                // one of these reach the hashing queue.
+                let guess = format!("nobody{i}");
+                let (username, password) = if i % 2 == 0 {
+                    ("admin", ADMIN_PASSWORD)
                 } else {
-                    "wrong password"
+                    (guess.as_str(), "wrong password")
                 };
                 let peer = format!("198.51.100.{}", i % 200 + 1);
-                let request = login_request("admin", password, None);
+                let request = login_request(username, password, None);
                 let response = tokio::time::timeout(HANG, app.send_from(&peer, request))
                     .await
                     .expect("answered within 30 s");
@@ -124,6 +128,46 @@ async fn a_locked_database_fails_sign_in_closed_and_recovers() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_database_is_503_busy_from_every_server_function_that_writes() {
+    let app = TestApp::new().await;
+    let jdoe = app.add_person("jdoe", None).await;
+    let (_, cookie) = app.login("admin", ADMIN_PASSWORD, None).await;
+    let cookie = cookie.unwrap();
+    // An address to send a code to: turning two-step authentication on gets as far as
+    // the write.
+    sqlx::query("UPDATE users SET email = 'admin@example.com' WHERE username = 'admin'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let mut holder = app.pool.acquire().await.unwrap();
+    sqlx::query("BEGIN EXCLUSIVE")
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+    for (path, form) in [
+        ("/api/set_two_step", "enabled=true".to_string()),
+        (
+            "/api/set_permission",
+            format!("user_id={jdoe}&permission=Security&granted=true"),
+        ),
+        ("/api/set_trust_days", "days=7".to_string()),
+        (
+            "/api/save_person",
+            format!("id={jdoe}&name=J&username=jdoe&email=&phone=&mobile=&password="),
+        ),
+    ] {
+        let response = tokio::time::timeout(HANG, app.send(post(path, &form, Some(&cookie))))
+            .await
+            .expect("bounded by the busy timeout");
+        let status = response.status();
+        let body = body_text(response).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{path}: {body}");
+        assert!(body.contains("Busy"), "{path}: {body}");
+    }
+    sqlx::query("ROLLBACK").execute(&mut *holder).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thirty_two_writers_at_once_never_see_the_database_busy() {
     use app::security::codes::{self, Checked, CodePolicy, Purpose};
     use app::security::throttle::{self, ThrottlePolicy};
@@ -140,9 +184,16 @@ async fn thirty_two_writers_at_once_never_see_the_database_busy() {
             tokio::spawn(async move {
                 let key = format!("writer{user}");
                 for round in 0..5 {
-                    throttle::record_failure(&pool, &ThrottlePolicy::default(), &key, "198.51.100.0/24", now)
-                        .await
-                        .expect("a throttle count");
+                    throttle::reserve(
+                        &pool,
+                        &ThrottlePolicy::default(),
+                        &key,
+                        "198.51.100.0/24",
+                        None,
+                        now,
+                    )
+                    .await
+                    .expect("a throttle reservation");
                     let issued = codes::issue(
                         &pool,
                         &CodePolicy::default(),

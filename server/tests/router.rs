@@ -253,28 +253,6 @@ async fn sign_in_without_permissions(app: &TestApp) -> String {
         .expect("signed in")
 }
 
-async fn database_fingerprint(pool: &sqlx::SqlitePool) -> (String, String, String) {
-    let people: String = sqlx::query_scalar(
-        "SELECT group_concat(id || name || username || ifnull(email, '') || active || password_hash, '|') FROM users",
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap();
-    let grants: String = sqlx::query_scalar(
-        "SELECT ifnull(group_concat(user_id || permission, '|'), '') FROM user_permissions",
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap();
-    let settings: String = sqlx::query_scalar(
-        "SELECT group_concat(key || '=' || value, '|') || (SELECT COUNT(*) FROM trusted_networks) FROM settings",
-    )
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    (people, grants, settings)
-}
-
 #[tokio::test]
 async fn every_admin_server_function_refuses_a_person_without_the_permission() {
     let app = TestApp::new().await;

@@ -52,7 +52,10 @@ async fn code_from(
 /// Signs the admin in completely from `peer`, ticking Trust this IP when asked.
 async fn full_sign_in(app: &TestApp, capture: &mut SmtpCapture, peer: &str, trust: bool) -> String {
     let (body, pending) = password_from(app, peer, "admin", ADMIN_PASSWORD).await;
-    assert_eq!(body, r#"{"CodeRequired":{"sent_to":"a•••@example.com"}}"#);
+    assert_eq!(
+        body,
+        r#"{"CodeRequired":{"sent_to":"a•••@example.com","may_trust":true}}"#
+    );
     let code = capture.next_code().await;
     let (body, cookie) = code_from(app, peer, &pending.unwrap(), &code, trust).await;
     assert_eq!(body, r#"{"SignedIn":{"next":"/"}}"#);
@@ -71,12 +74,15 @@ fn outcome(kind: &str, message: &str) -> String {
 async fn the_mailed_code_signs_in_and_nothing_works_before_it() {
     let (app, mut capture) = two_step_app().await;
     let (body, pending) = password_from(&app, OFFICE, "admin", ADMIN_PASSWORD).await;
-    assert_eq!(body, r#"{"CodeRequired":{"sent_to":"a•••@example.com"}}"#);
+    assert_eq!(
+        body,
+        r#"{"CodeRequired":{"sent_to":"a•••@example.com","may_trust":true}}"#
+    );
     let pending = pending.expect("a session for the pending step");
 
     let mail = capture.next_message().await;
     assert!(mail.contains("admin@example.com"), "{mail}");
-    let code = app::smtp_capture::code_in(&mail).expect("a six-digit code in the subject");
+    let code = app::smtp_capture::code_in(&mail).expect("a six-digit code in the message");
 
     // While the code is pending the browser is signed out everywhere.
     assert_eq!(app.me(&pending).await, "null");
@@ -334,7 +340,10 @@ async fn a_trusted_network_skips_the_code_for_that_person_only_and_for_the_perio
     // Another person on the same network still gets a code.
     app.add_person("jdoe", Some("jdoe@example.com")).await;
     let (body, _) = password_from(&app, OFFICE, "jdoe", PERSON_PASSWORD).await;
-    assert_eq!(body, r#"{"CodeRequired":{"sent_to":"j•••@example.com"}}"#);
+    assert_eq!(
+        body,
+        r#"{"CodeRequired":{"sent_to":"j•••@example.com","may_trust":true}}"#
+    );
     capture.next_code().await;
 
     // Another address: a code.

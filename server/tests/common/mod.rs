@@ -22,8 +22,8 @@ use tower::ServiceExt;
 use tower_sessions_sqlx_store::SqliteStore;
 
 pub const ADMIN_PASSWORD: &str = "correct horse battery";
-pub const HOST: &str = "twostep.test";
-pub const ORIGIN: &str = "http://twostep.test";
+pub const HOST: &str = "127.0.0.1:3000";
+pub const ORIGIN: &str = "http://127.0.0.1:3000";
 pub const PERSON_PASSWORD: &str = "a person's password";
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 
@@ -99,13 +99,18 @@ impl TestApp {
                 throttle: Default::default(),
                 codes: Default::default(),
                 public_origin: None,
+                site_addr: None,
                 trusted_proxies: TrustedProxies::parse(proxies).unwrap(),
+                client_ip_header: Default::default(),
                 default_region: None,
+                // Event streams notice a signed-out session within a fifth of a second.
+                stream_recheck: Some(std::time::Duration::from_millis(200)),
             }),
             mailer: Arc::new(mailer),
             sms: None,
             trust_events: app::state::trust_events(),
             site_files: Arc::new(app::site_files::SiteFiles::plain("twostep", "pkg")),
+            first_admin_password_file: None,
         };
         Self {
             pool,
@@ -161,6 +166,25 @@ impl TestApp {
                 email,
                 password_hash: &hash,
                 permissions: &[],
+            },
+            self.clock.now(),
+        )
+        .await
+        .unwrap()
+    }
+
+    /// Creates an active person with `PERSON_PASSWORD`, an email and `permissions`.
+    pub async fn add_person_holding(&self, username: &str, permissions: &[app::model::Permission]) -> i64 {
+        let hash = self.state.hasher.hash(PERSON_PASSWORD.into()).await.unwrap();
+        let email = format!("{username}@example.com");
+        app::users::create(
+            &self.pool,
+            app::users::NewPerson {
+                name: username,
+                username,
+                email: Some(&email),
+                password_hash: &hash,
+                permissions,
             },
             self.clock.now(),
         )
@@ -236,6 +260,31 @@ pub fn session_cookie(response: &Response<Body>) -> Option<String> {
 pub async fn body_text(response: Response<Body>) -> String {
     let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
     String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// Everything a refused change must leave as it was: people (with their sign-in details
+/// and session epochs), grants, settings and trusted networks.
+pub async fn database_fingerprint(pool: &sqlx::SqlitePool) -> (String, String, String) {
+    let people: String = sqlx::query_scalar(
+        "SELECT group_concat(id || name || username || ifnull(email, '') || ifnull(mobile, '') || active
+                             || password_hash || session_epoch, '|') FROM users",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let grants: String = sqlx::query_scalar(
+        "SELECT ifnull(group_concat(user_id || permission, '|'), '') FROM user_permissions",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let settings: String = sqlx::query_scalar(
+        "SELECT group_concat(key || '=' || value, '|') || (SELECT COUNT(*) FROM trusted_networks) FROM settings",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    (people, grants, settings)
 }
 
 pub fn refused() -> String {
