@@ -434,13 +434,14 @@ async fn a_wrong_current_password_is_throttled_like_a_sign_in() {
 // ---- 4. Nobody locks a person out from the outside ----
 
 fn device_cookie(response: &http::Response<axum::body::Body>) -> Option<String> {
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("twostep_device="))
-        .map(str::to_string)
+    set_cookie_named(response, "twostep_device")
+}
+
+async fn device_cookies_stored(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM device_cookies")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
 }
 
 fn login_with_device(username: &str, password: &str, device: &str) -> Request<axum::body::Body> {
@@ -514,20 +515,16 @@ async fn a_stolen_device_cookie_stops_working_after_ten_wrong_passwords() {
     }
     // The cookie is void: the next attempt counts as one without it. The person's own
     // count was untouched, so it is checked — and the cookie is worth nothing now.
-    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM device_cookies")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    assert_eq!(left, 1, "not yet: ten tries were allowed");
+    assert_eq!(
+        device_cookies_stored(&app).await,
+        1,
+        "not yet: ten tries were allowed"
+    );
     let answer = app
         .send_from("203.0.113.9", login_with_device("admin", "guess 10", &device))
         .await;
     assert_eq!(body_text(answer).await, refused());
-    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM device_cookies")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    assert_eq!(left, 0, "void after ten");
+    assert_eq!(device_cookies_stored(&app).await, 0, "void after ten");
     let person_failures: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM login_failures WHERE username_key = 'admin' AND device_id IS NULL",
     )

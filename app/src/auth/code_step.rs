@@ -13,13 +13,11 @@ use crate::error::AppError;
 use crate::messages::{CODE_SPENT, NO_CHANNEL, SEND_FAILED, WRONG_CODE, too_many_codes};
 use crate::model::{CodeOutcome, LoginOutcome};
 use crate::security::codes::{self, Checked, NotIssued, Purpose};
-use crate::security::trust;
+use crate::security::{tokens, trust};
 use crate::state::AppState;
 use crate::users::{self, Contact};
 use crate::{mail, settings};
-use rand::TryRngCore;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::net::IpAddr;
 use tower_sessions::Session;
 
@@ -42,13 +40,7 @@ impl Pending {
 }
 
 fn binding_of(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
-
-fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng.unwrap_err(), &mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    tokens::digest(token)
 }
 
 /// Who is signing in, once their password was right.
@@ -80,7 +72,7 @@ pub async fn begin(
         audit::record(&state.pool, now, event).await?;
         return Ok(refuse(NO_CHANNEL));
     }
-    let token = new_token();
+    let token = tokens::new_secret();
     let issued = codes::issue(
         &state.pool,
         &state.policy.codes,

@@ -9,8 +9,7 @@
 //! give one out.
 
 use crate::clock::UnixSeconds;
-use rand::TryRngCore;
-use sha2::{Digest, Sha256};
+use crate::security::tokens::{digest, new_secret};
 use sqlx::{SqliteExecutor, SqlitePool};
 use subtle::ConstantTimeEq;
 use tower_cookies::Cookies;
@@ -27,16 +26,6 @@ pub fn cookie_name(secure: bool) -> &'static str {
     } else {
         "twostep_device"
     }
-}
-
-fn digest(secret: &str) -> Vec<u8> {
-    Sha256::digest(secret.as_bytes()).to_vec()
-}
-
-fn new_secret() -> String {
-    let mut bytes = [0u8; 32];
-    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng.unwrap_err(), &mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The id of the valid device cookie `presented` for the active person `username_key`,

@@ -5,4 +5,5 @@ pub mod codes;
 pub mod origin;
 pub mod password;
 pub mod throttle;
+pub mod tokens;
 pub mod trust;

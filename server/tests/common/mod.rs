@@ -242,12 +242,18 @@ pub fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
 }
 
 pub fn set_cookie(response: &Response<Body>) -> Option<String> {
+    set_cookie_named(response, "twostep_session")
+}
+
+/// The whole `Set-Cookie` line that sets the cookie `name`, if the response has one.
+pub fn set_cookie_named(response: &Response<Body>, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
     response
         .headers()
         .get_all(header::SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("twostep_session="))
+        .find(|v| v.starts_with(&prefix))
         .map(str::to_string)
 }
 
