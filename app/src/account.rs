@@ -69,13 +69,13 @@ pub async fn change_password(current: String, new: String) -> Result<PasswordCha
 pub mod ssr {
     use super::{PasswordChange, PasswordErrors};
     use crate::audit::{self, Event, EventKind};
+    use crate::auth::password::StoredHash;
     use crate::auth::session;
+    use crate::auth::throttle;
     use crate::error::AppError;
     use crate::limits::{PASSWORD_MAX, password_length_problem};
     use crate::model::CurrentUser;
-    use crate::security::client_addr::network_of;
-    use crate::security::password::StoredHash;
-    use crate::security::throttle;
+    use crate::request::client_addr::network_of;
     use crate::state::AppState;
     use crate::users::username_key;
     use std::net::IpAddr;
@@ -149,7 +149,7 @@ pub mod ssr {
             detail: String::new(),
         };
         audit::record(&mut *tx, now, event).await?;
-        let removed = crate::security::trust::remove_all_of(&mut *tx, user.id).await?;
+        let removed = crate::trusted_networks::store::remove_all_of(&mut *tx, user.id).await?;
         if removed > 0 {
             let detail = format!("{removed} trusted network(s): password changed");
             audit::record(
@@ -209,7 +209,7 @@ mod tests {
         let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
         let browser = Session::new(None, Arc::new(MemoryStore::default()), None);
         crate::auth::session::start(&browser, jdoe.id, 0).await.unwrap();
-        crate::security::trust::trust(&state.pool, jdoe.id, IP, 30, state.clock.now())
+        crate::trusted_networks::store::trust(&state.pool, jdoe.id, IP, 30, state.clock.now())
             .await
             .unwrap();
         let outcome = ssr::change_password(

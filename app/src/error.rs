@@ -105,9 +105,9 @@ impl From<sqlx::Error> for AppError {
 }
 
 #[cfg(feature = "ssr")]
-impl From<crate::security::password::HashError> for AppError {
-    fn from(error: crate::security::password::HashError) -> Self {
-        use crate::security::password::HashError;
+impl From<crate::auth::password::HashError> for AppError {
+    fn from(error: crate::auth::password::HashError) -> Self {
+        use crate::auth::password::HashError;
         match error {
             HashError::Busy => AppError::Busy.with_status(),
             HashError::Failed => {

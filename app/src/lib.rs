@@ -16,7 +16,7 @@ pub mod security_settings;
 mod shell;
 pub mod site_files;
 pub mod time_text;
-pub mod trusted;
+pub mod trusted_networks;
 
 #[cfg(feature = "ssr")]
 pub mod audit;
@@ -27,7 +27,7 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod mail;
 #[cfg(feature = "ssr")]
-pub mod security;
+pub mod request;
 #[cfg(feature = "ssr")]
 pub mod settings;
 #[cfg(feature = "ssr")]

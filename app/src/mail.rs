@@ -335,7 +335,7 @@ mod tests {
 
     #[tokio::test]
     async fn without_smtp_each_message_is_one_eml_file_in_the_outbox() {
-        let dir = std::env::temp_dir().join(format!("twostep-outbox-{}", crate::security::codes::generate()));
+        let dir = std::env::temp_dir().join(format!("twostep-outbox-{}", crate::auth::codes::generate()));
         let mailer = Mailer::new(None, &dir, "Twostep <no-reply@localhost>", SMTP_TIMEOUT).unwrap();
         mailer
             .send(code_letter("Jane", "jane@example.com", "654321", 10))

@@ -1,12 +1,12 @@
 //! The server's state in one place, provided to every server function.
 
+use crate::auth::codes::CodePolicy;
+use crate::auth::password::PasswordHasher;
+use crate::auth::throttle::ThrottlePolicy;
 use crate::clock::Clock;
 use crate::error::AppError;
 use crate::mail::Mailer;
-use crate::security::client_addr::{ClientIpHeader, TrustedProxies};
-use crate::security::codes::CodePolicy;
-use crate::security::password::PasswordHasher;
-use crate::security::throttle::ThrottlePolicy;
+use crate::request::client_addr::{ClientIpHeader, TrustedProxies};
 use crate::site_files::SiteFiles;
 use crate::sms::SmsSender;
 use axum::extract::FromRef;

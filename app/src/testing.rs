@@ -1,10 +1,10 @@
 //! Fixtures for the crate's own tests: a fresh database with real state around it.
 
+use crate::auth::password::PasswordHasher;
 use crate::clock::ManualClock;
 use crate::db::{TempDb, open_temporary};
 use crate::mail::{Mailer, SMTP_TIMEOUT};
 use crate::model::{CurrentUser, Permission};
-use crate::security::password::PasswordHasher;
 use crate::state::{AppState, Policy};
 use crate::users::{self, NewPerson};
 use std::sync::Arc;

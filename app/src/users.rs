@@ -1,9 +1,9 @@
 //! People as the database keeps them.
 
 use crate::audit::{self, Event, EventKind};
+use crate::auth::password::{HashError, PasswordHasher, StoredHash, random_password};
 use crate::clock::UnixSeconds;
 use crate::model::{CurrentUser, Permission};
-use crate::security::password::{HashError, PasswordHasher, StoredHash, random_password};
 use sqlx::SqlitePool;
 
 /// The case-insensitive form a username is looked up and kept unique by.
@@ -348,7 +348,7 @@ mod tests {
     async fn the_current_person_carries_exactly_their_permissions() {
         let (pool, _db) = open_temporary().await;
         // Never checked here: these people only need to exist.
-        let hash = crate::security::password::StoredHash::from_stored("unused".into());
+        let hash = crate::auth::password::StoredHash::from_stored("unused".into());
         let mut ids = Vec::new();
         for (username, permissions) in [
             ("none", &[][..]),

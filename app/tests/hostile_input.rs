@@ -3,9 +3,9 @@
 
 #![cfg(feature = "ssr")]
 
+use app::auth::codes::normalise;
 use app::personnel::validate::{Submitted, person};
-use app::security::client_addr::{ClientIpHeader, TrustedProxies, network_of, resolve};
-use app::security::codes::normalise;
+use app::request::client_addr::{ClientIpHeader, TrustedProxies, network_of, resolve};
 use http::{HeaderMap, HeaderValue};
 use proptest::prelude::*;
 use std::net::IpAddr;

@@ -2,7 +2,7 @@
 //! not, gives the peer or one of the forwarded hops, never a panic.
 #![no_main]
 
-use app::security::client_addr::{ClientIpHeader, TrustedProxies, network_of, resolve};
+use app::request::client_addr::{ClientIpHeader, TrustedProxies, network_of, resolve};
 use http::{HeaderMap, HeaderValue};
 use libfuzzer_sys::fuzz_target;
 use std::net::IpAddr;

@@ -1,7 +1,7 @@
 //! The typed security code: six ASCII digits or nothing.
 #![no_main]
 
-use app::security::codes::normalise;
+use app::auth::codes::normalise;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|typed: &str| {

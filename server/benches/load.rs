@@ -459,7 +459,9 @@ async fn main() {
             network_number(200_000 + round as i64)
         };
         let one = Instant::now();
-        let honoured = app::security::trust::honour(&db, *user, ip, now).await.unwrap();
+        let honoured = app::trusted_networks::store::honour(&db, *user, ip, now)
+            .await
+            .unwrap();
         took.push(one.elapsed());
         assert_eq!(honoured.is_some(), trusted);
     }

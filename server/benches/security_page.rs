@@ -29,7 +29,7 @@ async fn main() {
     let mut took = Vec::new();
     for i in 0..20 {
         let ip = format!("203.0.113.{i}").parse().unwrap();
-        let id = app::security::trust::trust(&app.pool, 1, ip, 30, now)
+        let id = app::trusted_networks::store::trust(&app.pool, 1, ip, 30, now)
             .await
             .unwrap();
         let started = Instant::now();

@@ -1,7 +1,7 @@
 //! The runtime configuration (spec §3): `Leptos.toml`, every key overridable by its
 //! environment variable. An empty value means "unset".
 
-use app::security::client_addr::{ClientIpHeader, TrustedProxies};
+use app::request::client_addr::{ClientIpHeader, TrustedProxies};
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -3,8 +3,8 @@
 
 use app::auth::session::user_of;
 use app::model::{login_redirect, page_permission, safe_next};
-use app::security::client_addr::{ClientIp, ClientIpHeader, resolve};
-use app::security::origin;
+use app::request::client_addr::{ClientIp, ClientIpHeader, resolve};
+use app::request::origin;
 use app::site_files::SiteFiles;
 use app::state::AppState;
 use axum::RequestExt;

@@ -1,9 +1,9 @@
 //! Starts the Twostep server: configuration, database, first admin, then HTTP until
 //! Ctrl-C or SIGTERM.
 
+use app::auth::password::PasswordHasher;
 use app::clock::{Clock, SystemClock};
 use app::mail::{Mailer, SMTP_TIMEOUT};
-use app::security::password::PasswordHasher;
 use app::site_files::SiteFiles;
 use app::sms::{SMS_TIMEOUT, SmsSender};
 use app::state::{AppState, Policy};

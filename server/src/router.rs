@@ -74,7 +74,7 @@ pub fn build<Store: SessionStore + Clone>(state: AppState, store: Store, secure_
                 .make_span_with(|request: &axum::extract::Request| {
                     let client = request
                         .extensions()
-                        .get::<app::security::client_addr::ClientIp>()
+                        .get::<app::request::client_addr::ClientIp>()
                         .map(|ip| ip.0.to_string())
                         .unwrap_or_default();
                     // The path only: queries are not logged.

@@ -251,7 +251,7 @@ async fn two_step_behind_proxy() -> (TestApp, SmtpCapture) {
         .await
         .unwrap();
     // The admin trusts the office network.
-    app::security::trust::trust(
+    app::trusted_networks::store::trust(
         &app.pool,
         1,
         OFFICE.parse().unwrap(),
@@ -263,7 +263,7 @@ async fn two_step_behind_proxy() -> (TestApp, SmtpCapture) {
     (app, capture)
 }
 
-fn with_header(app: &TestApp, header: app::security::client_addr::ClientIpHeader) -> AppState {
+fn with_header(app: &TestApp, header: app::request::client_addr::ClientIpHeader) -> AppState {
     AppState {
         policy: Arc::new(Policy {
             client_ip_header: header,
@@ -284,7 +284,7 @@ async fn through_proxy(app: &TestApp, state: AppState, headers: &[(&'static str,
 
 #[tokio::test]
 async fn a_forwarded_office_address_passed_through_an_appending_proxy_skips_nothing() {
-    use app::security::client_addr::ClientIpHeader;
+    use app::request::client_addr::ClientIpHeader;
     let (app, _capture) = two_step_behind_proxy().await;
     // The client wrote `Forwarded: for=<office>`; nginx appended its real address to
     // X-Forwarded-For and passed the rest through.
@@ -324,7 +324,7 @@ async fn a_proxy_address_is_never_trusted_and_the_box_is_not_offered() {
     let (app, mut capture) = two_step_behind_proxy().await;
     // Trusted before the proxy was configured, when every client looked like it.
     let then = app::clock::Clock::now(&app.clock);
-    app::security::trust::trust(&app.pool, 1, PROXY.parse().unwrap(), 30, then)
+    app::trusted_networks::store::trust(&app.pool, 1, PROXY.parse().unwrap(), 30, then)
         .await
         .unwrap();
     app.clock.advance(60);

@@ -169,8 +169,8 @@ async fn a_locked_database_is_503_busy_from_every_server_function_that_writes() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thirty_two_writers_at_once_never_see_the_database_busy() {
-    use app::security::codes::{self, Checked, CodePolicy, Purpose};
-    use app::security::throttle::{self, ThrottlePolicy};
+    use app::auth::codes::{self, Checked, CodePolicy, Purpose};
+    use app::auth::throttle::{self, ThrottlePolicy};
     let app = TestApp::new().await;
     let mut people = Vec::new();
     for i in 0..32 {

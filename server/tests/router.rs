@@ -257,9 +257,10 @@ async fn sign_in_without_permissions(app: &TestApp) -> String {
 async fn every_admin_server_function_refuses_a_person_without_the_permission() {
     let app = TestApp::new().await;
     let cookie = sign_in_without_permissions(&app).await;
-    let admins_entry = app::security::trust::trust(&app.pool, 1, "203.0.113.7".parse().unwrap(), 30, 1)
-        .await
-        .unwrap();
+    let admins_entry =
+        app::trusted_networks::store::trust(&app.pool, 1, "203.0.113.7".parse().unwrap(), 30, 1)
+            .await
+            .unwrap();
     assert_eq!(admins_entry, 1, "the entry the delete below aims at");
     let before = database_fingerprint(&app.pool).await;
     let calls = [

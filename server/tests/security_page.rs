@@ -16,7 +16,7 @@ async fn trusted_count(app: &TestApp) -> i64 {
 }
 
 async fn trust(app: &TestApp, user_id: i64, ip: &str) -> i64 {
-    app::security::trust::trust(
+    app::trusted_networks::store::trust(
         &app.pool,
         user_id,
         ip.parse().unwrap(),

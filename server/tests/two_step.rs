@@ -364,7 +364,9 @@ async fn a_deleted_trust_asks_for_the_code_again() {
     let (app, mut capture) = two_step_app().await;
     full_sign_in(&app, &mut capture, OFFICE, true).await;
     let _notice = capture.next_message().await;
-    app::security::trust::remove_all_of(&app.pool, 1).await.unwrap();
+    app::trusted_networks::store::remove_all_of(&app.pool, 1)
+        .await
+        .unwrap();
     let (body, _) = password_from(&app, OFFICE, "admin", ADMIN_PASSWORD).await;
     assert!(body.contains("CodeRequired"), "{body}");
 }

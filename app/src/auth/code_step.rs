@@ -9,12 +9,13 @@
 use super::channel::Channel;
 use super::session;
 use crate::audit::{self, Event, EventKind};
+use crate::auth::codes::{self, Checked, NotIssued, Purpose};
+use crate::auth::tokens;
 use crate::error::AppError;
 use crate::messages::{CODE_SPENT, NO_CHANNEL, SEND_FAILED, WRONG_CODE, too_many_codes};
 use crate::model::{CodeOutcome, LoginOutcome};
-use crate::security::codes::{self, Checked, NotIssued, Purpose};
-use crate::security::{tokens, trust};
 use crate::state::AppState;
+use crate::trusted_networks::store as trust;
 use crate::users::{self, Contact};
 use crate::{mail, settings};
 use serde::{Deserialize, Serialize};
@@ -284,7 +285,7 @@ async fn trust_this_network(
     let now = state.clock.now();
     let days = settings::trust_days(&state.pool).await?;
     trust::trust(&state.pool, user_id, client_ip, days, now).await?;
-    let network = crate::security::client_addr::network_of(client_ip);
+    let network = crate::request::client_addr::network_of(client_ip);
     let event = Event::own(EventKind::NetworkTrusted, user_id, client_ip, network.to_string());
     audit::record(&state.pool, now, event).await?;
     state.trust_changed(user_id);

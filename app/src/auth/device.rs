@@ -8,8 +8,8 @@
 //! SHA-256 digest. It cannot be forged without the secret, and a database copy does not
 //! give one out.
 
+use crate::auth::tokens::{digest, new_secret};
 use crate::clock::UnixSeconds;
-use crate::security::tokens::{digest, new_secret};
 use sqlx::{SqliteExecutor, SqlitePool};
 use subtle::ConstantTimeEq;
 use tower_cookies::Cookies;

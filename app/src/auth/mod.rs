@@ -1,16 +1,26 @@
 //! Signing in and out, and who is signed in. The server functions are thin: they gather
-//! the request's state and call the logic in `password_step` and `session`.
+//! the request's state and call the logic: `password_step` (with `password` hashing,
+//! the `throttle` and `device` cookies), `code_step` (with `codes`, their `channel`, and
+//! the `tokens` that bind a code to one browser) and `session`.
 
 #[cfg(feature = "ssr")]
 pub mod channel;
 #[cfg(feature = "ssr")]
 pub mod code_step;
 #[cfg(feature = "ssr")]
+pub mod codes;
+#[cfg(feature = "ssr")]
 pub mod device;
+#[cfg(feature = "ssr")]
+pub mod password;
 #[cfg(feature = "ssr")]
 pub mod password_step;
 #[cfg(feature = "ssr")]
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod throttle;
+#[cfg(feature = "ssr")]
+pub mod tokens;
 
 use crate::error::AppError;
 use crate::model::{CodeOutcome, CurrentUser, LoginOutcome};
@@ -23,7 +33,7 @@ pub async fn login(
     password: String,
     next: Option<String>,
 ) -> Result<LoginOutcome, AppError> {
-    use crate::security::client_addr::ClientIp;
+    use crate::request::client_addr::ClientIp;
     let state = crate::state::app_state()?;
     let session = session::request_session().await?;
     let ClientIp(client_ip) = session::request_client_ip().await?;
@@ -44,7 +54,7 @@ pub async fn login(
 /// Step 2: the code. `trust` is the **Trust this IP** checkbox (present when ticked).
 #[server(prefix = "/api", endpoint = "verify_code")]
 pub async fn verify_code(code: String, trust: Option<String>) -> Result<CodeOutcome, AppError> {
-    use crate::security::client_addr::ClientIp;
+    use crate::request::client_addr::ClientIp;
     let state = crate::state::app_state()?;
     let session = session::request_session().await?;
     let ClientIp(client_ip) = session::request_client_ip().await?;
@@ -64,7 +74,7 @@ pub async fn verify_code(code: String, trust: Option<String>) -> Result<CodeOutc
 /// Step 2: **Send a new code**.
 #[server(prefix = "/api", endpoint = "resend_code")]
 pub async fn resend_code() -> Result<CodeOutcome, AppError> {
-    use crate::security::client_addr::ClientIp;
+    use crate::request::client_addr::ClientIp;
     let state = crate::state::app_state()?;
     let session = session::request_session().await?;
     let ClientIp(client_ip) = session::request_client_ip().await?;

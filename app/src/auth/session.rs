@@ -7,7 +7,7 @@
 use crate::audit::{self, Event, EventKind};
 use crate::error::AppError;
 use crate::model::{CurrentUser, Permission};
-use crate::security::client_addr::ClientIp;
+use crate::request::client_addr::ClientIp;
 use crate::state::{AppState, app_state};
 use crate::users;
 use serde::{Deserialize, Serialize};

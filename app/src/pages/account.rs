@@ -5,7 +5,7 @@ use crate::account::{ChangePassword, PasswordChange, PasswordErrors, my_account}
 use crate::pages::live::use_trust_changes;
 use crate::pages::trusted_table::TrustedTable;
 use crate::pages::widgets::{SubmitButton, TextField};
-use crate::trusted::{delete_my_trusted, my_trusted};
+use crate::trusted_networks::{delete_my_trusted, my_trusted};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -10,7 +10,7 @@ use crate::security_settings::{
     security_events, security_overview,
 };
 use crate::time_text::exact;
-use crate::trusted::{PAGE_SIZE, TrustedOrder, delete_trusted, trusted_networks};
+use crate::trusted_networks::{PAGE_SIZE, TrustedOrder, delete_trusted, trusted_networks};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -4,7 +4,7 @@
 
 use crate::error::AppError;
 use crate::time_text::{exact, relative};
-use crate::trusted::TrustedRow;
+use crate::trusted_networks::TrustedRow;
 use leptos::prelude::*;
 use std::collections::HashSet;
 use std::future::Future;

@@ -3,12 +3,13 @@
 use super::validate::{Valid, display_number};
 use super::{FieldErrors, PeoplePage, PersonRow, SaveOutcome};
 use crate::audit::{self, Event, EventKind};
+use crate::auth::codes;
 use crate::error::AppError;
 use crate::model::{CurrentUser, Permission};
 use crate::permissions::may_manage;
 use crate::permissions::store::is_last_active_holder;
-use crate::security::{codes, trust};
 use crate::state::AppState;
+use crate::trusted_networks::store as trust;
 use crate::users::{permissions_of, username_key};
 use sqlx::SqlitePool;
 use std::net::IpAddr;
@@ -561,7 +562,7 @@ mod tests {
         let (state, _db) = state().await;
         let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
         let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
-        let policy = crate::security::codes::CodePolicy::default();
+        let policy = crate::auth::codes::CodePolicy::default();
         let now = state.clock.now();
         let issue = || async {
             codes::issue(

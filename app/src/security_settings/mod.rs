@@ -75,7 +75,7 @@ pub async fn security_overview() -> Result<SecuritySummary, AppError> {
     Ok(SecuritySummary {
         two_step_enabled: crate::settings::two_step_enabled(&state.pool).await?,
         cannot_receive: store::unreachable(&state.pool, state.sms.is_some()).await?,
-        your_ip: crate::security::client_addr::canonical(client_ip).to_string(),
+        your_ip: crate::request::client_addr::canonical(client_ip).to_string(),
         trust_days: crate::settings::trust_days(&state.pool).await?,
     })
 }

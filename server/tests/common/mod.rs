@@ -3,12 +3,12 @@
 
 #![allow(dead_code)]
 
+use app::auth::password::PasswordHasher;
 use app::clock::{Clock, ManualClock};
 use app::db::{TempDb, open_temporary};
 use app::mail::{Mailer, SMTP_TIMEOUT};
 use app::messages::INCORRECT_CREDENTIALS;
-use app::security::client_addr::TrustedProxies;
-use app::security::password::PasswordHasher;
+use app::request::client_addr::TrustedProxies;
 use app::state::{AppState, Policy};
 use app::users::bootstrap_admin;
 use axum::Router;

@@ -2,8 +2,12 @@
 //! IPv6 /64), for the trust period from when it was added. An expired entry is never
 //! honoured, whether or not the clean-up has removed it yet.
 
-use super::client_addr::network_of;
+use super::{TrustedOrder, TrustedRow};
+use crate::audit::{self, Event, EventKind};
 use crate::clock::UnixSeconds;
+use crate::error::AppError;
+use crate::request::client_addr::{canonical, network_of};
+use crate::state::AppState;
 use sqlx::{SqliteExecutor, SqlitePool};
 use std::net::IpAddr;
 
@@ -38,7 +42,7 @@ pub async fn trust(
     .bind(network_of(client_ip).to_string())
     .bind(now)
     .bind(now + period_days * DAY)
-    .bind(super::client_addr::canonical(client_ip).to_string())
+    .bind(canonical(client_ip).to_string())
     .fetch_one(db)
     .await
 }
@@ -121,24 +125,52 @@ pub struct Listed {
     pub expires_at: i64,
 }
 
-/// How a listing is ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Order {
-    NewestFirst,
-    Person,
-    Network,
-    ExpiresFirst,
-    LastUsed,
+/// An entry as the pages show it.
+pub fn row(listed: Listed) -> TrustedRow {
+    TrustedRow {
+        id: listed.id,
+        network: display(&listed.network),
+        name: listed.name,
+        username: listed.username,
+        added: listed.created_at,
+        last_used: listed.last_used_at,
+        expires: listed.expires_at,
+    }
 }
 
-impl Order {
+/// Deletes entry `id` (only `owner`'s, when given), audits who did it and tells open
+/// pages. An entry that is not there (or not theirs) is 404: nothing tells them apart.
+pub async fn delete_audited(
+    state: &AppState,
+    actor_id: i64,
+    id: i64,
+    owner: Option<i64>,
+    client_ip: IpAddr,
+) -> Result<(), AppError> {
+    let Some((user_id, network)) = delete(&state.pool, id, owner).await? else {
+        return Err(AppError::NotFound.with_status());
+    };
+    let event = Event {
+        kind: EventKind::NetworkDeleted,
+        actor_id: Some(actor_id),
+        subject_id: Some(user_id),
+        client_ip: Some(client_ip),
+        detail: display(&network),
+    };
+    audit::record(&state.pool, state.clock.now(), event).await?;
+    state.trust_changed(user_id);
+    Ok(())
+}
+
+/// The SQL order of each order the table offers.
+impl TrustedOrder {
     fn sql(self) -> &'static str {
         match self {
-            Order::NewestFirst => "t.created_at DESC, t.id DESC",
-            Order::Person => "u.name COLLATE NOCASE, t.network, t.id",
-            Order::Network => "t.network, t.id",
-            Order::ExpiresFirst => "t.expires_at, t.id",
-            Order::LastUsed => "t.last_used_at DESC NULLS LAST, t.id DESC",
+            TrustedOrder::NewestFirst => "t.created_at DESC, t.id DESC",
+            TrustedOrder::Person => "u.name COLLATE NOCASE, t.network, t.id",
+            TrustedOrder::Address => "t.network, t.id",
+            TrustedOrder::ExpiresFirst => "t.expires_at, t.id",
+            TrustedOrder::LastUsed => "t.last_used_at DESC NULLS LAST, t.id DESC",
         }
     }
 }
@@ -148,7 +180,7 @@ impl Order {
 pub async fn list(
     pool: &SqlitePool,
     filter: &str,
-    order: Order,
+    order: TrustedOrder,
     offset: i64,
     limit: i64,
     now: UnixSeconds,
@@ -346,13 +378,13 @@ mod tests {
         trust(&state.pool, bob, ip("2001:db8:1:2::9"), 1, T0)
             .await
             .unwrap();
-        let (all, total) = list(&state.pool, "", Order::NewestFirst, 0, 100, T0 + 10)
+        let (all, total) = list(&state.pool, "", TrustedOrder::NewestFirst, 0, 100, T0 + 10)
             .await
             .unwrap();
         assert_eq!((all.len(), total), (6, 6));
         assert_eq!(all[0].network, "203.0.113.4/32", "newest first");
 
-        let (page, total) = list(&state.pool, "jane", Order::Network, 2, 2, T0 + 10)
+        let (page, total) = list(&state.pool, "jane", TrustedOrder::Address, 2, 2, T0 + 10)
             .await
             .unwrap();
         assert_eq!(total, 5);
@@ -360,17 +392,17 @@ mod tests {
             page.iter().map(|r| r.network.as_str()).collect::<Vec<_>>(),
             ["203.0.113.2/32", "203.0.113.3/32"]
         );
-        let (by_address, _) = list(&state.pool, "2001:db8", Order::Person, 0, 100, T0 + 10)
+        let (by_address, _) = list(&state.pool, "2001:db8", TrustedOrder::Person, 0, 100, T0 + 10)
             .await
             .unwrap();
         assert_eq!(by_address.len(), 1);
         assert_eq!(by_address[0].username, "bob");
-        let (literal, total) = list(&state.pool, "%", Order::Person, 0, 100, T0 + 10)
+        let (literal, total) = list(&state.pool, "%", TrustedOrder::Person, 0, 100, T0 + 10)
             .await
             .unwrap();
         assert_eq!((literal.len(), total), (0, 0), "% is a character, not a wildcard");
 
-        let (later, total) = list(&state.pool, "", Order::Person, 0, 100, T0 + DAY + 1)
+        let (later, total) = list(&state.pool, "", TrustedOrder::Person, 0, 100, T0 + DAY + 1)
             .await
             .unwrap();
         assert_eq!(total, 5, "bob's one-day entry is over, cleaned or not");

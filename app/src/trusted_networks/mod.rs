@@ -1,6 +1,12 @@
 //! Trusted IP addresses as pages show them: every entry (System › Security) or one's
 //! own (My account), each deletable. Changes reach open pages through server-sent events
 //! (`/api/trusted_events`, served by the server crate).
+//!
+//! This module: the rows and orders both sides share, and the server functions;
+//! `store` keeps the SQL (trust, honour, list, delete, the clean-up).
+
+#[cfg(feature = "ssr")]
+pub mod store;
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -75,61 +81,6 @@ impl TrustedOrder {
     }
 }
 
-#[cfg(feature = "ssr")]
-mod ssr {
-    use super::*;
-    use crate::audit::{self, Event, EventKind};
-    use crate::security::trust::{self, Listed, Order};
-    use crate::state::AppState;
-    use std::net::IpAddr;
-
-    pub fn row(listed: Listed) -> TrustedRow {
-        TrustedRow {
-            id: listed.id,
-            network: trust::display(&listed.network),
-            name: listed.name,
-            username: listed.username,
-            added: listed.created_at,
-            last_used: listed.last_used_at,
-            expires: listed.expires_at,
-        }
-    }
-
-    pub fn order(order: TrustedOrder) -> Order {
-        match order {
-            TrustedOrder::NewestFirst => Order::NewestFirst,
-            TrustedOrder::Person => Order::Person,
-            TrustedOrder::Address => Order::Network,
-            TrustedOrder::ExpiresFirst => Order::ExpiresFirst,
-            TrustedOrder::LastUsed => Order::LastUsed,
-        }
-    }
-
-    /// Deletes entry `id` (only `owner`'s, when given), audits who did it and tells open
-    /// pages. An entry that is not there (or not theirs) is 404: nothing tells them apart.
-    pub async fn delete(
-        state: &AppState,
-        actor_id: i64,
-        id: i64,
-        owner: Option<i64>,
-        client_ip: IpAddr,
-    ) -> Result<(), AppError> {
-        let Some((user_id, network)) = trust::delete(&state.pool, id, owner).await? else {
-            return Err(AppError::NotFound.with_status());
-        };
-        let event = Event {
-            kind: EventKind::NetworkDeleted,
-            actor_id: Some(actor_id),
-            subject_id: Some(user_id),
-            client_ip: Some(client_ip),
-            detail: trust::display(&network),
-        };
-        audit::record(&state.pool, state.clock.now(), event).await?;
-        state.trust_changed(user_id);
-        Ok(())
-    }
-}
-
 /// Every live entry, filtered by person or address, one page at a time (Security).
 #[server(prefix = "/api", endpoint = "trusted_networks")]
 pub async fn trusted_networks(
@@ -144,10 +95,9 @@ pub async fn trusted_networks(
     let now = state.clock.now();
     let filter: String = filter.chars().take(100).collect();
     let offset = offset.max(0);
-    let (rows, total) =
-        crate::security::trust::list(&state.pool, &filter, ssr::order(order), offset, PAGE_SIZE, now).await?;
+    let (rows, total) = store::list(&state.pool, &filter, order, offset, PAGE_SIZE, now).await?;
     Ok(TrustedPage {
-        rows: rows.into_iter().map(ssr::row).collect(),
+        rows: rows.into_iter().map(store::row).collect(),
         total,
         offset,
         now,
@@ -162,7 +112,7 @@ pub async fn delete_trusted(id: i64) -> Result<(), AppError> {
     let actor = session::require_permission(Permission::Security).await?;
     let state = crate::state::app_state()?;
     let client_ip = session::request_client_ip().await?.0;
-    ssr::delete(&state, actor.id, id, None, client_ip).await
+    store::delete_audited(&state, actor.id, id, None, client_ip).await
 }
 
 /// The signed-in person's own entries (My account).
@@ -171,10 +121,10 @@ pub async fn my_trusted() -> Result<TrustedPage, AppError> {
     let user = crate::auth::session::require_user().await?;
     let state = crate::state::app_state()?;
     let now = state.clock.now();
-    let rows = crate::security::trust::list_of(&state.pool, user.id, now).await?;
+    let rows = store::list_of(&state.pool, user.id, now).await?;
     Ok(TrustedPage {
         total: rows.len() as i64,
-        rows: rows.into_iter().map(ssr::row).collect(),
+        rows: rows.into_iter().map(store::row).collect(),
         offset: 0,
         now,
     })
@@ -187,5 +137,5 @@ pub async fn delete_my_trusted(id: i64) -> Result<(), AppError> {
     let user = session::require_user().await?;
     let state = crate::state::app_state()?;
     let client_ip = session::request_client_ip().await?.0;
-    ssr::delete(&state, user.id, id, Some(user.id), client_ip).await
+    store::delete_audited(&state, user.id, id, Some(user.id), client_ip).await
 }
