@@ -12,6 +12,7 @@ pub mod model;
 pub mod pages;
 pub mod permissions;
 pub mod personnel;
+pub mod routes;
 pub mod security_settings;
 mod shell;
 pub mod site_files;

@@ -104,22 +104,6 @@ pub fn login_redirect(here: &str) -> String {
     format!("/login?next={next}")
 }
 
-/// The permission a page needs, by its path. One table for the server's page guard and
-/// the browser's router, so the two cannot disagree.
-pub fn page_permission(path: &str) -> Option<Permission> {
-    let path = path
-        .split(['?', '#'])
-        .next()
-        .unwrap_or(path)
-        .trim_end_matches('/');
-    match path {
-        "/maintenance/organisation/personnel" => Some(Permission::Personnel),
-        "/system/permissions" => Some(Permission::Permissions),
-        "/system/security" => Some(Permission::Security),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,21 +143,5 @@ mod tests {
             .find(|(k, _)| k == "next")
             .unwrap();
         assert_eq!(back, here);
-    }
-
-    #[test]
-    fn pages_map_to_their_permission() {
-        assert_eq!(page_permission("/system/security"), Some(Permission::Security));
-        assert_eq!(page_permission("/system/security/"), Some(Permission::Security));
-        assert_eq!(
-            page_permission("/system/permissions?x=1"),
-            Some(Permission::Permissions)
-        );
-        assert_eq!(
-            page_permission("/maintenance/organisation/personnel"),
-            Some(Permission::Personnel)
-        );
-        assert_eq!(page_permission("/"), None);
-        assert_eq!(page_permission("/account"), None);
     }
 }

@@ -2,9 +2,10 @@
 //! log, cross-site refusal, session, page guard; and the caching rule of the site's files.
 
 use app::auth::session::user_of;
-use app::model::{login_redirect, page_permission, safe_next};
+use app::model::{login_redirect, safe_next};
 use app::request::client_addr::{ClientIp, ClientIpHeader, resolve};
 use app::request::origin;
+use app::routes::permission_for;
 use app::site_files::SiteFiles;
 use app::state::AppState;
 use axum::RequestExt;
@@ -133,7 +134,7 @@ pub async fn page_guard(
             Redirect::to(&login_redirect(here)).into_response()
         }
         (Some(user), _) => {
-            let forbidden = page_permission(&path).is_some_and(|needed| !user.may(needed));
+            let forbidden = permission_for(&path).is_some_and(|needed| !user.may(needed));
             let mut response = next.run(request).await;
             if forbidden {
                 *response.status_mut() = StatusCode::FORBIDDEN;

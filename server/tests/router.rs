@@ -491,3 +491,20 @@ async fn content_named_site_files_are_cached_for_good_and_the_page_links_them() 
         Some("public, max-age=31536000, immutable")
     );
 }
+
+#[test]
+fn router_paths_match_the_route_table() {
+    let mut routed: Vec<String> = leptos_axum::generate_route_list(app::App)
+        .iter()
+        .map(|route| route.path().to_string())
+        .collect();
+    routed.sort();
+    routed.dedup();
+    let mut table: Vec<String> = app::routes::PAGES
+        .iter()
+        .map(|page| page.path.to_string())
+        .chain([app::routes::LOGIN.to_string()])
+        .collect();
+    table.sort();
+    assert_eq!(routed, table, "shell.rs's routes and routes.rs's table");
+}

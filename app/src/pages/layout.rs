@@ -5,38 +5,13 @@
 
 use crate::auth::{Logout, signed_in_user};
 use crate::error::AppError;
-use crate::model::{CurrentUser, Permission, login_redirect};
+use crate::model::{CurrentUser, login_redirect};
 use crate::pages::widgets::SubmitButton;
+use crate::routes::{self, Tab};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::use_location;
-
-/// A link in a tab's menu, shown only to those who may open it.
-struct MenuLink {
-    href: &'static str,
-    label: &'static str,
-    permission: Option<Permission>,
-}
-
-/// The pages that exist, per tab. Pages join this list as they are built.
-const MAINTENANCE: &[MenuLink] = &[MenuLink {
-    href: "/maintenance/organisation/personnel",
-    label: "Organisation › Personnel",
-    permission: Some(Permission::Personnel),
-}];
-const SYSTEM: &[MenuLink] = &[
-    MenuLink {
-        href: "/system/permissions",
-        label: "Permissions",
-        permission: Some(Permission::Permissions),
-    },
-    MenuLink {
-        href: "/system/security",
-        label: "Security",
-        permission: Some(Permission::Security),
-    },
-];
 
 /// The signed-in person, loaded once by the layout and shared with its pages.
 pub type UserResource = Resource<Result<Option<CurrentUser>, AppError>>;
@@ -82,11 +57,10 @@ fn TopNav(user: CurrentUser) -> impl IntoView {
         <header class="topbar">
             <a class="brand" href="/">"Twostep"</a>
             <nav class="tabs" aria-label="Main">
-                <Tab label="Maintenance" links=MAINTENANCE user=user.clone() />
-                <Tab label="System" links=SYSTEM user=user.clone() />
+                {Tab::ALL.map(|tab| view! { <TabMenu tab user=user.clone() /> })}
             </nav>
             <div class="who">
-                <a class="person-name" href="/account">{user.name.clone()}</a>
+                <a class="person-name" href=routes::ACCOUNT>{user.name.clone()}</a>
                 <ActionForm action=logout>
                     <SubmitButton label="Sign out" pending class="quiet" />
                 </ActionForm>
@@ -95,17 +69,17 @@ fn TopNav(user: CurrentUser) -> impl IntoView {
     }
 }
 
+/// One tab and its menu: the pages of the route table under it that this person may open.
 #[component]
-fn Tab(label: &'static str, links: &'static [MenuLink], user: CurrentUser) -> impl IntoView {
-    let visible: Vec<_> = links
-        .iter()
-        .filter(|link| link.permission.is_none_or(|p| user.may(p)))
-        .map(|link| view! { <li><a href=link.href>{link.label}</a></li> })
+fn TabMenu(tab: Tab, user: CurrentUser) -> impl IntoView {
+    let visible: Vec<_> = routes::menu(tab)
+        .filter(|page| page.permission.is_none_or(|p| user.may(p)))
+        .map(|page| view! { <li><a href=page.path>{page.label}</a></li> })
         .collect();
     let empty = visible.is_empty();
     view! {
         <details class="tab">
-            <summary>{label}</summary>
+            <summary>{tab.label()}</summary>
             <ul class="menu">
                 {visible}
                 {empty.then(|| view! { <li class="menu-empty">"No pages for your permissions."</li> })}

@@ -99,7 +99,7 @@ fn UnreachableList(people: Vec<Unreachable>, enabled: bool) -> impl IntoView {
             {people
                 .into_iter()
                 .map(|person| {
-                    let href = format!("/maintenance/organisation/personnel?edit={}", person.id);
+                    let href = format!("{}?edit={}", crate::routes::PERSONNEL, person.id);
                     view! {
                         <li>
                             <a href=href>{person.name}</a>
