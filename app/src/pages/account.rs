@@ -4,7 +4,7 @@
 use crate::account::{ChangePassword, PasswordChange, PasswordErrors, my_account};
 use crate::pages::live::use_trust_changes;
 use crate::pages::trusted_table::TrustedTable;
-use crate::pages::widgets::{SubmitButton, TextField};
+use crate::pages::widgets::{ErrorLine, Loading, SubmitButton, TextField};
 use crate::trusted_networks::{delete_my_trusted, my_trusted};
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -17,7 +17,7 @@ pub fn AccountPage() -> impl IntoView {
     view! {
         <Title text="My account" />
         <h1>"My account"</h1>
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match account.await {
                     Ok(me) => Either::Left(view! {
@@ -47,7 +47,7 @@ fn MyTrusted() -> impl IntoView {
         <section class="panel wide" aria-labelledby="my-trusted-heading">
             <h2 id="my-trusted-heading">"My trusted IP addresses"</h2>
             <p class="lead">"From these addresses you sign in with your password alone until the entry expires."</p>
-            <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match mine.await {
                         Ok(page) => Either::Left(view! {
@@ -59,7 +59,7 @@ fn MyTrusted() -> impl IntoView {
                                 caption="My trusted IP addresses"
                             />
                         }),
-                        Err(error) => Either::Right(view! { <p class="form-error" role="alert">{error.to_string()}</p> }),
+                        Err(error) => Either::Right(view! { <ErrorLine text=error.to_string() /> }),
                     }
                 })}
             </Transition>

@@ -4,8 +4,7 @@
 use crate::auth::{CancelCode, ResendCode, VerifyCode};
 use crate::limits::CODE_LIFETIME_SECONDS;
 use crate::model::CodeOutcome;
-use crate::pages::login::go_to;
-use crate::pages::widgets::SubmitButton;
+use crate::pages::widgets::{SubmitButton, go_to};
 use leptos::lazy;
 use leptos::prelude::*;
 

@@ -4,7 +4,7 @@
 use crate::auth::Login;
 use crate::model::LoginOutcome;
 use crate::pages::code_form::code_step;
-use crate::pages::widgets::SubmitButton;
+use crate::pages::widgets::{SubmitButton, go_to};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -17,11 +17,6 @@ enum Step {
         sent_to: String,
         may_trust: bool,
     },
-}
-
-/// After a sign-in, a full page load, so every part of the page starts signed in.
-pub(crate) fn go_to(next: &str) {
-    let _ = window().location().set_href(next);
 }
 
 #[component]

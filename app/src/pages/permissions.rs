@@ -2,6 +2,7 @@
 //! permission, each change saved at once with its result shown on the row.
 
 use crate::model::Permission;
+use crate::pages::widgets::{ErrorLine, Loading};
 use crate::permissions::{ChangeOutcome, GridRow, permission_grid, set_permission};
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -15,7 +16,7 @@ pub fn PermissionsPage() -> impl IntoView {
         <Title text="Permissions" />
         <h1>"Permissions"</h1>
         <p class="lead">"A change is saved as soon as you tick or clear a box."</p>
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+        <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match grid.await {
                     Ok(rows) => Either::Left(view! {
@@ -36,7 +37,7 @@ pub fn PermissionsPage() -> impl IntoView {
                             </table>
                         </div>
                     }),
-                    Err(error) => Either::Right(view! { <p class="form-error" role="alert">{error.to_string()}</p> }),
+                    Err(error) => Either::Right(view! { <ErrorLine text=error.to_string() /> }),
                 }
             })}
         </Transition>

@@ -3,7 +3,7 @@
 //! The list and the editor are driven by the address (`?q=` search, `?from=` page,
 //! `?edit=new` or `?edit=<id>`), so a person's entry can be linked to directly.
 
-use crate::pages::widgets::{SubmitButton, TextField};
+use crate::pages::widgets::{ErrorLine, Loading, SubmitButton, TextField};
 use crate::personnel::{
     EditedPerson, FieldErrors, PAGE_SIZE, PersonRow, SaveOutcome, SavePerson, get_person, list_people,
     sign_in_details_locked,
@@ -105,11 +105,11 @@ pub fn PersonnelPage() -> impl IntoView {
         </Form>
         <p class="status-line" role="status">{saved_note}</p>
         {move || editing.get().map(|edit| view! { <Editor edit save search=search.get_untracked() /> })}
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+        <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match people.await {
                     Ok(page) => Either::Left(view! { <PeopleTable page search=search.get_untracked() /> }),
-                    Err(error) => Either::Right(view! { <p class="form-error" role="alert">{error.to_string()}</p> }),
+                    Err(error) => Either::Right(view! { <ErrorLine text=error.to_string() /> }),
                 }
             })}
         </Transition>
@@ -182,14 +182,14 @@ fn Editor(edit: String, save: ServerAction<SavePerson>, search: String) -> impl 
     );
     let cancel = list_href(&search, 0);
     view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+        <Suspense fallback=Loading>
             {move || {
                 let cancel = cancel.clone();
                 Suspend::new(async move {
                     match person.await {
                         Ok(Some(person)) => EitherOf3::A(view! { <PersonForm person=Some(person) save cancel /> }),
                         Ok(None) => EitherOf3::B(view! { <PersonForm person=None save cancel /> }),
-                        Err(error) => EitherOf3::C(view! { <p class="form-error" role="alert">{error.to_string()}</p> }),
+                        Err(error) => EitherOf3::C(view! { <ErrorLine text=error.to_string() /> }),
                     }
                 })
             }}

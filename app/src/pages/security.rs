@@ -4,7 +4,7 @@
 use crate::error::AppError;
 use crate::pages::live::use_trust_changes;
 use crate::pages::trusted_table::TrustedTable;
-use crate::pages::widgets::SubmitButton;
+use crate::pages::widgets::{ErrorLine, Loading, SubmitButton};
 use crate::security_settings::{
     EVENTS_PAGE_SIZE, SecuritySummary, SetTrustDays, SetTwoStep, SettingOutcome, ToggleOutcome, Unreachable,
     security_events, security_overview,
@@ -25,11 +25,11 @@ pub fn SecurityPage() -> impl IntoView {
     view! {
         <Title text="Security" />
         <h1>"Security"</h1>
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+        <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match summary.await {
                     Ok(summary) => Either::Left(view! { <Overview summary toggle /> }),
-                    Err(error) => Either::Right(view! { <p class="form-error" role="alert">{error.to_string()}</p> }),
+                    Err(error) => Either::Right(view! { <ErrorLine text=error.to_string() /> }),
                 }
             })}
         </Transition>
@@ -152,7 +152,7 @@ fn TrustedSection(changes: ReadSignal<u64>) -> impl IntoView {
                     </select>
                 </div>
             </div>
-            <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(page) => {
@@ -168,7 +168,7 @@ fn TrustedSection(changes: ReadSignal<u64>) -> impl IntoView {
                                 <Pager total from size=PAGE_SIZE offset label="trusted IP addresses" />
                             })
                         }
-                        Err(error) => Either::Right(view! { <p class="form-error" role="alert">{error.to_string()}</p> }),
+                        Err(error) => Either::Right(view! { <ErrorLine text=error.to_string() /> }),
                     }
                 })}
             </Transition>
@@ -256,7 +256,7 @@ fn EventsSection(changes: ReadSignal<u64>) -> impl IntoView {
     view! {
         <section class="panel wide" aria-labelledby="events-heading">
             <h2 id="events-heading">"Security events"</h2>
-            <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(page) => {
@@ -305,7 +305,7 @@ fn EventsSection(changes: ReadSignal<u64>) -> impl IntoView {
                                 <Pager total from size=EVENTS_PAGE_SIZE offset label="security events" />
                             })
                         }
-                        Err(error) => Either::Right(view! { <p class="form-error" role="alert">{error.to_string()}</p> }),
+                        Err(error) => Either::Right(view! { <ErrorLine text=error.to_string() /> }),
                     }
                 })}
             </Transition>

@@ -2,6 +2,24 @@
 
 use leptos::prelude::*;
 
+/// What a section shows while its data is on the way.
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="loading" role="status">"Loading…"</p> }
+}
+
+/// A fault or refusal, announced to screen readers where it appears.
+#[component]
+pub fn ErrorLine(#[prop(into)] text: String) -> impl IntoView {
+    view! { <p class="form-error" role="alert">{text}</p> }
+}
+
+/// A full page load of `path`, so every part of the page starts from the server's state
+/// (after a sign-in, say).
+pub fn go_to(path: &str) {
+    let _ = window().location().set_href(path);
+}
+
 /// A submit button that is disabled and marked busy while its action runs.
 #[component]
 pub fn SubmitButton(
