@@ -75,9 +75,9 @@ pub mod ssr {
     use crate::error::AppError;
     use crate::limits::{PASSWORD_MAX, password_length_problem};
     use crate::model::CurrentUser;
+    use crate::personnel::people::username_key;
     use crate::request::client_addr::network_of;
     use crate::state::AppState;
-    use crate::users::username_key;
     use std::net::IpAddr;
     use tower_sessions::Session;
 
@@ -163,7 +163,7 @@ pub mod ssr {
         if removed > 0 {
             state.trust_changed(user.id);
         }
-        crate::users::forget_first_admin_password(state, user.id).await?;
+        crate::personnel::people::forget_first_admin_password(state, user.id).await?;
         // Every other session of this person died with the epoch; this one lives on.
         session::start(browser, user.id, epoch).await?;
         Ok(PasswordChange::Changed)

@@ -39,7 +39,5 @@ pub mod smtp_capture;
 pub mod state;
 #[cfg(all(test, feature = "ssr"))]
 mod testing;
-#[cfg(feature = "ssr")]
-pub mod users;
 
 pub use shell::{App, shell};

@@ -5,8 +5,8 @@ use crate::clock::ManualClock;
 use crate::db::{TempDb, open_temporary};
 use crate::mail::{Mailer, SMTP_TIMEOUT};
 use crate::model::{CurrentUser, Permission};
+use crate::personnel::people::{self, NewPerson};
 use crate::state::{AppState, Policy};
-use crate::users::{self, NewPerson};
 use std::sync::Arc;
 
 pub const PASSWORD: &str = "a fine password";
@@ -41,7 +41,7 @@ pub async fn state() -> (AppState, TempDb) {
 /// Creates an active person with `PASSWORD` and the given permissions.
 pub async fn person(state: &AppState, name: &str, username: &str, permissions: &[Permission]) -> CurrentUser {
     let hash = state.hasher.hash(PASSWORD.into()).await.unwrap();
-    let id = users::create(
+    let id = people::create(
         &state.pool,
         NewPerson {
             name,
@@ -54,7 +54,7 @@ pub async fn person(state: &AppState, name: &str, username: &str, permissions: &
     )
     .await
     .unwrap();
-    users::load_current(&state.pool, id, 0).await.unwrap().unwrap()
+    people::load_current(&state.pool, id, 0).await.unwrap().unwrap()
 }
 
 pub async fn epoch(state: &AppState, id: i64) -> i64 {
@@ -67,7 +67,7 @@ pub async fn epoch(state: &AppState, id: i64) -> i64 {
 
 /// Whether `password` is the current password of the active person `username`.
 pub async fn password_works(state: &AppState, username: &str, password: &str) -> bool {
-    let Some(record) = users::find_for_sign_in(&state.pool, username).await.unwrap() else {
+    let Some(record) = people::find_for_sign_in(&state.pool, username).await.unwrap() else {
         return false;
     };
     state

@@ -4,10 +4,10 @@
 use app::auth::password::PasswordHasher;
 use app::clock::{Clock, SystemClock};
 use app::mail::{Mailer, SMTP_TIMEOUT};
+use app::personnel::people::{Bootstrap, bootstrap_admin};
 use app::site_files::SiteFiles;
 use app::sms::{SMS_TIMEOUT, SmsSender};
 use app::state::{AppState, Policy};
-use app::users::{Bootstrap, bootstrap_admin};
 use leptos::config::{Env, LeptosOptions};
 use server::config::Config;
 use std::net::SocketAddr;
@@ -63,7 +63,7 @@ async fn run() -> Result<(), String> {
         } => {
             // Into a file only its owner can read; the log names the file, never the
             // password. The file goes once the admin changes the password.
-            app::users::write_first_admin_password(&admin_password_file, &password)
+            app::personnel::people::write_first_admin_password(&admin_password_file, &password)
                 .map_err(|e| format!("writing {}: {e}", admin_password_file.display()))?;
             tracing::warn!(
                 file = %admin_password_file.display(),

@@ -234,9 +234,9 @@ async fn sign_in_without_permissions(app: &TestApp) -> String {
         .hash("plain staff password".into())
         .await
         .unwrap();
-    app::users::create(
+    app::personnel::people::create(
         &app.pool,
-        app::users::NewPerson {
+        app::personnel::people::NewPerson {
             name: "Plain Staff",
             username: "staff",
             email: None,

@@ -2,8 +2,8 @@
 //! else a text message when SMS is configured and they have a mobile number.
 
 use crate::mail;
+use crate::personnel::people::Contact;
 use crate::state::AppState;
-use crate::users::Contact;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Channel {

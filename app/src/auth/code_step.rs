@@ -14,9 +14,9 @@ use crate::auth::tokens;
 use crate::error::AppError;
 use crate::messages::{CODE_SPENT, NO_CHANNEL, SEND_FAILED, WRONG_CODE, too_many_codes};
 use crate::model::{CodeOutcome, LoginOutcome};
+use crate::personnel::people::{self, Contact};
 use crate::state::AppState;
 use crate::trusted_networks::store as trust;
-use crate::users::{self, Contact};
 use crate::{mail, settings};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
@@ -143,7 +143,7 @@ async fn reachable_now(
     epoch: i64,
     code_id: i64,
 ) -> Result<Option<(Contact, Channel)>, AppError> {
-    let contact = users::contact_of(&state.pool, user_id, epoch).await?;
+    let contact = people::contact_of(&state.pool, user_id, epoch).await?;
     match contact.and_then(|c| Channel::of(&c, state.sms.is_some()).map(|channel| (c, channel))) {
         Some(found) => Ok(Some(found)),
         None => {
@@ -257,7 +257,7 @@ pub async fn verify(
     }
 
     // The person may have been deactivated or reset while the code was in the post.
-    let Some(contact) = users::contact_of(&state.pool, user_id, pending.epoch).await? else {
+    let Some(contact) = people::contact_of(&state.pool, user_id, pending.epoch).await? else {
         session.remove::<Pending>(PENDING).await?;
         return Ok(restart());
     };
@@ -311,7 +311,7 @@ pub async fn resend(state: &AppState, session: &Session, client_ip: IpAddr) -> R
     let Some(mut pending) = session.get::<Pending>(PENDING).await? else {
         return Ok(restart(CODE_SPENT));
     };
-    let Some(contact) = users::contact_of(&state.pool, pending.user_id, pending.epoch).await? else {
+    let Some(contact) = people::contact_of(&state.pool, pending.user_id, pending.epoch).await? else {
         session.remove::<Pending>(PENDING).await?;
         return Ok(restart(CODE_SPENT));
     };

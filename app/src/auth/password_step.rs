@@ -10,11 +10,11 @@ use crate::error::AppError;
 use crate::limits::PASSWORD_MAX;
 use crate::messages::INCORRECT_CREDENTIALS;
 use crate::model::{LoginOutcome, safe_next};
+use crate::personnel::people;
 use crate::request::client_addr::network_of;
 use crate::settings;
 use crate::state::AppState;
 use crate::trusted_networks::store as trust;
-use crate::users;
 use std::net::IpAddr;
 use tower_sessions::Session;
 
@@ -50,7 +50,7 @@ pub async fn sign_in(
     device_cookie: Option<&str>,
 ) -> Result<LoginOutcome, AppError> {
     let now = state.clock.now();
-    let key = users::username_key(username);
+    let key = people::username_key(username);
     let network = network_of(client_ip).to_string();
     let refused = || LoginOutcome::Refused {
         message: INCORRECT_CREDENTIALS.to_string(),
@@ -69,7 +69,7 @@ pub async fn sign_in(
         return Ok(refused());
     };
 
-    let person = users::find_for_sign_in(&state.pool, &key).await?;
+    let person = people::find_for_sign_in(&state.pool, &key).await?;
     let stored = person.as_ref().map(|p| p.password_hash.clone());
     let correct = match state.hasher.verify(password, stored).await {
         Ok(correct) => correct,

@@ -7,9 +7,9 @@
 use crate::audit::{self, Event, EventKind};
 use crate::error::AppError;
 use crate::model::{CurrentUser, Permission};
+use crate::personnel::people;
 use crate::request::client_addr::ClientIp;
 use crate::state::{AppState, app_state};
-use crate::users;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 use tower_sessions::Session;
@@ -27,7 +27,7 @@ pub async fn user_of(pool: &sqlx::SqlitePool, session: &Session) -> Result<Optio
     let Some(signed_in) = session.get::<SignedIn>(SIGNED_IN).await? else {
         return Ok(None);
     };
-    Ok(users::load_current(pool, signed_in.user_id, signed_in.epoch).await?)
+    Ok(people::load_current(pool, signed_in.user_id, signed_in.epoch).await?)
 }
 
 /// Marks the session as signed in, under a new id: an id known before sign-in (session

@@ -130,7 +130,7 @@ mod tests {
     const IP: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1));
 
     async fn holds(state: &AppState, id: i64, p: Permission) -> bool {
-        crate::users::permissions_of(&state.pool, id)
+        crate::personnel::people::permissions_of(&state.pool, id)
             .await
             .unwrap()
             .contains(&p)

@@ -5,6 +5,8 @@
 #![allow(clippy::too_many_arguments)]
 
 #[cfg(feature = "ssr")]
+pub mod people;
+#[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]
 pub mod validate;
@@ -94,7 +96,7 @@ pub async fn get_person(id: i64) -> Result<EditedPerson, AppError> {
     let person = store::row(&state.pool, id)
         .await?
         .ok_or_else(|| AppError::NotFound.with_status())?;
-    let held = crate::users::permissions_of(&state.pool, id).await?;
+    let held = crate::personnel::people::permissions_of(&state.pool, id).await?;
     Ok(EditedPerson {
         may_change_sign_in: crate::permissions::may_manage(&actor, id, &held),
         person,

@@ -4,38 +4,39 @@ use super::validate::{Valid, display_number};
 use super::{FieldErrors, PeoplePage, PersonRow, SaveOutcome};
 use crate::audit::{self, Event, EventKind};
 use crate::auth::codes;
+use crate::auth::password::StoredHash;
+use crate::clock::UnixSeconds;
 use crate::error::AppError;
 use crate::model::{CurrentUser, Permission};
 use crate::permissions::may_manage;
 use crate::permissions::store::is_last_active_holder;
+use crate::personnel::people::{self, permissions_of, username_key};
 use crate::state::AppState;
 use crate::trusted_networks::store as trust;
-use crate::users::{permissions_of, username_key};
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 use std::net::IpAddr;
 
-/// What an edit may change, as it was: name, email, phone, mobile, active.
-type Before = (String, Option<String>, Option<String>, Option<String>, bool);
+/// A person as the list and the editor read them.
+#[derive(sqlx::FromRow)]
+struct Listed {
+    id: i64,
+    name: String,
+    username: String,
+    email: Option<String>,
+    phone: Option<String>,
+    mobile: Option<String>,
+    active: bool,
+}
 
-type Row = (
-    i64,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    bool,
-);
-
-fn to_row((id, name, username, email, phone, mobile, active): Row) -> PersonRow {
+fn to_row(listed: Listed) -> PersonRow {
     PersonRow {
-        id,
-        name,
-        username,
-        email,
-        phone: phone.as_deref().map(display_number),
-        mobile: mobile.as_deref().map(display_number),
-        active,
+        id: listed.id,
+        name: listed.name,
+        username: listed.username,
+        email: listed.email,
+        phone: listed.phone.as_deref().map(display_number),
+        mobile: listed.mobile.as_deref().map(display_number),
+        active: listed.active,
     }
 }
 
@@ -52,7 +53,7 @@ pub async fn list(
         .bind(&pattern)
         .fetch_one(pool)
         .await?;
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+    let rows: Vec<Listed> = sqlx::query_as(&format!(
         "SELECT id, name, username, email, phone, mobile, active FROM users WHERE {FILTER}
          ORDER BY name COLLATE NOCASE, id LIMIT ?2 OFFSET ?3"
     ))
@@ -69,7 +70,7 @@ pub async fn list(
 }
 
 pub async fn row(pool: &SqlitePool, id: i64) -> Result<Option<PersonRow>, sqlx::Error> {
-    let row: Option<Row> =
+    let row: Option<Listed> =
         sqlx::query_as("SELECT id, name, username, email, phone, mobile, active FROM users WHERE id = ?1")
             .bind(id)
             .fetch_optional(pool)
@@ -84,6 +85,42 @@ pub struct Change {
     pub active: bool,
 }
 
+/// What an edit may change, as it was before.
+#[derive(sqlx::FromRow)]
+struct Stored {
+    name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    mobile: Option<String>,
+    active: bool,
+}
+
+/// Who saves, from where and when: what every audit entry of one save carries.
+struct Saving<'a> {
+    actor: &'a CurrentUser,
+    client_ip: IpAddr,
+    now: UnixSeconds,
+}
+
+impl Saving<'_> {
+    async fn audit(
+        &self,
+        db: &mut SqliteConnection,
+        kind: EventKind,
+        subject: i64,
+        detail: &str,
+    ) -> Result<(), sqlx::Error> {
+        let event = Event {
+            kind,
+            actor_id: Some(self.actor.id),
+            subject_id: Some(subject),
+            client_ip: Some(self.client_ip),
+            detail: detail.to_string(),
+        };
+        audit::record(db, self.now, event).await
+    }
+}
+
 /// Saves a person in one write transaction, with every rule checked inside it.
 pub async fn save(
     state: &AppState,
@@ -91,108 +128,103 @@ pub async fn save(
     change: Change,
     client_ip: IpAddr,
 ) -> Result<SaveOutcome, AppError> {
-    let now = state.clock.now();
     // Hash before the transaction: the write lock is not held during the slow part.
     let password_hash = match &change.person.password {
         Some(password) => Some(state.hasher.hash(password.clone()).await?),
         None => None,
     };
-    let p = &change.person;
+    let saving = Saving {
+        actor,
+        client_ip,
+        now: state.clock.now(),
+    };
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let event = |kind, subject: i64, detail: &str| Event {
-        kind,
-        actor_id: Some(actor.id),
-        subject_id: Some(subject),
-        client_ip: Some(client_ip),
-        detail: detail.to_string(),
+    let saved = match change.id {
+        None => insert(&mut tx, &saving, &change, password_hash.as_ref()).await?,
+        Some(id) => update(&mut tx, &saving, id, &change, password_hash.as_ref()).await?,
     };
-
-    let Some(id) = change.id else {
-        let Some(hash) = &password_hash else {
-            return Ok(SaveOutcome::Invalid(FieldErrors {
-                password: Some("A new person needs a password.".into()),
-                ..Default::default()
-            }));
-        };
-        let inserted = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO users (name, username, username_key, email, phone, mobile, password_hash, active,
-                                created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) RETURNING id",
-        )
-        .bind(&p.name)
-        .bind(&p.username)
-        .bind(username_key(&p.username))
-        .bind(&p.email)
-        .bind(&p.phone)
-        .bind(&p.mobile)
-        .bind(hash.as_str())
-        .bind(change.active)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await;
-        let id = match inserted {
-            Ok(id) => id,
-            Err(e) if is_unique_violation(&e) => return Ok(username_taken()),
-            Err(e) => return Err(e.into()),
-        };
-        audit::record(&mut *tx, now, event(EventKind::PersonCreated, id, &p.username)).await?;
-        tx.commit().await?;
-        return Ok(SaveOutcome::Saved { id });
+    let (id, trust_removed) = match saved {
+        Ok(saved) => saved,
+        Err(refusal) => return Ok(refusal),
     };
+    tx.commit().await?;
+    if trust_removed > 0 {
+        state.trust_changed(id);
+    }
+    if change.id.is_some() && password_hash.is_some() {
+        crate::personnel::people::forget_first_admin_password(state, id).await?;
+    }
+    Ok(SaveOutcome::Saved { id })
+}
 
-    let current: Option<Before> =
+/// What a step of the save did: the person's id and how many trusted networks went, or
+/// the refusal to show.
+type Saved = Result<(i64, u64), SaveOutcome>;
+
+/// Adds a new person.
+async fn insert(
+    tx: &mut SqliteConnection,
+    saving: &Saving<'_>,
+    change: &Change,
+    password_hash: Option<&StoredHash>,
+) -> Result<Saved, AppError> {
+    let Some(hash) = password_hash else {
+        return Ok(Err(SaveOutcome::Invalid(FieldErrors {
+            password: Some("A new person needs a password.".into()),
+            ..Default::default()
+        })));
+    };
+    let p = &change.person;
+    let row = people::Row {
+        name: &p.name,
+        username: &p.username,
+        email: p.email.as_deref(),
+        phone: p.phone.as_deref(),
+        mobile: p.mobile.as_deref(),
+        password_hash: hash,
+        active: change.active,
+    };
+    let id = match people::insert(&mut *tx, row, saving.now).await {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => return Ok(Err(username_taken())),
+        Err(e) => return Err(e.into()),
+    };
+    saving
+        .audit(tx, EventKind::PersonCreated, id, &p.username)
+        .await?;
+    Ok(Ok((id, 0)))
+}
+
+/// Changes person `id`, every rule checked inside the transaction.
+async fn update(
+    tx: &mut SqliteConnection,
+    saving: &Saving<'_>,
+    id: i64,
+    change: &Change,
+    password_hash: Option<&StoredHash>,
+) -> Result<Saved, AppError> {
+    let before: Option<Stored> =
         sqlx::query_as("SELECT name, email, phone, mobile, active FROM users WHERE id = ?1")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
-    let Some((old_name, old_email, old_phone, old_mobile, was_active)) = current else {
+    let Some(before) = before else {
         return Err(AppError::NotFound);
     };
-    let touches_sign_in = old_email != p.email
-        || old_mobile != p.mobile
-        || password_hash.is_some()
-        || was_active != change.active;
-    // Read inside the write transaction: a grant to the subject (or a loss of the
-    // actor's own permissions) that commits first is seen here, and none can commit
-    // between this check and the update.
-    if touches_sign_in && id != actor.id {
-        let actor_active: Option<bool> = sqlx::query_scalar("SELECT active FROM users WHERE id = ?1")
-            .bind(actor.id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let actor_now = CurrentUser {
-            // Deactivated since the request began: holds nothing.
-            permissions: if actor_active == Some(true) {
-                permissions_of(&mut *tx, actor.id).await?
-            } else {
-                Vec::new()
-            },
-            ..actor.clone()
-        };
-        let subject_holds = permissions_of(&mut *tx, id).await?;
-        if !may_manage(&actor_now, id, &subject_holds) {
-            tracing::warn!(
-                actor = actor.id,
-                subject = id,
-                "refused: sign-in details of someone holding more"
-            );
-            return Err(AppError::Forbidden);
-        }
+    let p = &change.person;
+    let new_contact = before.email != p.email || before.mobile != p.mobile;
+    let touches_sign_in = new_contact || password_hash.is_some() || before.active != change.active;
+    if touches_sign_in && id != saving.actor.id && !actor_may_manage(tx, saving.actor, id).await? {
+        tracing::warn!(
+            actor = saving.actor.id,
+            subject = id,
+            "refused: sign-in details of someone holding more"
+        );
+        return Err(AppError::Forbidden);
     }
-    let deactivating = was_active && !change.active;
-    if deactivating {
-        if id == actor.id {
-            return Ok(refused("You cannot make yourself inactive."));
-        }
-        for permission in [Permission::Permissions, Permission::Security] {
-            if is_last_active_holder(&mut tx, id, permission).await? {
-                return Ok(refused(&format!(
-                    "{} is the last person with the {} permission: give it to someone else first.",
-                    p.name,
-                    permission.label()
-                )));
-            }
-        }
+    let deactivating = before.active && !change.active;
+    if deactivating && let Some(refusal) = deactivation_refused(tx, saving.actor, id, &p.name).await? {
+        return Ok(Err(refusal));
     }
 
     let updated = sqlx::query(
@@ -211,46 +243,36 @@ pub async fn save(
     .bind(&p.phone)
     .bind(&p.mobile)
     .bind(change.active)
-    .bind(now)
-    .bind(password_hash.as_ref().map(|h| h.as_str().to_string()))
+    .bind(saving.now)
+    .bind(password_hash.map(|h| h.as_str().to_string()))
     .bind(deactivating)
     .execute(&mut *tx)
     .await;
     match updated {
         Ok(_) => {}
-        Err(e) if is_unique_violation(&e) => return Ok(username_taken()),
+        Err(e) if is_unique_violation(&e) => return Ok(Err(username_taken())),
         Err(e) => return Err(e.into()),
     }
 
-    let mut changed = Vec::new();
-    if old_name != p.name {
-        changed.push("name");
-    }
-    if old_email != p.email {
-        changed.push("email");
-    }
-    if old_phone != p.phone {
-        changed.push("phone");
-    }
-    if old_mobile != p.mobile {
-        changed.push("mobile");
-    }
-    if !was_active && change.active {
-        changed.push("reactivated");
-    }
+    let changed = changed_fields(&before, p, change.active);
     if !changed.is_empty() {
-        audit::record(
-            &mut *tx,
-            now,
-            event(EventKind::PersonChanged, id, &changed.join(", ")),
-        )
-        .await?;
+        saving
+            .audit(tx, EventKind::PersonChanged, id, &changed.join(", "))
+            .await?;
     }
     if password_hash.is_some() {
-        audit::record(&mut *tx, now, event(EventKind::PasswordReset, id, "")).await?;
+        saving.audit(tx, EventKind::PasswordReset, id, "").await?;
     }
     if deactivating {
-        audit::record(&mut *tx, now, event(EventKind::PersonDeactivated, id, "")).await?;
+        saving.audit(tx, EventKind::PersonDeactivated, id, "").await?;
+    }
+    // A code already in the post went to the old address: it must not sign anyone in.
+    if new_contact {
+        let voided = codes::void_all_of(&mut *tx, id, saving.now).await?;
+        if voided > 0 {
+            let detail = format!("{voided} code(s): email or mobile changed");
+            saving.audit(tx, EventKind::CodeVoided, id, &detail).await?;
+        }
     }
     // Trust was given to this person as they were: a new password, a new address for
     // codes or a deactivation withdraws all of it (spec §2 "Trusted networks").
@@ -258,35 +280,81 @@ pub async fn save(
         Some("password reset")
     } else if deactivating {
         Some("made inactive")
-    } else if old_email != p.email || old_mobile != p.mobile {
+    } else if new_contact {
         Some("email or mobile changed")
     } else {
         None
     };
-    // A code already in the post went to the old address: it must not sign anyone in.
-    if old_email != p.email || old_mobile != p.mobile {
-        let voided = codes::void_all_of(&mut *tx, id, now).await?;
-        if voided > 0 {
-            let detail = format!("{voided} code(s): email or mobile changed");
-            audit::record(&mut *tx, now, event(EventKind::CodeVoided, id, &detail)).await?;
-        }
-    }
     let mut trust_removed = 0;
     if let Some(reason) = reason {
         trust_removed = trust::remove_all_of(&mut *tx, id).await?;
         if trust_removed > 0 {
             let detail = format!("{trust_removed} trusted network(s): {reason}");
-            audit::record(&mut *tx, now, event(EventKind::NetworkDeleted, id, &detail)).await?;
+            saving.audit(tx, EventKind::NetworkDeleted, id, &detail).await?;
         }
     }
-    tx.commit().await?;
-    if trust_removed > 0 {
-        state.trust_changed(id);
+    Ok(Ok((id, trust_removed)))
+}
+
+/// Whether `actor` holds, as of this transaction, every permission person `subject`
+/// holds. Read inside the write transaction: a grant to the subject (or a loss of the
+/// actor's own permissions, or their deactivation) that commits first is seen here, and
+/// none can commit between this check and the update.
+async fn actor_may_manage(
+    tx: &mut SqliteConnection,
+    actor: &CurrentUser,
+    subject: i64,
+) -> Result<bool, sqlx::Error> {
+    let active: Option<bool> = sqlx::query_scalar("SELECT active FROM users WHERE id = ?1")
+        .bind(actor.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let actor_now = CurrentUser {
+        permissions: if active == Some(true) {
+            permissions_of(&mut *tx, actor.id).await?
+        } else {
+            Vec::new()
+        },
+        ..actor.clone()
+    };
+    let subject_holds = permissions_of(&mut *tx, subject).await?;
+    Ok(may_manage(&actor_now, subject, &subject_holds))
+}
+
+/// Why person `id` may not be made inactive by `actor`, if they may not.
+async fn deactivation_refused(
+    tx: &mut SqliteConnection,
+    actor: &CurrentUser,
+    id: i64,
+    name: &str,
+) -> Result<Option<SaveOutcome>, sqlx::Error> {
+    if id == actor.id {
+        return Ok(Some(refused("You cannot make yourself inactive.")));
     }
-    if password_hash.is_some() {
-        crate::users::forget_first_admin_password(state, id).await?;
+    for permission in [Permission::Permissions, Permission::Security] {
+        if is_last_active_holder(tx, id, permission).await? {
+            return Ok(Some(refused(&format!(
+                "{name} is the last person with the {} permission: give it to someone else first.",
+                permission.label()
+            ))));
+        }
     }
-    Ok(SaveOutcome::Saved { id })
+    Ok(None)
+}
+
+/// The audit's list of what an edit changed (the password and a deactivation have
+/// events of their own).
+fn changed_fields(before: &Stored, after: &Valid, active: bool) -> Vec<&'static str> {
+    [
+        ("name", before.name != after.name),
+        ("email", before.email != after.email),
+        ("phone", before.phone != after.phone),
+        ("mobile", before.mobile != after.mobile),
+        ("reactivated", !before.active && active),
+    ]
+    .into_iter()
+    .filter_map(|(field, differs)| differs.then_some(field))
+    .collect()
 }
 
 fn refused(message: &str) -> SaveOutcome {
@@ -387,7 +455,7 @@ mod tests {
         let outcome = save(&state, &manager, off(admin.id, "Admin", "admin"), IP).await;
         assert_eq!(outcome, Err(AppError::Forbidden));
         assert!(
-            crate::users::load_current(&state.pool, admin.id, 0)
+            crate::personnel::people::load_current(&state.pool, admin.id, 0)
                 .await
                 .unwrap()
                 .is_some(),
@@ -402,7 +470,7 @@ mod tests {
         );
         assert_eq!(epoch(&state, jdoe.id).await, 1, "their sessions ended");
         assert!(
-            crate::users::find_for_sign_in(&state.pool, "jdoe")
+            crate::personnel::people::find_for_sign_in(&state.pool, "jdoe")
                 .await
                 .unwrap()
                 .is_none(),

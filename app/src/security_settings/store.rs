@@ -9,10 +9,10 @@ use crate::error::AppError;
 use crate::mail::{self, Mailer};
 use crate::model::CurrentUser;
 use crate::model::Permission;
+use crate::personnel::people::Contact;
 use crate::settings;
 use crate::state::AppState;
 use crate::trusted_networks::store as trust;
-use crate::users::Contact;
 use sqlx::SqlitePool;
 use std::net::IpAddr;
 

@@ -8,9 +8,9 @@ use app::clock::{Clock, ManualClock};
 use app::db::{TempDb, open_temporary};
 use app::mail::{Mailer, SMTP_TIMEOUT};
 use app::messages::INCORRECT_CREDENTIALS;
+use app::personnel::people::bootstrap_admin;
 use app::request::client_addr::TrustedProxies;
 use app::state::{AppState, Policy};
-use app::users::bootstrap_admin;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::connect_info::MockConnectInfo;
@@ -158,9 +158,9 @@ impl TestApp {
     /// Creates an active person with `PERSON_PASSWORD` and no permissions.
     pub async fn add_person(&self, username: &str, email: Option<&str>) -> i64 {
         let hash = self.state.hasher.hash(PERSON_PASSWORD.into()).await.unwrap();
-        app::users::create(
+        app::personnel::people::create(
             &self.pool,
-            app::users::NewPerson {
+            app::personnel::people::NewPerson {
                 name: username,
                 username,
                 email,
@@ -177,9 +177,9 @@ impl TestApp {
     pub async fn add_person_holding(&self, username: &str, permissions: &[app::model::Permission]) -> i64 {
         let hash = self.state.hasher.hash(PERSON_PASSWORD.into()).await.unwrap();
         let email = format!("{username}@example.com");
-        app::users::create(
+        app::personnel::people::create(
             &self.pool,
-            app::users::NewPerson {
+            app::personnel::people::NewPerson {
                 name: username,
                 username,
                 email: Some(&email),

@@ -1,10 +1,10 @@
-//! People as the database keeps them.
+//! People as the rest of the app reads them (the sign-in lookup, the signed-in person, where a code can go, what they hold), the one INSERT into `users`, and the first administrator.
 
 use crate::audit::{self, Event, EventKind};
 use crate::auth::password::{HashError, PasswordHasher, StoredHash, random_password};
 use crate::clock::UnixSeconds;
 use crate::model::{CurrentUser, Permission};
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 /// The case-insensitive form a username is looked up and kept unique by.
 pub fn username_key(username: &str) -> String {
@@ -119,20 +119,52 @@ pub struct NewPerson<'a> {
     pub permissions: &'a [Permission],
 }
 
+/// A person's own columns, as the one INSERT into `users` takes them.
+pub struct Row<'a> {
+    pub name: &'a str,
+    pub username: &'a str,
+    pub email: Option<&'a str>,
+    /// E.164.
+    pub phone: Option<&'a str>,
+    pub mobile: Option<&'a str>,
+    pub password_hash: &'a StoredHash,
+    pub active: bool,
+}
+
+/// The one place a person is added to `users` (Personnel's editor, the first admin).
+/// A taken username is the database's unique violation, for the caller to name.
+pub async fn insert(db: &mut SqliteConnection, row: Row<'_>, now: UnixSeconds) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO users (name, username, username_key, email, phone, mobile, password_hash, active,
+                            created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) RETURNING id",
+    )
+    .bind(row.name)
+    .bind(row.username.trim())
+    .bind(username_key(row.username))
+    .bind(row.email)
+    .bind(row.phone)
+    .bind(row.mobile)
+    .bind(row.password_hash.as_str())
+    .bind(row.active)
+    .bind(now)
+    .fetch_one(db)
+    .await
+}
+
+/// Creates an active person with `permissions` (the first admin; test fixtures).
 pub async fn create(pool: &SqlitePool, person: NewPerson<'_>, now: UnixSeconds) -> Result<i64, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO users (name, username, username_key, email, password_hash, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id",
-    )
-    .bind(person.name)
-    .bind(person.username.trim())
-    .bind(username_key(person.username))
-    .bind(person.email)
-    .bind(person.password_hash.as_str())
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
+    let row = Row {
+        name: person.name,
+        username: person.username,
+        email: person.email,
+        phone: None,
+        mobile: None,
+        password_hash: person.password_hash,
+        active: true,
+    };
+    let id = insert(&mut tx, row, now).await?;
     for permission in person.permissions {
         sqlx::query("INSERT INTO user_permissions (user_id, permission) VALUES (?1, ?2)")
             .bind(id)
