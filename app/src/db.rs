@@ -48,7 +48,8 @@ pub fn like_pattern(search: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// A migrated database in a fresh file of its own (tests).
+/// A migrated database in a fresh file of its own (tests only: never in a release build).
+#[cfg(any(test, feature = "test-support"))]
 pub async fn open_temporary() -> (SqlitePool, TempDb) {
     let dir = tempfile_dir();
     let url = format!("sqlite://{}/test.db", dir.display());
@@ -57,8 +58,10 @@ pub async fn open_temporary() -> (SqlitePool, TempDb) {
 }
 
 /// Removes a temporary database's folder when dropped.
+#[cfg(any(test, feature = "test-support"))]
 pub struct TempDb(std::path::PathBuf);
 
+#[cfg(any(test, feature = "test-support"))]
 impl TempDb {
     /// The folder, removed with it: a place for a test's outbox too.
     pub fn path(&self) -> &std::path::Path {
@@ -66,12 +69,14 @@ impl TempDb {
     }
 }
 
+#[cfg(any(test, feature = "test-support"))]
 impl Drop for TempDb {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
+#[cfg(any(test, feature = "test-support"))]
 fn tempfile_dir() -> std::path::PathBuf {
     use rand::Rng;
     let name: u64 = rand::rng().random();

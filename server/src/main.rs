@@ -45,130 +45,24 @@ async fn run() -> Result<(), String> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let hasher = Arc::new(PasswordHasher::new(cores, config.password_hash_queue));
-
     let admin_password_file = Arc::new(config.data_dir().join("admin-password.txt"));
-    match bootstrap_admin(
-        &pool,
-        &hasher,
-        config.admin_password.clone(),
-        config.admin_email.clone(),
-        clock.now(),
-    )
-    .await
-    .map_err(|e| format!("creating the first administrator: {e}"))?
-    {
-        Bootstrap::NotNeeded => {}
-        Bootstrap::Created {
-            generated_password: Some(password),
-        } => {
-            // Into a file only its owner can read; the log names the file, never the
-            // password. The file goes once the admin changes the password.
-            app::personnel::people::write_first_admin_password(&admin_password_file, &password)
-                .map_err(|e| format!("writing {}: {e}", admin_password_file.display()))?;
-            tracing::warn!(
-                file = %admin_password_file.display(),
-                "created the first administrator \"admin\"; the password is in this file (mode 0600)"
-            );
-        }
-        Bootstrap::Created {
-            generated_password: None,
-        } => {
-            tracing::info!("created the first administrator with the configured password");
-        }
-    }
+    create_first_admin(&config, &pool, &hasher, clock.now(), &admin_password_file).await?;
+    let sessions = session_store(&pool).await?;
+    let site_files = site_files();
 
-    let sessions = SqliteStore::new(pool.clone())
-        .with_table_name("sessions")
-        .map_err(|e| format!("session store: {e}"))?;
-    sessions
-        .migrate()
-        .await
-        .map_err(|e| format!("session store: {e}"))?;
-    tokio::spawn(
-        sessions
-            .clone()
-            .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
-    );
-
-    // A release build names its files after their content (hash.txt beside this binary).
-    let site_files = SiteFiles::beside_binary("twostep", "pkg", "hash.txt");
-    tracing::info!(hashed = site_files.is_hashed(), "site file names");
-    let leptos_options = LeptosOptions::builder()
-        .output_name("twostep")
-        .hash_files(site_files.is_hashed())
-        .site_root(config.site_root.as_str())
-        .site_pkg_dir("pkg")
-        .site_addr(config.site_addr)
-        .env(
-            if std::env::var("LEPTOS_ENV").is_ok_and(|e| e.eq_ignore_ascii_case("dev")) {
-                Env::DEV
-            } else {
-                Env::PROD
-            },
-        )
-        .reload_port(
-            std::env::var("LEPTOS_RELOAD_PORT")
-                .ok()
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(3001),
-        )
-        .build();
-    let mailer = Mailer::new(
-        config.smtp_url.as_deref(),
-        &config.outbox_dir,
-        &config.mail_from,
-        SMTP_TIMEOUT,
-    )
-    .map_err(|e| format!("mail: {e}"))?;
-    let sms = match &config.sms_url {
-        Some(url) => Some(Arc::new(
-            SmsSender::new(url, config.sms_token.clone(), SMS_TIMEOUT).map_err(|e| format!("SMS: {e}"))?,
-        )),
-        None => None,
-    };
     let state = AppState {
-        leptos_options,
+        leptos_options: leptos_options(&config, &site_files),
         pool: pool.clone(),
         hasher,
         clock,
-        policy: Arc::new(Policy {
-            throttle: Default::default(),
-            codes: Default::default(),
-            public_origin: config.public_origin.clone(),
-            site_addr: Some(config.site_addr),
-            trusted_proxies: config.trusted_proxies.clone(),
-            client_ip_header: config.client_ip_header,
-            default_region: config.default_region,
-            stream_recheck: None,
-        }),
-        mailer: Arc::new(mailer),
-        sms,
+        policy: Arc::new(policy(&config)),
+        mailer: Arc::new(mailer(&config)?),
+        sms: sms(&config)?,
         trust_events: app::state::trust_events(),
         site_files: Arc::new(site_files),
         first_admin_password_file: Some(admin_password_file),
     };
-    // Expired trusted networks: removed now and every hour (never honoured in between).
-    let cleaner = state.clone();
-    tokio::spawn(async move {
-        let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
-        loop {
-            hourly.tick().await;
-            match app::security_settings::store::remove_expired_trust(&cleaner).await {
-                Ok(0) => {}
-                Ok(removed) => tracing::info!(removed, "expired trusted networks removed"),
-                Err(error) => tracing::error!(?error, "the trusted-network clean-up failed"),
-            }
-            match app::auth::device::remove_expired(&cleaner.pool, cleaner.clock.now()).await {
-                Ok(0) => {}
-                Ok(removed) => tracing::info!(removed, "expired device cookies removed"),
-                Err(error) => tracing::error!(%error, "the device-cookie clean-up failed"),
-            }
-            let old_mail = cleaner.mailer.remove_old_outbox_files(app::mail::OUTBOX_KEEP);
-            if old_mail > 0 {
-                tracing::info!(removed = old_mail, "outbox messages older than a day removed");
-            }
-        }
-    });
+    tokio::spawn(clean_up_hourly(state.clone()));
     let router = server::router::build(state, sessions, config.secure_cookies());
 
     let listener = tokio::net::TcpListener::bind(config.site_addr)
@@ -185,6 +79,148 @@ async fn run() -> Result<(), String> {
     pool.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// On an empty database, user `admin` with every permission; a generated password goes
+/// into a file only its owner can read, and the log names the file, never the password.
+async fn create_first_admin(
+    config: &Config,
+    pool: &sqlx::SqlitePool,
+    hasher: &PasswordHasher,
+    now: app::clock::UnixSeconds,
+    password_file: &std::path::Path,
+) -> Result<(), String> {
+    let created = bootstrap_admin(
+        pool,
+        hasher,
+        config.admin_password.clone(),
+        config.admin_email.clone(),
+        now,
+    )
+    .await
+    .map_err(|e| format!("creating the first administrator: {e}"))?;
+    match created {
+        Bootstrap::NotNeeded => {}
+        Bootstrap::Created {
+            generated_password: Some(password),
+        } => {
+            app::personnel::people::write_first_admin_password(password_file, &password)
+                .map_err(|e| format!("writing {}: {e}", password_file.display()))?;
+            tracing::warn!(
+                file = %password_file.display(),
+                "created the first administrator \"admin\"; the password is in this file (mode 0600)"
+            );
+        }
+        Bootstrap::Created {
+            generated_password: None,
+        } => {
+            tracing::info!("created the first administrator with the configured password");
+        }
+    }
+    Ok(())
+}
+
+/// Sessions in the same database; expired ones are removed every hour.
+async fn session_store(pool: &sqlx::SqlitePool) -> Result<SqliteStore, String> {
+    let sessions = SqliteStore::new(pool.clone())
+        .with_table_name("sessions")
+        .map_err(|e| format!("session store: {e}"))?;
+    sessions
+        .migrate()
+        .await
+        .map_err(|e| format!("session store: {e}"))?;
+    tokio::spawn(
+        sessions
+            .clone()
+            .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
+    );
+    Ok(sessions)
+}
+
+/// A release build names its files after their content (hash.txt beside this binary).
+fn site_files() -> SiteFiles {
+    let files = SiteFiles::beside_binary("twostep", "pkg", "hash.txt");
+    tracing::info!(hashed = files.is_hashed(), "site file names");
+    files
+}
+
+fn leptos_options(config: &Config, files: &SiteFiles) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("twostep")
+        .hash_files(files.is_hashed())
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.site_addr)
+        .env(
+            if std::env::var("LEPTOS_ENV").is_ok_and(|e| e.eq_ignore_ascii_case("dev")) {
+                Env::DEV
+            } else {
+                Env::PROD
+            },
+        )
+        .reload_port(
+            std::env::var("LEPTOS_RELOAD_PORT")
+                .ok()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(3001),
+        )
+        .build()
+}
+
+fn policy(config: &Config) -> Policy {
+    Policy {
+        throttle: Default::default(),
+        codes: Default::default(),
+        public_origin: config.public_origin.clone(),
+        site_addr: Some(config.site_addr),
+        trusted_proxies: config.trusted_proxies.clone(),
+        client_ip_header: config.client_ip_header,
+        default_region: config.default_region,
+        stream_recheck: None,
+    }
+}
+
+fn mailer(config: &Config) -> Result<Mailer, String> {
+    Mailer::new(
+        config.smtp_url.as_deref(),
+        &config.outbox_dir,
+        &config.mail_from,
+        SMTP_TIMEOUT,
+    )
+    .map_err(|e| format!("mail: {e}"))
+}
+
+/// `None` when no SMS provider is configured: email only.
+fn sms(config: &Config) -> Result<Option<Arc<SmsSender>>, String> {
+    let Some(url) = &config.sms_url else {
+        return Ok(None);
+    };
+    SmsSender::new(url, config.sms_token.clone(), SMS_TIMEOUT)
+        .map(|sender| Some(Arc::new(sender)))
+        .map_err(|e| format!("SMS: {e}"))
+}
+
+/// What expires is removed at start and every hour: trusted networks (never honoured
+/// once expired, whether removed yet or not), device cookies, day-old outbox messages.
+async fn clean_up_hourly(state: AppState) {
+    let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        hourly.tick().await;
+        match app::security_settings::store::remove_expired_trust(&state).await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "expired trusted networks removed"),
+            Err(error) => tracing::error!(?error, "the trusted-network clean-up failed"),
+        }
+        match app::auth::device::remove_expired(&state.pool, state.clock.now()).await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "expired device cookies removed"),
+            Err(error) => tracing::error!(%error, "the device-cookie clean-up failed"),
+        }
+        let old_mail = state.mailer.remove_old_outbox_files(app::mail::OUTBOX_KEEP);
+        if old_mail > 0 {
+            tracing::info!(removed = old_mail, "outbox messages older than a day removed");
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM, so in-flight requests finish and the database closes.

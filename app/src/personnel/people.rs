@@ -1,4 +1,6 @@
-//! People as the rest of the app reads them (the sign-in lookup, the signed-in person, where a code can go, what they hold), the one INSERT into `users`, and the first administrator.
+//! People as the rest of the app reads them: the sign-in lookup, the signed-in person,
+//! where a code can go and what they hold; the one INSERT into `users`; and the first
+//! administrator.
 
 use crate::audit::{self, Event, EventKind};
 use crate::auth::password::{HashError, PasswordHasher, StoredHash, random_password};
