@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct AccountView {
     pub name: String,
     pub username: String,
@@ -16,17 +17,7 @@ pub struct AccountView {
 pub async fn my_account() -> Result<AccountView, AppError> {
     let user = crate::auth::session::require_user().await?;
     let state = crate::state::app_state()?;
-    let (name, username, email, mobile): (String, String, Option<String>, Option<String>) =
-        sqlx::query_as("SELECT name, username, email, mobile FROM users WHERE id = ?1")
-            .bind(user.id)
-            .fetch_one(&state.pool)
-            .await?;
-    Ok(AccountView {
-        name,
-        username,
-        email,
-        mobile,
-    })
+    Ok(crate::personnel::people::account_view(&state.pool, user.id).await?)
 }
 
 /// Why a password change was not made, per field.
@@ -69,12 +60,12 @@ pub async fn change_password(current: String, new: String) -> Result<PasswordCha
 pub mod ssr {
     use super::{PasswordChange, PasswordErrors};
     use crate::audit::{self, Event, EventKind};
-    use crate::auth::password::StoredHash;
     use crate::auth::session;
     use crate::auth::throttle;
     use crate::error::AppError;
     use crate::limits::{PASSWORD_MAX, password_length_problem};
     use crate::model::CurrentUser;
+    use crate::personnel::people;
     use crate::personnel::people::username_key;
     use crate::request::client_addr::network_of;
     use crate::state::AppState;
@@ -114,14 +105,8 @@ pub mod ssr {
         else {
             return invalid(Some(wrong), None);
         };
-        let stored: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?1")
-            .bind(user.id)
-            .fetch_one(&state.pool)
-            .await?;
-        let checked = state
-            .hasher
-            .verify(current, Some(StoredHash::from_stored(stored)))
-            .await;
+        let stored = people::password_hash_of(&state.pool, user.id).await?;
+        let checked = state.hasher.verify(current, Some(stored)).await;
         match checked {
             Ok(false) => return invalid(Some(wrong), None),
             Ok(true) => throttle::release(&state.pool, reservation).await?,
@@ -132,15 +117,7 @@ pub mod ssr {
         }
         let hash = state.hasher.hash(new).await?;
         let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let epoch: i64 = sqlx::query_scalar(
-            "UPDATE users SET password_hash = ?2, session_epoch = session_epoch + 1, updated_at = ?3
-             WHERE id = ?1 RETURNING session_epoch",
-        )
-        .bind(user.id)
-        .bind(hash.as_str())
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
+        let epoch = people::set_password(&mut tx, user.id, &hash, now).await?;
         let event = Event {
             kind: EventKind::PasswordChanged,
             actor_id: Some(user.id),
@@ -163,7 +140,7 @@ pub mod ssr {
         if removed > 0 {
             state.trust_changed(user.id);
         }
-        crate::personnel::people::forget_first_admin_password(state, user.id).await?;
+        people::forget_first_admin_password(state, user.id).await?;
         // Every other session of this person died with the epoch; this one lives on.
         session::start(browser, user.id, epoch).await?;
         Ok(PasswordChange::Changed)

@@ -93,6 +93,42 @@ pub async fn load_current(
     }))
 }
 
+/// A person's own details, for My account.
+pub async fn account_view(pool: &SqlitePool, id: i64) -> Result<crate::account::AccountView, sqlx::Error> {
+    sqlx::query_as("SELECT name, username, email, mobile FROM users WHERE id = ?1")
+        .bind(id)
+        .fetch_one(pool)
+        .await
+}
+
+/// A person's stored password hash (to check their current password).
+pub async fn password_hash_of(pool: &SqlitePool, id: i64) -> Result<StoredHash, sqlx::Error> {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?1")
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .map(StoredHash::from_stored)
+}
+
+/// Sets a new password and ends every session of the person (their epoch moves on);
+/// returns the new epoch, for the one session that continues.
+pub async fn set_password(
+    db: &mut SqliteConnection,
+    id: i64,
+    hash: &StoredHash,
+    now: UnixSeconds,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE users SET password_hash = ?2, session_epoch = session_epoch + 1, updated_at = ?3
+         WHERE id = ?1 RETURNING session_epoch",
+    )
+    .bind(id)
+    .bind(hash.as_str())
+    .bind(now)
+    .fetch_one(db)
+    .await
+}
+
 /// What person `id` holds now (inside a transaction, what they hold in it).
 pub async fn permissions_of(
     db: impl sqlx::SqliteExecutor<'_>,
