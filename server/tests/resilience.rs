@@ -95,6 +95,16 @@ async fn a_mail_server_that_drops_refuses_or_stalls_gives_a_clear_answer_and_no_
     }
 }
 
+/// Another writer that holds the database past the busy timeout, until it rolls back.
+async fn lock_database(app: &TestApp) -> sqlx::pool::PoolConnection<sqlx::Sqlite> {
+    let mut holder = app.pool.acquire().await.unwrap();
+    sqlx::query("BEGIN EXCLUSIVE")
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+    holder
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_locked_database_fails_sign_in_closed_and_recovers() {
     let capture = app::smtp_capture::SmtpCapture::start().await;
@@ -103,12 +113,7 @@ async fn a_locked_database_fails_sign_in_closed_and_recovers() {
         .await
         .unwrap();
 
-    // Another writer holds the database past the busy timeout.
-    let mut holder = app.pool.acquire().await.unwrap();
-    sqlx::query("BEGIN EXCLUSIVE")
-        .execute(&mut *holder)
-        .await
-        .unwrap();
+    let mut holder = lock_database(&app).await;
     let response = tokio::time::timeout(HANG, app.send(login_request("admin", ADMIN_PASSWORD, None)))
         .await
         .expect("bounded by the busy timeout");
@@ -139,11 +144,7 @@ async fn a_locked_database_is_503_busy_from_every_server_function_that_writes() 
         .execute(&app.pool)
         .await
         .unwrap();
-    let mut holder = app.pool.acquire().await.unwrap();
-    sqlx::query("BEGIN EXCLUSIVE")
-        .execute(&mut *holder)
-        .await
-        .unwrap();
+    let mut holder = lock_database(&app).await;
     for (path, form) in [
         ("/api/set_two_step", "enabled=true".to_string()),
         (

@@ -108,5 +108,5 @@ pub async fn security_events(person: String, kind: String, offset: i64) -> Resul
     session::require_permission(Permission::Security).await?;
     let state = crate::state::app_state()?;
     let person: String = person.chars().take(100).collect();
-    Ok(store::events(&state.pool, &person, &kind, offset.max(0)).await?)
+    Ok(crate::audit::events::page(&state.pool, &person, &kind, offset.max(0)).await?)
 }

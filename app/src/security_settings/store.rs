@@ -1,8 +1,6 @@
 //! The Security page's reads and writes.
 
-use super::{
-    EVENTS_PAGE_SIZE, EventRow, EventsPage, SettingOutcome, TRUST_DAYS_RANGE, ToggleOutcome, Unreachable,
-};
+use super::{SettingOutcome, TRUST_DAYS_RANGE, ToggleOutcome, Unreachable};
 use crate::audit::{self, Event, EventKind};
 use crate::auth::channel::Channel;
 use crate::error::AppError;
@@ -166,65 +164,6 @@ pub async fn remove_expired_trust(state: &AppState) -> Result<usize, AppError> {
     Ok(removed.len())
 }
 
-type EventDbRow = (
-    i64,
-    i64,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    String,
-);
-
-pub async fn events(
-    pool: &SqlitePool,
-    person: &str,
-    kind: &str,
-    offset: i64,
-) -> Result<EventsPage, sqlx::Error> {
-    let pattern = crate::db::like_pattern(&person.trim().to_lowercase());
-    const FROM: &str = "FROM audit a LEFT JOIN users actor ON actor.id = a.actor_id
-        LEFT JOIN users subject ON subject.id = a.subject_id
-        WHERE (?1 = '' OR a.kind = ?1)
-          AND (?2 = '%%' OR lower(actor.name) LIKE ?2 ESCAPE '\\' OR actor.username_key LIKE ?2 ESCAPE '\\'
-               OR lower(subject.name) LIKE ?2 ESCAPE '\\' OR subject.username_key LIKE ?2 ESCAPE '\\')";
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {FROM}"))
-        .bind(kind)
-        .bind(&pattern)
-        .fetch_one(pool)
-        .await?;
-    let rows: Vec<EventDbRow> = sqlx::query_as(&format!(
-        "SELECT a.id, a.at, a.kind, actor.name, subject.name, a.client_ip, a.detail {FROM}
-         ORDER BY a.id DESC LIMIT ?3 OFFSET ?4"
-    ))
-    .bind(kind)
-    .bind(&pattern)
-    .bind(EVENTS_PAGE_SIZE)
-    .bind(offset)
-    .fetch_all(pool)
-    .await?;
-    let kinds = sqlx::query_scalar("SELECT DISTINCT kind FROM audit ORDER BY kind")
-        .fetch_all(pool)
-        .await?;
-    Ok(EventsPage {
-        rows: rows
-            .into_iter()
-            .map(|(id, at, kind, actor, subject, client_ip, detail)| EventRow {
-                id,
-                at,
-                kind,
-                actor,
-                subject,
-                client_ip,
-                detail,
-            })
-            .collect(),
-        total,
-        offset,
-        kinds,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,7 +283,7 @@ mod tests {
             SettingOutcome::Saved
         );
         assert_eq!(settings::trust_days(&state.pool).await.unwrap(), 7);
-        let page = events(&state.pool, "ann", "trust_period_changed", 0)
+        let page = crate::audit::events::page(&state.pool, "ann", "trust_period_changed", 0)
             .await
             .unwrap();
         assert_eq!(page.total, 1);

@@ -1,4 +1,7 @@
-//! Security events: one function writes them all (spec §2 "Audit").
+//! Security events (spec §2 "Audit"): what happened, the one function that writes
+//! them all, and (`events`) the Security page's list of them.
+
+pub mod events;
 
 use crate::clock::UnixSeconds;
 use sqlx::SqliteExecutor;

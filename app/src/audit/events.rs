@@ -1,0 +1,68 @@
+//! The Security page's list of security events: newest first, a page at a time, filtered
+//! by kind and by a person named as actor or subject.
+
+use crate::security_settings::{EVENTS_PAGE_SIZE, EventRow, EventsPage};
+use sqlx::SqlitePool;
+
+/// One event with the names of who did it and to whom.
+#[derive(sqlx::FromRow)]
+struct Stored {
+    id: i64,
+    at: i64,
+    kind: String,
+    actor: Option<String>,
+    subject: Option<String>,
+    client_ip: Option<String>,
+    detail: String,
+}
+
+/// Page `offset` of the events of `kind` (empty: any) that involve `person` (name or
+/// username, any part; empty: anyone), with every kind stored so far for the filter.
+pub async fn page(
+    pool: &SqlitePool,
+    person: &str,
+    kind: &str,
+    offset: i64,
+) -> Result<EventsPage, sqlx::Error> {
+    let pattern = crate::db::like_pattern(&person.trim().to_lowercase());
+    const FROM: &str = "FROM audit a LEFT JOIN users actor ON actor.id = a.actor_id
+        LEFT JOIN users subject ON subject.id = a.subject_id
+        WHERE (?1 = '' OR a.kind = ?1)
+          AND (?2 = '%%' OR lower(actor.name) LIKE ?2 ESCAPE '\\' OR actor.username_key LIKE ?2 ESCAPE '\\'
+               OR lower(subject.name) LIKE ?2 ESCAPE '\\' OR subject.username_key LIKE ?2 ESCAPE '\\')";
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {FROM}"))
+        .bind(kind)
+        .bind(&pattern)
+        .fetch_one(pool)
+        .await?;
+    let rows: Vec<Stored> = sqlx::query_as(&format!(
+        "SELECT a.id, a.at, a.kind, actor.name AS actor, subject.name AS subject, a.client_ip, a.detail {FROM}
+         ORDER BY a.id DESC LIMIT ?3 OFFSET ?4"
+    ))
+    .bind(kind)
+    .bind(&pattern)
+    .bind(EVENTS_PAGE_SIZE)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    let kinds = sqlx::query_scalar("SELECT DISTINCT kind FROM audit ORDER BY kind")
+        .fetch_all(pool)
+        .await?;
+    Ok(EventsPage {
+        rows: rows
+            .into_iter()
+            .map(|row| EventRow {
+                id: row.id,
+                at: row.at,
+                kind: row.kind,
+                actor: row.actor,
+                subject: row.subject,
+                client_ip: row.client_ip,
+                detail: row.detail,
+            })
+            .collect(),
+        total,
+        offset,
+        kinds,
+    })
+}
