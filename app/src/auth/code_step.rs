@@ -94,23 +94,11 @@ pub async fn begin(
             return Ok(refuse(&too_many_codes(state.policy.codes.window_seconds)));
         }
     };
-    let Some((contact, channel)) = reachable_now(state, person.user_id, person.epoch, issued.id).await?
-    else {
-        return Ok(refuse(NO_CHANNEL));
+    let channel = match send_issued(state, person.user_id, person.epoch, &issued, client_ip).await? {
+        Sent::To(channel) => channel,
+        Sent::NoChannel => return Ok(refuse(NO_CHANNEL)),
+        Sent::Failed => return Ok(refuse(SEND_FAILED)),
     };
-    if !deliver(
-        state,
-        &channel,
-        &contact,
-        issued.id,
-        &issued.code,
-        person.user_id,
-        client_ip,
-    )
-    .await?
-    {
-        return Ok(refuse(SEND_FAILED));
-    }
     // A new id for the new step; the pending state replaces any earlier one, and whoever
     // this browser was signed in as is signed out: the new sign-in decides.
     session.cycle_id().await?;
@@ -133,23 +121,47 @@ pub async fn begin(
     })
 }
 
-/// Where a code just issued may go, read after it was issued: an email or mobile change
-/// that committed since the password was checked has either voided this code or shows
-/// here, so a live code never goes to an address the person no longer has. `None` (the
-/// code is then void): the person is gone or has no channel left.
-async fn reachable_now(
+/// What became of a code just issued.
+enum Sent {
+    To(Channel),
+    /// The person is gone or has no channel left; the code is void.
+    NoChannel,
+    /// The channel refused it; the code is void and the failure audited.
+    Failed,
+}
+
+/// Sends a code just issued to where the person can be reached *now*: read after the
+/// code was issued, so an email or mobile change that committed since the password was
+/// checked has either voided this code or shows here, and a live code never goes to an
+/// address the person no longer has.
+async fn send_issued(
     state: &AppState,
     user_id: i64,
     epoch: i64,
-    code_id: i64,
-) -> Result<Option<(Contact, Channel)>, AppError> {
+    issued: &codes::Issued,
+    client_ip: IpAddr,
+) -> Result<Sent, AppError> {
     let contact = people::contact_of(&state.pool, user_id, epoch).await?;
-    match contact.and_then(|c| Channel::of(&c, state.sms.is_some()).map(|channel| (c, channel))) {
-        Some(found) => Ok(Some(found)),
-        None => {
-            codes::void(&state.pool, code_id).await?;
-            Ok(None)
-        }
+    let Some((contact, channel)) =
+        contact.and_then(|c| Channel::of(&c, state.sms.is_some()).map(|channel| (c, channel)))
+    else {
+        codes::void(&state.pool, issued.id).await?;
+        return Ok(Sent::NoChannel);
+    };
+    if deliver(
+        state,
+        &channel,
+        &contact,
+        issued.id,
+        &issued.code,
+        user_id,
+        client_ip,
+    )
+    .await?
+    {
+        Ok(Sent::To(channel))
+    } else {
+        Ok(Sent::Failed)
     }
 }
 
@@ -364,26 +376,18 @@ pub async fn resend(state: &AppState, session: &Session, client_ip: IpAddr) -> R
             return Ok(restart(&too_many_codes(state.policy.codes.window_seconds)));
         }
     };
-    let Some((contact, channel)) = reachable_now(state, pending.user_id, pending.epoch, issued.id).await?
-    else {
-        session.remove::<Pending>(PENDING).await?;
-        return Ok(restart(NO_CHANNEL));
+    let channel = match send_issued(state, pending.user_id, pending.epoch, &issued, client_ip).await? {
+        Sent::To(channel) => channel,
+        Sent::NoChannel => {
+            session.remove::<Pending>(PENDING).await?;
+            return Ok(restart(NO_CHANNEL));
+        }
+        Sent::Failed => {
+            return Ok(CodeOutcome::Refused {
+                message: SEND_FAILED.to_string(),
+            });
+        }
     };
-    if !deliver(
-        state,
-        &channel,
-        &contact,
-        issued.id,
-        &issued.code,
-        pending.user_id,
-        client_ip,
-    )
-    .await?
-    {
-        return Ok(CodeOutcome::Refused {
-            message: SEND_FAILED.to_string(),
-        });
-    }
     pending.code_id = issued.id;
     session.insert(PENDING, pending).await?;
     Ok(CodeOutcome::Resent {
