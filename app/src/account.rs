@@ -64,7 +64,7 @@ pub mod ssr {
     use crate::auth::throttle;
     use crate::error::AppError;
     use crate::limits::{PASSWORD_MAX, password_length_problem};
-    use crate::model::CurrentUser;
+    use crate::permissions::CurrentUser;
     use crate::personnel::people;
     use crate::personnel::people::username_key;
     use crate::request::client_addr::network_of;

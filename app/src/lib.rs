@@ -8,7 +8,6 @@ pub mod auth;
 pub mod error;
 pub mod limits;
 pub mod messages;
-pub mod model;
 pub mod pages;
 pub mod permissions;
 pub mod personnel;

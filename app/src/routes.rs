@@ -3,7 +3,7 @@
 //! the router's `path!` literals are checked against it by a test in the server crate
 //! (`router_paths_match_the_route_table`), so the three cannot disagree.
 
-use crate::model::Permission;
+use crate::permissions::Permission;
 
 /// The top navigation's tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

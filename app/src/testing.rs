@@ -4,7 +4,7 @@ use crate::auth::password::PasswordHasher;
 use crate::clock::ManualClock;
 use crate::db::{TempDb, open_temporary};
 use crate::mail::{Mailer, SMTP_TIMEOUT};
-use crate::model::{CurrentUser, Permission};
+use crate::permissions::{CurrentUser, Permission};
 use crate::personnel::people::{self, NewPerson};
 use crate::state::{AppState, Policy};
 use std::sync::Arc;

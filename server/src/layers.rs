@@ -2,7 +2,7 @@
 //! log, cross-site refusal, session, page guard; and the caching rule of the site's files.
 
 use app::auth::session::user_of;
-use app::model::{login_redirect, safe_next};
+use app::auth::{login_redirect, safe_next};
 use app::request::client_addr::{ClientIp, ClientIpHeader, resolve};
 use app::request::origin;
 use app::routes::permission_for;

@@ -6,7 +6,7 @@
 //! seconds in between.
 
 use app::auth::session;
-use app::model::Permission;
+use app::permissions::Permission;
 use app::state::AppState;
 use axum::Extension;
 use axum::extract::State;

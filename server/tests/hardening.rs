@@ -4,7 +4,7 @@
 
 mod common;
 
-use app::model::Permission;
+use app::permissions::Permission;
 use app::smtp_capture::SmtpCapture;
 use app::state::{AppState, Policy};
 use common::*;

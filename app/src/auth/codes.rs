@@ -238,7 +238,7 @@ pub async fn void(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Permission;
+    use crate::permissions::Permission;
     use crate::testing::{person, state};
 
     const T0: i64 = 1_800_000_000;

@@ -143,7 +143,7 @@ pub async fn hand_out(value: String, secure: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Permission;
+    use crate::permissions::Permission;
     use crate::testing::{person, state};
 
     const NOW: i64 = 1_800_000_000;

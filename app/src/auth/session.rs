@@ -6,7 +6,7 @@
 
 use crate::audit::{self, Event, EventKind};
 use crate::error::AppError;
-use crate::model::{CurrentUser, Permission};
+use crate::permissions::{CurrentUser, Permission};
 use crate::personnel::people;
 use crate::request::client_addr::ClientIp;
 use crate::state::{AppState, app_state};

@@ -1,9 +1,9 @@
 //! Sign in, step 2 (spec §1): the security code, **Trust this IP**, **Verify**,
 //! **Send a new code** and **Cancel**.
 
+use crate::auth::CodeOutcome;
 use crate::auth::{CancelCode, ResendCode, VerifyCode};
 use crate::limits::CODE_LIFETIME_SECONDS;
-use crate::model::CodeOutcome;
 use crate::pages::widgets::{SubmitButton, go_to};
 use leptos::lazy;
 use leptos::prelude::*;

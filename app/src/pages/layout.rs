@@ -3,10 +3,11 @@
 //! The server's page guard already sends a signed-out browser to `/login`; this does the
 //! same for navigation inside the browser (the back button after signing out, say).
 
+use crate::auth::login_redirect;
 use crate::auth::{Logout, signed_in_user};
 use crate::error::AppError;
-use crate::model::{CurrentUser, login_redirect};
 use crate::pages::widgets::SubmitButton;
+use crate::permissions::CurrentUser;
 use crate::routes::{self, Tab};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;

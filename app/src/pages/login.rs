@@ -2,7 +2,7 @@
 //! for it, step 2 (the security code). One page, so the address never says which step.
 
 use crate::auth::Login;
-use crate::model::LoginOutcome;
+use crate::auth::LoginOutcome;
 use crate::pages::code_form::code_step;
 use crate::pages::widgets::{SubmitButton, go_to};
 use leptos::prelude::*;

@@ -1,8 +1,8 @@
 //! System › Permissions (spec §1): one row per active person, one checkbox per
 //! permission, each change saved at once with its result shown on the row.
 
-use crate::model::Permission;
 use crate::pages::widgets::{ErrorLine, Loading};
+use crate::permissions::Permission;
 use crate::permissions::{ChangeOutcome, GridRow, permission_grid, set_permission};
 use leptos::either::Either;
 use leptos::prelude::*;

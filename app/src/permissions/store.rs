@@ -3,7 +3,7 @@
 use super::{ChangeOutcome, GridRow};
 use crate::audit::{self, Event, EventKind};
 use crate::error::AppError;
-use crate::model::{CurrentUser, Permission};
+use crate::permissions::{CurrentUser, Permission};
 use crate::state::AppState;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::net::IpAddr;

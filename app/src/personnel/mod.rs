@@ -80,7 +80,7 @@ pub enum SaveOutcome {
 /// People sorted by name, filtered by `search` (name, username or email), one page.
 #[server(prefix = "/api", endpoint = "people")]
 pub async fn list_people(search: String, offset: i64) -> Result<PeoplePage, AppError> {
-    use crate::model::Permission;
+    use crate::permissions::Permission;
     crate::auth::session::require_permission(Permission::Personnel).await?;
     let state = crate::state::app_state()?;
     let search: String = search.trim().chars().take(100).collect();
@@ -90,7 +90,7 @@ pub async fn list_people(search: String, offset: i64) -> Result<PeoplePage, AppE
 /// One person, for the editor.
 #[server(prefix = "/api", endpoint = "person")]
 pub async fn get_person(id: i64) -> Result<EditedPerson, AppError> {
-    use crate::model::Permission;
+    use crate::permissions::Permission;
     let actor = crate::auth::session::require_permission(Permission::Personnel).await?;
     let state = crate::state::app_state()?;
     let person = store::row(&state.pool, id)
@@ -116,7 +116,7 @@ pub async fn save_person(
     active: Option<String>,
 ) -> Result<SaveOutcome, AppError> {
     use crate::auth::session;
-    use crate::model::Permission;
+    use crate::permissions::Permission;
     let actor = session::require_permission(Permission::Personnel).await?;
     let state = crate::state::app_state()?;
     let client_ip = session::request_client_ip().await?.0;

@@ -5,7 +5,7 @@
 use crate::audit::{self, Event, EventKind};
 use crate::auth::password::{HashError, PasswordHasher, StoredHash, random_password};
 use crate::clock::UnixSeconds;
-use crate::model::{CurrentUser, Permission};
+use crate::permissions::{CurrentUser, Permission};
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// The case-insensitive form a username is looked up and kept unique by.

@@ -68,7 +68,7 @@ pub enum ToggleOutcome {
 #[server(prefix = "/api", endpoint = "security_overview")]
 pub async fn security_overview() -> Result<SecuritySummary, AppError> {
     use crate::auth::session;
-    use crate::model::Permission;
+    use crate::permissions::Permission;
     session::require_permission(Permission::Security).await?;
     let state = crate::state::app_state()?;
     let client_ip = session::request_client_ip().await?.0;
@@ -83,7 +83,7 @@ pub async fn security_overview() -> Result<SecuritySummary, AppError> {
 #[server(prefix = "/api", endpoint = "set_two_step")]
 pub async fn set_two_step(enabled: bool) -> Result<ToggleOutcome, AppError> {
     use crate::auth::session;
-    use crate::model::Permission;
+    use crate::permissions::Permission;
     let actor = session::require_permission(Permission::Security).await?;
     let state = crate::state::app_state()?;
     let client_ip = session::request_client_ip().await?.0;
@@ -93,7 +93,7 @@ pub async fn set_two_step(enabled: bool) -> Result<ToggleOutcome, AppError> {
 #[server(prefix = "/api", endpoint = "set_trust_days")]
 pub async fn set_trust_days(days: i64) -> Result<SettingOutcome, AppError> {
     use crate::auth::session;
-    use crate::model::Permission;
+    use crate::permissions::Permission;
     let actor = session::require_permission(Permission::Security).await?;
     let state = crate::state::app_state()?;
     let client_ip = session::request_client_ip().await?.0;
@@ -104,7 +104,7 @@ pub async fn set_trust_days(days: i64) -> Result<SettingOutcome, AppError> {
 #[server(prefix = "/api", endpoint = "security_events")]
 pub async fn security_events(person: String, kind: String, offset: i64) -> Result<EventsPage, AppError> {
     use crate::auth::session;
-    use crate::model::Permission;
+    use crate::permissions::Permission;
     session::require_permission(Permission::Security).await?;
     let state = crate::state::app_state()?;
     let person: String = person.chars().take(100).collect();

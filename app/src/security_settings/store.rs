@@ -5,8 +5,8 @@ use crate::audit::{self, Event, EventKind};
 use crate::auth::channel::Channel;
 use crate::error::AppError;
 use crate::mail::{self, Mailer};
-use crate::model::CurrentUser;
-use crate::model::Permission;
+use crate::permissions::CurrentUser;
+use crate::permissions::Permission;
 use crate::personnel::people::Contact;
 use crate::settings;
 use crate::state::AppState;
@@ -167,7 +167,7 @@ pub async fn remove_expired_trust(state: &AppState) -> Result<usize, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Permission;
+    use crate::permissions::Permission;
     use crate::testing::{person, state};
 
     fn ip() -> IpAddr {

@@ -89,7 +89,7 @@ pub async fn trusted_networks(
     offset: i64,
 ) -> Result<TrustedPage, AppError> {
     use crate::auth::session;
-    use crate::model::Permission;
+    use crate::permissions::Permission;
     session::require_permission(Permission::Security).await?;
     let state = crate::state::app_state()?;
     let now = state.clock.now();
@@ -108,7 +108,7 @@ pub async fn trusted_networks(
 #[server(prefix = "/api", endpoint = "delete_trusted")]
 pub async fn delete_trusted(id: i64) -> Result<(), AppError> {
     use crate::auth::session;
-    use crate::model::Permission;
+    use crate::permissions::Permission;
     let actor = session::require_permission(Permission::Security).await?;
     let state = crate::state::app_state()?;
     let client_ip = session::request_client_ip().await?.0;

@@ -174,7 +174,11 @@ impl TestApp {
     }
 
     /// Creates an active person with `PERSON_PASSWORD`, an email and `permissions`.
-    pub async fn add_person_holding(&self, username: &str, permissions: &[app::model::Permission]) -> i64 {
+    pub async fn add_person_holding(
+        &self,
+        username: &str,
+        permissions: &[app::permissions::Permission],
+    ) -> i64 {
         let hash = self.state.hasher.hash(PERSON_PASSWORD.into()).await.unwrap();
         let email = format!("{username}@example.com");
         app::personnel::people::create(
