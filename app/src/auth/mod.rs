@@ -1,8 +1,8 @@
 //! Signing in and out, and who is signed in: the answers of both steps (shared with the
 //! browser), where a signed-in person may be sent, and the server functions. These are
-//! thin: they gather the request's state and call the logic: `password_step` (with `password` hashing,
-//! the `throttle` and `device` cookies), `code_step` (with `codes`, their `channel`, and
-//! the `tokens` that bind a code to one browser) and `session`.
+//! thin: they gather the request's state and call the logic: `password_step` (with
+//! `password` hashing, the `throttle` and `device` cookies), `code_step` (with `codes`,
+//! their `channel`, and the `tokens` that bind a code to one browser) and `session`.
 
 #[cfg(feature = "ssr")]
 pub mod channel;

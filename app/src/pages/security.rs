@@ -1,5 +1,5 @@
-//! System › Security (spec §1): the two-step toggle and the people who could not
-//! receive a code.
+//! System › Security (spec §1): the two-step toggle, the people who could not receive a
+//! code, every trusted IP address (live), the trust period and the security events.
 
 use crate::error::AppError;
 use crate::pages::live::use_trust_changes;

@@ -1,4 +1,6 @@
-//! Personnel in the database.
+//! The Personnel editor's SQL: the list, one person, and the save with every rule checked
+//! in its write transaction (who may change sign-in details, deactivation, the audit,
+//! withdrawing codes and trust).
 
 use super::validate::{Valid, display_number};
 use super::{FieldErrors, PeoplePage, PersonRow, SaveOutcome};

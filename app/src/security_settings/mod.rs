@@ -1,5 +1,6 @@
-//! System › Security (spec §1): two-step authentication on or off, and who could not
-//! receive a code if it were on.
+//! System › Security (spec §1): two-step authentication on or off, who could not receive
+//! a code if it were on, the trust period, and the page's list of security events (the
+//! query itself is `audit::events`). The trusted IP table is `trusted_networks`.
 
 #[cfg(feature = "ssr")]
 pub mod store;

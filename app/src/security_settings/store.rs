@@ -1,4 +1,6 @@
-//! The Security page's reads and writes.
+//! The Security page's reads and writes: the toggle (refused while the admin has no
+//! channel), who cannot receive a code, the trust period, and the hourly clean-up of
+//! expired trusted networks.
 
 use super::{SettingOutcome, TRUST_DAYS_RANGE, ToggleOutcome, Unreachable};
 use crate::audit::{self, Event, EventKind};
