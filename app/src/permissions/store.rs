@@ -4,13 +4,14 @@ use super::{ChangeOutcome, GridRow};
 use crate::audit::{self, Event, EventKind};
 use crate::error::AppError;
 use crate::permissions::{CurrentUser, Permission};
+use crate::personnel::people::Holding;
 use crate::state::AppState;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::net::IpAddr;
 
 pub async fn grid(pool: &SqlitePool) -> Result<Vec<GridRow>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
-        "SELECT u.id, u.name, u.username, group_concat(p.permission)
+    let rows: Vec<Holding> = sqlx::query_as(
+        "SELECT u.id, u.name, u.username, group_concat(p.permission) AS held
          FROM users u LEFT JOIN user_permissions p ON p.user_id = u.id
          WHERE u.active = 1
          GROUP BY u.id ORDER BY u.name COLLATE NOCASE, u.id",
@@ -19,19 +20,11 @@ pub async fn grid(pool: &SqlitePool) -> Result<Vec<GridRow>, sqlx::Error> {
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, name, username, held)| {
-            let mut permissions: Vec<Permission> = held
-                .unwrap_or_default()
-                .split(',')
-                .filter_map(Permission::parse)
-                .collect();
-            permissions.sort();
-            GridRow {
-                id,
-                name,
-                username,
-                permissions,
-            }
+        .map(|row| GridRow {
+            permissions: row.permissions(),
+            id: row.id,
+            name: row.name,
+            username: row.username,
         })
         .collect())
 }

@@ -30,7 +30,32 @@ pub struct SignInRecord {
     pub contact: Contact,
 }
 
-type SignInRow = (i64, String, i64, String, Option<String>, Option<String>);
+#[derive(sqlx::FromRow)]
+struct SignInRow {
+    id: i64,
+    password_hash: String,
+    session_epoch: i64,
+    name: String,
+    email: Option<String>,
+    mobile: Option<String>,
+}
+
+/// A person with what they hold, read in one query (permissions comma-joined: they are
+/// fixed words, a CHECK in the schema, never containing a comma).
+#[derive(sqlx::FromRow)]
+pub struct Holding {
+    pub id: i64,
+    pub name: String,
+    pub username: String,
+    held: Option<String>,
+}
+
+impl Holding {
+    /// The permissions, sorted.
+    pub fn permissions(&self) -> Vec<Permission> {
+        parse_permissions(self.held.as_deref().unwrap_or("").split(','))
+    }
+}
 
 /// The active person with this username, if any.
 pub async fn find_for_sign_in(pool: &SqlitePool, key: &str) -> Result<Option<SignInRecord>, sqlx::Error> {
@@ -41,14 +66,52 @@ pub async fn find_for_sign_in(pool: &SqlitePool, key: &str) -> Result<Option<Sig
     .bind(key)
     .fetch_optional(pool)
     .await?;
-    Ok(
-        row.map(|(id, hash, session_epoch, name, email, mobile)| SignInRecord {
-            id,
-            password_hash: StoredHash::from_stored(hash),
-            session_epoch,
-            contact: Contact { name, email, mobile },
-        }),
+    Ok(row.map(|row| SignInRecord {
+        id: row.id,
+        password_hash: StoredHash::from_stored(row.password_hash),
+        session_epoch: row.session_epoch,
+        contact: Contact {
+            name: row.name,
+            email: row.email,
+            mobile: row.mobile,
+        },
+    }))
+}
+
+/// An active person and where a code could reach them.
+pub struct Reachable {
+    pub id: i64,
+    pub username: String,
+    pub contact: Contact,
+}
+
+/// Every active person with their contact, by name.
+pub async fn active_contacts(pool: &SqlitePool) -> Result<Vec<Reachable>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        username: String,
+        name: String,
+        email: Option<String>,
+        mobile: Option<String>,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, username, name, email, mobile FROM users WHERE active = 1 ORDER BY name COLLATE NOCASE, id",
     )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Reachable {
+            id: row.id,
+            username: row.username,
+            contact: Contact {
+                name: row.name,
+                email: row.email,
+                mobile: row.mobile,
+            },
+        })
+        .collect())
 }
 
 /// The contact of a person whose sign-in is under way, if they are still active and
@@ -72,24 +135,21 @@ pub async fn load_current(
     epoch: i64,
 ) -> Result<Option<CurrentUser>, sqlx::Error> {
     // One query for the person and their permissions: this runs on every signed-in
-    // request. Permission names are fixed words (a CHECK in the schema), never a comma.
-    let row: Option<(i64, String, String, Option<String>)> = sqlx::query_as(
+    // request.
+    let row: Option<Holding> = sqlx::query_as(
         "SELECT id, name, username,
-                (SELECT group_concat(permission, ',') FROM user_permissions WHERE user_id = users.id)
+                (SELECT group_concat(permission, ',') FROM user_permissions WHERE user_id = users.id) AS held
          FROM users WHERE id = ?1 AND active = 1 AND session_epoch = ?2",
     )
     .bind(id)
     .bind(epoch)
     .fetch_optional(pool)
     .await?;
-    let Some((id, name, username, permissions)) = row else {
-        return Ok(None);
-    };
-    Ok(Some(CurrentUser {
-        id,
-        name,
-        username,
-        permissions: parse_permissions(permissions.as_deref().unwrap_or("").split(',')),
+    Ok(row.map(|row| CurrentUser {
+        permissions: row.permissions(),
+        id: row.id,
+        name: row.name,
+        username: row.username,
     }))
 }
 

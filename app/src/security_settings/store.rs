@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::mail::{self, Mailer};
 use crate::permissions::CurrentUser;
 use crate::permissions::Permission;
-use crate::personnel::people::Contact;
+use crate::personnel::people;
 use crate::settings;
 use crate::state::AppState;
 use crate::trusted_networks::store as trust;
@@ -19,27 +19,18 @@ use std::net::IpAddr;
 pub const ACTOR_HAS_NO_CHANNEL: &str = "You have no email address on file, so you could not sign in \
      with two-step authentication on. Add your email address in Personnel first.";
 
-type ContactRow = (i64, String, String, Option<String>, Option<String>);
-
 /// Active people whose sign-in would be refused for want of a channel, by name.
 pub async fn unreachable(pool: &SqlitePool, sms_configured: bool) -> Result<Vec<Unreachable>, sqlx::Error> {
-    let rows: Vec<ContactRow> = sqlx::query_as(
-        "SELECT id, name, username, email, mobile FROM users WHERE active = 1 ORDER BY name COLLATE NOCASE, id",
-    )
-    .fetch_all(pool)
-    .await?;
     // One rule for "can receive a code": the one sign-in uses.
-    Ok(rows
+    Ok(people::active_contacts(pool)
+        .await?
         .into_iter()
-        .filter(|(_, name, _, email, mobile)| {
-            let contact = Contact {
-                name: name.clone(),
-                email: email.clone(),
-                mobile: mobile.clone(),
-            };
-            Channel::of(&contact, sms_configured).is_none()
+        .filter(|person| Channel::of(&person.contact, sms_configured).is_none())
+        .map(|person| Unreachable {
+            id: person.id,
+            name: person.contact.name,
+            username: person.username,
         })
-        .map(|(id, name, username, _, _)| Unreachable { id, name, username })
         .collect())
 }
 
