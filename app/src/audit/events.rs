@@ -36,7 +36,8 @@ pub async fn page(
         .fetch_one(pool)
         .await?;
     let rows: Vec<Stored> = sqlx::query_as(&format!(
-        "SELECT a.id, a.at, a.kind, actor.name AS actor, subject.name AS subject, a.client_ip, a.detail {FROM}
+        "SELECT a.id AS id, a.at AS at, a.kind AS kind, actor.name AS actor, subject.name AS subject,
+                a.client_ip AS client_ip, a.detail AS detail {FROM}
          ORDER BY a.id DESC LIMIT ?3 OFFSET ?4"
     ))
     .bind(kind)

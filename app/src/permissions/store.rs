@@ -11,7 +11,7 @@ use std::net::IpAddr;
 
 pub async fn grid(pool: &SqlitePool) -> Result<Vec<GridRow>, sqlx::Error> {
     let rows: Vec<Holding> = sqlx::query_as(
-        "SELECT u.id, u.name, u.username, group_concat(p.permission) AS held
+        "SELECT u.id AS id, u.name AS name, u.username AS username, group_concat(p.permission) AS held
          FROM users u LEFT JOIN user_permissions p ON p.user_id = u.id
          WHERE u.active = 1
          GROUP BY u.id ORDER BY u.name COLLATE NOCASE, u.id",

@@ -130,6 +130,7 @@ pub async fn save(
     change: Change,
     client_ip: IpAddr,
 ) -> Result<SaveOutcome, AppError> {
+    let now = state.clock.now();
     // Hash before the transaction: the write lock is not held during the slow part.
     let password_hash = match &change.person.password {
         Some(password) => Some(state.hasher.hash(password.clone()).await?),
@@ -138,7 +139,7 @@ pub async fn save(
     let saving = Saving {
         actor,
         client_ip,
-        now: state.clock.now(),
+        now,
     };
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     let saved = match change.id {
