@@ -37,38 +37,9 @@ pub fn password_length_problem(password: &str) -> Option<String> {
     }
 }
 
-/// "1 minute", "15 minutes", "1 hour", "2 hours": a duration as a person reads it.
-pub fn duration_text(seconds: i64) -> String {
-    let plural = |n: i64, unit: &str| {
-        if n == 1 {
-            format!("1 {unit}")
-        } else {
-            format!("{n} {unit}s")
-        }
-    };
-    if seconds >= 3600 && seconds % 3600 == 0 {
-        plural(seconds / 3600, "hour")
-    } else if seconds >= 60 {
-        plural((seconds + 59) / 60, "minute")
-    } else {
-        plural(seconds.max(0), "second")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations_read_as_people_say_them() {
-        assert_eq!(duration_text(600), "10 minutes");
-        assert_eq!(duration_text(900), "15 minutes");
-        assert_eq!(duration_text(60), "1 minute");
-        assert_eq!(duration_text(90), "2 minutes");
-        assert_eq!(duration_text(3600), "1 hour");
-        assert_eq!(duration_text(7200), "2 hours");
-        assert_eq!(duration_text(1), "1 second");
-    }
 
     #[test]
     fn password_length_counts_characters_not_bytes() {

@@ -193,7 +193,7 @@ fn text_body(text: String) -> Result<Body, MailError> {
 pub fn code_letter(name: &str, email: &str, code: &str, valid_minutes: i64) -> Letter {
     // The subject shows in notifications and on lock screens: it names the purpose only.
     let subject = "Your Twostep sign-in code".to_string();
-    let valid_for = crate::limits::duration_text(valid_minutes * 60);
+    let valid_for = crate::time_text::duration(valid_minutes * 60);
     let text = format!(
         "Hello {name},\n\nYour code to finish signing in to Twostep is:\n\n    {code}\n\n\
          It works once, for {valid_for}.\n\n\

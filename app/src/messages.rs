@@ -12,6 +12,6 @@ pub const SEND_FAILED: &str = "We could not send your code. Try again in a momen
 pub fn too_many_codes(window_seconds: i64) -> String {
     format!(
         "Too many codes were sent to you. Wait {}, then sign in again.",
-        crate::limits::duration_text(window_seconds)
+        crate::time_text::duration(window_seconds)
     )
 }

@@ -25,11 +25,31 @@ pub fn relative(unix: i64, now: i64) -> String {
         s if s < 86_400 => (s / 3600, "hour"),
         s => (s / 86_400, "day"),
     };
-    let plural = if count == 1 { "" } else { "s" };
     if delta > 0 {
-        format!("in {count} {unit}{plural}")
+        format!("in {}", counted(count, unit))
     } else {
-        format!("{count} {unit}{plural} ago")
+        format!("{} ago", counted(count, unit))
+    }
+}
+
+/// "1 minute", "15 minutes", "1 hour", "2 hours": a length of time as a person says it
+/// (whole hours when it is some, else minutes rounded up, else seconds).
+pub fn duration(seconds: i64) -> String {
+    let seconds = seconds.max(0).unsigned_abs();
+    if seconds >= 3600 && seconds.is_multiple_of(3600) {
+        counted(seconds / 3600, "hour")
+    } else if seconds >= 60 {
+        counted(seconds.div_ceil(60), "minute")
+    } else {
+        counted(seconds, "second")
+    }
+}
+
+fn counted(count: u64, unit: &str) -> String {
+    if count == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{count} {unit}s")
     }
 }
 
@@ -56,6 +76,17 @@ mod tests {
         assert_eq!(exact(0), "1970-01-01 00:00 UTC");
         assert_eq!(exact(951_782_400), "2000-02-29 00:00 UTC");
         assert_eq!(exact(1_800_000_000), "2027-01-15 08:00 UTC");
+    }
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(duration(600), "10 minutes");
+        assert_eq!(duration(900), "15 minutes");
+        assert_eq!(duration(60), "1 minute");
+        assert_eq!(duration(90), "2 minutes");
+        assert_eq!(duration(3600), "1 hour");
+        assert_eq!(duration(7200), "2 hours");
+        assert_eq!(duration(1), "1 second");
     }
 
     #[test]

@@ -65,7 +65,7 @@ pub fn CodeForm(
         <h1 id="signin-heading">"Enter your security code"</h1>
         <p class="lead" id="code-sent-to">
             "We sent a code to " <strong>{move || sent_to.get()}</strong>
-            {format!(". It works once, for {}.", crate::limits::duration_text(CODE_LIFETIME_SECONDS))}
+            {format!(". It works once, for {}.", crate::time_text::duration(CODE_LIFETIME_SECONDS))}
         </p>
         <ActionForm action=verify>
             <div class="field">
