@@ -201,7 +201,8 @@ fn sms(config: &Config) -> Result<Option<Arc<SmsSender>>, String> {
 }
 
 /// What expires is removed at start and every hour: trusted networks (never honoured
-/// once expired, whether removed yet or not), device cookies, day-old outbox messages.
+/// once expired, whether removed yet or not), password attempts past the throttle
+/// window, device cookies, day-old outbox messages.
 async fn clean_up_hourly(state: AppState) {
     let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
@@ -210,6 +211,11 @@ async fn clean_up_hourly(state: AppState) {
             Ok(0) => {}
             Ok(removed) => tracing::info!(removed, "expired trusted networks removed"),
             Err(error) => tracing::error!(?error, "the trusted-network clean-up failed"),
+        }
+        if let Err(error) =
+            app::auth::throttle::forget_old(&state.pool, &state.policy.throttle, state.clock.now()).await
+        {
+            tracing::error!(%error, "the throttle clean-up failed");
         }
         match app::auth::device::remove_expired(&state.pool, state.clock.now()).await {
             Ok(0) => {}

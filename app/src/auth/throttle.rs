@@ -69,10 +69,6 @@ pub async fn reserve(
 ) -> Result<Option<Reservation>, sqlx::Error> {
     let since = now - policy.window_seconds;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    sqlx::query("DELETE FROM login_failures WHERE at <= ?1")
-        .bind(since)
-        .execute(&mut *tx)
-        .await?;
     if let Some(device) = device {
         let used: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE device_id = ?1 AND at > ?2")
@@ -115,6 +111,20 @@ pub async fn reserve(
         id,
         against: CountedAgainst::PersonAndNetwork,
     }))
+}
+
+/// Forgets attempts older than the window (the hourly clean-up): the counts never look
+/// past the window, so this only keeps the table small, off the sign-in path.
+pub async fn forget_old(
+    pool: &SqlitePool,
+    policy: &ThrottlePolicy,
+    now: UnixSeconds,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM login_failures WHERE at <= ?1")
+        .bind(now - policy.window_seconds)
+        .execute(pool)
+        .await?
+        .rows_affected())
 }
 
 async fn insert(
@@ -203,6 +213,10 @@ mod tests {
         // The oldest failure is at T0: still counted at T0 + 900 - 1, gone at T0 + 900.
         assert!(try_once(&state.pool, "jdoe", NET, None, T0 + 899).await.is_none());
         assert!(try_once(&state.pool, "jdoe", NET, None, T0 + 900).await.is_some());
+        // The clean-up forgets the ten old ones and keeps the new one.
+        let policy = ThrottlePolicy::default();
+        assert_eq!(forget_old(&state.pool, &policy, T0 + 909).await.unwrap(), 10);
+        assert!(try_once(&state.pool, "jdoe", NET, None, T0 + 909).await.is_some());
     }
 
     #[tokio::test]
