@@ -28,6 +28,12 @@ pub fn cookie_name(secure: bool) -> &'static str {
     }
 }
 
+/// A cookie value as `(id, secret)`, if it has that shape.
+fn parse(presented: Option<&str>) -> Option<(i64, &str)> {
+    let (id, secret) = presented?.split_once('.')?;
+    Some((id.parse().ok()?, secret))
+}
+
 /// The id of the valid device cookie `presented` for the active person `username_key`,
 /// if it is one.
 pub async fn recognise(
@@ -36,10 +42,7 @@ pub async fn recognise(
     username_key: &str,
     now: UnixSeconds,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let Some((id, secret)) = presented.and_then(|value| value.split_once('.')) else {
-        return Ok(None);
-    };
-    let Ok(id) = id.parse::<i64>() else {
+    let Some((id, secret)) = parse(presented) else {
         return Ok(None);
     };
     let stored: Option<Vec<u8>> = sqlx::query_scalar(
@@ -64,14 +67,18 @@ pub async fn remember(
     presented: Option<&str>,
     now: UnixSeconds,
 ) -> Result<Option<String>, sqlx::Error> {
-    let key: Option<String> = sqlx::query_scalar("SELECT username_key FROM users WHERE id = ?1")
+    if let Some((id, secret)) = parse(presented) {
+        let stored: Option<Vec<u8>> = sqlx::query_scalar(
+            "SELECT digest FROM device_cookies WHERE id = ?1 AND user_id = ?2 AND expires_at > ?3",
+        )
+        .bind(id)
         .bind(user_id)
+        .bind(now)
         .fetch_optional(pool)
         .await?;
-    if let Some(key) = key
-        && recognise(pool, presented, &key, now).await?.is_some()
-    {
-        return Ok(None);
+        if stored.is_some_and(|stored| bool::from(stored.ct_eq(&digest(secret)))) {
+            return Ok(None);
+        }
     }
     let secret = new_secret();
     let id: i64 = sqlx::query_scalar(
