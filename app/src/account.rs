@@ -43,7 +43,7 @@ pub async fn change_password(current: String, new: String) -> Result<PasswordCha
     let browser = session::request_session().await?;
     let client_ip = session::request_client_ip().await?.0;
     let device_cookie = crate::auth::device::presented(state.policy.secure_cookies()).await;
-    ssr::change_password(
+    let outcome = ssr::change_password(
         &state,
         &browser,
         &user,
@@ -53,7 +53,9 @@ pub async fn change_password(current: String, new: String) -> Result<PasswordCha
         device_cookie.as_deref(),
     )
     .await
-    .map_err(AppError::with_status)
+    .map_err(AppError::with_status)?;
+    crate::form_post::answer::<ChangePassword>(&outcome, Vec::new(), None).await?;
+    Ok(outcome)
 }
 
 #[cfg(feature = "ssr")]

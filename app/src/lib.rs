@@ -6,6 +6,7 @@
 pub mod account;
 pub mod auth;
 pub mod error;
+pub mod form_post;
 pub mod limits;
 pub mod messages;
 pub mod pages;

@@ -112,7 +112,7 @@ fn is_page(request: &Request) -> bool {
 pub async fn page_guard(
     State(state): State<AppState>,
     session: Session,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     if !is_page(&request) {
@@ -123,6 +123,10 @@ pub async fn page_guard(
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
     let path = request.uri().path().to_string();
+    // The answer to a form the browser posted itself, shown by this page load.
+    if let Some(answer) = app::form_post::take(&session).await {
+        request.extensions_mut().insert(answer);
+    }
     let mut response = match (user, path.as_str()) {
         (Some(_), "/login") => {
             let next = query_value(request.uri().query(), "next");

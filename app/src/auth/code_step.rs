@@ -32,6 +32,12 @@ struct Pending {
     /// Random, hex; the code row holds only its digest.
     token: String,
     next: String,
+    /// The prompt as step 2 shows it, for a page the browser loads after posting a form
+    /// itself (sessions from before these fields show an empty prompt).
+    #[serde(default)]
+    sent_to: String,
+    #[serde(default)]
+    may_trust: bool,
 }
 
 impl Pending {
@@ -103,6 +109,7 @@ pub async fn begin(
     // this browser was signed in as is signed out: the new sign-in decides.
     session.cycle_id().await?;
     session::forget_sign_in(session).await?;
+    let (sent_to, may_trust) = (channel.masked(), may_trust(state, client_ip));
     session
         .insert(
             PENDING,
@@ -112,13 +119,12 @@ pub async fn begin(
                 code_id: issued.id,
                 token,
                 next,
+                sent_to: sent_to.clone(),
+                may_trust,
             },
         )
         .await?;
-    Ok(LoginOutcome::CodeRequired {
-        sent_to: channel.masked(),
-        may_trust: may_trust(state, client_ip),
-    })
+    Ok(LoginOutcome::CodeRequired { sent_to, may_trust })
 }
 
 /// What became of a code just issued.
@@ -389,9 +395,22 @@ pub async fn resend(state: &AppState, session: &Session, client_ip: IpAddr) -> R
         }
     };
     pending.code_id = issued.id;
+    pending.sent_to = channel.masked();
     session.insert(PENDING, pending).await?;
     Ok(CodeOutcome::Resent {
         sent_to: channel.masked(),
+    })
+}
+
+/// Where the pending sign-in's code went and whether **Trust this IP** is offered, as
+/// fields for a page the browser loads after posting step 2 itself.
+pub async fn prompt(session: &Session) -> Result<Vec<(String, String)>, AppError> {
+    Ok(match session.get::<Pending>(PENDING).await? {
+        Some(pending) => vec![
+            ("sent_to".to_string(), pending.sent_to),
+            ("may_trust".to_string(), pending.may_trust.to_string()),
+        ],
+        None => Vec::new(),
     })
 }
 

@@ -89,7 +89,7 @@ pub async fn login(
     let session = session::request_session().await?;
     let ClientIp(client_ip) = session::request_client_ip().await?;
     let device_cookie = device::presented(state.policy.secure_cookies()).await;
-    password_step::sign_in(
+    let outcome = password_step::sign_in(
         &state,
         &session,
         client_ip,
@@ -99,7 +99,14 @@ pub async fn login(
         device_cookie.as_deref(),
     )
     .await
-    .map_err(AppError::with_status)
+    .map_err(AppError::with_status)?;
+    let then_go_to = match &outcome {
+        LoginOutcome::SignedIn { next } => Some(next.as_str()),
+        _ => None,
+    };
+    let typed = vec![("username".to_string(), username)];
+    crate::form_post::answer::<Login>(&outcome, typed, then_go_to).await?;
+    Ok(outcome)
 }
 
 /// Step 2: the code. `trust` is the **Trust this IP** checkbox (present when ticked).
@@ -110,7 +117,7 @@ pub async fn verify_code(code: String, trust: Option<String>) -> Result<CodeOutc
     let session = session::request_session().await?;
     let ClientIp(client_ip) = session::request_client_ip().await?;
     let device_cookie = device::presented(state.policy.secure_cookies()).await;
-    code_step::verify(
+    let outcome = code_step::verify(
         &state,
         &session,
         client_ip,
@@ -119,7 +126,26 @@ pub async fn verify_code(code: String, trust: Option<String>) -> Result<CodeOutc
         device_cookie.as_deref(),
     )
     .await
-    .map_err(AppError::with_status)
+    .map_err(AppError::with_status)?;
+    answer_step_two::<VerifyCode>(&session, &outcome).await?;
+    Ok(outcome)
+}
+
+/// For step 2 posted by the browser itself: signed in goes on to the page asked for;
+/// anything else returns to the sign-in page with the prompt to show again.
+#[cfg(feature = "ssr")]
+async fn answer_step_two<S>(session: &tower_sessions::Session, outcome: &CodeOutcome) -> Result<(), AppError>
+where
+    S: leptos::server_fn::ServerFn<Output = CodeOutcome>,
+{
+    if !crate::form_post::is_plain_post() {
+        return Ok(());
+    }
+    let (fields, then_go_to) = match outcome {
+        CodeOutcome::SignedIn { next } => (Vec::new(), Some(next.as_str())),
+        _ => (code_step::prompt(session).await?, None),
+    };
+    crate::form_post::answer::<S>(outcome, fields, then_go_to).await
 }
 
 /// Step 2: **Send a new code**.
@@ -129,9 +155,11 @@ pub async fn resend_code() -> Result<CodeOutcome, AppError> {
     let state = crate::state::app_state()?;
     let session = session::request_session().await?;
     let ClientIp(client_ip) = session::request_client_ip().await?;
-    code_step::resend(&state, &session, client_ip)
+    let outcome = code_step::resend(&state, &session, client_ip)
         .await
-        .map_err(AppError::with_status)
+        .map_err(AppError::with_status)?;
+    answer_step_two::<ResendCode>(&session, &outcome).await?;
+    Ok(outcome)
 }
 
 /// Step 2: **Cancel**, back to step 1.

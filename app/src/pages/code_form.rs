@@ -25,12 +25,16 @@ pub fn CodeForm(
 ) -> impl IntoView {
     let verify = ServerAction::<VerifyCode>::new();
     let resend = ServerAction::<ResendCode>::new();
+    // The answer to a step-2 form the browser posted itself, shown beside its control.
+    crate::form_post::restore(verify);
+    crate::form_post::restore(resend);
     let cancel = ServerAction::<CancelCode>::new();
     let sent_to = RwSignal::new(sent_to);
     let verifying = verify.pending();
     let resending = resend.pending();
 
     // Where each answer leads: on, back to step 1, or a message next to its control.
+    // (Only answers to this page's own sends: a restored answer was followed by the server.)
     let follow = move |outcome: CodeOutcome| match outcome {
         CodeOutcome::SignedIn { next } => go_to(&next),
         CodeOutcome::Restart { message } => back_to_password.run(Some(message)),
@@ -38,12 +42,16 @@ pub fn CodeForm(
         CodeOutcome::Refused { .. } => {}
     };
     Effect::new(move |_| {
-        if let Some(Ok(outcome)) = verify.value().get() {
+        if let Some(Ok(outcome)) = verify.value().get()
+            && verify.version().get_untracked() > 0
+        {
             follow(outcome);
         }
     });
     Effect::new(move |_| {
-        if let Some(Ok(outcome)) = resend.value().get() {
+        if let Some(Ok(outcome)) = resend.value().get()
+            && resend.version().get_untracked() > 0
+        {
             follow(outcome);
         }
     });
@@ -100,18 +108,17 @@ pub fn CodeForm(
             <SubmitButton label="Verify" pending=verifying class="primary" />
         </ActionForm>
         <div class="code-actions">
-            <button
-                type="button"
-                class="quiet"
-                disabled=move || resending.get()
-                aria-busy=move || resending.get().then_some("true")
-                aria-describedby="resend-status"
-                on:click=move |_| {
-                    resend.dispatch(ResendCode {});
-                }
-            >
-                "Send a new code"
-            </button>
+            <ActionForm action=resend>
+                <button
+                    type="submit"
+                    class="quiet"
+                    disabled=move || resending.get()
+                    aria-busy=move || resending.get().then_some("true")
+                    aria-describedby="resend-status"
+                >
+                    "Send a new code"
+                </button>
+            </ActionForm>
             <a
                 href="/login"
                 on:click=move |event| {

@@ -1,8 +1,8 @@
 //! Sign in (spec §1): step 1 (Username, Password) and, when two-step authentication asks
 //! for it, step 2 (the security code). One page, so the address never says which step.
 
-use crate::auth::Login;
-use crate::auth::LoginOutcome;
+use crate::auth::{CodeOutcome, Login, LoginOutcome, ResendCode, VerifyCode};
+use crate::form_post::{self, PostedAnswer};
 use crate::pages::code_form::code_step;
 use crate::pages::widgets::{SubmitButton, go_to};
 use leptos::prelude::*;
@@ -19,24 +19,56 @@ enum Step {
     },
 }
 
+/// The step a page load after a form the browser posted itself opens at, and why step 2
+/// ended if it did. Without such a post: step 1.
+fn posted_step(login: ServerAction<Login>) -> (Step, Option<String>, Option<PostedAnswer>) {
+    let typed = form_post::restore(login);
+    if let Some(Ok(LoginOutcome::CodeRequired { sent_to, may_trust })) = login.value().get_untracked() {
+        return (Step::Code { sent_to, may_trust }, None, None);
+    }
+    // Step 2's forms: their answers are shown by the code form itself.
+    let step_two = form_post::posted::<VerifyCode>().or_else(form_post::posted::<ResendCode>);
+    match step_two {
+        Some((CodeOutcome::Restart { message }, _)) => (Step::Password, Some(message), None),
+        Some((_, answer)) if answer.field("sent_to").is_some() => (
+            Step::Code {
+                sent_to: answer.field("sent_to").unwrap_or_default().to_string(),
+                may_trust: answer.field("may_trust") == Some("true"),
+            },
+            None,
+            None,
+        ),
+        _ => (Step::Password, None, typed),
+    }
+}
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let step = RwSignal::new(Step::Password);
-    // Why step 2 ended and the person is back at step 1 (a used-up code).
-    let notice = RwSignal::new(None::<String>);
     let login = ServerAction::<Login>::new();
+    let (first_step, first_notice, typed) = posted_step(login);
+    let step = RwSignal::new(first_step);
+    // Why step 2 ended and the person is back at step 1 (a used-up code).
+    let notice = RwSignal::new(first_notice);
+    let username = typed.and_then(|answer| answer.field("username").map(str::to_string));
     // Step 2's code travels while the password is checked, not after.
     Effect::new(move |_| {
         if login.pending().get() {
             let _ = leptos::lazy_preload!(crate::pages::code_form::code_step);
         }
     });
-    Effect::new(move |_| match login.value().get() {
-        Some(Ok(LoginOutcome::SignedIn { next })) => go_to(&next),
-        Some(Ok(LoginOutcome::CodeRequired { sent_to, may_trust })) => {
-            step.set(Step::Code { sent_to, may_trust })
+    // Answers to this page's own sends (a restored answer already chose the first step).
+    Effect::new(move |_| {
+        match login
+            .value()
+            .get()
+            .filter(|_| login.version().get_untracked() > 0)
+        {
+            Some(Ok(LoginOutcome::SignedIn { next })) => go_to(&next),
+            Some(Ok(LoginOutcome::CodeRequired { sent_to, may_trust })) => {
+                step.set(Step::Code { sent_to, may_trust })
+            }
+            _ => {}
         }
-        _ => {}
     });
     let back_to_password = Callback::new(move |message: Option<String>| {
         notice.set(message);
@@ -50,7 +82,7 @@ pub fn LoginPage() -> impl IntoView {
             <section class="card" aria-labelledby="signin-heading">
                 <p class="brand-mark">"Twostep"</p>
                 {move || match step.get() {
-                    Step::Password => view! { <PasswordForm login notice /> }.into_any(),
+                    Step::Password => view! { <PasswordForm login notice username=username.clone() /> }.into_any(),
                     Step::Code { sent_to, may_trust } => {
                         let form = code_step(sent_to, may_trust, back_to_password);
                         Suspend::new(form).into_any()
@@ -62,7 +94,12 @@ pub fn LoginPage() -> impl IntoView {
 }
 
 #[component]
-fn PasswordForm(login: ServerAction<Login>, notice: RwSignal<Option<String>>) -> impl IntoView {
+fn PasswordForm(
+    login: ServerAction<Login>,
+    notice: RwSignal<Option<String>>,
+    /// What was typed before a refusal of a form the browser posted itself.
+    username: Option<String>,
+) -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let pending = login.pending();
@@ -81,13 +118,14 @@ fn PasswordForm(login: ServerAction<Login>, notice: RwSignal<Option<String>>) ->
     view! {
         <h1 id="signin-heading">"Sign in"</h1>
         <ActionForm action=login>
-            <input type="hidden" name="next" prop:value=next />
+            <input type="hidden" name="next" value=next />
             <div class="field">
                 <label for="username">"Username"</label>
                 <input
                     id="username"
                     name="username"
                     autocomplete="username"
+                    value=username
                     autocapitalize="none"
                     spellcheck="false"
                     required

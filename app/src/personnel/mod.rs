@@ -120,6 +120,16 @@ pub async fn save_person(
     let actor = session::require_permission(Permission::Personnel).await?;
     let state = crate::state::app_state()?;
     let client_ip = session::request_client_ip().await?.0;
+    // What was typed goes back to a form the browser posted itself (never the password).
+    let typed = vec![
+        ("id".to_string(), id.map(|id| id.to_string()).unwrap_or_default()),
+        ("name".to_string(), name.clone()),
+        ("username".to_string(), username.clone()),
+        ("email".to_string(), email.clone()),
+        ("phone".to_string(), phone.clone()),
+        ("mobile".to_string(), mobile.clone()),
+        ("active".to_string(), active.is_some().to_string()),
+    ];
     let submitted = validate::Submitted {
         name,
         username,
@@ -128,16 +138,22 @@ pub async fn save_person(
         mobile,
         password,
     };
-    let valid = match validate::person(&submitted, id.is_none(), state.policy.default_region) {
-        Ok(valid) => valid,
-        Err(errors) => return Ok(SaveOutcome::Invalid(*errors)),
+    let outcome = match validate::person(&submitted, id.is_none(), state.policy.default_region) {
+        Ok(valid) => {
+            let change = store::Change {
+                id,
+                person: valid,
+                active: active.is_some(),
+            };
+            store::save(&state, &actor, change, client_ip)
+                .await
+                .map_err(AppError::with_status)?
+        }
+        Err(errors) => SaveOutcome::Invalid(*errors),
     };
-    let change = store::Change {
-        id,
-        person: valid,
-        active: active.is_some(),
-    };
-    store::save(&state, &actor, change, client_ip)
-        .await
-        .map_err(AppError::with_status)
+    // Saved: back to the list the editor was opened from, editor closed.
+    let list = crate::form_post::referer_without(&["edit"]);
+    let then_go_to = matches!(outcome, SaveOutcome::Saved { .. }).then_some(list.as_str());
+    crate::form_post::answer::<SavePerson>(&outcome, typed, then_go_to).await?;
+    Ok(outcome)
 }
