@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::Lazy;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 /// The whole document the server renders around the app. The stylesheet is linked here,
 /// not in `App`, because only the server knows its (content-hashed) name.
@@ -61,17 +61,21 @@ fn send_content_security_policy(development: bool) {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    crate::pages::local_time::provide_viewer_zone();
     view! {
         <Title formatter=|page: String| format!("{page} · Twostep") />
         <Router>
+            // Async: the server sends each page whole, its data already in place, so it
+            // reads and works with JavaScript off (streamed parts would need a script to
+            // put them where they belong).
             <Routes fallback=NotFound>
-                <Route path=path!("/login") view=LoginPage />
-                <ParentRoute path=path!("") view={Lazy::<SignedInRoute>::new()}>
-                    <Route path=path!("/") view={Lazy::<HomeRoute>::new()} />
-                    <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} />
-                    <Route path=path!("/maintenance/organisation/personnel") view={Lazy::<PersonnelRoute>::new()} />
-                    <Route path=path!("/system/permissions") view={Lazy::<PermissionsRoute>::new()} />
-                    <Route path=path!("/system/security") view={Lazy::<SecurityRoute>::new()} />
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("") view={Lazy::<SignedInRoute>::new()} ssr=SsrMode::Async>
+                    <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/maintenance/organisation/personnel") view={Lazy::<PersonnelRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/system/permissions") view={Lazy::<PermissionsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/system/security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

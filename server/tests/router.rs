@@ -287,7 +287,7 @@ async fn every_admin_server_function_refuses_a_person_without_the_permission() {
         ),
         ("/api/delete_trusted", "id=1".to_string()),
         ("/api/set_trust_days", "days=5".to_string()),
-        ("/api/security_events", "person=&kind=&offset=0".to_string()),
+        ("/api/security_events", "person=&kind=&shown=50".to_string()),
     ];
     for (path, form) in calls {
         let response = app.send(post(path, &form, Some(&cookie))).await;
@@ -316,7 +316,7 @@ async fn admin_server_functions_answer_401_to_a_signed_out_browser() {
         let response = app
             .send(post(
                 path,
-                "search=&offset=0&enabled=true&filter=&order=NewestFirst&id=1&days=5&person=&kind=",
+                "search=&offset=0&enabled=true&filter=&order=NewestFirst&id=1&days=5&person=&kind=&shown=50",
                 None,
             ))
             .await;

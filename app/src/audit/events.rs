@@ -1,7 +1,7 @@
-//! The Security page's list of security events: newest first, a page at a time, filtered
-//! by kind and by a person named as actor or subject.
+//! The Security page's list of security events: the newest first, as many as asked for,
+//! filtered by kind and by a person named as actor or subject.
 
-use crate::security_settings::{EVENTS_PAGE_SIZE, EventRow, EventsPage};
+use crate::security_settings::{EventRow, EventsPage};
 use sqlx::SqlitePool;
 
 /// One event with the names of who did it and to whom.
@@ -16,13 +16,13 @@ struct Stored {
     detail: String,
 }
 
-/// Page `offset` of the events of `kind` (empty: any) that involve `person` (name or
+/// The newest `limit` events of `kind` (empty: any) that involve `person` (name or
 /// username, any part; empty: anyone), with every kind stored so far for the filter.
-pub async fn page(
+pub async fn newest(
     pool: &SqlitePool,
     person: &str,
     kind: &str,
-    offset: i64,
+    limit: i64,
 ) -> Result<EventsPage, sqlx::Error> {
     let pattern = crate::db::like_pattern(&person.trim().to_lowercase());
     const FROM: &str = "FROM audit a LEFT JOIN users actor ON actor.id = a.actor_id
@@ -38,12 +38,11 @@ pub async fn page(
     let rows: Vec<Stored> = sqlx::query_as(&format!(
         "SELECT a.id AS id, a.at AS at, a.kind AS kind, actor.name AS actor, subject.name AS subject,
                 a.client_ip AS client_ip, a.detail AS detail {FROM}
-         ORDER BY a.id DESC LIMIT ?3 OFFSET ?4"
+         ORDER BY a.id DESC LIMIT ?3"
     ))
     .bind(kind)
     .bind(&pattern)
-    .bind(EVENTS_PAGE_SIZE)
-    .bind(offset)
+    .bind(limit)
     .fetch_all(pool)
     .await?;
     let kinds = sqlx::query_scalar("SELECT DISTINCT kind FROM audit ORDER BY kind")
@@ -63,7 +62,6 @@ pub async fn page(
             })
             .collect(),
         total,
-        offset,
         kinds,
     })
 }

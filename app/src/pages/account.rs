@@ -3,9 +3,9 @@
 
 use crate::account::{ChangePassword, PasswordChange, PasswordErrors, my_account};
 use crate::pages::live::use_trust_changes;
-use crate::pages::trusted_table::TrustedTable;
+use crate::pages::trusted_table::{DeleteTarget, TrustedTable};
 use crate::pages::widgets::{ErrorLine, Loading, SubmitButton, TextField};
-use crate::trusted_networks::{delete_my_trusted, my_trusted};
+use crate::trusted_networks::my_trusted;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -55,7 +55,7 @@ fn MyTrusted() -> impl IntoView {
                                 rows=page.rows
                                 now=page.now
                                 show_person=false
-                                delete=|id| Box::pin(delete_my_trusted(id))
+                                delete=DeleteTarget::MyEntry
                                 caption="My trusted IP addresses"
                             />
                         }),
@@ -70,6 +70,7 @@ fn MyTrusted() -> impl IntoView {
 #[component]
 fn PasswordForm() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
+    crate::form_post::restore(change);
     let pending = change.pending();
     let errors = Memo::new(move |_| match change.value().get() {
         Some(Ok(PasswordChange::Invalid(errors))) => errors,

@@ -6,10 +6,11 @@
 use crate::auth::login_redirect;
 use crate::auth::{Logout, signed_in_user};
 use crate::error::AppError;
+use crate::pages::widgets::Loading;
 use crate::pages::widgets::SubmitButton;
-use crate::permissions::CurrentUser;
+use crate::permissions::{CurrentUser, Permission};
 use crate::routes::{self, Tab};
-use leptos::either::EitherOf3;
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::use_location;
@@ -86,5 +87,30 @@ fn TabMenu(tab: Tab, user: CurrentUser) -> impl IntoView {
                 {empty.then(|| view! { <li class="menu-empty">"No pages for your permissions."</li> })}
             </ul>
         </details>
+    }
+}
+
+/// A page behind a permission: its content for those who hold it; for anyone else (the
+/// server has already answered 403) the reason once and nothing more, so no section of
+/// the page asks the server for what it will refuse.
+#[component]
+pub fn RequirePermission(permission: Permission, children: ChildrenFn) -> impl IntoView {
+    let me = expect_context::<UserResource>();
+    view! {
+        <Suspense fallback=Loading>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match me.await {
+                        Ok(Some(user)) if user.may(permission) => Some(Either::Left(children())),
+                        Ok(Some(_)) => Some(Either::Right(view! {
+                            <p class="refused" role="alert">{crate::messages::FORBIDDEN_PAGE}</p>
+                        })),
+                        // The layout says why (an error) or leaves for the sign-in page.
+                        _ => None,
+                    }
+                })
+            }}
+        </Suspense>
     }
 }

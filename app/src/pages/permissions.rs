@@ -1,6 +1,10 @@
 //! System › Permissions (spec §1): one row per active person, one checkbox per
 //! permission, each change saved at once with its result shown on the row.
+//!
+//! A box saves through the page's code, so until that code runs the boxes are shown
+//! disabled and the grid busy: a tick is never shown and then silently lost.
 
+use crate::pages::layout::RequirePermission;
 use crate::pages::widgets::{ErrorLine, Loading};
 use crate::permissions::Permission;
 use crate::permissions::{ChangeOutcome, GridRow, permission_grid, set_permission};
@@ -11,17 +15,31 @@ use leptos_meta::Title;
 
 #[component]
 pub fn PermissionsPage() -> impl IntoView {
-    let grid = Resource::new(|| (), |_| permission_grid());
     view! {
         <Title text="Permissions" />
+        <RequirePermission permission=Permission::Permissions>
+            <PermissionsContent />
+        </RequirePermission>
+    }
+}
+
+#[component]
+fn PermissionsContent() -> impl IntoView {
+    let grid = Resource::new(|| (), |_| permission_grid());
+    // False until this page's code runs in the browser (never on the server).
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
+    provide_context(Ready(ready));
+    view! {
         <h1>"Permissions"</h1>
         <p class="lead">"A change is saved as soon as you tick or clear a box."</p>
+        <noscript><p class="warning">"Changing permissions needs JavaScript, which is off in this browser."</p></noscript>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match grid.await {
                     Ok(rows) => Either::Left(view! {
-                        <div class="table-wrap">
-                            <table class="grid">
+                        <div class="table-wrap" aria-busy=move || (!ready.get()).then_some("true")>
+                            <table class="grid cards">
                                 <caption class="visually-hidden">"Permissions per person"</caption>
                                 <thead>
                                     <tr>
@@ -44,6 +62,10 @@ pub fn PermissionsPage() -> impl IntoView {
     }
 }
 
+/// Whether the boxes can save yet.
+#[derive(Clone, Copy)]
+struct Ready(RwSignal<bool>);
+
 /// The row's latest result: saved, or why not.
 #[derive(Clone, PartialEq)]
 enum RowStatus {
@@ -56,8 +78,10 @@ enum RowStatus {
 #[component]
 fn GridLine(row: GridRow) -> impl IntoView {
     let status = RwSignal::new(RowStatus::Idle);
+    let Ready(ready) = expect_context::<Ready>();
     let cells = Permission::ALL.map(|permission| {
-        let checked = RwSignal::new(row.permissions.contains(&permission));
+        let held = row.permissions.contains(&permission);
+        let checked = RwSignal::new(held);
         let label = format!("{} for {}", permission.label(), row.username);
         let user_id = row.id;
         let on_change = move |ev| {
@@ -81,12 +105,14 @@ fn GridLine(row: GridRow) -> impl IntoView {
             });
         };
         view! {
-            <td class="check">
+            <td class="check" data-label=permission.label()>
                 <input
                     type="checkbox"
                     aria-label=label
+                    // The attribute for the server's page, the property once live.
+                    checked=held
                     prop:checked=move || checked.get()
-                    disabled=move || status.get() == RowStatus::Saving
+                    disabled=move || !ready.get() || status.get() == RowStatus::Saving
                     on:change=on_change
                 />
             </td>
@@ -94,8 +120,8 @@ fn GridLine(row: GridRow) -> impl IntoView {
     });
     view! {
         <tr aria-busy=move || (status.get() == RowStatus::Saving).then_some("true")>
-            <td>{row.name}</td>
-            <td>{row.username.clone()}</td>
+            <td class="card-title">{row.name}</td>
+            <td data-label="Username">{row.username.clone()}</td>
             {cells}
             <td class="row-status" role="status">
                 {move || match status.get() {

@@ -3,7 +3,10 @@
 //! The list and the editor are driven by the address (`?q=` search, `?from=` page,
 //! `?edit=new` or `?edit=<id>`), so a person's entry can be linked to directly.
 
+use crate::form_post::{self, PostedAnswer};
+use crate::pages::layout::RequirePermission;
 use crate::pages::widgets::{ErrorLine, Loading, SubmitButton, TextField};
+use crate::permissions::Permission;
 use crate::personnel::{
     EditedPerson, FieldErrors, PAGE_SIZE, PersonRow, SaveOutcome, SavePerson, get_person, list_people,
     sign_in_details_locked,
@@ -41,6 +44,16 @@ fn edit_href(search: &str, edit: &str) -> String {
 
 #[component]
 pub fn PersonnelPage() -> impl IntoView {
+    view! {
+        <Title text="Personnel" />
+        <RequirePermission permission=Permission::Personnel>
+            <PersonnelContent />
+        </RequirePermission>
+    }
+}
+
+#[component]
+fn PersonnelContent() -> impl IntoView {
     let query = use_query_map();
     let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
     let offset = Memo::new(move |_| {
@@ -52,6 +65,8 @@ pub fn PersonnelPage() -> impl IntoView {
     });
     let editing = Memo::new(move |_| query.read().get("edit"));
     let save = ServerAction::<SavePerson>::new();
+    // A Save the browser posted itself: its answer, and what was typed, for the editor.
+    let posted = StoredValue::new(form_post::restore(save));
     let people = Resource::new(
         move || (search.get(), offset.get(), save.version().get()),
         |(search, offset, _)| list_people(search, offset),
@@ -64,10 +79,13 @@ pub fn PersonnelPage() -> impl IntoView {
     };
 
     // After a successful save: close the editor, say so, and the list reloads (version).
+    // (A save the browser posted itself came back to the list already.)
     Effect::new({
         let navigate = navigate.clone();
         move |_| {
-            if let Some(Ok(SaveOutcome::Saved { .. })) = save.value().get() {
+            if let Some(Ok(SaveOutcome::Saved { .. })) = save.value().get()
+                && save.version().get_untracked() > 0
+            {
                 navigate(
                     &list_href(&search.get_untracked(), offset.get_untracked()),
                     Default::default(),
@@ -76,18 +94,10 @@ pub fn PersonnelPage() -> impl IntoView {
         }
     });
 
-    let add = {
-        let navigate = navigate.clone();
-        move |_| {
-            navigate(&edit_href(&search.get_untracked(), "new"), Default::default());
-        }
-    };
-
     view! {
-        <Title text="Personnel" />
         <div class="page-head">
             <h1>"Personnel"</h1>
-            <button type="button" class="primary-inline" on:click=add>"Add person"</button>
+            <a class="button primary-inline" href=move || edit_href(&search.get(), "new")>"Add person"</a>
         </div>
         <Form method="GET" action="">
             <div class="search">
@@ -96,6 +106,7 @@ pub fn PersonnelPage() -> impl IntoView {
                     id="people-search"
                     type="search"
                     name="q"
+                    value=search.get_untracked()
                     prop:value=move || search.get()
                     placeholder="Name, username or email"
                     maxlength="100"
@@ -104,7 +115,7 @@ pub fn PersonnelPage() -> impl IntoView {
             </div>
         </Form>
         <p class="status-line" role="status">{saved_note}</p>
-        {move || editing.get().map(|edit| view! { <Editor edit save search=search.get_untracked() /> })}
+        {move || editing.get().map(|edit| view! { <Editor edit save posted search=search.get_untracked() /> })}
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match people.await {
@@ -130,19 +141,19 @@ fn PeopleTable(page: crate::personnel::PeoplePage, search: String) -> impl IntoV
             let href = edit_href(&search, &person.id.to_string());
             view! {
                 <tr class:inactive=!person.active>
-                    <td><a href=href>{person.name}</a></td>
-                    <td>{person.username}</td>
-                    <td>{dash(person.email)}</td>
-                    <td class="nowrap">{dash(person.phone)}</td>
-                    <td class="nowrap">{dash(person.mobile)}</td>
-                    <td>{if person.active { "Yes" } else { "No" }}</td>
+                    <td data-label="Name"><a href=href>{person.name}</a></td>
+                    <td data-label="Username">{person.username}</td>
+                    <td data-label="Email">{dash(person.email)}</td>
+                    <td data-label="Phone" class="nowrap">{dash(person.phone)}</td>
+                    <td data-label="Mobile" class="nowrap">{dash(person.mobile)}</td>
+                    <td data-label="Active">{if person.active { "Yes" } else { "No" }}</td>
                 </tr>
             }
         })
         .collect_view();
     view! {
         <div class="table-wrap">
-            <table class="grid">
+            <table class="grid stack">
                 <caption class="visually-hidden">"Personnel"</caption>
                 <thead>
                     <tr>
@@ -167,10 +178,23 @@ fn PeopleTable(page: crate::personnel::PeoplePage, search: String) -> impl IntoV
 
 /// The editor for a new person (`edit = "new"`) or an existing one (`edit = "<id>"`).
 #[component]
-fn Editor(edit: String, save: ServerAction<SavePerson>, search: String) -> impl IntoView {
+fn Editor(
+    edit: String,
+    save: ServerAction<SavePerson>,
+    posted: StoredValue<Option<PostedAnswer>>,
+    search: String,
+) -> impl IntoView {
     let id = edit.parse::<i64>().ok();
-    // A new editor starts without the previous save's messages.
-    save.value().set(None);
+    // The first editor after a Save the browser posted itself shows what was typed and
+    // why it was refused; any other starts without the previous save's messages.
+    let this_form = id.map(|id| id.to_string()).unwrap_or_default();
+    let typed = posted
+        .try_update_value(Option::take)
+        .flatten()
+        .filter(|answer| answer.field("id") == Some(this_form.as_str()));
+    if typed.is_none() {
+        save.value().set(None);
+    }
     let person = Resource::new(
         move || id,
         |id| async move {
@@ -185,10 +209,11 @@ fn Editor(edit: String, save: ServerAction<SavePerson>, search: String) -> impl 
         <Suspense fallback=Loading>
             {move || {
                 let cancel = cancel.clone();
+                let typed = typed.clone();
                 Suspend::new(async move {
                     match person.await {
-                        Ok(Some(person)) => EitherOf3::A(view! { <PersonForm person=Some(person) save cancel /> }),
-                        Ok(None) => EitherOf3::B(view! { <PersonForm person=None save cancel /> }),
+                        Ok(Some(person)) => EitherOf3::A(view! { <PersonForm person=Some(person) typed save cancel /> }),
+                        Ok(None) => EitherOf3::B(view! { <PersonForm person=None typed save cancel /> }),
                         Err(error) => EitherOf3::C(view! { <ErrorLine text=error.to_string() /> }),
                     }
                 })
@@ -198,7 +223,13 @@ fn Editor(edit: String, save: ServerAction<SavePerson>, search: String) -> impl 
 }
 
 #[component]
-fn PersonForm(person: Option<EditedPerson>, save: ServerAction<SavePerson>, cancel: String) -> impl IntoView {
+fn PersonForm(
+    person: Option<EditedPerson>,
+    /// What was typed into a form the browser posted itself, shown again with the reasons.
+    typed: Option<PostedAnswer>,
+    save: ServerAction<SavePerson>,
+    cancel: String,
+) -> impl IntoView {
     // Email, Mobile, Password and Active of someone holding more than the viewer are
     // shown read-only; the server refuses a change to them whatever the page sends.
     let locked_by = person
@@ -221,16 +252,23 @@ fn PersonForm(person: Option<EditedPerson>, save: ServerAction<SavePerson>, canc
         .as_ref()
         .map(|p| format!("Edit {}", p.name))
         .unwrap_or_else(|| "Add person".into());
-    let field = |f: fn(&PersonRow) -> Option<String>| person.as_ref().and_then(f).unwrap_or_default();
+    let field =
+        |key: &str, f: fn(&PersonRow) -> Option<String>| match typed.as_ref().and_then(|t| t.field(key)) {
+            Some(value) => value.to_string(),
+            None => person.as_ref().and_then(f).unwrap_or_default(),
+        };
     let (name, username, email, phone, mobile) = (
-        field(|p| Some(p.name.clone())),
-        field(|p| Some(p.username.clone())),
-        field(|p| p.email.clone()),
-        field(|p| p.phone.clone()),
-        field(|p| p.mobile.clone()),
+        field("name", |p| Some(p.name.clone())),
+        field("username", |p| Some(p.username.clone())),
+        field("email", |p| p.email.clone()),
+        field("phone", |p| p.phone.clone()),
+        field("mobile", |p| p.mobile.clone()),
     );
     let id = person.as_ref().map(|p| p.id.to_string()).unwrap_or_default();
-    let active = person.as_ref().is_none_or(|p| p.active);
+    let active = match typed.as_ref().and_then(|t| t.field("active")) {
+        Some(value) => value == "true",
+        None => person.as_ref().is_none_or(|p| p.active),
+    };
     let password_hint = if person.is_some() {
         "Leave empty to keep the current password.".to_string()
     } else {

@@ -1,29 +1,82 @@
 //! System › Security (spec §1): the two-step toggle, the people who could not receive a
 //! code, every trusted IP address (live), the trust period and the security events.
+//!
+//! Everything works before the page's code has loaded: the toggle, the deletes and the
+//! trust period are forms; the filters are `GET` forms and the pagers links, all driven
+//! by the address (`?q=&sort=&from=` for the addresses, `?person=&kind=&shown=` for the
+//! events), so a filtered view can be linked to and the server renders it as it is.
 
 use crate::error::AppError;
+use crate::form_post;
+use crate::pages::layout::RequirePermission;
 use crate::pages::live::use_trust_changes;
-use crate::pages::trusted_table::TrustedTable;
+use crate::pages::local_time::LocalTime;
+use crate::pages::trusted_table::{DeleteTarget, TrustedTable};
 use crate::pages::widgets::{ErrorLine, Loading, SubmitButton};
+use crate::permissions::Permission;
 use crate::security_settings::{
-    EVENTS_PAGE_SIZE, SecuritySummary, SetTrustDays, SetTwoStep, SettingOutcome, ToggleOutcome, Unreachable,
-    security_events, security_overview,
+    EVENTS_PAGE_SIZE, EVENTS_SHOWN_MAX, SecuritySummary, SetTrustDays, SetTwoStep, SettingOutcome,
+    ToggleOutcome, Unreachable, events_shown, security_events, security_overview,
 };
-use crate::time_text::exact;
-use crate::trusted_networks::{PAGE_SIZE, TrustedOrder, delete_trusted, trusted_networks};
+use crate::trusted_networks::{PAGE_SIZE, TrustedOrder, trusted_networks};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+use leptos_router::params::ParamsMap;
+
+/// The query keys of each section; a section's form carries the other's along.
+const TRUSTED_KEYS: [&str; 3] = ["q", "sort", "from"];
+const EVENT_KEYS: [&str; 3] = ["person", "kind", "shown"];
+
+/// This page's address with `set` replacing those keys (an empty value drops the key).
+fn href_with(query: &ParamsMap, set: &[(&str, String)]) -> String {
+    let mut pairs = form_urlencoded::Serializer::new(String::new());
+    for key in TRUSTED_KEYS.iter().chain(EVENT_KEYS.iter()) {
+        let value = match set.iter().find(|(k, _)| k == key) {
+            Some((_, value)) => value.clone(),
+            None => query.get(key).unwrap_or_default(),
+        };
+        if !value.is_empty() {
+            pairs.append_pair(key, &value);
+        }
+    }
+    format!("{}?{}", crate::routes::SECURITY, pairs.finish())
+}
+
+/// Hidden fields that keep the other section's keys when one section's filter is sent.
+fn kept_fields(query: &ParamsMap, keys: &[&str]) -> impl IntoView + use<> {
+    keys.iter()
+        .filter_map(|key| {
+            query
+                .get(key)
+                .filter(|v| !v.is_empty())
+                .map(|value| (*key, value))
+        })
+        .map(|(key, value)| view! { <input type="hidden" name=key value=value /> })
+        .collect_view()
+}
 
 #[component]
 pub fn SecurityPage() -> impl IntoView {
+    view! {
+        <Title text="Security" />
+        <RequirePermission permission=Permission::Security>
+            <SecurityContent />
+        </RequirePermission>
+    }
+}
+
+#[component]
+fn SecurityContent() -> impl IntoView {
     let toggle = ServerAction::<SetTwoStep>::new();
+    form_post::restore(toggle);
     // Reloaded after each toggle: the readiness list depends on nothing else here.
     let summary = Resource::new(move || toggle.version().get(), |_| security_overview());
     // One event stream for the page: both lists reload from it.
     let changes = use_trust_changes();
     view! {
-        <Title text="Security" />
         <h1>"Security"</h1>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
@@ -60,19 +113,20 @@ fn Overview(summary: SecuritySummary, toggle: ServerAction<SetTwoStep>) -> impl 
             <p class="lead">
                 "When it is enabled, everyone signs in with their password and then a code sent to them."
             </p>
-            <button
-                type="button"
-                class=if two_step_enabled { "toggle on" } else { "toggle" }
-                aria-pressed=if two_step_enabled { "true" } else { "false" }
-                aria-describedby="two-step-error"
-                disabled=move || pending.get()
-                aria-busy=move || pending.get().then_some("true")
-                on:click=move |_| {
-                    toggle.dispatch(SetTwoStep { enabled: !two_step_enabled });
-                }
-            >
-                {label}
-            </button>
+            // A form, so a click before the page's code has loaded still flips it.
+            <ActionForm action=toggle>
+                <input type="hidden" name="enabled" value=(!two_step_enabled).to_string() />
+                <button
+                    type="submit"
+                    class=if two_step_enabled { "toggle on" } else { "toggle" }
+                    aria-pressed=if two_step_enabled { "true" } else { "false" }
+                    aria-describedby="two-step-error"
+                    disabled=move || pending.get()
+                    aria-busy=move || pending.get().then_some("true")
+                >
+                    {label}
+                </button>
+            </ActionForm>
             <p id="two-step-error" class="form-error" role="alert">{refusal}</p>
             <p class="your-ip">"Your IP address as the server sees it: " <strong>{your_ip}</strong></p>
         </section>
@@ -115,9 +169,17 @@ fn UnreachableList(people: Vec<Unreachable>, enabled: bool) -> impl IntoView {
 
 #[component]
 fn TrustedSection(changes: ReadSignal<u64>) -> impl IntoView {
-    let filter = RwSignal::new(String::new());
-    let order = RwSignal::new(TrustedOrder::default());
-    let offset = RwSignal::new(0i64);
+    let query = use_query_map();
+    let filter = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    let order = Memo::new(move |_| TrustedOrder::from_key(&query.read().get("sort").unwrap_or_default()));
+    let offset = Memo::new(move |_| {
+        query
+            .read()
+            .get("from")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+            .max(0)
+    });
     let page = Resource::new(
         move || (filter.get(), order.get(), offset.get(), changes.get()),
         |(filter, order, offset, _)| trusted_networks(filter, order, offset),
@@ -125,33 +187,23 @@ fn TrustedSection(changes: ReadSignal<u64>) -> impl IntoView {
     view! {
         <section class="panel wide" aria-labelledby="trusted-heading">
             <h2 id="trusted-heading">"Trusted IP addresses"</h2>
-            <div class="filters">
+            <Form method="GET" action="" attr:class="filters">
+                {move || kept_fields(&query.read(), &EVENT_KEYS)}
                 <div class="field">
                     <label for="trusted-filter">"Filter by person or address"</label>
-                    <input
-                        id="trusted-filter"
-                        type="search"
-                        maxlength="100"
-                        on:input=move |event| {
-                            offset.set(0);
-                            filter.set(event_target_value(&event));
-                        }
-                    />
+                    <input id="trusted-filter" type="search" name="q" maxlength="100" value=filter.get_untracked() prop:value=move || filter.get() />
                 </div>
                 <div class="field">
                     <label for="trusted-order">"Sort by"</label>
-                    <select
-                        id="trusted-order"
-                        on:change=move |event| {
-                            offset.set(0);
-                            order.set(TrustedOrder::from_key(&event_target_value(&event)));
-                        }
-                    >
-                        {TrustedOrder::ALL
-                            .map(|o| view! { <option value=o.key() selected=o == TrustedOrder::default()>{o.label()}</option> })}
+                    <select id="trusted-order" name="sort">
+                        {move || {
+                            let chosen = order.get();
+                            TrustedOrder::ALL.map(|o| view! { <option value=o.key() selected=o == chosen>{o.label()}</option> })
+                        }}
                     </select>
                 </div>
-            </div>
+                <button type="submit" class="secondary">"Show"</button>
+            </Form>
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match page.await {
@@ -162,10 +214,10 @@ fn TrustedSection(changes: ReadSignal<u64>) -> impl IntoView {
                                     rows=page.rows
                                     now=page.now
                                     show_person=true
-                                    delete=|id| Box::pin(delete_trusted(id))
+                                    delete=DeleteTarget::AnyEntry
                                     caption="Trusted IP addresses of every person"
                                 />
-                                <Pager total from size=PAGE_SIZE offset label="trusted IP addresses" />
+                                <Pager total from size=PAGE_SIZE label="trusted IP addresses" />
                             })
                         }
                         Err(error) => Either::Right(view! { <ErrorLine text=error.to_string() /> }),
@@ -176,16 +228,26 @@ fn TrustedSection(changes: ReadSignal<u64>) -> impl IntoView {
     }
 }
 
-/// "41–80 of 230" with Previous and Next, shown only when there is more than one page.
+/// "101–200 of 230" with links to the previous and next page, shown only when there is
+/// more than one page.
 #[component]
-fn Pager(total: i64, from: i64, size: i64, offset: RwSignal<i64>, label: &'static str) -> impl IntoView {
+fn Pager(total: i64, from: i64, size: i64, label: &'static str) -> impl IntoView {
+    let query = use_query_map();
     (total > size).then(|| {
         let last = (from + size).min(total);
+        let previous = (from > 0).then(|| {
+            href_with(
+                &query.read_untracked(),
+                &[("from", (from - size).max(0).to_string())],
+            )
+        });
+        let next = (last < total)
+            .then(|| href_with(&query.read_untracked(), &[("from", (from + size).to_string())]));
         view! {
             <nav class="pager" aria-label=format!("Pages of {label}")>
-                <button type="button" disabled=from == 0 on:click=move |_| offset.set((from - size).max(0))>"Previous"</button>
+                {previous.map(|href| view! { <a href=href>"Previous"</a> })}
                 <span>{format!("{}–{} of {}", from + 1, last, total)}</span>
-                <button type="button" disabled=last >= total on:click=move |_| offset.set(from + size)>"Next"</button>
+                {next.map(|href| view! { <a href=href>"Next"</a> })}
             </nav>
         }
     })
@@ -196,6 +258,15 @@ fn Pager(total: i64, from: i64, size: i64, offset: RwSignal<i64>, label: &'stati
 #[component]
 fn TrustPeriod(summary: Resource<Result<SecuritySummary, AppError>>) -> impl IntoView {
     let save = ServerAction::<SetTrustDays>::new();
+    // A refused number the browser posted itself is shown again with the reason.
+    let typed = form_post::restore(save)
+        .filter(|_| {
+            matches!(
+                save.value().get_untracked(),
+                Some(Ok(SettingOutcome::Refused { .. }))
+            )
+        })
+        .and_then(|answer| answer.field("days").map(str::to_string));
     let pending = save.pending();
     let message = move || match save.value().get() {
         Some(Ok(SettingOutcome::Refused { message })) => Some(Err(message)),
@@ -210,22 +281,26 @@ fn TrustPeriod(summary: Resource<Result<SecuritySummary, AppError>>) -> impl Int
                 <div class="field">
                     <label for="trust-days">"Trust period (days)"</label>
                     <Transition fallback=|| view! { <input id="trust-days" name="days" type="number" disabled /> }>
-                        {move || Suspend::new(async move {
-                            let days = summary.await.map(|s| s.trust_days).unwrap_or(30);
-                            view! {
-                                <input
-                                    id="trust-days"
-                                    name="days"
-                                    type="number"
-                                    min=crate::limits::TRUST_DAYS.start().to_string()
-                                    max=crate::limits::TRUST_DAYS.end().to_string()
-                                    required
-                                    value=days.to_string()
-                                    aria-describedby="trust-days-hint trust-days-message"
-                                    aria-invalid=move || matches!(message(), Some(Err(_))).then_some("true")
-                                />
-                            }
-                        })}
+                        {move || {
+                            let typed = typed.clone();
+                            Suspend::new(async move {
+                                let stored = summary.await.map(|s| s.trust_days).unwrap_or(30);
+                                let days = typed.unwrap_or_else(|| stored.to_string());
+                                view! {
+                                    <input
+                                        id="trust-days"
+                                        name="days"
+                                        type="number"
+                                        min=crate::limits::TRUST_DAYS.start().to_string()
+                                        max=crate::limits::TRUST_DAYS.end().to_string()
+                                        required
+                                        value=days
+                                        aria-describedby="trust-days-hint trust-days-message"
+                                        aria-invalid=move || matches!(message(), Some(Err(_))).then_some("true")
+                                    />
+                                }
+                            })
+                        }}
                     </Transition>
                     <p id="trust-days-hint" class="hint">
                         {format!(
@@ -246,12 +321,21 @@ fn TrustPeriod(summary: Resource<Result<SecuritySummary, AppError>>) -> impl Int
 
 #[component]
 fn EventsSection(changes: ReadSignal<u64>) -> impl IntoView {
-    let person = RwSignal::new(String::new());
-    let kind = RwSignal::new(String::new());
-    let offset = RwSignal::new(0i64);
+    let query = use_query_map();
+    let person = Memo::new(move |_| query.read().get("person").unwrap_or_default());
+    let kind = Memo::new(move |_| query.read().get("kind").unwrap_or_default());
+    let shown = Memo::new(move |_| {
+        events_shown(
+            query
+                .read()
+                .get("shown")
+                .and_then(|v| v.parse::<i64>().ok())
+                .unwrap_or(0),
+        )
+    });
     let page = Resource::new(
-        move || (person.get(), kind.get(), offset.get(), changes.get()),
-        |(person, kind, offset, _)| security_events(person, kind, offset),
+        move || (person.get(), kind.get(), shown.get(), changes.get()),
+        |(person, kind, shown, _)| security_events(person, kind, shown),
     );
     view! {
         <section class="panel wide" aria-labelledby="events-heading">
@@ -260,29 +344,33 @@ fn EventsSection(changes: ReadSignal<u64>) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(page) => {
-                            let (total, from) = (page.total, page.offset);
-                            let kinds = page.kinds.clone();
+                            let total = page.total;
+                            let listed = page.rows.len() as i64;
                             let chosen = kind.get_untracked();
+                            let more = (listed < total && listed < EVENTS_SHOWN_MAX).then(|| {
+                                href_with(&query.read_untracked(), &[("shown", (listed + EVENTS_PAGE_SIZE).to_string())])
+                            });
                             Either::Left(view! {
-                                <div class="filters">
+                                <Form method="GET" action="" attr:class="filters">
+                                    {kept_fields(&query.read_untracked(), &TRUSTED_KEYS)}
                                     <div class="field">
                                         <label for="events-person">"Filter by person"</label>
-                                        <input id="events-person" type="search" maxlength="100" prop:value=person.get_untracked()
-                                            on:change=move |event| { offset.set(0); person.set(event_target_value(&event)); } />
+                                        <input id="events-person" type="search" name="person" maxlength="100" value=person.get_untracked() />
                                     </div>
                                     <div class="field">
                                         <label for="events-kind">"Kind"</label>
-                                        <select id="events-kind" on:change=move |event| { offset.set(0); kind.set(event_target_value(&event)); }>
+                                        <select id="events-kind" name="kind">
                                             <option value="" selected=chosen.is_empty()>"All"</option>
-                                            {kinds.into_iter().map(|k| {
+                                            {page.kinds.into_iter().map(|k| {
                                                 let selected = k == chosen;
                                                 view! { <option value=k.clone() selected=selected>{k.replace('_', " ")}</option> }
                                             }).collect_view()}
                                         </select>
                                     </div>
-                                </div>
+                                    <button type="submit" class="secondary">"Show"</button>
+                                </Form>
                                 <div class="table-wrap">
-                                    <table class="grid events">
+                                    <table class="grid events stack">
                                         <caption class="visually-hidden">"Security events, newest first"</caption>
                                         <thead><tr>
                                             <th scope="col">"When"</th><th scope="col">"Event"</th><th scope="col">"By"</th>
@@ -291,18 +379,23 @@ fn EventsSection(changes: ReadSignal<u64>) -> impl IntoView {
                                         <tbody>
                                             {page.rows.into_iter().map(|e| view! {
                                                 <tr>
-                                                    <td><time datetime=e.at.to_string() title=exact(e.at)>{exact(e.at)}</time></td>
-                                                    <td>{e.kind.replace('_', " ")}</td>
-                                                    <td>{e.actor.unwrap_or_else(|| "—".into())}</td>
-                                                    <td>{e.subject.unwrap_or_else(|| "—".into())}</td>
-                                                    <td class="mono">{e.client_ip.unwrap_or_default()}</td>
-                                                    <td>{e.detail}</td>
+                                                    <td data-label="When"><LocalTime at=e.at /></td>
+                                                    <td data-label="Event">{e.kind.replace('_', " ")}</td>
+                                                    <td data-label="By">{e.actor.unwrap_or_else(|| "—".into())}</td>
+                                                    <td data-label="Person">{e.subject.unwrap_or_else(|| "—".into())}</td>
+                                                    <td data-label="IP address" class="mono">{e.client_ip.unwrap_or_else(|| "—".into())}</td>
+                                                    <td data-label="Detail">{e.detail}</td>
                                                 </tr>
                                             }).collect_view()}
                                         </tbody>
                                     </table>
                                 </div>
-                                <Pager total from size=EVENTS_PAGE_SIZE offset label="security events" />
+                                <p class="pager" role="status">
+                                    {format!("{listed} of {total} events, newest first.")}
+                                    {more.map(|href| view! { " " <a href=href>"Show more"</a> })}
+                                    {(listed >= EVENTS_SHOWN_MAX && total > listed)
+                                        .then_some(" Narrow the filter to see older events.")}
+                                </p>
                             })
                         }
                         Err(error) => Either::Right(view! { <ErrorLine text=error.to_string() /> }),

@@ -1,17 +1,55 @@
 //! The trusted IP address table of System › Security and My account: one row per
-//! entry, each with a red delete button named `Delete <network>`. A delete hides the row
-//! at once and brings it back, with the reason, if the server refuses.
+//! entry, each with a red delete button named `Delete <network>`.
+//!
+//! Each delete button is a form posting to its server function, so it works before the
+//! page's code has loaded (the server deletes and sends the browser back to the page).
+//! Once the code runs, a delete hides the row at once and brings it back, with the
+//! reason, if the server refuses.
 
 use crate::error::AppError;
-use crate::time_text::{exact, relative};
-use crate::trusted_networks::TrustedRow;
+use crate::pages::local_time::LocalTime;
+use crate::trusted_networks::{
+    DeleteMyTrusted, DeleteTrusted, TrustedRow, delete_my_trusted, delete_trusted,
+};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use std::collections::HashSet;
-use std::future::Future;
-use std::pin::Pin;
 
-/// Deletes one entry on the server: the Security page's or My account's function.
-pub type DeleteFn = fn(i64) -> Pin<Box<dyn Future<Output = Result<(), AppError>>>>;
+/// Whose entries the table deletes: anyone's (Security) or one's own (My account).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeleteTarget {
+    AnyEntry,
+    MyEntry,
+}
+
+impl DeleteTarget {
+    fn url(self) -> &'static str {
+        match self {
+            DeleteTarget::AnyEntry => DeleteTrusted::PATH,
+            DeleteTarget::MyEntry => DeleteMyTrusted::PATH,
+        }
+    }
+
+    async fn delete(self, id: i64) -> Result<(), AppError> {
+        match self {
+            DeleteTarget::AnyEntry => delete_trusted(id).await,
+            DeleteTarget::MyEntry => delete_my_trusted(id).await,
+        }
+    }
+
+    /// The refusal of a delete the browser posted itself (the server put it in the
+    /// address it sent the browser back to).
+    fn posted_refusal(self) -> Option<String> {
+        let refusal = match self {
+            DeleteTarget::AnyEntry => ServerAction::<DeleteTrusted>::new().value().get_untracked(),
+            DeleteTarget::MyEntry => ServerAction::<DeleteMyTrusted>::new().value().get_untracked(),
+        };
+        match refusal {
+            Some(Err(error)) => Some(format!("The address was not deleted: {error}")),
+            _ => None,
+        }
+    }
+}
 
 #[component]
 pub fn TrustedTable(
@@ -19,30 +57,32 @@ pub fn TrustedTable(
     now: i64,
     /// Whether the Person column is shown (not on one's own account).
     show_person: bool,
-    delete: DeleteFn,
+    delete: DeleteTarget,
     caption: &'static str,
 ) -> impl IntoView {
     let hidden = RwSignal::new(HashSet::<i64>::new());
-    let problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(delete.posted_refusal());
     if rows.is_empty() {
-        return view! { <p class="empty">"No trusted IP addresses."</p> }.into_any();
+        return view! {
+            {move || problem.get().map(|text| view! { <p class="form-error" role="alert">{text}</p> })}
+            <p class="empty">"No trusted IP addresses."</p>
+        }
+        .into_any();
     }
-    let when = move |at: i64| {
-        view! { <time datetime=at.to_string() title=exact(at)>{relative(at, now)}</time> }
-    };
     let body = rows
         .into_iter()
         .map(|row| {
             let id = row.id;
             let network = row.network.clone();
-            let remove = move |_| {
+            let remove = move |event: leptos::ev::SubmitEvent| {
+                event.prevent_default();
                 hidden.update(|h| {
                     h.insert(id);
                 });
                 problem.set(None);
                 let network = network.clone();
                 leptos::task::spawn_local(async move {
-                    if let Err(error) = delete(id).await {
+                    if let Err(error) = delete.delete(id).await {
                         hidden.update(|h| {
                             h.remove(&id);
                         });
@@ -52,17 +92,25 @@ pub fn TrustedTable(
             };
             view! {
                 <tr hidden=move || hidden.with(|h| h.contains(&id))>
-                    <td class="mono">{row.network.clone()}</td>
-                    {show_person.then(|| view! { <td>{row.name.clone()} " " <span class="muted">"(" {row.username.clone()} ")"</span></td> })}
-                    <td>{when(row.added)}</td>
-                    <td>{match row.last_used { Some(at) => when(at).into_any(), None => "never".into_any() }}</td>
-                    <td>{when(row.expires)}</td>
+                    <td data-label="IP address" class="mono">{row.network.clone()}</td>
+                    {show_person.then(|| view! {
+                        <td data-label="Person">{row.name.clone()} " " <span class="muted">"(" {row.username.clone()} ")"</span></td>
+                    })}
+                    <td data-label="Added"><LocalTime at=row.added relative_to=Some(now) /></td>
+                    <td data-label="Last used">{match row.last_used {
+                        Some(at) => view! { <LocalTime at relative_to=Some(now) /> }.into_any(),
+                        None => "never".into_any(),
+                    }}</td>
+                    <td data-label="Expires"><LocalTime at=row.expires relative_to=Some(now) /></td>
                     <td class="actions">
-                        <button type="button" class="danger-icon" aria-label=format!("Delete {}", row.network) title=format!("Delete {}", row.network) on:click=remove>
-                            <svg aria-hidden="true" viewBox="0 0 24 24" width="18" height="18">
-                                <path fill="currentColor" d="M9 3h6l1 2h4v2H4V5h4l1-2zm-3 6h12l-1 12H7L6 9zm4 2v8h2v-8h-2zm4 0v8h2v-8h-2z" />
-                            </svg>
-                        </button>
+                        <form method="post" action=delete.url() on:submit=remove>
+                            <input type="hidden" name="id" value=id.to_string() />
+                            <button type="submit" class="danger-icon" aria-label=format!("Delete {}", row.network) title=format!("Delete {}", row.network)>
+                                <svg aria-hidden="true" viewBox="0 0 24 24" width="18" height="18">
+                                    <path fill="currentColor" d="M9 3h6l1 2h4v2H4V5h4l1-2zm-3 6h12l-1 12H7L6 9zm4 2v8h2v-8h-2zm4 0v8h2v-8h-2z" />
+                                </svg>
+                            </button>
+                        </form>
                     </td>
                 </tr>
             }
@@ -71,7 +119,7 @@ pub fn TrustedTable(
     view! {
         <p class="form-error" role="alert">{move || problem.get()}</p>
         <div class="table-wrap">
-            <table class="grid">
+            <table class="grid stack">
                 <caption class="visually-hidden">{caption}</caption>
                 <thead>
                     <tr>

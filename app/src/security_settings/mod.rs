@@ -49,15 +49,25 @@ pub struct EventRow {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventsPage {
+    /// The newest events that match, at most the number asked for.
     pub rows: Vec<EventRow>,
+    /// How many match in all.
     pub total: i64,
-    pub offset: i64,
     /// Every kind stored so far, for the filter.
     pub kinds: Vec<String>,
 }
 
-/// Events per page.
+/// Events shown at first, and added by each **Show more**.
 pub const EVENTS_PAGE_SIZE: i64 = 50;
+/// The most one page lists; past that the filter narrows the list.
+pub const EVENTS_SHOWN_MAX: i64 = 20 * EVENTS_PAGE_SIZE;
+
+/// How many events to list for a `shown` from the address: whole pages, one to the most.
+pub fn events_shown(shown: i64) -> i64 {
+    // Clamped first: any number from the address is safe to round.
+    let shown = shown.clamp(1, EVENTS_SHOWN_MAX);
+    (shown + EVENTS_PAGE_SIZE - 1) / EVENTS_PAGE_SIZE * EVENTS_PAGE_SIZE
+}
 
 /// The answer to the toggle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,7 +98,9 @@ pub async fn set_two_step(enabled: bool) -> Result<ToggleOutcome, AppError> {
     let actor = session::require_permission(Permission::Security).await?;
     let state = crate::state::app_state()?;
     let client_ip = session::request_client_ip().await?.0;
-    store::set_two_step(&state, &actor, enabled, client_ip).await
+    let outcome = store::set_two_step(&state, &actor, enabled, client_ip).await?;
+    crate::form_post::answer::<SetTwoStep>(&outcome, Vec::new(), None).await?;
+    Ok(outcome)
 }
 
 #[server(prefix = "/api", endpoint = "set_trust_days")]
@@ -98,16 +110,38 @@ pub async fn set_trust_days(days: i64) -> Result<SettingOutcome, AppError> {
     let actor = session::require_permission(Permission::Security).await?;
     let state = crate::state::app_state()?;
     let client_ip = session::request_client_ip().await?.0;
-    store::set_trust_days(&state, &actor, days, client_ip).await
+    let outcome = store::set_trust_days(&state, &actor, days, client_ip).await?;
+    let typed = vec![("days".to_string(), days.to_string())];
+    crate::form_post::answer::<SetTrustDays>(&outcome, typed, None).await?;
+    Ok(outcome)
 }
 
-/// The audit log, newest first, filtered by a person (actor or subject) and a kind.
+/// The newest `shown` events of the audit log (whole pages, capped), filtered by a person
+/// (actor or subject) and a kind.
 #[server(prefix = "/api", endpoint = "security_events")]
-pub async fn security_events(person: String, kind: String, offset: i64) -> Result<EventsPage, AppError> {
+pub async fn security_events(person: String, kind: String, shown: i64) -> Result<EventsPage, AppError> {
     use crate::auth::session;
     use crate::permissions::Permission;
     session::require_permission(Permission::Security).await?;
     let state = crate::state::app_state()?;
     let person: String = person.chars().take(100).collect();
-    Ok(crate::audit::events::page(&state.pool, &person, &kind, offset.max(0)).await?)
+    let kind: String = kind.chars().take(100).collect();
+    Ok(crate::audit::events::newest(&state.pool, &person, &kind, events_shown(shown)).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_are_shown_in_whole_pages_up_to_the_most() {
+        assert_eq!(events_shown(0), 50);
+        assert_eq!(events_shown(-7), 50);
+        assert_eq!(events_shown(50), 50);
+        assert_eq!(events_shown(51), 100);
+        assert_eq!(events_shown(100), 100);
+        assert_eq!(events_shown(EVENTS_SHOWN_MAX + 1), EVENTS_SHOWN_MAX);
+        assert_eq!(events_shown(i64::MAX), EVENTS_SHOWN_MAX);
+        assert_eq!(events_shown(i64::MIN), 50);
+    }
 }

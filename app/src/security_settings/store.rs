@@ -276,7 +276,7 @@ mod tests {
             SettingOutcome::Saved
         );
         assert_eq!(settings::trust_days(&state.pool).await.unwrap(), 7);
-        let page = crate::audit::events::page(&state.pool, "ann", "trust_period_changed", 0)
+        let page = crate::audit::events::newest(&state.pool, "ann", "trust_period_changed", 50)
             .await
             .unwrap();
         assert_eq!(page.total, 1);
