@@ -1,13 +1,37 @@
 //! Times as people read them, the same on the server and in the browser: exact in UTC
-//! ("2026-11-28 14:05 UTC") and relative to a given now ("in 29 days", "3 hours ago").
+//! ("2026-11-28 14:05 UTC"), exact in the reader's zone ("2026-11-28 15:05", given that
+//! zone's offset at that instant), as HTML's machine-readable form, and relative to a given
+//! now ("in 29 days", "3 hours ago").
 
 /// Unix seconds as `YYYY-MM-DD HH:MM UTC`.
 pub fn exact(unix: i64) -> String {
+    format!("{} UTC", wall_clock(unix))
+}
+
+/// Unix seconds as the wall-clock time `YYYY-MM-DD HH:MM` of a zone that is
+/// `offset_seconds` ahead of UTC at that instant.
+pub fn exact_at_offset(unix: i64, offset_seconds: i64) -> String {
+    wall_clock(unix + offset_seconds)
+}
+
+/// Unix seconds as a valid HTML `datetime` value: `2026-11-28T14:05:09Z`.
+pub fn machine(unix: i64) -> String {
+    let (year, month, day) = civil_from_days(unix.div_euclid(86_400));
+    let seconds = unix.rem_euclid(86_400);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        seconds / 3600,
+        seconds % 3600 / 60,
+        seconds % 60
+    )
+}
+
+fn wall_clock(unix: i64) -> String {
     let days = unix.div_euclid(86_400);
     let seconds = unix.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
     format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
         seconds / 3600,
         seconds % 3600 / 60
     )
@@ -76,6 +100,25 @@ mod tests {
         assert_eq!(exact(0), "1970-01-01 00:00 UTC");
         assert_eq!(exact(951_782_400), "2000-02-29 00:00 UTC");
         assert_eq!(exact(1_800_000_000), "2027-01-15 08:00 UTC");
+    }
+
+    #[test]
+    fn local_times_move_by_the_offset_across_midnight() {
+        // 2027-01-15 08:00 UTC: Brussels in winter (+1 h), Honolulu (-10 h), Kathmandu (+5:45).
+        assert_eq!(exact_at_offset(1_800_000_000, 3600), "2027-01-15 09:00");
+        assert_eq!(exact_at_offset(1_800_000_000, -10 * 3600), "2027-01-14 22:00");
+        assert_eq!(
+            exact_at_offset(1_800_000_000, 5 * 3600 + 45 * 60),
+            "2027-01-15 13:45"
+        );
+        assert_eq!(exact_at_offset(0, 0), "1970-01-01 00:00");
+    }
+
+    #[test]
+    fn machine_times_are_html_datetimes_in_utc() {
+        assert_eq!(machine(0), "1970-01-01T00:00:00Z");
+        assert_eq!(machine(1_800_000_009), "2027-01-15T08:00:09Z");
+        assert_eq!(machine(-1), "1969-12-31T23:59:59Z");
     }
 
     #[test]

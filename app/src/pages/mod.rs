@@ -6,6 +6,7 @@ pub mod home;
 pub mod layout;
 pub mod lazy;
 pub mod live;
+pub mod local_time;
 pub mod login;
 pub mod not_found;
 pub mod permissions;
