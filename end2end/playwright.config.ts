@@ -8,6 +8,8 @@ export const ADMIN_EMAIL = 'admin@example.test';
 /** The capture server: SMTP in, what it received as JSON out (see mail-capture.mjs). */
 export const MAIL_PORT = PORT + 1;
 const SMTP_PORT = PORT + 3;
+/** A third server, for the password project's tests once more at phone width. */
+const PHONE_PORT = PORT + 4;
 
 /** One release server on a fresh database of its own. */
 function appServer(name: string, port: number) {
@@ -39,6 +41,11 @@ export default defineConfig({
   projects: [
     { name: 'password', testIgnore: /two-step/, use: { baseURL: `http://127.0.0.1:${PORT}` } },
     { name: 'two-step', testMatch: /two-step/, use: { baseURL: `http://127.0.0.1:${TWO_STEP_PORT}` } },
+    {
+      name: 'phone',
+      testIgnore: /two-step/,
+      use: { baseURL: `http://127.0.0.1:${PHONE_PORT}`, viewport: { width: 390, height: 844 } },
+    },
   ],
   use: {
     browserName: 'chromium',
@@ -67,5 +74,6 @@ export default defineConfig({
     },
     appServer('password', PORT),
     appServer('two-step', TWO_STEP_PORT),
+    appServer('phone', PHONE_PORT),
   ],
 });

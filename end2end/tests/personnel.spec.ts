@@ -33,7 +33,7 @@ test('an invalid email shows the reason next to the field and saves nothing', as
   const admin = await signedIn(browser, 'admin', ADMIN_PASSWORD);
   const username = unique('bad');
   await open(admin, PERSONNEL);
-  await admin.getByRole('button', { name: 'Add person' }).click();
+  await admin.getByRole('link', { name: 'Add person' }).click();
   await admin.getByLabel('Name', { exact: true }).fill('Bad Email');
   await admin.getByLabel('Username').fill(username);
   await admin.getByLabel('Email').fill('jane@');
