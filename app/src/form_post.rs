@@ -3,9 +3,9 @@
 //! Every action on a page is a real `<form method="post">` aimed at its server function.
 //! Once the app runs, `ActionForm` sends it by `fetch` and shows the answer in place.
 //! Before that, the browser posts the form itself: the server function then keeps its
-//! answer in the session and sends the browser back to the page (`302`), and that page
-//! load takes the answer out again and shows it as if the form had been sent by `fetch`.
-//! So a click in the first moments after a page appears is never lost.
+//! answer in a short-lived cookie and sends the browser back to the page (`303`), and that
+//! page load takes the answer out again and shows it as if the form had been sent by
+//! `fetch`. So a click in the first moments after a page appears is never lost.
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -79,25 +79,43 @@ mod server {
     use leptos::prelude::*;
     use leptos::server_fn::ServerFn;
     use serde::Serialize;
+    use tower_cookies::{Cookie, Cookies, cookie::SameSite};
 
-    /// Where the answer waits between the post and the page load.
-    pub const SESSION_KEY: &str = "posted_answer";
+    /// The cookie that carries the answer to the page load after the post. A cookie, not
+    /// the session: keeping an answer writes nothing on the server (a refused sign-in
+    /// from a new browser would otherwise store a session), and showing it never saves
+    /// the session again (which could bring back one that was just signed out).
+    pub fn cookie_name(secure: bool) -> &'static str {
+        // Over https no sibling domain can plant one (`__Host-`: Secure, this host, `/`).
+        if secure {
+            "__Host-twostep_posted"
+        } else {
+            "twostep_posted"
+        }
+    }
 
-    /// Whether this request is the browser posting a form itself (it asks for a page
-    /// back), not the app sending it by `fetch` (which asks for JSON).
-    pub fn is_plain_post() -> bool {
+    /// Long enough to follow the redirect, short enough not to greet a later visit.
+    const COOKIE_SECONDS: i64 = 60;
+    /// Browsers keep cookies up to 4 KB; past this the typed fields are left out.
+    const COOKIE_MAX_BYTES: usize = 3000;
+
+    /// Whether this request is the browser posting the form of `path` itself (it asks
+    /// for a page back), not the app sending it by `fetch` (which asks for JSON).
+    pub fn is_plain_post(path: &str) -> bool {
         use_context::<http::request::Parts>().is_some_and(|parts| {
-            parts
-                .headers
-                .get(http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|accept| accept.contains("text/html"))
+            parts.method == http::Method::POST
+                && parts.uri.path() == path
+                && parts
+                    .headers
+                    .get(http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|accept| accept.contains("text/html"))
         })
     }
 
-    /// For a plain form post: keeps `outcome` (and `fields`) for the next page load and,
-    /// when `then_go_to` is given, sends the browser there instead of back to the form.
-    /// For a `fetch`, does nothing: the answer travels in the response.
+    /// For a plain form post to `S`: keeps `outcome` (and `fields`) for the next page
+    /// load and, when `then_go_to` is given, sends the browser there instead of back to
+    /// the form. For a `fetch`, does nothing: the answer travels in the response.
     pub async fn answer<S>(
         outcome: &S::Output,
         fields: Vec<(String, String)>,
@@ -107,23 +125,58 @@ mod server {
         S: ServerFn,
         S::Output: Serialize,
     {
-        if !is_plain_post() {
+        if !is_plain_post(S::PATH) {
             return Ok(());
         }
-        let answer = PostedAnswer {
+        let Ok(json) = serde_json::to_string(outcome) else {
+            tracing::error!("an answer could not be kept for the page");
+            return Err(crate::error::AppError::Internal);
+        };
+        let mut answer = PostedAnswer {
             path: S::PATH.to_string(),
-            outcome: serde_json::to_string(outcome).map_err(|error| {
-                tracing::error!(%error, "an answer could not be kept for the page");
-                crate::error::AppError::Internal
-            })?,
+            outcome: json,
             fields,
         };
-        let session = crate::auth::session::request_session().await?;
-        session.insert(SESSION_KEY, answer).await?;
+        let mut value = encode(&answer);
+        if value.len() > COOKIE_MAX_BYTES {
+            answer.fields.clear();
+            value = encode(&answer);
+        }
+        if value.len() <= COOKIE_MAX_BYTES {
+            let secure = crate::state::app_state()?.policy.secure_cookies();
+            if let Ok(cookies) = leptos_axum::extract::<Cookies>().await {
+                cookies.add(
+                    Cookie::build((cookie_name(secure), value))
+                        .path("/")
+                        .http_only(true)
+                        .secure(secure)
+                        .same_site(SameSite::Strict)
+                        .max_age(tower_cookies::cookie::time::Duration::seconds(COOKIE_SECONDS))
+                        .build(),
+                );
+            }
+        }
         if let Some(path) = then_go_to {
             leptos_axum::redirect(path);
         }
         Ok(())
+    }
+
+    fn encode(answer: &PostedAnswer) -> String {
+        let json = serde_json::to_string(answer).unwrap_or_default();
+        form_urlencoded::byte_serialize(json.as_bytes()).collect()
+    }
+
+    /// Takes the kept answer out of the browser (for the page load that shows it): read,
+    /// then removed, so it shows once.
+    pub fn take(cookies: &Cookies, secure: bool) -> Option<PostedAnswer> {
+        let name = cookie_name(secure);
+        let value = cookies.get(name)?.value().to_string();
+        cookies.remove(Cookie::build((name, "")).path("/").build());
+        let json: String = form_urlencoded::parse(format!("v={value}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())?;
+        serde_json::from_str(&json).ok()
     }
 
     /// The page the form was posted from (path and query, this site only), without the
@@ -136,29 +189,54 @@ mod server {
         let Some(referer) = referer else {
             return "/".to_string();
         };
-        let path = referer.path();
-        // Only a path of this site: never `//elsewhere`.
-        if !path.starts_with('/') || path.starts_with("//") {
-            return "/".to_string();
-        }
         let kept: String = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(
                 form_urlencoded::parse(referer.query().unwrap_or("").as_bytes())
                     .filter(|(key, _)| !drop.contains(&key.as_ref()) && !key.starts_with("__")),
             )
             .finish();
-        if kept.is_empty() {
-            path.to_string()
+        let path = if kept.is_empty() {
+            referer.path().to_string()
         } else {
-            format!("{path}?{kept}")
-        }
+            format!("{}?{kept}", referer.path())
+        };
+        local_path(&path).unwrap_or_else(|| "/".to_string())
     }
 
-    /// Takes the kept answer out of the session (for the page load that shows it).
-    /// Reads first: removing marks the session changed, and most loads have nothing.
-    pub async fn take(session: &tower_sessions::Session) -> Option<PostedAnswer> {
-        let answer = session.get::<PostedAnswer>(SESSION_KEY).await.ok()??;
-        let _ = session.remove_value(SESSION_KEY).await;
-        Some(answer)
+    /// `target` (a path, or an absolute URL of any host) as a path of this site, if it is
+    /// one a browser cannot read as another site: `//elsewhere` and `/\elsewhere` are not.
+    pub fn local_path(target: &str) -> Option<String> {
+        let uri = target.parse::<http::Uri>().ok()?;
+        let path_and_query = uri.path_and_query()?.as_str();
+        let safe = path_and_query.starts_with('/')
+            && !path_and_query.starts_with("//")
+            && !path_and_query.contains('\\')
+            && !path_and_query.chars().any(char::is_control);
+        safe.then(|| path_and_query.to_string())
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_of_this_site_are_followed_back() {
+        assert_eq!(
+            local_path("/system/security?q=a").as_deref(),
+            Some("/system/security?q=a")
+        );
+        assert_eq!(
+            local_path("http://127.0.0.1:3000/account").as_deref(),
+            Some("/account")
+        );
+        assert_eq!(
+            local_path("https://elsewhere.example/x?y=1").as_deref(),
+            Some("/x?y=1")
+        );
+        assert_eq!(local_path("http://site//evil.example/x"), None);
+        assert_eq!(local_path("/\\evil.example"), None);
+        assert_eq!(local_path("//evil.example"), None);
+        assert_eq!(local_path("evil"), None);
     }
 }

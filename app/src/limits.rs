@@ -20,6 +20,15 @@ pub const CODE_LIFETIME_SECONDS: i64 = 10 * 60;
 /// The window of the per-person code cap and of the password throttles.
 pub const LIMIT_WINDOW_SECONDS: i64 = 15 * 60;
 
+/// The furthest a list may be paged (`?from=`): far past any real list, and small enough
+/// that no page arithmetic overflows whatever the address says.
+pub const LIST_OFFSET_MAX: i64 = 1_000_000;
+
+/// A list offset from the address or a request: a number, clamped to `0..=LIST_OFFSET_MAX`.
+pub fn list_offset(offset: i64) -> i64 {
+    offset.clamp(0, LIST_OFFSET_MAX)
+}
+
 /// The hint under every new-password field.
 pub fn password_hint() -> String {
     format!("At least {PASSWORD_MIN} characters.")

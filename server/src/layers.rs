@@ -124,7 +124,11 @@ pub async fn page_guard(
     };
     let path = request.uri().path().to_string();
     // The answer to a form the browser posted itself, shown by this page load.
-    if let Some(answer) = app::form_post::take(&session).await {
+    let posted = request
+        .extensions()
+        .get::<tower_cookies::Cookies>()
+        .and_then(|cookies| app::form_post::take(cookies, state.policy.secure_cookies()));
+    if let Some(answer) = posted {
         request.extensions_mut().insert(answer);
     }
     let mut response = match (user, path.as_str()) {
@@ -170,6 +174,36 @@ pub async fn site_file_cache(State(files): State<Arc<SiteFiles>>, request: Reque
         response
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    response
+}
+
+/// A form the browser posted itself to a server function (before the app loaded, or
+/// with JavaScript off) always ends in `303 See Other` to a page of this site: the
+/// browser then loads that page, which shows the answer. Leptos points it at the
+/// `Referer` (as sent: another host, say) or, for a refusal, leaves an error status the
+/// browser would show as raw text; neither reaches the browser.
+pub async fn plain_form_redirect(request: Request, next: Next) -> Response {
+    let plain = request.method() == Method::POST
+        && request.uri().path().starts_with("/api/")
+        && request
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+    let mut response = next.run(request).await;
+    if !plain {
+        return response;
+    }
+    let target = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(app::form_post::local_path)
+        .unwrap_or_else(|| "/".to_string());
+    *response.status_mut() = StatusCode::SEE_OTHER;
+    if let Ok(location) = HeaderValue::from_str(&target) {
+        response.headers_mut().insert(header::LOCATION, location);
     }
     response
 }

@@ -104,7 +104,8 @@ pub async fn login(
         LoginOutcome::SignedIn { next } => Some(next.as_str()),
         _ => None,
     };
-    let typed = vec![("username".to_string(), username)];
+    // Shown again after a refusal; a name longer than any username is not kept.
+    let typed = vec![("username".to_string(), username.chars().take(256).collect())];
     crate::form_post::answer::<Login>(&outcome, typed, then_go_to).await?;
     Ok(outcome)
 }
@@ -138,7 +139,7 @@ async fn answer_step_two<S>(session: &tower_sessions::Session, outcome: &CodeOut
 where
     S: leptos::server_fn::ServerFn<Output = CodeOutcome>,
 {
-    if !crate::form_post::is_plain_post() {
+    if !crate::form_post::is_plain_post(S::PATH) {
         return Ok(());
     }
     let (fields, then_go_to) = match outcome {

@@ -1,9 +1,10 @@
 //! Times in the reader's own time zone.
 //!
 //! The browser knows its zone; the server learns it from a cookie the browser sets on its
-//! first page (`twostep_tz`, the IANA name such as `Europe/Brussels`). So every page after
-//! the first is rendered by the server in the reader's zone already, and the browser,
-//! taking over, writes the same text: nothing visibly changes. Only a first visit (no
+//! first page (`twostep_tz`, `__Host-twostep_tz` over https: the IANA name such as
+//! `Europe/Brussels`). So every page after the first is rendered by the server in the
+//! reader's zone already, and the browser, taking over, writes the same text: nothing
+//! visibly changes. Only a first visit (no
 //! cookie yet) paints UTC, switching to local time once the page's code runs; the sign-in
 //! page, which everyone sees first, shows no times. Without JavaScript the times stay in
 //! UTC, marked so. The exact instant is always in `datetime` (UTC) and the title.
@@ -11,8 +12,11 @@
 use crate::time_text::{exact, exact_at_offset, machine, relative};
 use leptos::prelude::*;
 
-/// The cookie that tells the server the reader's time zone.
-pub const ZONE_COOKIE: &str = "twostep_tz";
+/// The cookie that tells the server the reader's time zone; over https with the
+/// `__Host-` prefix, so no sibling domain can plant one.
+pub fn zone_cookie(secure: bool) -> &'static str {
+    if secure { "__Host-twostep_tz" } else { "twostep_tz" }
+}
 
 /// An instant: its local date and time (or, given `relative_to`, "in 29 days" with the
 /// local time in the title).
@@ -72,6 +76,8 @@ pub struct ServerZone(pub Option<jiff::tz::TimeZone>);
 pub fn provide_viewer_zone() {
     #[cfg(feature = "ssr")]
     {
+        let secure = crate::state::app_state().is_ok_and(|state| state.policy.secure_cookies());
+        let cookie = zone_cookie(secure);
         let name = use_context::<http::request::Parts>().and_then(|parts| {
             parts
                 .headers
@@ -81,7 +87,7 @@ pub fn provide_viewer_zone() {
                 .flat_map(|value| value.split(';'))
                 .find_map(|pair| {
                     pair.trim()
-                        .strip_prefix(ZONE_COOKIE)?
+                        .strip_prefix(cookie)?
                         .strip_prefix('=')
                         .map(str::to_string)
                 })
@@ -105,7 +111,7 @@ pub fn zone_named(name: &str) -> Option<jiff::tz::TimeZone> {
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use super::ZONE_COOKIE;
+    use super::zone_cookie;
     use js_sys::{Array, Intl, Object, Reflect};
     use wasm_bindgen::JsValue;
 
@@ -124,7 +130,11 @@ mod browser {
         };
         let document: JsValue = leptos::prelude::document().into();
         let cookie = JsValue::from_str("cookie");
-        let wanted = format!("{ZONE_COOKIE}={zone}");
+        let secure = leptos::prelude::window()
+            .location()
+            .protocol()
+            .is_ok_and(|p| p == "https:");
+        let wanted = format!("{}={zone}", zone_cookie(secure));
         let current = Reflect::get(&document, &cookie)
             .ok()
             .and_then(|v| v.as_string())
@@ -132,10 +142,6 @@ mod browser {
         if current.split("; ").any(|pair| pair == wanted) {
             return;
         }
-        let secure = leptos::prelude::window()
-            .location()
-            .protocol()
-            .is_ok_and(|p| p == "https:");
         let value = format!(
             "{wanted}; Path=/; Max-Age=31536000; SameSite=Lax{}",
             if secure { "; Secure" } else { "" }

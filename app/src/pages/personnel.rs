@@ -57,11 +57,8 @@ fn PersonnelContent() -> impl IntoView {
     let query = use_query_map();
     let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
     let offset = Memo::new(move |_| {
-        query
-            .read()
-            .get("from")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
+        let from = query.read().get("from").and_then(|v| v.parse::<i64>().ok());
+        crate::limits::list_offset(from.unwrap_or(0))
     });
     let editing = Memo::new(move |_| query.read().get("edit"));
     let save = ServerAction::<SavePerson>::new();

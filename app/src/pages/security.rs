@@ -173,12 +173,8 @@ fn TrustedSection(changes: ReadSignal<u64>) -> impl IntoView {
     let filter = Memo::new(move |_| query.read().get("q").unwrap_or_default());
     let order = Memo::new(move |_| TrustedOrder::from_key(&query.read().get("sort").unwrap_or_default()));
     let offset = Memo::new(move |_| {
-        query
-            .read()
-            .get("from")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-            .max(0)
+        let from = query.read().get("from").and_then(|v| v.parse::<i64>().ok());
+        crate::limits::list_offset(from.unwrap_or(0))
     });
     let page = Resource::new(
         move || (filter.get(), order.get(), offset.get(), changes.get()),

@@ -84,7 +84,13 @@ pub async fn list_people(search: String, offset: i64) -> Result<PeoplePage, AppE
     crate::auth::session::require_permission(Permission::Personnel).await?;
     let state = crate::state::app_state()?;
     let search: String = search.trim().chars().take(100).collect();
-    Ok(store::list(&state.pool, &search, offset.max(0), PAGE_SIZE).await?)
+    Ok(store::list(
+        &state.pool,
+        &search,
+        crate::limits::list_offset(offset),
+        PAGE_SIZE,
+    )
+    .await?)
 }
 
 /// One person, for the editor.

@@ -94,7 +94,7 @@ pub async fn trusted_networks(
     let state = crate::state::app_state()?;
     let now = state.clock.now();
     let filter: String = filter.chars().take(100).collect();
-    let offset = offset.max(0);
+    let offset = crate::limits::list_offset(offset);
     let (rows, total) = store::list(&state.pool, &filter, order, offset, PAGE_SIZE, now).await?;
     Ok(TrustedPage {
         rows: rows.into_iter().map(store::row).collect(),
