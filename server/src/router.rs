@@ -40,8 +40,17 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// concurrent sign-out just deleted). One working day, then a fresh sign-in.
 const SESSION_LIFETIME: time::Duration = time::Duration::hours(8);
 
+/// The app's route list, generated once per process. Generating it runs the app with
+/// resource loading switched off process-wide (a global flag in leptos): a page that
+/// another thread was rendering at that moment would wait for its data for ever. Once
+/// generated, it is only read.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn build<Store: SessionStore + Clone>(state: AppState, store: Store, secure_cookies: bool) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
     let files = state.site_files.clone();
     let fallback_files = state.site_files.clone();
@@ -63,6 +72,7 @@ pub fn build<Store: SessionStore + Clone>(state: AppState, store: Store, secure_
         }))
         .layer(from_fn_with_state(state.clone(), layers::page_guard))
         .layer(from_fn(layers::no_store_api))
+        .layer(from_fn(layers::plain_form_redirect))
         .layer(from_fn_with_state(state.site_files.clone(), layers::site_file_cache))
         .layer(sessions)
         .layer(Extension(store))

@@ -136,7 +136,15 @@ impl TestApp {
     }
 
     pub async fn send_from(&self, peer: &str, request: Request<Body>) -> Response<Body> {
-        self.router_from(peer).oneshot(request).await.unwrap()
+        let what = format!("{} {}", request.method(), request.uri());
+        // A request that never answers fails its test with its name, not a hung run.
+        tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            self.router_from(peer).oneshot(request),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("no answer in 10 s to {what}"))
+        .unwrap()
     }
 
     pub async fn login(
