@@ -38,6 +38,40 @@ pub async fn open(url: &str) -> Result<SqlitePool, sqlx::Error> {
     Ok(pool)
 }
 
+/// How far an existing database's schema is, for `twostep check`: the newest migration
+/// applied, against the newest this binary carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchemaStatus {
+    pub applied: i64,
+    pub latest: i64,
+}
+
+/// Opens the database at `url` read-only, without creating or migrating it, and reads
+/// how far its schema is. An error when it does not exist or cannot be read.
+pub async fn schema_status(url: &str) -> Result<SchemaStatus, sqlx::Error> {
+    let options = SqliteConnectOptions::from_str(url)?
+        .read_only(true)
+        .busy_timeout(Duration::from_secs(5));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await?;
+    let applied: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = 1")
+            .fetch_one(&pool)
+            .await
+            .or_else(|error| match &error {
+                // No migration table: nothing was ever applied.
+                sqlx::Error::Database(db) if db.message().contains("no such table") => Ok(None),
+                _ => Err(error),
+            })?;
+    pool.close().await;
+    Ok(SchemaStatus {
+        applied: applied.unwrap_or(0),
+        latest: MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0),
+    })
+}
+
 /// A `LIKE … ESCAPE '\\'` pattern that finds `search` anywhere: `%` and `_` typed into
 /// a search box are literal characters, not wildcards.
 pub fn like_pattern(search: &str) -> String {

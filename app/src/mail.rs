@@ -21,6 +21,15 @@ pub enum MailError {
     Send(String),
 }
 
+/// Where a message went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// Accepted by the SMTP server.
+    Smtp,
+    /// Written to this file of the outbox.
+    Outbox(PathBuf),
+}
+
 /// One message: a plain-text and an HTML part saying the same.
 pub struct Letter {
     pub to_name: String,
@@ -91,7 +100,43 @@ impl Mailer {
         })
     }
 
+    /// Whether mail can go out now, without sending any: SMTP answers its greeting and
+    /// EHLO (lettre's connection test), or the outbox folder takes a file. Says where.
+    pub async fn check(&self) -> Result<String, MailError> {
+        match &self.transport {
+            Transport::Smtp(smtp) => {
+                let reached =
+                    tokio::time::timeout(self.timeout + Duration::from_secs(1), smtp.test_connection())
+                        .await
+                        .map_err(|_| MailError::Send("the SMTP server did not answer in time".into()))?
+                        .map_err(|e| MailError::Send(e.to_string()))?;
+                if reached {
+                    Ok("the SMTP server answered".into())
+                } else {
+                    Err(MailError::Send(
+                        "the SMTP server refused the connection test".into(),
+                    ))
+                }
+            }
+            Transport::Outbox { dir, .. } => {
+                let probe = dir.join(".twostep-check");
+                std::fs::write(&probe, b"")
+                    .and_then(|()| std::fs::remove_file(&probe))
+                    .map_err(|e| MailError::Config(format!("outbox {}: {e}", dir.display())))?;
+                Ok(format!(
+                    "no SMTP server configured: messages go to the outbox {}",
+                    dir.display()
+                ))
+            }
+        }
+    }
+
     pub async fn send(&self, letter: Letter) -> Result<(), MailError> {
+        self.deliver(letter).await.map(|_| ())
+    }
+
+    /// Sends `letter` and says where it went.
+    pub async fn deliver(&self, letter: Letter) -> Result<Delivery, MailError> {
         let to = Mailbox::new(
             Some(letter.to_name.clone()),
             letter
@@ -126,6 +171,7 @@ impl Mailer {
                     .await
                     .map_err(|_| MailError::Send("the SMTP server did not answer in time".into()))?
                     .map_err(|e| MailError::Send(e.to_string()))?;
+                Ok(Delivery::Smtp)
             }
             Transport::Outbox { transport, dir } => {
                 let id = transport
@@ -133,10 +179,11 @@ impl Mailer {
                     .await
                     .map_err(|e| MailError::Send(e.to_string()))?;
                 // The file name only: the message may hold a code.
-                tracing::info!(file = %dir.join(format!("{id}.eml")).display(), "mail written to the outbox");
+                let file = dir.join(format!("{id}.eml"));
+                tracing::info!(file = %file.display(), "mail written to the outbox");
+                Ok(Delivery::Outbox(file))
             }
         }
-        Ok(())
     }
 
     /// Removes outbox messages older than `max_age` (they may hold codes, long void).
@@ -187,6 +234,20 @@ fn escape_html(text: &str) -> String {
 fn text_body(text: String) -> Result<Body, MailError> {
     Body::new_with_encoding(text, ContentTransferEncoding::QuotedPrintable)
         .map_err(|_| MailError::Build("the text could not be encoded".into()))
+}
+
+/// Whether `text` is an address a message can be sent to.
+pub fn is_valid_address(text: &str) -> bool {
+    text.parse::<lettre::Address>().is_ok()
+}
+
+/// The operator's test message (`twostep mail-test`).
+pub fn test_letter(email: &str) -> Letter {
+    let text = "This is a test message from Twostep (twostep mail-test).\n\n\
+                If you can read it, sign-in codes can reach this address.\n"
+        .to_string();
+    let html = format!("<p>{}</p>", escape_html(&text).replace("\n\n", "</p><p>"));
+    Letter::to(email, email, "Twostep test message".to_string(), text, html)
 }
 
 /// The message that carries a sign-in code.

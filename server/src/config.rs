@@ -236,15 +236,20 @@ impl Config {
         })
     }
 
-    /// Where the server keeps its files beside the database (`data/` by default): the
-    /// folder of the SQLite file.
-    pub fn data_dir(&self) -> PathBuf {
+    /// The SQLite database's file (`data/twostep.db` by default).
+    pub fn database_file(&self) -> PathBuf {
         let path = self
             .database_url
             .trim_start_matches("sqlite://")
             .trim_start_matches("sqlite:");
-        let path = path.split('?').next().unwrap_or(path);
-        match std::path::Path::new(path).parent() {
+        PathBuf::from(path.split('?').next().unwrap_or(path))
+    }
+
+    /// Where the server keeps its files beside the database (`data/` by default): the
+    /// folder of the SQLite file.
+    pub fn data_dir(&self) -> PathBuf {
+        let path = self.database_file();
+        match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
             _ => PathBuf::from("."),
         }

@@ -1,6 +1,7 @@
-//! The thin edge: configuration, the router and its layers. Everything a person sees or
-//! asks for lives in the `app` crate.
+//! The thin edge: configuration, the command line, the router and its layers. Everything
+//! a person sees or asks for lives in the `app` crate.
 
+pub mod cli;
 pub mod config;
 pub mod layers;
 pub mod live;

@@ -1,5 +1,5 @@
-//! Starts the Twostep server: configuration, database, first admin, then HTTP until
-//! Ctrl-C or SIGTERM.
+//! The `twostep` program: the server (configuration, database, first admin, then HTTP
+//! until Ctrl-C or SIGTERM), or one of the operator's commands (`server::cli`).
 
 use app::auth::password::PasswordHasher;
 use app::clock::{Clock, SystemClock};
@@ -8,7 +8,9 @@ use app::personnel::people::{Bootstrap, bootstrap_admin};
 use app::site_files::SiteFiles;
 use app::sms::{SMS_TIMEOUT, SmsSender};
 use app::state::{AppState, Policy};
+use clap::Parser;
 use leptos::config::{Env, LeptosOptions};
+use server::cli::{Cli, Command};
 use server::config::Config;
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -16,17 +18,41 @@ use std::sync::Arc;
 use tower_sessions::ExpiredDeletion;
 use tower_sessions_sqlx_store::SqliteStore;
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::writer::BoxMakeWriter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Bad arguments: clap says why and exits 2.
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Serve);
+    let serving = matches!(command, Command::Serve);
+    // A command's own output is its printed lines; the log says only what went wrong
+    // (on stderr, so the lines stay clean to read or pipe).
+    let default_filter = if serving {
+        "info,sqlx=warn,tower_sessions=warn"
+    } else {
+        "warn,sqlx=error"
+    };
+    let (writer, terminal) = if serving {
+        (
+            BoxMakeWriter::new(std::io::stdout),
+            std::io::IsTerminal::is_terminal(&std::io::stdout()),
+        )
+    } else {
+        (
+            BoxMakeWriter::new(std::io::stderr),
+            std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        )
+    };
     tracing_subscriber::fmt()
         // Colour only on a terminal: log files and CI output stay plain text.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn")),
-        )
+        .with_ansi(terminal)
+        .with_writer(writer)
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter)))
         .init();
+    if !serving {
+        return server::cli::run(command).await;
+    }
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

@@ -29,6 +29,7 @@ pub async fn newest(
         LEFT JOIN users subject ON subject.id = a.subject_id
         WHERE (?1 = '' OR a.kind = ?1)
           AND (?2 = '%%' OR lower(actor.name) LIKE ?2 ESCAPE '\\' OR actor.username_key LIKE ?2 ESCAPE '\\'
+               OR lower(a.actor_label) LIKE ?2 ESCAPE '\\'
                OR lower(subject.name) LIKE ?2 ESCAPE '\\' OR subject.username_key LIKE ?2 ESCAPE '\\')";
     let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {FROM}"))
         .bind(kind)
@@ -36,7 +37,8 @@ pub async fn newest(
         .fetch_one(pool)
         .await?;
     let rows: Vec<Stored> = sqlx::query_as(&format!(
-        "SELECT a.id AS id, a.at AS at, a.kind AS kind, actor.name AS actor, subject.name AS subject,
+        "SELECT a.id AS id, a.at AS at, a.kind AS kind, COALESCE(actor.name, a.actor_label) AS actor,
+                subject.name AS subject,
                 a.client_ip AS client_ip, a.detail AS detail {FROM}
          ORDER BY a.id DESC LIMIT ?3"
     ))

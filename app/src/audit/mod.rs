@@ -31,6 +31,7 @@ pub enum EventKind {
     TrustPeriodChanged,
     TwoStepEnabled,
     TwoStepDisabled,
+    TwoStepMethodsReset,
 }
 
 impl EventKind {
@@ -57,6 +58,7 @@ impl EventKind {
             EventKind::TrustPeriodChanged => "trust_period_changed",
             EventKind::TwoStepEnabled => "two_step_enabled",
             EventKind::TwoStepDisabled => "two_step_disabled",
+            EventKind::TwoStepMethodsReset => "two_step_methods_reset",
         }
     }
 }
@@ -97,4 +99,26 @@ pub async fn record(db: impl SqliteExecutor<'_>, at: UnixSeconds, event: Event) 
     .execute(db)
     .await
     .map(|_| ())
+}
+
+/// The actor of every change made from the command line.
+pub const OPERATOR: &str = "operator (command line)";
+
+/// An event whose actor is the operator at the command line (no person, no address).
+pub async fn record_by_operator(
+    db: impl SqliteExecutor<'_>,
+    at: UnixSeconds,
+    kind: EventKind,
+    subject_id: Option<i64>,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO audit (at, actor_label, subject_id, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5)")
+        .bind(at)
+        .bind(OPERATOR)
+        .bind(subject_id)
+        .bind(kind.as_str())
+        .bind(detail)
+        .execute(db)
+        .await
+        .map(|_| ())
 }

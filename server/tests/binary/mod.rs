@@ -16,6 +16,8 @@ pub struct Server {
     pub child: Child,
     /// `http://127.0.0.1:<port>`
     pub base: String,
+    /// The configuration it runs with, for the operator's commands on the same database.
+    env: Vec<(String, String)>,
 }
 
 impl Drop for Server {
@@ -29,29 +31,41 @@ impl Server {
     /// Starts the binary on a free loopback port with the database `dir/twostep.db`
     /// (created if missing) and waits until `/healthz` answers.
     pub async fn start(dir: &Path) -> Server {
+        Self::start_with(dir, &[]).await
+    }
+
+    /// As `start`, with more environment (`TWOSTEP_SMTP_URL`, say).
+    pub async fn start_with(dir: &Path, extra: &[(&str, &str)]) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_twostep"))
-            .env(
-                "TWOSTEP_CONFIG",
-                concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml"),
-            )
-            .env(
-                "TWOSTEP_DATABASE_URL",
+        let mut env: Vec<(String, String)> = vec![
+            (
+                "TWOSTEP_CONFIG".into(),
+                concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml").into(),
+            ),
+            (
+                "TWOSTEP_DATABASE_URL".into(),
                 format!("sqlite://{}/twostep.db", dir.display()),
-            )
-            .env("TWOSTEP_OUTBOX_DIR", dir.join("outbox"))
-            .env("TWOSTEP_ADMIN_PASSWORD", ADMIN_PASSWORD)
-            .env("TWOSTEP_ADMIN_EMAIL", ADMIN_EMAIL)
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-            .env(
-                "LEPTOS_SITE_ROOT",
-                concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site"),
-            )
-            .env("RUST_LOG", "error")
+            ),
+            (
+                "TWOSTEP_OUTBOX_DIR".into(),
+                dir.join("outbox").display().to_string(),
+            ),
+            ("TWOSTEP_ADMIN_PASSWORD".into(), ADMIN_PASSWORD.into()),
+            ("TWOSTEP_ADMIN_EMAIL".into(), ADMIN_EMAIL.into()),
+            ("LEPTOS_SITE_ADDR".into(), format!("127.0.0.1:{port}")),
+            (
+                "LEPTOS_SITE_ROOT".into(),
+                concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site").into(),
+            ),
+            ("RUST_LOG".into(), "error".into()),
+        ];
+        env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let child = Command::new(env!("CARGO_BIN_EXE_twostep"))
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -60,6 +74,7 @@ impl Server {
         let server = Server {
             child,
             base: format!("http://127.0.0.1:{port}"),
+            env,
         };
         let client = reqwest::Client::new();
         for _ in 0..600 {
@@ -71,6 +86,18 @@ impl Server {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("the server did not become healthy");
+    }
+
+    /// The program as an operator runs it beside this server: same configuration and
+    /// database, the given arguments.
+    pub fn operator(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_twostep"));
+        command
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .env_remove("RUST_LOG")
+            .args(args)
+            .stdin(Stdio::null());
+        command
     }
 
     /// A line of `/proc/<pid>/status` in KiB (`VmRSS:`, `VmHWM:`), 0 if unreadable.

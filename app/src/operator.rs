@@ -1,0 +1,447 @@
+//! What the operator does from the command line (`twostep admin …`, `twostep backup`):
+//! the way back in when mail is down and nobody can pass the second step.
+//!
+//! Each change is one write transaction, audited with the actor "operator (command
+//! line)", and the running server sees it on its very next request: it reads the
+//! setting, the person's password and session epoch, their permissions and their
+//! trusted networks from the database every time.
+
+use crate::audit::{self, EventKind};
+use crate::auth::password::PasswordHasher;
+use crate::clock::UnixSeconds;
+use crate::permissions::Permission;
+use crate::personnel::people::username_key;
+use crate::security_settings::Unreachable;
+use crate::{settings, trusted_networks};
+use sqlx::SqlitePool;
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OperatorError {
+    /// Bad input: said in words, and nothing was changed.
+    #[error("{0}")]
+    Refused(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("password hashing: {0}")]
+    Hash(String),
+}
+
+fn refused(message: impl Into<String>) -> OperatorError {
+    OperatorError::Refused(message.into())
+}
+
+/// The person with this username (as sign-in matches it): id, name, active.
+async fn person_named(
+    db: impl sqlx::SqliteExecutor<'_>,
+    username: &str,
+) -> Result<(i64, String, bool), OperatorError> {
+    sqlx::query_as("SELECT id, name, active FROM users WHERE username_key = ?1")
+        .bind(username_key(username))
+        .fetch_optional(db)
+        .await?
+        .ok_or_else(|| refused(format!("Nobody has the username {username:?}.")))
+}
+
+/// The System › Security toggle. Returns whether it changed.
+pub async fn set_two_step(pool: &SqlitePool, enabled: bool, now: UnixSeconds) -> Result<bool, OperatorError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let changed = settings::two_step_enabled(&mut *tx).await? != enabled;
+    if changed {
+        settings::set_two_step_enabled(&mut *tx, enabled).await?;
+        let kind = if enabled {
+            EventKind::TwoStepEnabled
+        } else {
+            EventKind::TwoStepDisabled
+        };
+        audit::record_by_operator(&mut *tx, now, kind, None, "").await?;
+    }
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// A password the operator hands over once: 20 characters from letters and digits that
+/// cannot be mistaken for each other, in groups of five (about 100 bits, OS random).
+pub fn random_password() -> String {
+    use rand::TryRngCore;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut os = rand::rngs::OsRng.unwrap_err();
+    (0..4)
+        .map(|_| {
+            (0..5)
+                .map(|_| ALPHABET[rand::Rng::random_range(&mut os, 0..ALPHABET.len())] as char)
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// A new password for `username`: every session of theirs ends (their epoch moves on)
+/// and their trusted networks go, as with a reset in Personnel.
+pub async fn reset_password(
+    pool: &SqlitePool,
+    hasher: &PasswordHasher,
+    username: &str,
+    password: String,
+    now: UnixSeconds,
+) -> Result<(), OperatorError> {
+    if let Some(problem) = crate::limits::password_length_problem(&password) {
+        return Err(refused(format!("The new password is refused: {problem}")));
+    }
+    let (id, _, _) = person_named(pool, username).await?;
+    let hash = hasher
+        .hash(password)
+        .await
+        .map_err(|e| OperatorError::Hash(e.to_string()))?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    crate::personnel::people::set_password(&mut tx, id, &hash, now).await?;
+    trusted_networks::store::remove_all_of(&mut *tx, id).await?;
+    audit::record_by_operator(&mut *tx, now, EventKind::PasswordReset, Some(id), "").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes what lets `username` pass the second step without a mailed code (today their
+/// trusted networks). Returns how many networks went.
+pub async fn reset_methods(
+    pool: &SqlitePool,
+    username: &str,
+    now: UnixSeconds,
+) -> Result<u64, OperatorError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let (id, _, _) = person_named(&mut *tx, username).await?;
+    let removed = trusted_networks::store::remove_all_of(&mut *tx, id).await?;
+    let detail = format!("{removed} trusted network(s) removed");
+    audit::record_by_operator(&mut *tx, now, EventKind::TwoStepMethodsReset, Some(id), &detail).await?;
+    tx.commit().await?;
+    Ok(removed)
+}
+
+/// The permission named `text` (any case): Personnel, Permissions or Security.
+pub fn permission_named(text: &str) -> Result<Permission, OperatorError> {
+    Permission::ALL
+        .into_iter()
+        .find(|p| p.label().eq_ignore_ascii_case(text.trim()))
+        .ok_or_else(|| {
+            let names: Vec<_> = Permission::ALL.iter().map(|p| p.label()).collect();
+            refused(format!(
+                "No permission is called {text:?}: use one of {}.",
+                names.join(", ")
+            ))
+        })
+}
+
+/// Grants `permission` to an active person. Returns whether they did not hold it yet.
+pub async fn grant(
+    pool: &SqlitePool,
+    username: &str,
+    permission: Permission,
+    now: UnixSeconds,
+) -> Result<bool, OperatorError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let (id, name, active) = person_named(&mut *tx, username).await?;
+    if !active {
+        return Err(refused(format!(
+            "{name} is not active: make them active in Personnel first."
+        )));
+    }
+    let added = sqlx::query("INSERT OR IGNORE INTO user_permissions (user_id, permission) VALUES (?1, ?2)")
+        .bind(id)
+        .bind(permission.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+        > 0;
+    if added {
+        audit::record_by_operator(
+            &mut *tx,
+            now,
+            EventKind::PermissionGranted,
+            Some(id),
+            permission.label(),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(added)
+}
+
+/// An active person and what they hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    pub name: String,
+    pub username: String,
+    pub permissions: Vec<Permission>,
+}
+
+/// Who holds which permission, and who no code can reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listing {
+    pub two_step_enabled: bool,
+    pub holders: Vec<Holder>,
+    pub unreachable: Vec<Unreachable>,
+}
+
+pub async fn list(pool: &SqlitePool, sms_configured: bool) -> Result<Listing, OperatorError> {
+    let holders = crate::permissions::store::grid(pool)
+        .await?
+        .into_iter()
+        .filter(|row| !row.permissions.is_empty())
+        .map(|row| Holder {
+            name: row.name,
+            username: row.username,
+            permissions: row.permissions,
+        })
+        .collect();
+    Ok(Listing {
+        two_step_enabled: settings::two_step_enabled(pool).await?,
+        holders,
+        unreachable: crate::security_settings::store::unreachable(pool, sms_configured).await?,
+    })
+}
+
+/// A consistent copy of the whole database into `target`, taken in one read transaction
+/// while the server goes on writing (SQLite `VACUUM INTO`). An existing file is never
+/// overwritten.
+pub async fn backup(pool: &SqlitePool, target: &Path) -> Result<(), OperatorError> {
+    if target.exists() {
+        return Err(refused(format!(
+            "{} already exists: name a new file (a backup never overwrites one).",
+            target.display()
+        )));
+    }
+    if let Some(parent) = target.parent()
+        && !parent.as_os_str().is_empty()
+        && !parent.is_dir()
+    {
+        return Err(refused(format!(
+            "The folder {} does not exist.",
+            parent.display()
+        )));
+    }
+    let Some(path) = target.to_str() else {
+        return Err(refused("The backup file's name must be valid UTF-8."));
+    };
+    sqlx::query("VACUUM INTO ?1").bind(path).execute(pool).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing;
+
+    const NOW: UnixSeconds = 1_800_000_000;
+
+    async fn last_event(pool: &SqlitePool) -> (String, Option<String>, Option<i64>, String) {
+        sqlx::query_as("SELECT kind, actor_label, subject_id, detail FROM audit ORDER BY id DESC LIMIT 1")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_toggle_is_audited_as_the_operator_only_when_it_changes() {
+        let (state, _db) = testing::state().await;
+        assert!(set_two_step(&state.pool, true, NOW).await.unwrap());
+        assert!(settings::two_step_enabled(&state.pool).await.unwrap());
+        let (kind, actor, subject, _) = last_event(&state.pool).await;
+        assert_eq!(
+            (kind.as_str(), actor.as_deref(), subject),
+            ("two_step_enabled", Some(OPERATOR_LABEL), None)
+        );
+        let events = audit_count(&state.pool).await;
+        assert!(!set_two_step(&state.pool, true, NOW).await.unwrap(), "already on");
+        assert_eq!(audit_count(&state.pool).await, events, "nothing to audit");
+        assert!(set_two_step(&state.pool, false, NOW).await.unwrap());
+        assert!(!settings::two_step_enabled(&state.pool).await.unwrap());
+    }
+
+    const OPERATOR_LABEL: &str = audit::OPERATOR;
+
+    async fn audit_count(pool: &SqlitePool) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    }
+
+    async fn epoch_of(pool: &SqlitePool, id: i64) -> i64 {
+        sqlx::query_scalar("SELECT session_epoch FROM users WHERE id = ?1")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    }
+
+    async fn trusted_count(pool: &SqlitePool, id: i64) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM trusted_networks WHERE user_id = ?1")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    }
+
+    async fn trust(pool: &SqlitePool, id: i64, network: &str) {
+        sqlx::query(
+            "INSERT INTO trusted_networks (user_id, network, created_at, expires_at, created_from)
+             VALUES (?1, ?2, ?3, ?4, '203.0.113.7')",
+        )
+        .bind(id)
+        .bind(network)
+        .bind(NOW)
+        .bind(NOW + 86_400)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_reset_password_signs_in_ends_every_session_and_forgets_trusted_networks() {
+        let (state, _db) = testing::state().await;
+        let jane = testing::person(&state, "Jane", "jane", &[]).await;
+        trust(&state.pool, jane.id, "203.0.113.7/32").await;
+        let epoch = epoch_of(&state.pool, jane.id).await;
+        reset_password(
+            &state.pool,
+            &state.hasher,
+            "JANE",
+            "a brand new password".into(),
+            NOW,
+        )
+        .await
+        .unwrap();
+        assert!(testing::password_works(&state, "jane", "a brand new password").await);
+        assert!(!testing::password_works(&state, "jane", testing::PASSWORD).await);
+        assert_eq!(
+            epoch_of(&state.pool, jane.id).await,
+            epoch + 1,
+            "every session ended"
+        );
+        assert_eq!(trusted_count(&state.pool, jane.id).await, 0);
+        let (kind, actor, subject, detail) = last_event(&state.pool).await;
+        assert_eq!(
+            (kind.as_str(), actor.as_deref(), subject),
+            ("password_reset", Some(OPERATOR_LABEL), Some(jane.id))
+        );
+        assert!(!detail.contains("brand new"), "never the password");
+    }
+
+    #[tokio::test]
+    async fn bad_input_is_refused_in_words_and_changes_nothing() {
+        let (state, _db) = testing::state().await;
+        let jane = testing::person(&state, "Jane", "jane", &[]).await;
+        let events = audit_count(&state.pool).await;
+        let epoch = epoch_of(&state.pool, jane.id).await;
+        for outcome in [
+            reset_password(
+                &state.pool,
+                &state.hasher,
+                "nobody",
+                "a brand new password".into(),
+                NOW,
+            )
+            .await,
+            reset_password(&state.pool, &state.hasher, "jane", "short".into(), NOW).await,
+            reset_methods(&state.pool, "nobody", NOW).await.map(|_| ()),
+            grant(&state.pool, "nobody", Permission::Security, NOW)
+                .await
+                .map(|_| ()),
+        ] {
+            assert!(matches!(outcome, Err(OperatorError::Refused(_))), "{outcome:?}");
+        }
+        assert!(
+            matches!(permission_named("Admin"), Err(OperatorError::Refused(m)) if m.contains("Personnel, Permissions, Security"))
+        );
+        assert_eq!(permission_named(" security ").unwrap(), Permission::Security);
+        assert_eq!(audit_count(&state.pool).await, events);
+        assert_eq!(epoch_of(&state.pool, jane.id).await, epoch);
+    }
+
+    #[tokio::test]
+    async fn reset_methods_removes_only_that_persons_trusted_networks() {
+        let (state, _db) = testing::state().await;
+        let jane = testing::person(&state, "Jane", "jane", &[]).await;
+        let john = testing::person(&state, "John", "john", &[]).await;
+        trust(&state.pool, jane.id, "203.0.113.7/32").await;
+        trust(&state.pool, jane.id, "2001:db8:1:2::/64").await;
+        trust(&state.pool, john.id, "203.0.113.7/32").await;
+        assert_eq!(reset_methods(&state.pool, "jane", NOW).await.unwrap(), 2);
+        assert_eq!(trusted_count(&state.pool, jane.id).await, 0);
+        assert_eq!(trusted_count(&state.pool, john.id).await, 1);
+        let (kind, actor, subject, _) = last_event(&state.pool).await;
+        assert_eq!(
+            (kind.as_str(), actor.as_deref(), subject),
+            ("two_step_methods_reset", Some(OPERATOR_LABEL), Some(jane.id))
+        );
+    }
+
+    #[tokio::test]
+    async fn grant_adds_once_to_active_people_and_list_shows_it() {
+        let (state, _db) = testing::state().await;
+        let jane = testing::person(&state, "Jane", "jane", &[]).await;
+        assert!(
+            grant(&state.pool, "jane", Permission::Security, NOW)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !grant(&state.pool, "jane", Permission::Security, NOW)
+                .await
+                .unwrap(),
+            "already held"
+        );
+        let listing = list(&state.pool, false).await.unwrap();
+        let held = listing.holders.iter().find(|h| h.username == "jane").unwrap();
+        assert_eq!(held.permissions, vec![Permission::Security]);
+        sqlx::query("UPDATE users SET active = 0 WHERE id = ?1")
+            .bind(jane.id)
+            .execute(&state.pool)
+            .await
+            .unwrap();
+        assert!(matches!(
+            grant(&state.pool, "jane", Permission::Personnel, NOW).await,
+            Err(OperatorError::Refused(_))
+        ));
+    }
+
+    #[test]
+    fn random_passwords_are_long_unambiguous_and_different() {
+        let first = random_password();
+        assert_eq!(first.len(), 23);
+        assert!(first.split('-').all(|group| group.len() == 5));
+        assert!(!first.contains(['0', 'o', '1', 'l', 'i']));
+        assert!(crate::limits::password_length_problem(&first).is_none());
+        assert_ne!(first, random_password());
+    }
+
+    #[tokio::test]
+    async fn a_backup_is_a_whole_database_and_never_overwrites() {
+        let (state, db) = testing::state().await;
+        testing::person(&state, "Jane", "jane", &[]).await;
+        let target = db.path().join("copy.db");
+        backup(&state.pool, &target).await.unwrap();
+        let copy = crate::db::open(&format!("sqlite://{}", target.display()))
+            .await
+            .unwrap();
+        let people: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&copy)
+            .await
+            .unwrap();
+        let original: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+        assert_eq!(people, original);
+        let before = std::fs::read(&target).unwrap();
+        assert!(matches!(
+            backup(&state.pool, &target).await,
+            Err(OperatorError::Refused(_))
+        ));
+        assert_eq!(std::fs::read(&target).unwrap(), before, "left as it was");
+        assert!(matches!(
+            backup(&state.pool, &db.path().join("no/such/folder/copy.db")).await,
+            Err(OperatorError::Refused(_))
+        ));
+    }
+}

@@ -1,0 +1,442 @@
+//! The operator's command line: what to reach for first when mail breaks and nobody can
+//! pass the second step. `twostep` alone (or `twostep serve`) runs the server; the other
+//! commands read the same configuration, work while the server runs (WAL, busy timeout)
+//! and print one plain line per result. Exit codes: 0 done, 1 a check or the work
+//! failed, 2 bad input (nothing changed).
+
+use crate::config::Config;
+use app::operator::{self, OperatorError};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "twostep",
+    version,
+    about = "Two-step sign-in for the staff of a planning application.",
+    after_help = "Without a command, runs the server. Every command reads Leptos.toml \
+                  (or TWOSTEP_CONFIG) and the TWOSTEP_* environment variables."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Runs the server (what `twostep` alone does).
+    Serve,
+    /// Checks the configuration, the database (reachable, migrated) and the mail
+    /// transport (a connection test, no mail sent); exit 1 if any fails.
+    Check,
+    /// Sends one test message through the configured mail transport.
+    MailTest {
+        /// The address to send it to.
+        address: String,
+    },
+    /// Changes made straight in the database, for when nobody can sign in.
+    Admin {
+        #[command(subcommand)]
+        action: Admin,
+    },
+    /// Writes a consistent copy of the database to FILE while the server runs.
+    Backup {
+        /// A new file (an existing one is never overwritten).
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Admin {
+    /// Turns two-step authentication on or off for everyone (System › Security).
+    TwoStep {
+        #[arg(value_enum)]
+        state: OnOff,
+    },
+    /// Gives a person a new random password, printed once, and ends their sessions.
+    ResetPassword {
+        username: String,
+        /// Read the new password from the first line of standard input instead.
+        #[arg(long)]
+        stdin: bool,
+    },
+    /// Removes what lets a person skip the emailed code (their trusted networks).
+    ResetMethods { username: String },
+    /// Grants a permission: Personnel, Permissions or Security.
+    Grant { username: String, permission: String },
+    /// Who holds which permission, and who has no channel for a code.
+    List,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+/// Exit code for bad input: nothing was changed.
+const BAD_INPUT: u8 = 2;
+
+/// Runs a command other than `serve`.
+pub async fn run(command: Command) -> ExitCode {
+    if matches!(command, Command::Check) {
+        return check().await;
+    }
+    let config = match Config::from_process() {
+        Ok(config) => config,
+        Err(error) => return fail(format!("configuration: {error}")),
+    };
+    let outcome = match command {
+        Command::Serve | Command::Check => unreachable!("handled by the caller and above"),
+        Command::MailTest { address } => mail_test(&config, &address).await,
+        Command::Admin { action } => run_admin(&config, action).await,
+        Command::Backup { file } => backup(&config, &file).await,
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::BadInput(message)) => {
+            eprintln!("twostep: {message}");
+            ExitCode::from(BAD_INPUT)
+        }
+        Err(Failure::Failed(message)) => fail(message),
+    }
+}
+
+enum Failure {
+    /// Said why; nothing was changed.
+    BadInput(String),
+    Failed(String),
+}
+
+impl From<OperatorError> for Failure {
+    fn from(error: OperatorError) -> Self {
+        match error {
+            OperatorError::Refused(message) => Failure::BadInput(message),
+            other => Failure::Failed(other.to_string()),
+        }
+    }
+}
+
+fn fail(message: String) -> ExitCode {
+    eprintln!("twostep: {message}");
+    ExitCode::FAILURE
+}
+
+async fn open_database(config: &Config) -> Result<sqlx::SqlitePool, Failure> {
+    if config.database_url.starts_with("postgres") {
+        return Err(Failure::BadInput(
+            "this command works on the SQLite database; with PostgreSQL use its own tools".into(),
+        ));
+    }
+    let file = config.database_file();
+    if !file.exists() {
+        return Err(Failure::BadInput(format!(
+            "there is no database at {} yet: the server creates it when it first starts",
+            file.display()
+        )));
+    }
+    app::db::open(&config.database_url)
+        .await
+        .map_err(|e| Failure::Failed(format!("database {}: {e}", config.database_url)))
+}
+
+fn now() -> app::clock::UnixSeconds {
+    app::clock::Clock::now(&app::clock::SystemClock)
+}
+
+async fn run_admin(config: &Config, admin: Admin) -> Result<(), Failure> {
+    let pool = open_database(config).await?;
+    let outcome = admin_on(config, &pool, admin).await;
+    pool.close().await;
+    outcome
+}
+
+async fn admin_on(config: &Config, pool: &sqlx::SqlitePool, admin: Admin) -> Result<(), Failure> {
+    match admin {
+        Admin::TwoStep { state } => {
+            let enabled = state == OnOff::On;
+            let changed = operator::set_two_step(pool, enabled, now()).await?;
+            let word = if enabled { "on" } else { "off" };
+            if changed {
+                println!("Two-step authentication is now {word}.");
+            } else {
+                println!("Two-step authentication was already {word}; nothing changed.");
+            }
+            if enabled {
+                let listing = operator::list(pool, config.sms_url.is_some()).await?;
+                for person in listing.unreachable {
+                    println!(
+                        "warning: {} ({}) has no email address and cannot sign in now.",
+                        person.name, person.username
+                    );
+                }
+            }
+        }
+        Admin::ResetPassword { username, stdin } => {
+            let (password, generated) = if stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .lock()
+                    .read_line(&mut line)
+                    .map_err(|e| Failure::Failed(format!("reading the password: {e}")))?;
+                (line.trim_end_matches(['\r', '\n']).to_string(), false)
+            } else {
+                (operator::random_password(), true)
+            };
+            let hasher = app::auth::password::PasswordHasher::new(1, 1);
+            operator::reset_password(pool, &hasher, &username, password.clone(), now()).await?;
+            // Printed once, to the terminal only: never logged.
+            if generated {
+                println!("New password for {username}: {password}");
+            } else {
+                println!("The password of {username} was changed.");
+            }
+            println!("Their sessions have ended and their trusted networks are removed.");
+        }
+        Admin::ResetMethods { username } => {
+            let removed = operator::reset_methods(pool, &username, now()).await?;
+            println!(
+                "{removed} trusted network(s) of {username} removed; they get a code at their next sign-in."
+            );
+        }
+        Admin::Grant { username, permission } => {
+            let permission = operator::permission_named(&permission)?;
+            if operator::grant(pool, &username, permission, now()).await? {
+                println!("{username} now holds {}.", permission.label());
+            } else {
+                println!(
+                    "{username} already holds {}; nothing changed.",
+                    permission.label()
+                );
+            }
+        }
+        Admin::List => {
+            let listing = operator::list(pool, config.sms_url.is_some()).await?;
+            let state = if listing.two_step_enabled { "on" } else { "off" };
+            println!("Two-step authentication: {state}");
+            println!("Permissions:");
+            for holder in &listing.holders {
+                let held: Vec<_> = holder.permissions.iter().map(|p| p.label()).collect();
+                println!("  {} ({}): {}", holder.name, holder.username, held.join(", "));
+            }
+            if listing.holders.is_empty() {
+                println!("  (nobody)");
+            }
+            println!("No channel for a code (no email address):");
+            for person in &listing.unreachable {
+                println!("  {} ({})", person.name, person.username);
+            }
+            if listing.unreachable.is_empty() {
+                println!("  (nobody)");
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn backup(config: &Config, file: &Path) -> Result<(), Failure> {
+    let pool = open_database(config).await?;
+    let outcome = operator::backup(&pool, file).await;
+    pool.close().await;
+    outcome?;
+    println!("Backup written to {}.", file.display());
+    Ok(())
+}
+
+async fn mail_test(config: &Config, address: &str) -> Result<(), Failure> {
+    if !app::mail::is_valid_address(address) {
+        return Err(Failure::BadInput(format!("{address:?} is not an email address.")));
+    }
+    let mailer = mailer(config).map_err(Failure::Failed)?;
+    match mailer.deliver(app::mail::test_letter(address)).await {
+        Ok(app::mail::Delivery::Smtp) => {
+            println!(
+                "Sent to {address} through {}.",
+                config
+                    .smtp_url
+                    .as_deref()
+                    .map(without_password)
+                    .unwrap_or_default()
+            );
+            Ok(())
+        }
+        Ok(app::mail::Delivery::Outbox(file)) => {
+            println!(
+                "No SMTP server is configured: the message is in {}.",
+                file.display()
+            );
+            Ok(())
+        }
+        Err(error) => Err(Failure::Failed(error.to_string())),
+    }
+}
+
+fn mailer(config: &Config) -> Result<app::mail::Mailer, String> {
+    app::mail::Mailer::new(
+        config.smtp_url.as_deref(),
+        &config.outbox_dir,
+        &config.mail_from,
+        app::mail::SMTP_TIMEOUT,
+    )
+    .map_err(|e| format!("mail: {e}"))
+}
+
+/// An SMTP URL as it may be printed: `smtps://user:secret@host` loses the secret.
+fn without_password(url: &str) -> String {
+    match (url.split_once("://"), url.rfind('@')) {
+        (Some((scheme, rest)), Some(at)) if at > scheme.len() => {
+            let host = &url[at + 1..];
+            let user = rest.split([':', '@']).next().unwrap_or("");
+            format!("{scheme}://{user}@{host}")
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// One line per item, `ok` or `FAIL`; exit 1 if any failed.
+async fn check() -> ExitCode {
+    let mut failed = false;
+    let mut line = |ok: bool, item: &str, detail: String| {
+        failed |= !ok;
+        println!("{:<5} {item:<14} {detail}", if ok { "ok" } else { "FAIL" });
+    };
+    let config = match Config::from_process() {
+        Ok(config) => {
+            let file = std::env::var("TWOSTEP_CONFIG")
+                .ok()
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| crate::config::DEFAULT_CONFIG_FILE.to_string());
+            line(true, "configuration", format!("{file} and the environment"));
+            config
+        }
+        Err(error) => {
+            line(false, "configuration", error.to_string());
+            return ExitCode::FAILURE;
+        }
+    };
+    let file = config.database_file();
+    match app::db::schema_status(&config.database_url).await {
+        _ if !config.database_url.starts_with("postgres") && !file.exists() => line(
+            false,
+            "database",
+            format!(
+                "{} does not exist yet: the server creates it when it first starts",
+                file.display()
+            ),
+        ),
+        Ok(status) if status.applied == status.latest => line(
+            true,
+            "database",
+            format!("{} (schema version {})", config.database_url, status.applied),
+        ),
+        Ok(status) if status.applied < status.latest => line(
+            false,
+            "database",
+            format!(
+                "{}: schema version {} of {}; the server brings it up to date when it starts",
+                config.database_url, status.applied, status.latest
+            ),
+        ),
+        Ok(status) => line(
+            false,
+            "database",
+            format!(
+                "{}: schema version {} is newer than this program ({}): run the newer program",
+                config.database_url, status.applied, status.latest
+            ),
+        ),
+        Err(error) => line(false, "database", format!("{}: {error}", config.database_url)),
+    }
+    match mailer(&config) {
+        Ok(mailer) => match mailer.check().await {
+            Ok(detail) => line(
+                true,
+                "mail",
+                match &config.smtp_url {
+                    Some(url) => format!("{}: {detail}", without_password(url)),
+                    None => detail,
+                },
+            ),
+            Err(error) => line(false, "mail", error.to_string()),
+        },
+        Err(error) => line(false, "mail", error),
+    }
+    let pkg = Path::new(&config.site_root).join("pkg");
+    if pkg.is_dir() {
+        line(true, "site files", pkg.display().to_string());
+    } else {
+        line(
+            false,
+            "site files",
+            format!("{} is missing: build the site (make build)", pkg.display()),
+        );
+    }
+    line(
+        true,
+        "SMS",
+        match &config.sms_url {
+            Some(url) => format!("codes may also go by SMS through {}", without_password(url)),
+            None => "not configured: codes go by email only".into(),
+        },
+    );
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed_and_lists_every_command() {
+        Cli::command().debug_assert();
+        let help = Cli::command().render_long_help().to_string();
+        for name in ["serve", "check", "mail-test", "admin", "backup"] {
+            assert!(help.contains(name), "{name} in --help");
+        }
+        let admin = Cli::command()
+            .find_subcommand_mut("admin")
+            .unwrap()
+            .render_long_help()
+            .to_string();
+        for name in ["two-step", "reset-password", "reset-methods", "grant", "list"] {
+            assert!(admin.contains(name), "{name} in admin --help");
+        }
+    }
+
+    #[test]
+    fn no_command_means_serve_and_bad_input_is_refused() {
+        assert!(Cli::try_parse_from(["twostep"]).unwrap().command.is_none());
+        assert!(matches!(
+            Cli::try_parse_from(["twostep", "admin", "two-step", "off"])
+                .unwrap()
+                .command,
+            Some(Command::Admin {
+                action: Admin::TwoStep { state: OnOff::Off }
+            })
+        ));
+        let wrong = Cli::try_parse_from(["twostep", "admin", "two-step", "maybe"]).unwrap_err();
+        assert_eq!(wrong.exit_code(), 2);
+        assert_eq!(
+            Cli::try_parse_from(["twostep", "admin", "grant", "jane"])
+                .unwrap_err()
+                .exit_code(),
+            2
+        );
+    }
+
+    #[test]
+    fn a_printed_smtp_url_never_shows_its_password() {
+        assert_eq!(
+            without_password("smtps://mailer:s3cret@mail.example:465"),
+            "smtps://mailer@mail.example:465"
+        );
+        assert_eq!(without_password("smtp://127.0.0.1:2525"), "smtp://127.0.0.1:2525");
+    }
+}

@@ -1,0 +1,320 @@
+//! The operator's command line against the real server binary on a file database, over
+//! HTTP: the day mail breaks with two-step authentication on, a password reset, a backup
+//! under load, and bad input that changes nothing.
+
+mod binary;
+
+use binary::{ADMIN_PASSWORD, Server, call, password_step, session_cookie, sign_in};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("twostep-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs the command off the async threads (it may wait for the database).
+async fn run(server: &Server, args: &[&str]) -> Output {
+    let mut command = server.operator(args);
+    tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A loopback port nothing listens on: every SMTP connection is refused.
+fn refused_smtp_url() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("smtp://127.0.0.1:{port}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_mail_is_down_the_operator_turns_two_step_off_and_the_admin_signs_in() {
+    let dir = temp_dir("mail-down");
+    let smtp = refused_smtp_url();
+    let server = Server::start_with(&dir, &[("TWOSTEP_SMTP_URL", &smtp)]).await;
+    let client = reqwest::Client::new();
+    let cookie = sign_in(&client, &server.base).await.expect("signed in");
+    let on = call(&client, &server.base, &cookie, "set_two_step", "enabled=true").await;
+    assert!(on.is_some_and(|b| b.contains("Saved")));
+
+    // Locked out: the code cannot be sent.
+    let body = password_step(&client, &server.base, "admin", ADMIN_PASSWORD)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("We could not send your code"), "{body}");
+
+    // `check` says what is wrong, one line per item, and fails.
+    let check = run(&server, &["check"]).await;
+    assert_eq!(check.status.code(), Some(1));
+    let lines = text(&check.stdout);
+    assert!(
+        lines.lines().any(|l| l.starts_with("FAIL") && l.contains("mail")),
+        "{lines}"
+    );
+    assert!(
+        lines
+            .lines()
+            .any(|l| l.starts_with("ok") && l.contains("database")),
+        "{lines}"
+    );
+
+    let off = run(&server, &["admin", "two-step", "off"]).await;
+    assert_eq!(off.status.code(), Some(0), "{}", text(&off.stderr));
+    assert!(text(&off.stdout).contains("now off"));
+
+    // The running server honours it on the next request: password alone signs in.
+    let response = password_step(&client, &server.base, "admin", ADMIN_PASSWORD)
+        .send()
+        .await
+        .unwrap();
+    let again = session_cookie(&response).unwrap();
+    assert!(response.text().await.unwrap().contains("SignedIn"));
+    let events = call(
+        &client,
+        &server.base,
+        &again,
+        "security_events",
+        "person=&kind=two_step_disabled&shown=50",
+    )
+    .await
+    .unwrap();
+    assert!(
+        events.contains("operator (command line)"),
+        "audited as the operator: {events}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_password_is_printed_once_signs_in_and_ends_the_old_session() {
+    let dir = temp_dir("reset");
+    let server = Server::start(&dir).await;
+    let client = reqwest::Client::new();
+    let old_session = sign_in(&client, &server.base).await.expect("signed in");
+
+    let reset = run(&server, &["admin", "reset-password", "admin"]).await;
+    assert_eq!(reset.status.code(), Some(0), "{}", text(&reset.stderr));
+    let out = text(&reset.stdout);
+    let password = out
+        .lines()
+        .find_map(|l| l.strip_prefix("New password for admin: "))
+        .expect("the new password, printed")
+        .to_string();
+    assert!(!text(&reset.stderr).contains(&password), "never in the log");
+
+    let me = call(&client, &server.base, &old_session, "me", "").await.unwrap();
+    assert_eq!(me.trim(), "null", "the old session has ended: {me}");
+    let old = password_step(&client, &server.base, "admin", ADMIN_PASSWORD)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !old.text().await.unwrap().contains("SignedIn"),
+        "the old password is gone"
+    );
+    let new = password_step(&client, &server.base, "admin", &password)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        new.text().await.unwrap().contains("SignedIn"),
+        "the new one works"
+    );
+
+    // From standard input instead, for a password chosen by the operator.
+    let mut command = server.operator(&["admin", "reset-password", "admin", "--stdin"]);
+    command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped());
+    let chosen = tokio::task::spawn_blocking(move || {
+        let mut child = command.spawn().unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"an operator's chosen password\n")
+            .unwrap();
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(chosen.status.code(), Some(0));
+    assert!(!text(&chosen.stdout).contains("chosen password"), "not echoed");
+    let response = password_step(&client, &server.base, "admin", "an operator's chosen password")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.text().await.unwrap().contains("SignedIn"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Whether `path` is a database that passes `PRAGMA integrity_check`, and its usernames.
+async fn open_copy(path: &Path) -> (String, Vec<String>) {
+    use sqlx::sqlite::SqliteConnectOptions;
+    let options = SqliteConnectOptions::new().filename(path).read_only(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let usernames = sqlx::query_scalar("SELECT username FROM users")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    (integrity, usernames)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_under_eight_writers_is_whole_and_holds_every_acknowledged_write() {
+    let dir = temp_dir("backup");
+    let server = Server::start(&dir).await;
+    let client = reqwest::Client::new();
+    let cookie = sign_in(&client, &server.base).await.expect("signed in");
+    let acknowledged: Arc<Mutex<Vec<String>>> = Arc::default();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writers: Vec<_> = (0..8)
+        .map(|writer| {
+            let (client, base, cookie) = (client.clone(), server.base.clone(), cookie.clone());
+            let (acknowledged, stop) = (acknowledged.clone(), stop.clone());
+            tokio::spawn(async move {
+                let mut n = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let username = format!("w{writer}n{n}");
+                    n += 1;
+                    let form = format!(
+                        "id=&name=Writer+{username}&username={username}&email=&phone=&mobile=&password=long+enough+pw&active=on"
+                    );
+                    if call(&client, &base, &cookie, "save_person", &form)
+                        .await
+                        .is_some_and(|b| b.contains("Saved"))
+                    {
+                        acknowledged.lock().unwrap().push(username);
+                    }
+                }
+            })
+        })
+        .collect();
+    while acknowledged.lock().unwrap().len() < 24 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let before_backup: Vec<String> = acknowledged.lock().unwrap().clone();
+    let copy = dir.join("copy.db");
+    let backup = run(&server, &["backup", copy.to_str().unwrap()]).await;
+    let during = acknowledged.lock().unwrap().len();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    assert_eq!(backup.status.code(), Some(0), "{}", text(&backup.stderr));
+    assert!(
+        during > before_backup.len(),
+        "the writers went on while the copy was taken"
+    );
+
+    let (integrity, usernames) = open_copy(&copy).await;
+    assert_eq!(integrity, "ok");
+    for username in &before_backup {
+        assert!(
+            usernames.contains(username),
+            "{username} was acknowledged before the backup"
+        );
+    }
+
+    // A backup never overwrites: exit 2, the file as it was.
+    let before = std::fs::read(&copy).unwrap();
+    let again = run(&server, &["backup", copy.to_str().unwrap()]).await;
+    assert_eq!(again.status.code(), Some(2));
+    assert!(text(&again.stderr).contains("already exists"));
+    assert_eq!(std::fs::read(&copy).unwrap(), before);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_says_why_exits_2_and_changes_nothing() {
+    let dir = temp_dir("bad-input");
+    let server = Server::start(&dir).await;
+    let events_before = events_in(&dir).await;
+    for (args, why) in [
+        (
+            vec!["admin", "grant", "nobody", "Security"],
+            "Nobody has the username",
+        ),
+        (vec!["admin", "grant", "admin", "Boss"], "No permission is called"),
+        (
+            vec!["admin", "reset-password", "nobody"],
+            "Nobody has the username",
+        ),
+        (
+            vec!["admin", "reset-methods", "nobody"],
+            "Nobody has the username",
+        ),
+        (vec!["admin", "two-step", "maybe"], "invalid value"),
+        (vec!["mail-test", "not an address"], "is not an email address"),
+    ] {
+        let output = run(&server, &args).await;
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(
+            text(&output.stderr).contains(why),
+            "{args:?}: {}",
+            text(&output.stderr)
+        );
+    }
+    assert_eq!(events_in(&dir).await, events_before, "nothing changed");
+
+    // Grant and list, audited as the operator.
+    let grant = run(&server, &["admin", "grant", "admin", "security"]).await;
+    assert_eq!(grant.status.code(), Some(0));
+    assert!(text(&grant.stdout).contains("already holds Security"));
+    let list = run(&server, &["admin", "list"]).await;
+    assert_eq!(list.status.code(), Some(0));
+    assert!(text(&list.stdout).contains("Administrator (admin): Personnel, Permissions, Security"));
+
+    // Without SMTP, a test message lands in the outbox, and says where.
+    let mail = run(&server, &["mail-test", "ops@example.test"]).await;
+    assert_eq!(mail.status.code(), Some(0), "{}", text(&mail.stderr));
+    let out = text(&mail.stdout);
+    let file = out.trim().rsplit(' ').next().unwrap().trim_end_matches('.');
+    assert!(
+        std::fs::read_to_string(file)
+            .unwrap()
+            .contains("ops@example.test"),
+        "{out}"
+    );
+
+    let help = run(&server, &["--help"]).await;
+    for name in ["serve", "check", "mail-test", "admin", "backup"] {
+        assert!(text(&help.stdout).contains(name));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+async fn events_in(dir: &Path) -> i64 {
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(dir.join("twostep.db"))
+        .read_only(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let count = sqlx::query_scalar("SELECT COUNT(*) FROM audit")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    count
+}
