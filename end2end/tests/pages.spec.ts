@@ -179,6 +179,7 @@ test('no page scrolls sideways at 390 px, and tables become stacked rows', async
   for (const path of PAGES) {
     await open(page, path);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    console.log(`page width at 390 px: ${path} ${width}`);
     expect(width, `${path} is ${width} px wide`).toBeLessThanOrEqual(390);
   }
   await open(page, '/system/permissions');
