@@ -45,19 +45,7 @@ async fn person_named(
 
 /// The System › Security toggle. Returns whether it changed.
 pub async fn set_two_step(pool: &SqlitePool, enabled: bool, now: UnixSeconds) -> Result<bool, OperatorError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let changed = settings::two_step_enabled(&mut *tx).await? != enabled;
-    if changed {
-        settings::set_two_step_enabled(&mut *tx, enabled).await?;
-        let kind = if enabled {
-            EventKind::TwoStepEnabled
-        } else {
-            EventKind::TwoStepDisabled
-        };
-        audit::record_by_operator(&mut *tx, now, kind, None, "").await?;
-    }
-    tx.commit().await?;
-    Ok(changed)
+    Ok(crate::security_settings::store::switch_two_step(pool, enabled, now, None).await?)
 }
 
 /// A password the operator hands over once: 20 characters from letters and digits that

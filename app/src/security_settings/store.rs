@@ -51,7 +51,23 @@ pub async fn set_two_step(
             });
         }
     }
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let changed = switch_two_step(&state.pool, enabled, now, Some((actor.id, client_ip))).await?;
+    if changed {
+        tell_security_holders(state, actor, enabled).await?;
+    }
+    Ok(ToggleOutcome::Saved { enabled })
+}
+
+/// Writes the two-step setting and, when it changed, its event, in one write
+/// transaction. `by`: the person and their address, or `None` for the operator at the
+/// command line. Returns whether it changed.
+pub async fn switch_two_step(
+    pool: &sqlx::SqlitePool,
+    enabled: bool,
+    now: crate::clock::UnixSeconds,
+    by: Option<(i64, IpAddr)>,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let changed = settings::two_step_enabled(&mut *tx).await? != enabled;
     if changed {
         settings::set_two_step_enabled(&mut *tx, enabled).await?;
@@ -60,20 +76,22 @@ pub async fn set_two_step(
         } else {
             EventKind::TwoStepDisabled
         };
-        let event = Event {
-            kind,
-            actor_id: Some(actor.id),
-            subject_id: None,
-            client_ip: Some(client_ip),
-            detail: String::new(),
-        };
-        audit::record(&mut *tx, now, event).await?;
+        match by {
+            Some((actor_id, client_ip)) => {
+                let event = Event {
+                    kind,
+                    actor_id: Some(actor_id),
+                    subject_id: None,
+                    client_ip: Some(client_ip),
+                    detail: String::new(),
+                };
+                audit::record(&mut *tx, now, event).await?;
+            }
+            None => audit::record_by_operator(&mut *tx, now, kind, None, "").await?,
+        }
     }
     tx.commit().await?;
-    if changed {
-        tell_security_holders(state, actor, enabled).await?;
-    }
-    Ok(ToggleOutcome::Saved { enabled })
+    Ok(changed)
 }
 
 /// Mails every active holder of the Security permission that two-step authentication
