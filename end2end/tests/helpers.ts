@@ -2,10 +2,20 @@ import { Browser, expect, Page, test } from '@playwright/test';
 
 export const PERSONNEL = '/maintenance/organisation/personnel';
 
-/** Opens a page and waits until the WASM has taken over, so clicks run the app's code. */
+/** Opens a page and waits until the WASM has taken over, so clicks run the app's code.
+ * A slow machine gets 15 s; a page that never takes over fails with the page's errors. */
 export async function open(page: Page, path: string) {
-  await page.goto(path);
-  await expect(page.locator('html[data-hydrated]')).toHaveCount(1);
+  const errors: string[] = [];
+  const onError = (error: Error) => errors.push(error.message);
+  page.on('pageerror', onError);
+  try {
+    await page.goto(path);
+    await expect(page.locator('html[data-hydrated]')).toHaveCount(1, { timeout: 15_000 });
+  } catch (failure) {
+    throw new Error(`${path} was not taken over by the app; page errors: [${errors.join(' | ')}]\n${failure}`);
+  } finally {
+    page.off('pageerror', onError);
+  }
 }
 
 /** Fills in step 1 of signing in on the current page and presses Sign in. */
