@@ -103,14 +103,17 @@ mod server {
     /// for a page back), not the app sending it by `fetch` (which asks for JSON).
     pub fn is_plain_post(path: &str) -> bool {
         use_context::<http::request::Parts>().is_some_and(|parts| {
-            parts.method == http::Method::POST
-                && parts.uri.path() == path
-                && parts
-                    .headers
-                    .get(http::header::ACCEPT)
-                    .and_then(|v| v.to_str().ok())
-                    .is_some_and(|accept| accept.contains("text/html"))
+            parts.method == http::Method::POST && parts.uri.path() == path && asks_for_page(&parts.headers)
         })
+    }
+
+    /// Whether a request asks for a page back (`Accept: text/html`): a form the browser
+    /// sends itself does; the app's `fetch` asks for JSON.
+    pub fn asks_for_page(headers: &http::HeaderMap) -> bool {
+        headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
     }
 
     /// For a plain form post to `S`: keeps `outcome` (and `fields`) for the next page
@@ -208,11 +211,7 @@ mod server {
     pub fn local_path(target: &str) -> Option<String> {
         let uri = target.parse::<http::Uri>().ok()?;
         let path_and_query = uri.path_and_query()?.as_str();
-        let safe = path_and_query.starts_with('/')
-            && !path_and_query.starts_with("//")
-            && !path_and_query.contains('\\')
-            && !path_and_query.chars().any(char::is_control);
-        safe.then(|| path_and_query.to_string())
+        crate::auth::is_local_path(path_and_query).then(|| path_and_query.to_string())
     }
 }
 

@@ -186,11 +186,7 @@ pub async fn site_file_cache(State(files): State<Arc<SiteFiles>>, request: Reque
 pub async fn plain_form_redirect(request: Request, next: Next) -> Response {
     let plain = request.method() == Method::POST
         && request.uri().path().starts_with("/api/")
-        && request
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|accept| accept.contains("text/html"));
+        && app::form_post::asks_for_page(request.headers());
     let mut response = next.run(request).await;
     if !plain {
         return response;
