@@ -29,19 +29,29 @@ pub fn LocalTime(at: i64, #[prop(default = None)] relative_to: Option<i64>) -> i
     let taken_over = RwSignal::new(cfg!(not(feature = "hydrate")));
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| taken_over.set(true));
-    let local = move || offset_at(at).map(|offset| exact_at_offset(at, offset));
-    let text = {
-        let utc = utc.clone();
-        move || match (taken_over.get(), relative_to) {
-            (false, _) => String::new(),
-            (true, Some(now)) => relative(at, now),
-            (true, None) => local().unwrap_or_else(|| utc.clone()),
+    // Worked out once: an instant's local time does not change while the page is open.
+    let local = offset_at(at).map(|offset| exact_at_offset(at, offset));
+    let shown = match relative_to {
+        Some(now) => relative(at, now),
+        None => local.clone().unwrap_or_else(|| utc.clone()),
+    };
+    let title = match local {
+        Some(local) => format!("{local} ({utc})"),
+        None => utc,
+    };
+    let text = move || {
+        if taken_over.get() {
+            shown.clone()
+        } else {
+            String::new()
         }
     };
-    let title = move || match (taken_over.get(), local()) {
-        (false, _) => String::new(),
-        (true, Some(local)) => format!("{local} ({utc})"),
-        (true, None) => utc.clone(),
+    let title = move || {
+        if taken_over.get() {
+            title.clone()
+        } else {
+            String::new()
+        }
     };
     view! { <time datetime=machine(at) title=title>{text}</time> }
 }
