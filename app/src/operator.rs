@@ -254,12 +254,11 @@ mod tests {
             .unwrap()
     }
 
-    async fn epoch_of(pool: &SqlitePool, id: i64) -> i64 {
-        sqlx::query_scalar("SELECT session_epoch FROM users WHERE id = ?1")
-            .bind(id)
-            .fetch_one(pool)
+    /// `id` trusts the network of `address` for a day, as a sign-in with Trust this IP does.
+    async fn trust(state: &crate::state::AppState, id: i64, address: &str) {
+        trusted_networks::store::trust(&state.pool, id, address.parse().unwrap(), 1, NOW)
             .await
-            .unwrap()
+            .unwrap();
     }
 
     async fn trusted_count(pool: &SqlitePool, id: i64) -> i64 {
@@ -270,26 +269,12 @@ mod tests {
             .unwrap()
     }
 
-    async fn trust(pool: &SqlitePool, id: i64, network: &str) {
-        sqlx::query(
-            "INSERT INTO trusted_networks (user_id, network, created_at, expires_at, created_from)
-             VALUES (?1, ?2, ?3, ?4, '203.0.113.7')",
-        )
-        .bind(id)
-        .bind(network)
-        .bind(NOW)
-        .bind(NOW + 86_400)
-        .execute(pool)
-        .await
-        .unwrap();
-    }
-
     #[tokio::test]
     async fn a_reset_password_signs_in_ends_every_session_and_forgets_trusted_networks() {
         let (state, _db) = testing::state().await;
         let jane = testing::person(&state, "Jane", "jane", &[]).await;
-        trust(&state.pool, jane.id, "203.0.113.7/32").await;
-        let epoch = epoch_of(&state.pool, jane.id).await;
+        trust(&state, jane.id, "203.0.113.7").await;
+        let epoch = testing::epoch(&state, jane.id).await;
         reset_password(
             &state.pool,
             &state.hasher,
@@ -302,7 +287,7 @@ mod tests {
         assert!(testing::password_works(&state, "jane", "a brand new password").await);
         assert!(!testing::password_works(&state, "jane", testing::PASSWORD).await);
         assert_eq!(
-            epoch_of(&state.pool, jane.id).await,
+            testing::epoch(&state, jane.id).await,
             epoch + 1,
             "every session ended"
         );
@@ -320,7 +305,7 @@ mod tests {
         let (state, _db) = testing::state().await;
         let jane = testing::person(&state, "Jane", "jane", &[]).await;
         let events = audit_count(&state.pool).await;
-        let epoch = epoch_of(&state.pool, jane.id).await;
+        let epoch = testing::epoch(&state, jane.id).await;
         for outcome in [
             reset_password(
                 &state.pool,
@@ -343,7 +328,7 @@ mod tests {
         );
         assert_eq!(permission_named(" security ").unwrap(), Permission::Security);
         assert_eq!(audit_count(&state.pool).await, events);
-        assert_eq!(epoch_of(&state.pool, jane.id).await, epoch);
+        assert_eq!(testing::epoch(&state, jane.id).await, epoch);
     }
 
     #[tokio::test]
@@ -351,9 +336,9 @@ mod tests {
         let (state, _db) = testing::state().await;
         let jane = testing::person(&state, "Jane", "jane", &[]).await;
         let john = testing::person(&state, "John", "john", &[]).await;
-        trust(&state.pool, jane.id, "203.0.113.7/32").await;
-        trust(&state.pool, jane.id, "2001:db8:1:2::/64").await;
-        trust(&state.pool, john.id, "203.0.113.7/32").await;
+        trust(&state, jane.id, "203.0.113.7").await;
+        trust(&state, jane.id, "2001:db8:1:2::5").await;
+        trust(&state, john.id, "203.0.113.7").await;
         assert_eq!(reset_methods(&state.pool, "jane", NOW).await.unwrap(), 2);
         assert_eq!(trusted_count(&state.pool, jane.id).await, 0);
         assert_eq!(trusted_count(&state.pool, john.id).await, 1);

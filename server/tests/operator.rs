@@ -29,6 +29,16 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// The admin's password step with `password`: the answer's body and session cookie.
+async fn password_answer(client: &reqwest::Client, base: &str, password: &str) -> (String, Option<String>) {
+    let response = password_step(client, base, "admin", password)
+        .send()
+        .await
+        .unwrap();
+    let cookie = session_cookie(&response);
+    (response.text().await.unwrap(), cookie)
+}
+
 /// A loopback port nothing listens on: every SMTP connection is refused.
 fn refused_smtp_url() -> String {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -50,13 +60,7 @@ async fn when_mail_is_down_the_operator_turns_two_step_off_and_the_admin_signs_i
     assert!(on.is_some_and(|b| b.contains("Saved")));
 
     // Locked out: the code cannot be sent.
-    let body = password_step(&client, &server.base, "admin", ADMIN_PASSWORD)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (body, _) = password_answer(&client, &server.base, ADMIN_PASSWORD).await;
     assert!(body.contains("We could not send your code"), "{body}");
 
     // `check` says what is wrong, one line per item, and fails.
@@ -79,12 +83,9 @@ async fn when_mail_is_down_the_operator_turns_two_step_off_and_the_admin_signs_i
     assert!(text(&off.stdout).contains("now off"));
 
     // The running server honours it on the next request: password alone signs in.
-    let response = password_step(&client, &server.base, "admin", ADMIN_PASSWORD)
-        .send()
-        .await
-        .unwrap();
-    let again = session_cookie(&response).unwrap();
-    assert!(response.text().await.unwrap().contains("SignedIn"));
+    let (body, again) = password_answer(&client, &server.base, ADMIN_PASSWORD).await;
+    assert!(body.contains("SignedIn"));
+    let again = again.unwrap();
     let events = call(
         &client,
         &server.base,
@@ -120,22 +121,10 @@ async fn a_reset_password_is_printed_once_signs_in_and_ends_the_old_session() {
 
     let me = call(&client, &server.base, &old_session, "me", "").await.unwrap();
     assert_eq!(me.trim(), "null", "the old session has ended: {me}");
-    let old = password_step(&client, &server.base, "admin", ADMIN_PASSWORD)
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        !old.text().await.unwrap().contains("SignedIn"),
-        "the old password is gone"
-    );
-    let new = password_step(&client, &server.base, "admin", &password)
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        new.text().await.unwrap().contains("SignedIn"),
-        "the new one works"
-    );
+    let (old, _) = password_answer(&client, &server.base, ADMIN_PASSWORD).await;
+    assert!(!old.contains("SignedIn"), "the old password is gone");
+    let (new, _) = password_answer(&client, &server.base, &password).await;
+    assert!(new.contains("SignedIn"), "the new one works");
 
     // From standard input instead, for a password chosen by the operator.
     let mut command = server.operator(&["admin", "reset-password", "admin", "--stdin"]);
@@ -157,11 +146,8 @@ async fn a_reset_password_is_printed_once_signs_in_and_ends_the_old_session() {
     .unwrap();
     assert_eq!(chosen.status.code(), Some(0));
     assert!(!text(&chosen.stdout).contains("chosen password"), "not echoed");
-    let response = password_step(&client, &server.base, "admin", "an operator's chosen password")
-        .send()
-        .await
-        .unwrap();
-    assert!(response.text().await.unwrap().contains("SignedIn"));
+    let (body, _) = password_answer(&client, &server.base, "an operator's chosen password").await;
+    assert!(body.contains("SignedIn"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
