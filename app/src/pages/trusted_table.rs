@@ -3,8 +3,8 @@
 //!
 //! Each delete button is a form posting to its server function, so it works before the
 //! page's code has loaded (the server deletes and sends the browser back to the page).
-//! Once the code runs, a delete hides the row at once and brings it back, with the
-//! reason, if the server refuses.
+//! Once the code runs, a delete marks its button busy and removes the row as soon as
+//! the server has deleted it, or says why not.
 
 use crate::error::AppError;
 use crate::pages::local_time::LocalTime;
@@ -74,20 +74,23 @@ pub fn TrustedTable(
         .map(|row| {
             let id = row.id;
             let network = row.network.clone();
+            // The row goes once the server has deleted it (milliseconds), not before: a
+            // row hidden at the click could mislead someone who leaves the page at once
+            // into thinking a delete happened that their leaving cut off.
+            let deleting = RwSignal::new(false);
             let remove = move |event: leptos::ev::SubmitEvent| {
                 event.prevent_default();
-                hidden.update(|h| {
-                    h.insert(id);
-                });
+                deleting.set(true);
                 problem.set(None);
                 let network = network.clone();
                 leptos::task::spawn_local(async move {
-                    if let Err(error) = delete.delete(id).await {
-                        hidden.update(|h| {
-                            h.remove(&id);
-                        });
-                        problem.set(Some(format!("{network} was not deleted: {error}")));
+                    match delete.delete(id).await {
+                        Ok(()) => hidden.update(|h| {
+                            h.insert(id);
+                        }),
+                        Err(error) => problem.set(Some(format!("{network} was not deleted: {error}"))),
                     }
+                    deleting.set(false);
                 });
             };
             view! {
@@ -105,7 +108,8 @@ pub fn TrustedTable(
                     <td class="actions">
                         <form method="post" action=delete.url() on:submit=remove>
                             <input type="hidden" name="id" value=id.to_string() />
-                            <button type="submit" class="danger-icon" aria-label=format!("Delete {}", row.network) title=format!("Delete {}", row.network)>
+                            <button type="submit" class="danger-icon" aria-label=format!("Delete {}", row.network) title=format!("Delete {}", row.network)
+                                disabled=move || deleting.get() aria-busy=move || deleting.get().then_some("true")>
                                 <svg aria-hidden="true" viewBox="0 0 24 24" width="18" height="18">
                                     <path fill="currentColor" d="M9 3h6l1 2h4v2H4V5h4l1-2zm-3 6h12l-1 12H7L6 9zm4 2v8h2v-8h-2zm4 0v8h2v-8h-2z" />
                                 </svg>
