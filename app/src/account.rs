@@ -17,7 +17,7 @@ pub struct AccountView {
 pub async fn my_account() -> Result<AccountView, AppError> {
     let user = crate::auth::session::require_user().await?;
     let state = crate::state::app_state()?;
-    Ok(crate::personnel::people::account_view(&state.pool, user.id).await?)
+    Ok(crate::personnel::people::account_view(&state.db, user.id).await?)
 }
 
 /// Why a password change was not made, per field.
@@ -101,24 +101,24 @@ pub mod ssr {
         let wrong = "That is not your current password.";
         // The current password is a password guess like any other: the same throttle,
         // reserved before the hash.
-        let device = crate::auth::device::recognise(&state.pool, device_cookie, &key, now).await?;
+        let device = crate::auth::device::recognise(&state.db, device_cookie, &key, now).await?;
         let Some(reservation) =
-            throttle::reserve(&state.pool, &state.policy.throttle, &key, &network, device, now).await?
+            throttle::reserve(&state.db, &state.policy.throttle, &key, &network, device, now).await?
         else {
             return invalid(Some(wrong), None);
         };
-        let stored = people::password_hash_of(&state.pool, user.id).await?;
+        let stored = people::password_hash_of(&state.db, user.id).await?;
         let checked = state.hasher.verify(current, Some(stored)).await;
         match checked {
             Ok(false) => return invalid(Some(wrong), None),
-            Ok(true) => throttle::release(&state.pool, reservation).await?,
+            Ok(true) => throttle::release(&state.db, reservation).await?,
             Err(busy) => {
-                throttle::release(&state.pool, reservation).await?;
+                throttle::release(&state.db, reservation).await?;
                 return Err(busy.into());
             }
         }
         let hash = state.hasher.hash(new).await?;
-        let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = state.db.begin_write().await?;
         let epoch = people::set_password(&mut tx, user.id, &hash, now).await?;
         let event = Event {
             kind: EventKind::PasswordChanged,
@@ -127,12 +127,12 @@ pub mod ssr {
             client_ip: Some(client_ip),
             detail: String::new(),
         };
-        audit::record(&mut *tx, now, event).await?;
-        let removed = crate::trusted_networks::store::remove_all_of(&mut *tx, user.id).await?;
+        audit::record(&mut tx, now, event).await?;
+        let removed = crate::trusted_networks::store::remove_all_of(&mut tx, user.id).await?;
         if removed > 0 {
             let detail = format!("{removed} trusted network(s): password changed");
             audit::record(
-                &mut *tx,
+                &mut tx,
                 now,
                 Event::own(EventKind::NetworkDeleted, user.id, client_ip, detail),
             )
@@ -152,15 +152,16 @@ pub mod ssr {
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
-    use crate::testing::{PASSWORD, epoch, person, state};
+    use crate::db::Backend;
+    use crate::testing::state_on;
+    use crate::testing::{PASSWORD, epoch, person};
     use std::sync::Arc;
     use tower_sessions::{MemoryStore, Session};
 
     const IP: std::net::IpAddr = std::net::IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1));
 
-    #[tokio::test]
-    async fn a_wrong_current_password_changes_nothing() {
-        let (state, _db) = state().await;
+    async fn a_wrong_current_password_changes_nothing(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
         let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
         let browser = Session::new(None, Arc::new(MemoryStore::default()), None);
         let outcome = ssr::change_password(
@@ -182,13 +183,12 @@ mod tests {
         assert!(matches!(short, PasswordChange::Invalid(ref e) if e.new.is_some()));
     }
 
-    #[tokio::test]
-    async fn a_change_ends_other_sessions_and_trust_and_keeps_this_session() {
-        let (state, _db) = state().await;
+    async fn a_change_ends_other_sessions_and_trust_and_keeps_this_session(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
         let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
         let browser = Session::new(None, Arc::new(MemoryStore::default()), None);
         crate::auth::session::start(&browser, jdoe.id, 0).await.unwrap();
-        crate::trusted_networks::store::trust(&state.pool, jdoe.id, IP, 30, state.clock.now())
+        crate::trusted_networks::store::trust(&state.db, jdoe.id, IP, 30, state.clock.now())
             .await
             .unwrap();
         let outcome = ssr::change_password(
@@ -208,14 +208,19 @@ mod tests {
             1,
             "sessions with the old epoch are over"
         );
-        let me = crate::auth::session::user_of(&state.pool, &browser)
-            .await
-            .unwrap();
+        let me = crate::auth::session::user_of(&state.db, &browser).await.unwrap();
         assert_eq!(me.map(|u| u.id), Some(jdoe.id), "this browser stays signed in");
-        let trusted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM trusted_networks")
-            .fetch_one(&state.pool)
-            .await
-            .unwrap();
+        let trusted: i64 = crate::db::on_db!(&state.db, |pool| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM trusted_networks"
+        )
+        .fetch_one(pool)
+        .await)
+        .unwrap();
         assert_eq!(trusted, 0, "a new password withdraws every trusted network");
     }
+
+    crate::on_both_backends!(
+        a_wrong_current_password_changes_nothing,
+        a_change_ends_other_sessions_and_trust_and_keeps_this_session,
+    );
 }

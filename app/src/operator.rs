@@ -9,11 +9,11 @@
 use crate::audit::{self, EventKind};
 use crate::auth::password::PasswordHasher;
 use crate::clock::UnixSeconds;
+use crate::db::WritePool;
 use crate::permissions::Permission;
 use crate::personnel::people::username_key;
 use crate::security_settings::Unreachable;
 use crate::{settings, trusted_networks};
-use sqlx::SqlitePool;
 use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
@@ -33,19 +33,25 @@ fn refused(message: impl Into<String>) -> OperatorError {
 
 /// The person with this username (as sign-in matches it): id, name, active.
 async fn person_named(
-    db: impl sqlx::SqliteExecutor<'_>,
+    conn: impl Into<crate::db::Conn<'_>>,
     username: &str,
 ) -> Result<(i64, String, bool), OperatorError> {
-    sqlx::query_as("SELECT id, name, active FROM users WHERE username_key = ?1")
-        .bind(username_key(username))
-        .fetch_optional(db)
-        .await?
-        .ok_or_else(|| refused(format!("Nobody has the username {username:?}.")))
+    crate::db::on_conn!(conn.into(), |db| {
+        sqlx::query_as("SELECT id, name, active FROM users WHERE username_key = $1")
+            .bind(username_key(username))
+            .fetch_optional(db)
+            .await?
+            .ok_or_else(|| refused(format!("Nobody has the username {username:?}.")))
+    })
 }
 
 /// The System › Security toggle. Returns whether it changed.
-pub async fn set_two_step(pool: &SqlitePool, enabled: bool, now: UnixSeconds) -> Result<bool, OperatorError> {
-    Ok(crate::security_settings::store::switch_two_step(pool, enabled, now, None).await?)
+pub async fn set_two_step(
+    db: &crate::db::Db,
+    enabled: bool,
+    now: UnixSeconds,
+) -> Result<bool, OperatorError> {
+    Ok(crate::security_settings::store::switch_two_step(db, enabled, now, None).await?)
 }
 
 /// A password the operator hands over once: 20 characters from letters and digits that
@@ -67,42 +73,46 @@ pub fn random_password() -> String {
 /// A new password for `username`: every session of theirs ends (their epoch moves on)
 /// and their trusted networks go, as with a reset in Personnel.
 pub async fn reset_password(
-    pool: &SqlitePool,
+    db: &crate::db::Db,
     hasher: &PasswordHasher,
     username: &str,
     password: String,
     now: UnixSeconds,
 ) -> Result<(), OperatorError> {
-    if let Some(problem) = crate::limits::password_length_problem(&password) {
-        return Err(refused(format!("The new password is refused: {problem}")));
-    }
-    let (id, _, _) = person_named(pool, username).await?;
-    let hash = hasher
-        .hash(password)
-        .await
-        .map_err(|e| OperatorError::Hash(e.to_string()))?;
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    crate::personnel::people::set_password(&mut tx, id, &hash, now).await?;
-    trusted_networks::store::remove_all_of(&mut *tx, id).await?;
-    audit::record_by_operator(&mut *tx, now, EventKind::PasswordReset, Some(id), "").await?;
-    tx.commit().await?;
-    Ok(())
+    crate::db::on_db!(db, |pool| {
+        if let Some(problem) = crate::limits::password_length_problem(&password) {
+            return Err(refused(format!("The new password is refused: {problem}")));
+        }
+        let (id, _, _) = person_named(pool, username).await?;
+        let hash = hasher
+            .hash(password)
+            .await
+            .map_err(|e| OperatorError::Hash(e.to_string()))?;
+        let mut tx = pool.begin_write().await?;
+        crate::personnel::people::set_password(&mut tx, id, &hash, now).await?;
+        trusted_networks::store::remove_all_of(&mut *tx, id).await?;
+        audit::record_by_operator(&mut *tx, now, EventKind::PasswordReset, Some(id), "").await?;
+        tx.commit().await?;
+        Ok(())
+    })
 }
 
 /// Removes what lets `username` pass the second step without a mailed code (today their
 /// trusted networks). Returns how many networks went.
 pub async fn reset_methods(
-    pool: &SqlitePool,
+    db: &crate::db::Db,
     username: &str,
     now: UnixSeconds,
 ) -> Result<u64, OperatorError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let (id, _, _) = person_named(&mut *tx, username).await?;
-    let removed = trusted_networks::store::remove_all_of(&mut *tx, id).await?;
-    let detail = format!("{removed} trusted network(s) removed");
-    audit::record_by_operator(&mut *tx, now, EventKind::TwoStepMethodsReset, Some(id), &detail).await?;
-    tx.commit().await?;
-    Ok(removed)
+    crate::db::on_db!(db, |pool| {
+        let mut tx = pool.begin_write().await?;
+        let (id, _, _) = person_named(&mut *tx, username).await?;
+        let removed = trusted_networks::store::remove_all_of(&mut *tx, id).await?;
+        let detail = format!("{removed} trusted network(s) removed");
+        audit::record_by_operator(&mut *tx, now, EventKind::TwoStepMethodsReset, Some(id), &detail).await?;
+        tx.commit().await?;
+        Ok(removed)
+    })
 }
 
 /// The permission named `text` (any case): Personnel, Permissions or Security.
@@ -121,37 +131,41 @@ pub fn permission_named(text: &str) -> Result<Permission, OperatorError> {
 
 /// Grants `permission` to an active person. Returns whether they did not hold it yet.
 pub async fn grant(
-    pool: &SqlitePool,
+    db: &crate::db::Db,
     username: &str,
     permission: Permission,
     now: UnixSeconds,
 ) -> Result<bool, OperatorError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let (id, name, active) = person_named(&mut *tx, username).await?;
-    if !active {
-        return Err(refused(format!(
-            "{name} is not active: make them active in Personnel first."
-        )));
-    }
-    let added = sqlx::query("INSERT OR IGNORE INTO user_permissions (user_id, permission) VALUES (?1, ?2)")
+    crate::db::on_db!(db, |pool| {
+        let mut tx = pool.begin_write().await?;
+        let (id, name, active) = person_named(&mut *tx, username).await?;
+        if !active {
+            return Err(refused(format!(
+                "{name} is not active: make them active in Personnel first."
+            )));
+        }
+        let added = sqlx::query(
+            "INSERT INTO user_permissions (user_id, permission) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
         .bind(id)
         .bind(permission.as_str())
         .execute(&mut *tx)
         .await?
         .rows_affected()
-        > 0;
-    if added {
-        audit::record_by_operator(
-            &mut *tx,
-            now,
-            EventKind::PermissionGranted,
-            Some(id),
-            permission.label(),
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(added)
+            > 0;
+        if added {
+            audit::record_by_operator(
+                &mut *tx,
+                now,
+                EventKind::PermissionGranted,
+                Some(id),
+                permission.label(),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(added)
+    })
 }
 
 /// An active person and what they hold.
@@ -170,113 +184,131 @@ pub struct Listing {
     pub unreachable: Vec<Unreachable>,
 }
 
-pub async fn list(pool: &SqlitePool, sms_configured: bool) -> Result<Listing, OperatorError> {
-    let holders = crate::permissions::store::grid(pool)
-        .await?
-        .into_iter()
-        .filter(|row| !row.permissions.is_empty())
-        .map(|row| Holder {
-            name: row.name,
-            username: row.username,
-            permissions: row.permissions,
+pub async fn list(db: &crate::db::Db, sms_configured: bool) -> Result<Listing, OperatorError> {
+    crate::db::on_db!(db, |pool| {
+        let holders = crate::permissions::store::grid(db)
+            .await?
+            .into_iter()
+            .filter(|row| !row.permissions.is_empty())
+            .map(|row| Holder {
+                name: row.name,
+                username: row.username,
+                permissions: row.permissions,
+            })
+            .collect();
+        Ok(Listing {
+            two_step_enabled: settings::two_step_enabled(pool).await?,
+            holders,
+            unreachable: crate::security_settings::store::unreachable(db, sms_configured).await?,
         })
-        .collect();
-    Ok(Listing {
-        two_step_enabled: settings::two_step_enabled(pool).await?,
-        holders,
-        unreachable: crate::security_settings::store::unreachable(pool, sms_configured).await?,
     })
 }
 
 /// A consistent copy of the whole database into `target`, taken in one read transaction
 /// while the server goes on writing (SQLite `VACUUM INTO`). An existing file is never
 /// overwritten.
-pub async fn backup(pool: &SqlitePool, target: &Path) -> Result<(), OperatorError> {
-    if target.exists() {
-        return Err(refused(format!(
-            "{} already exists: name a new file (a backup never overwrites one).",
-            target.display()
-        )));
-    }
-    if let Some(parent) = target.parent()
-        && !parent.as_os_str().is_empty()
-        && !parent.is_dir()
-    {
-        return Err(refused(format!(
-            "The folder {} does not exist.",
-            parent.display()
-        )));
-    }
-    let Some(path) = target.to_str() else {
-        return Err(refused("The backup file's name must be valid UTF-8."));
+pub async fn backup(db: &crate::db::Db, target: &Path) -> Result<(), OperatorError> {
+    let crate::db::Db::Sqlite(pool) = db else {
+        return Err(refused(
+            "twostep backup copies a SQLite database; back PostgreSQL up with pg_dump.",
+        ));
     };
-    sqlx::query("VACUUM INTO ?1").bind(path).execute(pool).await?;
-    Ok(())
+    {
+        if target.exists() {
+            return Err(refused(format!(
+                "{} already exists: name a new file (a backup never overwrites one).",
+                target.display()
+            )));
+        }
+        if let Some(parent) = target.parent()
+            && !parent.as_os_str().is_empty()
+            && !parent.is_dir()
+        {
+            return Err(refused(format!(
+                "The folder {} does not exist.",
+                parent.display()
+            )));
+        }
+        let Some(path) = target.to_str() else {
+            return Err(refused("The backup file's name must be valid UTF-8."));
+        };
+        sqlx::query("VACUUM INTO $1").bind(path).execute(pool).await?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::Backend;
     use crate::testing;
 
     const NOW: UnixSeconds = 1_800_000_000;
 
-    async fn last_event(pool: &SqlitePool) -> (String, Option<String>, Option<i64>, String) {
-        sqlx::query_as("SELECT kind, actor_label, subject_id, detail FROM audit ORDER BY id DESC LIMIT 1")
+    async fn last_event(db: &crate::db::Db) -> (String, Option<String>, Option<i64>, String) {
+        {
+            crate::db::on_db!(db, |pool| sqlx::query_as(
+                "SELECT kind, actor_label, subject_id, detail FROM audit ORDER BY id DESC LIMIT 1"
+            )
             .fetch_one(pool)
-            .await
+            .await)
             .unwrap()
+        }
     }
 
-    #[tokio::test]
-    async fn the_toggle_is_audited_as_the_operator_only_when_it_changes() {
-        let (state, _db) = testing::state().await;
-        assert!(set_two_step(&state.pool, true, NOW).await.unwrap());
-        assert!(settings::two_step_enabled(&state.pool).await.unwrap());
-        let (kind, actor, subject, _) = last_event(&state.pool).await;
+    async fn the_toggle_is_audited_as_the_operator_only_when_it_changes(backend: Backend) {
+        let (state, _db) = testing::state_on(backend).await;
+        assert!(set_two_step(&state.db, true, NOW).await.unwrap());
+        assert!(settings::two_step_enabled(&state.db).await.unwrap());
+        let (kind, actor, subject, _) = last_event(&state.db).await;
         assert_eq!(
             (kind.as_str(), actor.as_deref(), subject),
             ("two_step_enabled", Some(OPERATOR_LABEL), None)
         );
-        let events = audit_count(&state.pool).await;
-        assert!(!set_two_step(&state.pool, true, NOW).await.unwrap(), "already on");
-        assert_eq!(audit_count(&state.pool).await, events, "nothing to audit");
-        assert!(set_two_step(&state.pool, false, NOW).await.unwrap());
-        assert!(!settings::two_step_enabled(&state.pool).await.unwrap());
+        let events = audit_count(&state.db).await;
+        assert!(!set_two_step(&state.db, true, NOW).await.unwrap(), "already on");
+        assert_eq!(audit_count(&state.db).await, events, "nothing to audit");
+        assert!(set_two_step(&state.db, false, NOW).await.unwrap());
+        assert!(!settings::two_step_enabled(&state.db).await.unwrap());
     }
 
     const OPERATOR_LABEL: &str = audit::OPERATOR;
 
-    async fn audit_count(pool: &SqlitePool) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit")
-            .fetch_one(pool)
-            .await
+    async fn audit_count(db: &crate::db::Db) -> i64 {
+        {
+            crate::db::on_db!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM audit")
+                .fetch_one(pool)
+                .await)
             .unwrap()
+        }
     }
 
     /// `id` trusts the network of `address` for a day, as a sign-in with Trust this IP does.
     async fn trust(state: &crate::state::AppState, id: i64, address: &str) {
-        trusted_networks::store::trust(&state.pool, id, address.parse().unwrap(), 1, NOW)
+        trusted_networks::store::trust(&state.db, id, address.parse().unwrap(), 1, NOW)
             .await
             .unwrap();
     }
 
-    async fn trusted_count(pool: &SqlitePool, id: i64) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM trusted_networks WHERE user_id = ?1")
+    async fn trusted_count(db: &crate::db::Db, id: i64) -> i64 {
+        {
+            crate::db::on_db!(db, |pool| sqlx::query_scalar(
+                "SELECT COUNT(*) FROM trusted_networks WHERE user_id = $1"
+            )
             .bind(id)
             .fetch_one(pool)
-            .await
+            .await)
             .unwrap()
+        }
     }
 
-    #[tokio::test]
-    async fn a_reset_password_signs_in_ends_every_session_and_forgets_trusted_networks() {
-        let (state, _db) = testing::state().await;
+    async fn a_reset_password_signs_in_ends_every_session_and_forgets_trusted_networks(backend: Backend) {
+        let (state, _db) = testing::state_on(backend).await;
         let jane = testing::person(&state, "Jane", "jane", &[]).await;
         trust(&state, jane.id, "203.0.113.7").await;
         let epoch = testing::epoch(&state, jane.id).await;
         reset_password(
-            &state.pool,
+            &state.db,
             &state.hasher,
             "JANE",
             "a brand new password".into(),
@@ -291,8 +323,8 @@ mod tests {
             epoch + 1,
             "every session ended"
         );
-        assert_eq!(trusted_count(&state.pool, jane.id).await, 0);
-        let (kind, actor, subject, detail) = last_event(&state.pool).await;
+        assert_eq!(trusted_count(&state.db, jane.id).await, 0);
+        let (kind, actor, subject, detail) = last_event(&state.db).await;
         assert_eq!(
             (kind.as_str(), actor.as_deref(), subject),
             ("password_reset", Some(OPERATOR_LABEL), Some(jane.id))
@@ -300,24 +332,23 @@ mod tests {
         assert!(!detail.contains("brand new"), "never the password");
     }
 
-    #[tokio::test]
-    async fn bad_input_is_refused_in_words_and_changes_nothing() {
-        let (state, _db) = testing::state().await;
+    async fn bad_input_is_refused_in_words_and_changes_nothing(backend: Backend) {
+        let (state, _db) = testing::state_on(backend).await;
         let jane = testing::person(&state, "Jane", "jane", &[]).await;
-        let events = audit_count(&state.pool).await;
+        let events = audit_count(&state.db).await;
         let epoch = testing::epoch(&state, jane.id).await;
         for outcome in [
             reset_password(
-                &state.pool,
+                &state.db,
                 &state.hasher,
                 "nobody",
                 "a brand new password".into(),
                 NOW,
             )
             .await,
-            reset_password(&state.pool, &state.hasher, "jane", "short".into(), NOW).await,
-            reset_methods(&state.pool, "nobody", NOW).await.map(|_| ()),
-            grant(&state.pool, "nobody", Permission::Security, NOW)
+            reset_password(&state.db, &state.hasher, "jane", "short".into(), NOW).await,
+            reset_methods(&state.db, "nobody", NOW).await.map(|_| ()),
+            grant(&state.db, "nobody", Permission::Security, NOW)
                 .await
                 .map(|_| ()),
         ] {
@@ -327,53 +358,48 @@ mod tests {
             matches!(permission_named("Admin"), Err(OperatorError::Refused(m)) if m.contains("Personnel, Permissions, Security"))
         );
         assert_eq!(permission_named(" security ").unwrap(), Permission::Security);
-        assert_eq!(audit_count(&state.pool).await, events);
+        assert_eq!(audit_count(&state.db).await, events);
         assert_eq!(testing::epoch(&state, jane.id).await, epoch);
     }
 
-    #[tokio::test]
-    async fn reset_methods_removes_only_that_persons_trusted_networks() {
-        let (state, _db) = testing::state().await;
+    async fn reset_methods_removes_only_that_persons_trusted_networks(backend: Backend) {
+        let (state, _db) = testing::state_on(backend).await;
         let jane = testing::person(&state, "Jane", "jane", &[]).await;
         let john = testing::person(&state, "John", "john", &[]).await;
         trust(&state, jane.id, "203.0.113.7").await;
         trust(&state, jane.id, "2001:db8:1:2::5").await;
         trust(&state, john.id, "203.0.113.7").await;
-        assert_eq!(reset_methods(&state.pool, "jane", NOW).await.unwrap(), 2);
-        assert_eq!(trusted_count(&state.pool, jane.id).await, 0);
-        assert_eq!(trusted_count(&state.pool, john.id).await, 1);
-        let (kind, actor, subject, _) = last_event(&state.pool).await;
+        assert_eq!(reset_methods(&state.db, "jane", NOW).await.unwrap(), 2);
+        assert_eq!(trusted_count(&state.db, jane.id).await, 0);
+        assert_eq!(trusted_count(&state.db, john.id).await, 1);
+        let (kind, actor, subject, _) = last_event(&state.db).await;
         assert_eq!(
             (kind.as_str(), actor.as_deref(), subject),
             ("two_step_methods_reset", Some(OPERATOR_LABEL), Some(jane.id))
         );
     }
 
-    #[tokio::test]
-    async fn grant_adds_once_to_active_people_and_list_shows_it() {
-        let (state, _db) = testing::state().await;
+    async fn grant_adds_once_to_active_people_and_list_shows_it(backend: Backend) {
+        let (state, _db) = testing::state_on(backend).await;
         let jane = testing::person(&state, "Jane", "jane", &[]).await;
+        assert!(grant(&state.db, "jane", Permission::Security, NOW).await.unwrap());
         assert!(
-            grant(&state.pool, "jane", Permission::Security, NOW)
-                .await
-                .unwrap()
-        );
-        assert!(
-            !grant(&state.pool, "jane", Permission::Security, NOW)
-                .await
-                .unwrap(),
+            !grant(&state.db, "jane", Permission::Security, NOW).await.unwrap(),
             "already held"
         );
-        let listing = list(&state.pool, false).await.unwrap();
+        let listing = list(&state.db, false).await.unwrap();
         let held = listing.holders.iter().find(|h| h.username == "jane").unwrap();
         assert_eq!(held.permissions, vec![Permission::Security]);
-        sqlx::query("UPDATE users SET active = 0 WHERE id = ?1")
-            .bind(jane.id)
-            .execute(&state.pool)
-            .await
-            .unwrap();
+        crate::db::on_db!(&state.db, |pool| sqlx::query(
+            "UPDATE users SET active = FALSE WHERE id = $1"
+        )
+        .bind(jane.id)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))
+        .unwrap();
         assert!(matches!(
-            grant(&state.pool, "jane", Permission::Personnel, NOW).await,
+            grant(&state.db, "jane", Permission::Personnel, NOW).await,
             Err(OperatorError::Refused(_))
         ));
     }
@@ -393,28 +419,37 @@ mod tests {
         let (state, db) = testing::state().await;
         testing::person(&state, "Jane", "jane", &[]).await;
         let target = db.path().join("copy.db");
-        backup(&state.pool, &target).await.unwrap();
-        let copy = crate::db::open(&format!("sqlite://{}", target.display()))
+        backup(&state.db, &target).await.unwrap();
+        let copy = crate::db::sqlite::open(&format!("sqlite://{}", target.display()), &Default::default())
             .await
             .unwrap();
         let people: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(&copy)
             .await
             .unwrap();
-        let original: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(&state.pool)
-            .await
+        let original: i64 =
+            crate::db::on_db!(&state.db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM users")
+                .fetch_one(pool)
+                .await)
             .unwrap();
         assert_eq!(people, original);
         let before = std::fs::read(&target).unwrap();
         assert!(matches!(
-            backup(&state.pool, &target).await,
+            backup(&state.db, &target).await,
             Err(OperatorError::Refused(_))
         ));
         assert_eq!(std::fs::read(&target).unwrap(), before, "left as it was");
         assert!(matches!(
-            backup(&state.pool, &db.path().join("no/such/folder/copy.db")).await,
+            backup(&state.db, &db.path().join("no/such/folder/copy.db")).await,
             Err(OperatorError::Refused(_))
         ));
     }
+
+    crate::on_both_backends!(
+        the_toggle_is_audited_as_the_operator_only_when_it_changes,
+        a_reset_password_signs_in_ends_every_session_and_forgets_trusted_networks,
+        bad_input_is_refused_in_words_and_changes_nothing,
+        reset_methods_removes_only_that_persons_trusted_networks,
+        grant_adds_once_to_active_people_and_list_shows_it,
+    );
 }

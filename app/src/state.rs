@@ -4,6 +4,7 @@ use crate::auth::codes::CodePolicy;
 use crate::auth::password::PasswordHasher;
 use crate::auth::throttle::ThrottlePolicy;
 use crate::clock::Clock;
+use crate::db::Db;
 use crate::error::AppError;
 use crate::mail::Mailer;
 use crate::request::client_addr::{ClientIpHeader, TrustedProxies};
@@ -11,7 +12,6 @@ use crate::site_files::SiteFiles;
 use crate::sms::SmsSender;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use sqlx::SqlitePool;
 use std::sync::Arc;
 
 /// Rules an operator may tune.
@@ -56,7 +56,7 @@ impl Policy {
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub pool: SqlitePool,
+    pub db: Db,
     pub hasher: Arc<PasswordHasher>,
     pub clock: Arc<dyn Clock>,
     pub policy: Arc<Policy>,
@@ -65,7 +65,7 @@ pub struct AppState {
     pub sms: Option<Arc<SmsSender>>,
     /// Whose trusted networks just changed (a person's id): open Security and My account
     /// pages hear of it through server-sent events.
-    pub trust_events: tokio::sync::broadcast::Sender<i64>,
+    pub trust_events: tokio::sync::broadcast::Sender<crate::changes::TrustChange>,
     /// The compiled site's file names (content-hashed in a release build).
     pub site_files: Arc<SiteFiles>,
     /// Where a generated first-admin password was written (`data/admin-password.txt`),
@@ -76,14 +76,13 @@ pub struct AppState {
 impl AppState {
     /// Tells every listening page that `user_id`'s trusted networks changed.
     pub fn trust_changed(&self, user_id: i64) {
-        // No listener is not an error: nobody has the page open.
-        let _ = self.trust_events.send(user_id);
+        crate::changes::announce(&self.db, &self.trust_events, user_id);
     }
 }
 
 /// The channel behind `AppState::trust_events`.
-pub fn trust_events() -> tokio::sync::broadcast::Sender<i64> {
-    tokio::sync::broadcast::channel(256).0
+pub fn trust_events() -> tokio::sync::broadcast::Sender<crate::changes::TrustChange> {
+    crate::changes::channel()
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -2,7 +2,7 @@
 
 use crate::auth::password::PasswordHasher;
 use crate::clock::ManualClock;
-use crate::db::{TempDb, open_temporary};
+use crate::db::{Backend, TempDb, open_temporary_on};
 use crate::mail::{Mailer, SMTP_TIMEOUT};
 use crate::permissions::{CurrentUser, Permission};
 use crate::personnel::people::{self, NewPerson};
@@ -11,13 +11,19 @@ use std::sync::Arc;
 
 pub const PASSWORD: &str = "a fine password";
 
+/// Real state around a fresh SQLite database.
 pub async fn state() -> (AppState, TempDb) {
-    let (pool, db) = open_temporary().await;
+    state_on(Backend::Sqlite).await
+}
+
+/// Real state around a fresh database on `backend`.
+pub async fn state_on(backend: Backend) -> (AppState, TempDb) {
+    let (database, db) = open_temporary_on(backend).await;
     let state = AppState {
         leptos_options: leptos::config::LeptosOptions::builder()
             .output_name("twostep")
             .build(),
-        pool,
+        db: database,
         hasher: Arc::new(PasswordHasher::new(2, 16)),
         clock: Arc::new(ManualClock::at(1_800_000_000)),
         policy: Arc::new(Policy::default()),
@@ -42,7 +48,7 @@ pub async fn state() -> (AppState, TempDb) {
 pub async fn person(state: &AppState, name: &str, username: &str, permissions: &[Permission]) -> CurrentUser {
     let hash = state.hasher.hash(PASSWORD.into()).await.unwrap();
     let id = people::create(
-        &state.pool,
+        &state.db,
         NewPerson {
             name,
             username,
@@ -54,20 +60,22 @@ pub async fn person(state: &AppState, name: &str, username: &str, permissions: &
     )
     .await
     .unwrap();
-    people::load_current(&state.pool, id, 0).await.unwrap().unwrap()
+    people::load_current(&state.db, id, 0).await.unwrap().unwrap()
 }
 
 pub async fn epoch(state: &AppState, id: i64) -> i64 {
-    sqlx::query_scalar("SELECT session_epoch FROM users WHERE id = ?1")
-        .bind(id)
-        .fetch_one(&state.pool)
-        .await
-        .unwrap()
+    crate::db::on_db!(&state.db, |pool| sqlx::query_scalar(
+        "SELECT session_epoch FROM users WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await)
+    .unwrap()
 }
 
 /// Whether `password` is the current password of the active person `username`.
 pub async fn password_works(state: &AppState, username: &str, password: &str) -> bool {
-    let Some(record) = people::find_for_sign_in(&state.pool, username).await.unwrap() else {
+    let Some(record) = people::find_for_sign_in(&state.db, username).await.unwrap() else {
         return false;
     };
     state

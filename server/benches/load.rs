@@ -110,9 +110,9 @@ async fn seed_trusted(pool: &sqlx::SqlitePool, first: i64, people: i64, per_pers
     let now = unix_now();
     let mut tx = pool.begin().await.unwrap();
     sqlx::query(
-        "WITH RECURSIVE n(i) AS (SELECT ?1 UNION ALL SELECT i + ?3 FROM n WHERE i + ?3 < ?1 + ?2 * ?3)
+        "WITH RECURSIVE n(i) AS (SELECT $1 UNION ALL SELECT i + $3 FROM n WHERE i + $3 < $1 + $2 * $3)
          INSERT INTO users (name, username, username_key, password_hash, created_at, updated_at)
-         SELECT 'Bench ' || i, 'bench' || i, 'bench' || i, 'not a hash', ?4, ?4 FROM n",
+         SELECT 'Bench ' || i, 'bench' || i, 'bench' || i, 'not a hash', $4, $4 FROM n",
     )
     .bind(first)
     .bind(people)
@@ -122,11 +122,11 @@ async fn seed_trusted(pool: &sqlx::SqlitePool, first: i64, people: i64, per_pers
     .await
     .unwrap();
     sqlx::query(
-        "WITH RECURSIVE n(i) AS (SELECT ?1 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?1 + ?2 * ?3)
+        "WITH RECURSIVE n(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1 + $2 * $3)
          INSERT INTO trusted_networks (user_id, network, created_at, expires_at, created_from)
-         SELECT (SELECT id FROM users WHERE username_key = 'bench' || (i - (i - ?1) % ?3)),
+         SELECT (SELECT id FROM users WHERE username_key = 'bench' || (i - (i - $1) % $3)),
                 printf('10.%d.%d.%d/32', i / 65536 % 256, i / 256 % 256, i % 256),
-                ?4, ?4 + 30 * 86400,
+                $4, $4 + 30 * 86400,
                 printf('10.%d.%d.%d', i / 65536 % 256, i / 256 % 256, i % 256)
          FROM n",
     )
@@ -401,9 +401,12 @@ async fn main() {
         pass: peak <= bound,
     });
     // System › Security: the first page of 10,000 trusted entries, as the page asks.
-    let db = app::db::open(&format!("sqlite://{}/twostep.db", dir.display()))
-        .await
-        .unwrap();
+    let db = app::db::sqlite::open(
+        &format!("sqlite://{}/twostep.db", dir.display()),
+        &Default::default(),
+    )
+    .await
+    .unwrap();
     let cookie = sign_in(&client, &base).await.unwrap();
     seed_trusted(&db, 0, 100, 100).await;
     let mut took = Vec::new();
@@ -450,6 +453,7 @@ async fn main() {
             .unwrap();
     let now = unix_now();
     let mut took = Vec::new();
+    let either = app::db::Db::Sqlite(db.clone());
     for round in 0..4000usize {
         let (user, from) = &trusted_entries[round * 7919 % trusted_entries.len()];
         let trusted = round % 2 == 0;
@@ -459,7 +463,7 @@ async fn main() {
             network_number(200_000 + round as i64)
         };
         let one = Instant::now();
-        let honoured = app::trusted_networks::store::honour(&db, *user, ip, now)
+        let honoured = app::trusted_networks::store::honour(&either, *user, ip, now)
             .await
             .unwrap();
         took.push(one.elapsed());

@@ -124,22 +124,17 @@ fn fail(message: String) -> ExitCode {
     ExitCode::FAILURE
 }
 
-async fn open_database(config: &Config) -> Result<sqlx::SqlitePool, Failure> {
-    if config.database_url.starts_with("postgres") {
-        return Err(Failure::BadInput(
-            "this command works on the SQLite database; with PostgreSQL use its own tools".into(),
-        ));
-    }
+async fn open_database(config: &Config) -> Result<app::db::Db, Failure> {
     let file = config.database_file();
-    if !file.exists() {
+    if config.backend() == app::db::Backend::Sqlite && !file.exists() {
         return Err(Failure::BadInput(format!(
             "there is no database at {} yet: the server creates it when it first starts",
             file.display()
         )));
     }
-    app::db::open(&config.database_url)
+    app::db::Db::open(&config.database_url, &config.database_pool)
         .await
-        .map_err(|e| Failure::Failed(format!("database {}: {e}", config.database_url)))
+        .map_err(|e| Failure::Failed(format!("database {}: {e}", config.database_shown())))
 }
 
 fn now() -> app::clock::UnixSeconds {
@@ -153,7 +148,7 @@ async fn run_admin(config: &Config, admin: Admin) -> Result<(), Failure> {
     outcome
 }
 
-async fn admin_on(config: &Config, pool: &sqlx::SqlitePool, admin: Admin) -> Result<(), Failure> {
+async fn admin_on(config: &Config, pool: &app::db::Db, admin: Admin) -> Result<(), Failure> {
     match admin {
         Admin::TwoStep { state } => {
             let enabled = state == OnOff::On;
@@ -318,7 +313,7 @@ async fn check() -> ExitCode {
     };
     let file = config.database_file();
     match app::db::schema_status(&config.database_url).await {
-        _ if !config.database_url.starts_with("postgres") && !file.exists() => line(
+        _ if config.backend() == app::db::Backend::Sqlite && !file.exists() => line(
             false,
             "database",
             format!(
@@ -329,14 +324,16 @@ async fn check() -> ExitCode {
         Ok(status) if status.applied == status.latest => line(
             true,
             "database",
-            format!("{} (schema version {})", config.database_url, status.applied),
+            format!("{} (schema version {})", config.database_shown(), status.applied),
         ),
         Ok(status) if status.applied < status.latest => line(
             false,
             "database",
             format!(
                 "{}: schema version {} of {}; the server brings it up to date when it starts",
-                config.database_url, status.applied, status.latest
+                config.database_shown(),
+                status.applied,
+                status.latest
             ),
         ),
         Ok(status) => line(
@@ -344,10 +341,12 @@ async fn check() -> ExitCode {
             "database",
             format!(
                 "{}: schema version {} is newer than this program ({}): run the newer program",
-                config.database_url, status.applied, status.latest
+                config.database_shown(),
+                status.applied,
+                status.latest
             ),
         ),
-        Err(error) => line(false, "database", format!("{}: {error}", config.database_url)),
+        Err(error) => line(false, "database", format!("{}: {error}", config.database_shown())),
     }
     match mailer(&config) {
         Ok(mailer) => match mailer.check().await {

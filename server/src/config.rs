@@ -1,6 +1,7 @@
 //! The runtime configuration (spec §3): `Leptos.toml`, every key overridable by its
 //! environment variable. An empty value means "unset".
 
+use app::db::{Backend, PoolOptions};
 use app::request::client_addr::{ClientIpHeader, TrustedProxies};
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -18,6 +19,8 @@ pub struct Config {
     /// flag when it is https, and is the only origin accepted for state changes.
     pub public_origin: Option<String>,
     pub database_url: String,
+    /// Pool size and timeouts of the database connections.
+    pub database_pool: PoolOptions,
     pub smtp_url: Option<String>,
     pub outbox_dir: PathBuf,
     pub mail_from: String,
@@ -76,6 +79,9 @@ struct Site {
 #[serde(deny_unknown_fields)]
 struct Database {
     url: Option<String>,
+    pool_size: Option<String>,
+    statement_timeout_ms: Option<String>,
+    connect_timeout_ms: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -168,12 +174,57 @@ impl Config {
         }
         let database_url = pick(file.database.url, "TWOSTEP_DATABASE_URL")
             .unwrap_or_else(|| "sqlite://data/twostep.db".into());
-        if !database_url.starts_with("sqlite:") {
+        if Backend::of_url(&database_url).is_none() {
             return Err(ConfigError::Invalid {
                 key: "database.url",
-                reason: format!("must be a sqlite: URL, got {database_url:?}"),
+                reason: format!("must be a sqlite: or postgres:// URL, got {database_url:?}"),
             });
         }
+        let defaults = PoolOptions::default();
+        let whole_number =
+            |value: Option<String>, key: &'static str, range: std::ops::RangeInclusive<u64>| {
+                value
+                    .map(|n| {
+                        n.parse::<u64>()
+                            .ok()
+                            .filter(|n| range.contains(n))
+                            .ok_or_else(|| ConfigError::Invalid {
+                                key,
+                                reason: format!(
+                                    "must be a whole number from {} to {}, got {n:?}",
+                                    range.start(),
+                                    range.end()
+                                ),
+                            })
+                    })
+                    .transpose()
+            };
+        let database_pool = PoolOptions {
+            max_connections: whole_number(
+                pick(file.database.pool_size, "TWOSTEP_DATABASE_POOL_SIZE"),
+                "database.pool_size",
+                1..=1000,
+            )?
+            .map_or(defaults.max_connections, |n| n as u32),
+            statement_timeout: whole_number(
+                pick(
+                    file.database.statement_timeout_ms,
+                    "TWOSTEP_DATABASE_STATEMENT_TIMEOUT_MS",
+                ),
+                "database.statement_timeout_ms",
+                1..=3_600_000,
+            )?
+            .map_or(defaults.statement_timeout, std::time::Duration::from_millis),
+            connect_timeout: whole_number(
+                pick(
+                    file.database.connect_timeout_ms,
+                    "TWOSTEP_DATABASE_CONNECT_TIMEOUT_MS",
+                ),
+                "database.connect_timeout_ms",
+                1..=3_600_000,
+            )?
+            .map_or(defaults.connect_timeout, std::time::Duration::from_millis),
+        };
         let trusted_proxies = TrustedProxies::parse(
             &pick(file.network.trusted_proxies, "TWOSTEP_TRUSTED_PROXIES").unwrap_or_default(),
         )
@@ -220,6 +271,7 @@ impl Config {
             site_root: pick(file.site.root, "LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             public_origin,
             database_url,
+            database_pool,
             smtp_url: pick(file.mail.smtp_url, "TWOSTEP_SMTP_URL"),
             outbox_dir: pick(file.mail.outbox_dir, "TWOSTEP_OUTBOX_DIR")
                 .unwrap_or_else(|| "data/outbox".into())
@@ -245,9 +297,31 @@ impl Config {
         PathBuf::from(path.split('?').next().unwrap_or(path))
     }
 
-    /// Where the server keeps its files beside the database (`data/` by default): the
-    /// folder of the SQLite file.
+    /// The database URL as it may be shown or logged: a password in it is masked.
+    pub fn database_shown(&self) -> String {
+        let url = &self.database_url;
+        let Some((scheme, rest)) = url.split_once("://") else {
+            return url.clone();
+        };
+        match rest.split_once('@') {
+            Some((user_info, host)) if user_info.contains(':') => {
+                let user = user_info.split(':').next().unwrap_or_default();
+                format!("{scheme}://{user}:•••@{host}")
+            }
+            _ => url.clone(),
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        Backend::of_url(&self.database_url).unwrap_or(Backend::Sqlite)
+    }
+
+    /// Where the server keeps its files (`data/` by default): the folder of the SQLite
+    /// file, or `data/` beside PostgreSQL.
     pub fn data_dir(&self) -> PathBuf {
+        if self.backend() == Backend::Postgres {
+            return PathBuf::from("data");
+        }
         let path = self.database_file();
         match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
@@ -359,6 +433,43 @@ mod tests {
     }
 
     #[test]
+    fn a_postgres_url_and_its_pool_settings_are_read() {
+        let config = Config::parse(
+            Some("[database]\nurl = \"postgres://twostep@db.internal/twostep\"\npool_size = \"20\""),
+            env(&[
+                ("TWOSTEP_DATABASE_STATEMENT_TIMEOUT_MS", "2500"),
+                ("TWOSTEP_DATABASE_CONNECT_TIMEOUT_MS", "750"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.backend(), Backend::Postgres);
+        assert_eq!(config.database_pool.max_connections, 20);
+        assert_eq!(
+            config.database_pool.statement_timeout,
+            std::time::Duration::from_millis(2500)
+        );
+        assert_eq!(
+            config.database_pool.connect_timeout,
+            std::time::Duration::from_millis(750)
+        );
+        assert_eq!(config.data_dir(), PathBuf::from("data"));
+        assert_eq!(config.database_shown(), "postgres://twostep@db.internal/twostep");
+        let with_password = Config::parse(
+            None,
+            env(&[(
+                "TWOSTEP_DATABASE_URL",
+                "postgres://twostep:s3cret@db.internal:5432/twostep",
+            )]),
+        )
+        .unwrap();
+        assert_eq!(
+            with_password.database_shown(),
+            "postgres://twostep:•••@db.internal:5432/twostep",
+            "the password is never shown"
+        );
+    }
+
+    #[test]
     fn an_empty_environment_value_means_unset() {
         let config = Config::parse(
             Some("[mail]\nsmtp_url = \"smtp://h:25\""),
@@ -373,7 +484,12 @@ mod tests {
         let bad = |pairs: &[(&str, &str)]| Config::parse(None, env(pairs)).unwrap_err().to_string();
         assert!(bad(&[("LEPTOS_SITE_ADDR", "localhost")]).contains("site.addr"));
         assert!(bad(&[("TWOSTEP_TRUSTED_PROXIES", "10.0.0.1, proxy.local")]).contains("proxy.local"));
-        assert!(bad(&[("TWOSTEP_DATABASE_URL", "postgres://x")]).contains("database.url"));
+        assert!(bad(&[("TWOSTEP_DATABASE_URL", "mysql://x")]).contains("database.url"));
+        assert!(bad(&[("TWOSTEP_DATABASE_POOL_SIZE", "0")]).contains("database.pool_size"));
+        assert!(
+            bad(&[("TWOSTEP_DATABASE_STATEMENT_TIMEOUT_MS", "soon")])
+                .contains("database.statement_timeout_ms")
+        );
         assert!(bad(&[("TWOSTEP_PUBLIC_ORIGIN", "plan.example.com")]).contains("public_origin"));
         assert!(bad(&[("TWOSTEP_PASSWORD_HASH_QUEUE", "-1")]).contains("password_hash_queue"));
         assert!(bad(&[("TWOSTEP_DEFAULT_REGION", "Belgium")]).contains("default_region"));

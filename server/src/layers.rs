@@ -118,7 +118,7 @@ pub async fn page_guard(
     if !is_page(&request) {
         return next.run(request).await;
     }
-    let user = match user_of(&state.pool, &session).await {
+    let user = match user_of(&state.db, &session).await {
         Ok(user) => user,
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };

@@ -6,3 +6,4 @@ pub mod config;
 pub mod layers;
 pub mod live;
 pub mod router;
+pub mod sessions;

@@ -6,6 +6,7 @@
 //! seconds in between.
 
 use app::auth::session;
+use app::changes::TrustChange;
 use app::permissions::Permission;
 use app::state::AppState;
 use axum::Extension;
@@ -33,7 +34,7 @@ pub fn close_all() {
 }
 
 struct Listener<Store> {
-    changes: tokio::sync::broadcast::Receiver<i64>,
+    changes: tokio::sync::broadcast::Receiver<TrustChange>,
     stop: watch::Receiver<bool>,
     recheck: tokio::time::Interval,
     state: AppState,
@@ -57,8 +58,10 @@ impl<Store: SessionStore> Listener<Store> {
                 continue;
             };
             match changed {
-                Ok(user_id) if self.sees_everyone || user_id == self.user_id => {}
-                Ok(_) => continue,
+                Ok(TrustChange::Person(user_id)) if self.sees_everyone || user_id == self.user_id => {}
+                Ok(TrustChange::Person(_)) => continue,
+                // Notices may have been lost between instances: re-read.
+                Ok(TrustChange::Everyone) => {}
                 // Missed some: a reload covers them all.
                 Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => return None,
@@ -74,7 +77,7 @@ impl<Store: SessionStore> Listener<Store> {
     /// afresh from the store each time: the copy the request began with is stale.
     async fn still_allowed(&self) -> Option<()> {
         let fresh = Session::new(self.session_id, self.store.clone(), None);
-        match session::user_of(&self.state.pool, &fresh).await {
+        match session::user_of(&self.state.db, &fresh).await {
             Ok(Some(user))
                 if user.id == self.user_id && (!self.sees_everyone || user.may(Permission::Security)) =>
             {
@@ -93,7 +96,7 @@ pub async fn trusted_events<Store: SessionStore + Clone>(
     Extension(store): Extension<Store>,
     browser: Session,
 ) -> Response {
-    let user = match session::user_of(&state.pool, &browser).await {
+    let user = match session::user_of(&state.db, &browser).await {
         Ok(Some(user)) => user,
         Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
         Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),

@@ -12,11 +12,11 @@ use clap::Parser;
 use leptos::config::{Env, LeptosOptions};
 use server::cli::{Cli, Command};
 use server::config::Config;
+use server::sessions::Sessions;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 use tower_sessions::ExpiredDeletion;
-use tower_sessions_sqlx_store::SqliteStore;
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::writer::BoxMakeWriter;
 
@@ -65,20 +65,20 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<(), String> {
     let config = Config::from_process().map_err(|e| format!("configuration: {e}"))?;
-    let pool = app::db::open(&config.database_url)
+    let db = app::db::Db::open(&config.database_url, &config.database_pool)
         .await
-        .map_err(|e| format!("database {}: {e}", config.database_url))?;
+        .map_err(|e| format!("database {}: {e}", config.database_shown()))?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let hasher = Arc::new(PasswordHasher::new(cores, config.password_hash_queue));
     let admin_password_file = Arc::new(config.data_dir().join("admin-password.txt"));
-    create_first_admin(&config, &pool, &hasher, clock.now(), &admin_password_file).await?;
-    let sessions = session_store(&pool).await?;
+    create_first_admin(&config, &db, &hasher, clock.now(), &admin_password_file).await?;
+    let sessions = Sessions::open(&db).await?;
     let site_files = site_files();
 
     let state = AppState {
         leptos_options: leptos_options(&config, &site_files),
-        pool: pool.clone(),
+        db: db.clone(),
         hasher,
         clock,
         policy: Arc::new(policy(&config)),
@@ -88,7 +88,11 @@ async fn run() -> Result<(), String> {
         site_files: Arc::new(site_files),
         first_admin_password_file: Some(admin_password_file),
     };
-    tokio::spawn(clean_up_hourly(state.clone()));
+    tokio::spawn(clean_up_hourly(state.clone(), sessions.clone()));
+    if let app::db::Db::Postgres(pool) = &db {
+        // Other instances' changes reach this one's open pages.
+        tokio::spawn(app::changes::relay(pool.clone(), state.trust_events.clone()));
+    }
     let router = server::router::build(state, sessions, config.secure_cookies());
 
     let listener = tokio::net::TcpListener::bind(config.site_addr)
@@ -102,7 +106,7 @@ async fn run() -> Result<(), String> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .map_err(|e| format!("server: {e}"))?;
-    pool.close().await;
+    db.close().await;
     tracing::info!("stopped");
     Ok(())
 }
@@ -111,13 +115,13 @@ async fn run() -> Result<(), String> {
 /// into a file only its owner can read, and the log names the file, never the password.
 async fn create_first_admin(
     config: &Config,
-    pool: &sqlx::SqlitePool,
+    db: &app::db::Db,
     hasher: &PasswordHasher,
     now: app::clock::UnixSeconds,
     password_file: &std::path::Path,
 ) -> Result<(), String> {
     let created = bootstrap_admin(
-        pool,
+        db,
         hasher,
         config.admin_password.clone(),
         config.admin_email.clone(),
@@ -144,23 +148,6 @@ async fn create_first_admin(
         }
     }
     Ok(())
-}
-
-/// Sessions in the same database; expired ones are removed every hour.
-async fn session_store(pool: &sqlx::SqlitePool) -> Result<SqliteStore, String> {
-    let sessions = SqliteStore::new(pool.clone())
-        .with_table_name("sessions")
-        .map_err(|e| format!("session store: {e}"))?;
-    sessions
-        .migrate()
-        .await
-        .map_err(|e| format!("session store: {e}"))?;
-    tokio::spawn(
-        sessions
-            .clone()
-            .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
-    );
-    Ok(sessions)
 }
 
 /// A release build names its files after their content (hash.txt beside this binary).
@@ -228,30 +215,49 @@ fn sms(config: &Config) -> Result<Option<Arc<SmsSender>>, String> {
 
 /// What expires is removed at start and every hour: trusted networks (never honoured
 /// once expired, whether removed yet or not), password attempts past the throttle
-/// window, device cookies, day-old outbox messages.
-async fn clean_up_hourly(state: AppState) {
+/// window, device cookies, sessions, and this instance's day-old outbox messages. With
+/// several instances, one at a time does the database's part.
+async fn clean_up_hourly(state: AppState, sessions: Sessions) {
     let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         hourly.tick().await;
-        match app::security_settings::store::remove_expired_trust(&state).await {
-            Ok(0) => {}
-            Ok(removed) => tracing::info!(removed, "expired trusted networks removed"),
-            Err(error) => tracing::error!(?error, "the trusted-network clean-up failed"),
-        }
-        if let Err(error) =
-            app::auth::throttle::forget_old(&state.pool, &state.policy.throttle, state.clock.now()).await
-        {
-            tracing::error!(%error, "the throttle clean-up failed");
-        }
-        match app::auth::device::remove_expired(&state.pool, state.clock.now()).await {
-            Ok(0) => {}
-            Ok(removed) => tracing::info!(removed, "expired device cookies removed"),
-            Err(error) => tracing::error!(%error, "the device-cookie clean-up failed"),
+        let ran = state
+            .db
+            .unless_running_elsewhere(
+                app::db::postgres::CLEAN_UP_LOCK,
+                clean_up_database(&state, &sessions),
+            )
+            .await;
+        match ran {
+            Ok(Some(())) => {}
+            Ok(None) => tracing::info!("another instance is cleaning up the database"),
+            Err(error) => tracing::error!(%error, "the clean-up could not start"),
         }
         let old_mail = state.mailer.remove_old_outbox_files(app::mail::OUTBOX_KEEP);
         if old_mail > 0 {
             tracing::info!(removed = old_mail, "outbox messages older than a day removed");
         }
+    }
+}
+
+async fn clean_up_database(state: &AppState, sessions: &Sessions) {
+    match app::security_settings::store::remove_expired_trust(state).await {
+        Ok(0) => {}
+        Ok(removed) => tracing::info!(removed, "expired trusted networks removed"),
+        Err(error) => tracing::error!(?error, "the trusted-network clean-up failed"),
+    }
+    if let Err(error) =
+        app::auth::throttle::forget_old(&state.db, &state.policy.throttle, state.clock.now()).await
+    {
+        tracing::error!(%error, "the throttle clean-up failed");
+    }
+    match app::auth::device::remove_expired(&state.db, state.clock.now()).await {
+        Ok(0) => {}
+        Ok(removed) => tracing::info!(removed, "expired device cookies removed"),
+        Err(error) => tracing::error!(%error, "the device-cookie clean-up failed"),
+    }
+    if let Err(error) = sessions.delete_expired().await {
+        tracing::error!(%error, "the session clean-up failed");
     }
 }
 

@@ -104,7 +104,7 @@ pub fn build<Store: SessionStore + Clone>(state: AppState, store: Store, secure_
 
 /// 200 while the database answers, 503 otherwise.
 async fn healthz(State(state): State<AppState>) -> StatusCode {
-    let probe = sqlx::query("SELECT 1").execute(&state.pool);
+    let probe = state.db.ping();
     match tokio::time::timeout(Duration::from_secs(2), probe).await {
         Ok(Ok(_)) => StatusCode::OK,
         _ => StatusCode::SERVICE_UNAVAILABLE,

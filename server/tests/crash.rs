@@ -163,7 +163,7 @@ async fn every_answered_change_survives_kill_9() {
         .unwrap();
     assert_eq!(integrity, "ok");
     for username in &created {
-        let found: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = ?1")
+        let found: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = $1")
             .bind(username)
             .fetch_one(&pool)
             .await
@@ -172,7 +172,7 @@ async fn every_answered_change_survives_kill_9() {
     }
     for id in &granted {
         let found: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM user_permissions WHERE user_id = ?1 AND permission = 'personnel'",
+            "SELECT COUNT(*) FROM user_permissions WHERE user_id = $1 AND permission = 'personnel'",
         )
         .bind(id)
         .fetch_one(&pool)
@@ -185,7 +185,7 @@ async fn every_answered_change_survives_kill_9() {
             "SELECT (SELECT COUNT(*) FROM trusted_networks WHERE user_id = u.id AND network = '127.0.0.1/32'),
                     (SELECT COUNT(*) FROM codes WHERE user_id = u.id AND state = 'live'),
                     (SELECT COUNT(*) FROM codes WHERE user_id = u.id AND state = 'used')
-             FROM users u WHERE u.username = ?1",
+             FROM users u WHERE u.username = $1",
         )
         .bind(&used.username)
         .fetch_one(&pool)

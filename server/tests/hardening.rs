@@ -28,7 +28,7 @@ async fn signed_in_holding(app: &TestApp, username: &str, permissions: &[Permiss
 /// The Personnel editor's form for person `id` as stored, with `change` applied.
 async fn edit_form(app: &TestApp, id: i64, change: &[(&str, &str)]) -> String {
     let (name, username, email, mobile, active): (String, String, Option<String>, Option<String>, bool) =
-        sqlx::query_as("SELECT name, username, email, mobile, active FROM users WHERE id = ?1")
+        sqlx::query_as("SELECT name, username, email, mobile, active FROM users WHERE id = $1")
             .bind(id)
             .fetch_one(&app.pool)
             .await
@@ -144,7 +144,7 @@ async fn a_clerk_manages_plain_staff_fully() {
         (status, body),
         (StatusCode::OK, format!(r#"{{"Saved":{{"id":{plain}}}}}"#))
     );
-    let active: bool = sqlx::query_scalar("SELECT active FROM users WHERE id = ?1")
+    let active: bool = sqlx::query_scalar("SELECT active FROM users WHERE id = $1")
         .bind(plain)
         .fetch_one(&app.pool)
         .await
@@ -173,7 +173,7 @@ async fn a_deactivated_former_administrator_is_reactivated_only_by_an_equal() {
     let app = TestApp::new().await;
     let (_, clerk) = signed_in_holding(&app, "clerk", &[Permission::Personnel]).await;
     let former = app.add_person_holding("former", &Permission::ALL).await;
-    sqlx::query("UPDATE users SET active = 0 WHERE id = ?1")
+    sqlx::query("UPDATE users SET active = FALSE WHERE id = $1")
         .bind(former)
         .execute(&app.pool)
         .await
@@ -223,7 +223,7 @@ async fn a_grant_racing_the_save_never_slips_through() {
             "SELECT u.email,
                     (SELECT id FROM audit WHERE subject_id = u.id AND kind = 'person_changed'),
                     (SELECT id FROM audit WHERE subject_id = u.id AND kind = 'permission_granted')
-             FROM users u WHERE u.id = ?1",
+             FROM users u WHERE u.id = $1",
         )
         .bind(id)
         .fetch_one(&app.pool)
@@ -594,7 +594,7 @@ async fn the_event_stream_ends_with_its_session_or_its_permission() {
         .await
         .into_body()
         .into_data_stream();
-    sqlx::query("DELETE FROM user_permissions WHERE user_id = ?1")
+    sqlx::query("DELETE FROM user_permissions WHERE user_id = $1")
         .bind(guard_id)
         .execute(&app.pool)
         .await

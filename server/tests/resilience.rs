@@ -181,7 +181,7 @@ async fn thirty_two_writers_at_once_never_see_the_database_busy() {
     let writers: Vec<_> = people
         .into_iter()
         .map(|user| {
-            let pool = app.pool.clone();
+            let pool = app.state.db.clone();
             tokio::spawn(async move {
                 let key = format!("writer{user}");
                 for round in 0..5 {

@@ -219,7 +219,7 @@ async fn deactivating_a_person_ends_their_session_on_the_next_request() {
     let app = TestApp::new().await;
     let (_, cookie) = app.login("admin", ADMIN_PASSWORD, None).await;
     let cookie = cookie.unwrap();
-    sqlx::query("UPDATE users SET active = 0")
+    sqlx::query("UPDATE users SET active = FALSE")
         .execute(&app.pool)
         .await
         .unwrap();
@@ -235,7 +235,7 @@ async fn sign_in_without_permissions(app: &TestApp) -> String {
         .await
         .unwrap();
     app::personnel::people::create(
-        &app.pool,
+        &app.state.db,
         app::personnel::people::NewPerson {
             name: "Plain Staff",
             username: "staff",
@@ -258,7 +258,7 @@ async fn every_admin_server_function_refuses_a_person_without_the_permission() {
     let app = TestApp::new().await;
     let cookie = sign_in_without_permissions(&app).await;
     let admins_entry =
-        app::trusted_networks::store::trust(&app.pool, 1, "203.0.113.7".parse().unwrap(), 30, 1)
+        app::trusted_networks::store::trust(&app.state.db, 1, "203.0.113.7".parse().unwrap(), 30, 1)
             .await
             .unwrap();
     assert_eq!(admins_entry, 1, "the entry the delete below aims at");
@@ -402,7 +402,7 @@ async fn editing_a_person_through_the_server_function_changes_them() {
     );
     let body = body_text(app.send(post("/api/save_person", &edit, cookie.as_deref())).await).await;
     assert_eq!(body, format!(r#"{{"Saved":{{"id":{id}}}}}"#));
-    let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM users WHERE id = ?1")
+    let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM users WHERE id = $1")
         .bind(id)
         .fetch_one(&app.pool)
         .await

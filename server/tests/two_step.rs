@@ -117,7 +117,7 @@ async fn the_mailed_code_signs_in_and_nothing_works_before_it() {
     assert!(app.me(&signed_in).await.contains(r#""username":"admin""#));
     assert_eq!(app.me(&pending).await, "null", "the pending id is dead");
 
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM codes WHERE digest = ?1")
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM codes WHERE digest = $1")
         .bind(code.as_bytes())
         .fetch_one(&app.pool)
         .await

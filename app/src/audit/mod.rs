@@ -4,7 +4,6 @@
 pub mod events;
 
 use crate::clock::UnixSeconds;
-use sqlx::SqliteExecutor;
 use std::net::IpAddr;
 
 /// What happened. The stored name is stable: the Security page filters by it.
@@ -85,20 +84,26 @@ impl Event {
     }
 }
 
-pub async fn record(db: impl SqliteExecutor<'_>, at: UnixSeconds, event: Event) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO audit (at, actor_id, subject_id, client_ip, kind, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )
-    .bind(at)
-    .bind(event.actor_id)
-    .bind(event.subject_id)
-    .bind(event.client_ip.map(|ip| ip.to_string()))
-    .bind(event.kind.as_str())
-    .bind(&event.detail)
-    .execute(db)
-    .await
-    .map(|_| ())
+pub async fn record(
+    conn: impl Into<crate::db::Conn<'_>>,
+    at: UnixSeconds,
+    event: Event,
+) -> Result<(), sqlx::Error> {
+    crate::db::on_conn!(conn.into(), |db| {
+        sqlx::query(
+            "INSERT INTO audit (at, actor_id, subject_id, client_ip, kind, detail)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(at)
+        .bind(event.actor_id)
+        .bind(event.subject_id)
+        .bind(event.client_ip.map(|ip| ip.to_string()))
+        .bind(event.kind.as_str())
+        .bind(&event.detail)
+        .execute(db)
+        .await
+        .map(|_| ())
+    })
 }
 
 /// The actor of every change made from the command line.
@@ -106,13 +111,16 @@ pub const OPERATOR: &str = "operator (command line)";
 
 /// An event whose actor is the operator at the command line (no person, no address).
 pub async fn record_by_operator(
-    db: impl SqliteExecutor<'_>,
+    conn: impl Into<crate::db::Conn<'_>>,
     at: UnixSeconds,
     kind: EventKind,
     subject_id: Option<i64>,
     detail: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO audit (at, actor_label, subject_id, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5)")
+    crate::db::on_conn!(conn.into(), |db| {
+        sqlx::query(
+            "INSERT INTO audit (at, actor_label, subject_id, kind, detail) VALUES ($1, $2, $3, $4, $5)",
+        )
         .bind(at)
         .bind(OPERATOR)
         .bind(subject_id)
@@ -121,4 +129,5 @@ pub async fn record_by_operator(
         .execute(db)
         .await
         .map(|_| ())
+    })
 }

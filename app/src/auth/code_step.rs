@@ -76,12 +76,12 @@ pub async fn begin(
             client_ip,
             "no channel for a code",
         );
-        audit::record(&state.pool, now, event).await?;
+        audit::record(&state.db, now, event).await?;
         return Ok(refuse(NO_CHANNEL));
     }
     let token = tokens::new_secret();
     let issued = codes::issue(
-        &state.pool,
+        &state.db,
         &state.policy.codes,
         person.user_id,
         &binding_of(&token),
@@ -96,7 +96,7 @@ pub async fn begin(
         }
         Err(_) => {
             let event = Event::own(EventKind::CodeFailed, person.user_id, client_ip, "too many codes");
-            audit::record(&state.pool, now, event).await?;
+            audit::record(&state.db, now, event).await?;
             return Ok(refuse(&too_many_codes(state.policy.codes.window_seconds)));
         }
     };
@@ -147,11 +147,11 @@ async fn send_issued(
     issued: &codes::Issued,
     client_ip: IpAddr,
 ) -> Result<Sent, AppError> {
-    let contact = people::contact_of(&state.pool, user_id, epoch).await?;
+    let contact = people::contact_of(&state.db, user_id, epoch).await?;
     let Some((contact, channel)) =
         contact.and_then(|c| Channel::of(&c, state.sms.is_some()).map(|channel| (c, channel)))
     else {
-        codes::void(&state.pool, issued.id).await?;
+        codes::void(&state.db, issued.id).await?;
         return Ok(Sent::NoChannel);
     };
     if deliver(
@@ -186,7 +186,7 @@ async fn audit_voided(
             client_ip,
             format!("replaced: {why}"),
         );
-        audit::record(&state.pool, state.clock.now(), event).await?;
+        audit::record(&state.db, state.clock.now(), event).await?;
     }
     Ok(())
 }
@@ -212,15 +212,15 @@ async fn deliver(
     match channel.send_code(state, &contact.name, code).await {
         Ok(()) => {
             let event = Event::own(EventKind::CodeSent, user_id, client_ip, channel.kind());
-            audit::record(&state.pool, now, event).await?;
+            audit::record(&state.db, now, event).await?;
             Ok(true)
         }
         Err(error) => {
             tracing::error!(user_id, channel = channel.kind(), %error, "a sign-in code could not be sent");
-            codes::void(&state.pool, code_id).await?;
+            codes::void(&state.db, code_id).await?;
             let detail = format!("{}: {error}", channel.kind());
             let event = Event::own(EventKind::SendFailed, user_id, client_ip, detail);
-            audit::record(&state.pool, now, event).await?;
+            audit::record(&state.db, now, event).await?;
             Ok(false)
         }
     }
@@ -245,7 +245,7 @@ pub async fn verify(
     };
     let user_id = pending.user_id;
     let checked = codes::check(
-        &state.pool,
+        &state.db,
         &state.policy.codes,
         pending.code_id,
         user_id,
@@ -258,14 +258,14 @@ pub async fn verify(
         Checked::Accepted => {}
         Checked::Wrong => {
             let event = Event::own(EventKind::CodeFailed, user_id, client_ip, "wrong code");
-            audit::record(&state.pool, now, event).await?;
+            audit::record(&state.db, now, event).await?;
             return Ok(CodeOutcome::Refused {
                 message: WRONG_CODE.to_string(),
             });
         }
         Checked::Voided => {
             let event = Event::own(EventKind::CodeVoided, user_id, client_ip, "too many wrong tries");
-            audit::record(&state.pool, now, event).await?;
+            audit::record(&state.db, now, event).await?;
             session.remove::<Pending>(PENDING).await?;
             return Ok(restart());
         }
@@ -275,7 +275,7 @@ pub async fn verify(
     }
 
     // The person may have been deactivated or reset while the code was in the post.
-    let Some(contact) = people::contact_of(&state.pool, user_id, pending.epoch).await? else {
+    let Some(contact) = people::contact_of(&state.db, user_id, pending.epoch).await? else {
         session.remove::<Pending>(PENDING).await?;
         return Ok(restart());
     };
@@ -283,7 +283,7 @@ pub async fn verify(
     session::start(session, user_id, pending.epoch).await?;
     super::device::after_sign_in(state, user_id, device_cookie).await?;
     let event = Event::own(EventKind::SignInOk, user_id, client_ip, "password and code");
-    audit::record(&state.pool, now, event).await?;
+    audit::record(&state.db, now, event).await?;
     if trust_network && may_trust(state, client_ip) {
         trust_this_network(state, user_id, &contact, client_ip).await?;
     } else if trust_network {
@@ -301,11 +301,11 @@ async fn trust_this_network(
     client_ip: IpAddr,
 ) -> Result<(), AppError> {
     let now = state.clock.now();
-    let days = settings::trust_days(&state.pool).await?;
-    trust::trust(&state.pool, user_id, client_ip, days, now).await?;
+    let days = settings::trust_days(&state.db).await?;
+    trust::trust(&state.db, user_id, client_ip, days, now).await?;
     let network = crate::request::client_addr::network_of(client_ip);
     let event = Event::own(EventKind::NetworkTrusted, user_id, client_ip, network.to_string());
-    audit::record(&state.pool, now, event).await?;
+    audit::record(&state.db, now, event).await?;
     state.trust_changed(user_id);
     if let Some(email) = contact.email.clone() {
         let letter = mail::trusted_network_letter(&contact.name, &email, &network.to_string(), days);
@@ -329,7 +329,7 @@ pub async fn resend(state: &AppState, session: &Session, client_ip: IpAddr) -> R
     let Some(mut pending) = session.get::<Pending>(PENDING).await? else {
         return Ok(restart(CODE_SPENT));
     };
-    let Some(contact) = people::contact_of(&state.pool, pending.user_id, pending.epoch).await? else {
+    let Some(contact) = people::contact_of(&state.db, pending.user_id, pending.epoch).await? else {
         session.remove::<Pending>(PENDING).await?;
         return Ok(restart(CODE_SPENT));
     };
@@ -338,7 +338,7 @@ pub async fn resend(state: &AppState, session: &Session, client_ip: IpAddr) -> R
         return Ok(restart(NO_CHANNEL));
     }
     let issued = codes::issue(
-        &state.pool,
+        &state.db,
         &state.policy.codes,
         pending.user_id,
         &pending.binding(),
@@ -377,7 +377,7 @@ pub async fn resend(state: &AppState, session: &Session, client_ip: IpAddr) -> R
                 client_ip,
                 "too many codes",
             );
-            audit::record(&state.pool, now, event).await?;
+            audit::record(&state.db, now, event).await?;
             session.remove::<Pending>(PENDING).await?;
             return Ok(restart(&too_many_codes(state.policy.codes.window_seconds)));
         }

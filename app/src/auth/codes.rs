@@ -6,9 +6,9 @@
 //! transaction (`BEGIN IMMEDIATE`), so two simultaneous right answers give one success.
 
 use crate::clock::UnixSeconds;
+use crate::db::WritePool;
 use rand::TryRngCore;
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
 use subtle::ConstantTimeEq;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,73 +114,77 @@ struct StoredCode {
 /// Issues a new code for `user_id`, bound to the browser holding `binding`, and voids
 /// every earlier live code of that person.
 pub async fn issue(
-    pool: &SqlitePool,
+    db: &crate::db::Db,
     policy: &CodePolicy,
     user_id: i64,
     binding: &[u8],
     purpose: Purpose,
     now: UnixSeconds,
 ) -> Result<Result<Issued, NotIssued>, sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let (last, in_window): (Option<i64>, i64) = sqlx::query_as(
-        "SELECT MAX(created_at), COUNT(*) FILTER (WHERE created_at > ?2) FROM codes WHERE user_id = ?1",
-    )
-    .bind(user_id)
-    .bind(now - policy.window_seconds)
-    .fetch_one(&mut *tx)
-    .await?;
-    if purpose == Purpose::Resend
-        && let Some(last) = last
-        && now - last < policy.resend_cooldown_seconds
-    {
-        return Ok(Err(NotIssued::TooSoon {
-            retry_after_seconds: policy.resend_cooldown_seconds - (now - last),
-        }));
-    }
-    if in_window >= policy.max_codes_per_window {
-        return Ok(Err(NotIssued::TooMany));
-    }
-    let voided = void_all_of(&mut *tx, user_id, now).await?;
-    let code = generate();
-    let mut salt = [0u8; 16];
-    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng.unwrap_err(), &mut salt);
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO codes (user_id, binding, salt, digest, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-    )
-    .bind(user_id)
-    .bind(binding)
-    .bind(&salt[..])
-    .bind(digest(&salt, &code))
-    .bind(now)
-    .bind(now + policy.lifetime_seconds)
-    .fetch_one(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(Ok(Issued { id, code, voided }))
+    crate::db::on_db!(db, |pool| {
+        let mut tx = pool.begin_write().await?;
+        let (last, in_window): (Option<i64>, i64) = sqlx::query_as(
+            "SELECT MAX(created_at), COUNT(*) FILTER (WHERE created_at > $2) FROM codes WHERE user_id = $1",
+        )
+        .bind(user_id)
+        .bind(now - policy.window_seconds)
+        .fetch_one(&mut *tx)
+        .await?;
+        if purpose == Purpose::Resend
+            && let Some(last) = last
+            && now - last < policy.resend_cooldown_seconds
+        {
+            return Ok(Err(NotIssued::TooSoon {
+                retry_after_seconds: policy.resend_cooldown_seconds - (now - last),
+            }));
+        }
+        if in_window >= policy.max_codes_per_window {
+            return Ok(Err(NotIssued::TooMany));
+        }
+        let voided = void_all_of(&mut *tx, user_id, now).await?;
+        let code = generate();
+        let mut salt = [0u8; 16];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng.unwrap_err(), &mut salt);
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO codes (user_id, binding, salt, digest, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(binding)
+        .bind(&salt[..])
+        .bind(digest(&salt, &code))
+        .bind(now)
+        .bind(now + policy.lifetime_seconds)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(Issued { id, code, voided }))
+    })
 }
 
 /// Voids every live, unexpired code of `user_id` (a newer code, or a new address to send
 /// codes to). Returns how many there were.
 pub async fn void_all_of(
-    db: impl sqlx::SqliteExecutor<'_>,
+    conn: impl Into<crate::db::Conn<'_>>,
     user_id: i64,
     now: UnixSeconds,
 ) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query(
-        "UPDATE codes SET state = 'voided' WHERE user_id = ?1 AND state = 'live' AND expires_at > ?2",
-    )
-    .bind(user_id)
-    .bind(now)
-    .execute(db)
-    .await?
-    .rows_affected())
+    crate::db::on_conn!(conn.into(), |db| {
+        Ok(sqlx::query(
+            "UPDATE codes SET state = 'voided' WHERE user_id = $1 AND state = 'live' AND expires_at > $2",
+        )
+        .bind(user_id)
+        .bind(now)
+        .execute(db)
+        .await?
+        .rows_affected())
+    })
 }
 
 /// Checks `typed` against code `id` of `user_id` for the browser holding `binding`, and
 /// consumes it when right. Anything but six digits counts as a wrong try.
 pub async fn check(
-    pool: &SqlitePool,
+    db: &crate::db::Db,
     policy: &CodePolicy,
     id: i64,
     user_id: i64,
@@ -188,79 +192,89 @@ pub async fn check(
     typed: &str,
     now: UnixSeconds,
 ) -> Result<Checked, sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let row: Option<StoredCode> = sqlx::query_as(
-        "SELECT binding, salt, digest, expires_at, tries, state FROM codes WHERE id = ?1 AND user_id = ?2",
+    crate::db::on_db!(db, |pool| {
+        let mut tx = pool.begin_write().await?;
+        let row: Option<StoredCode> = sqlx::query_as(
+        "SELECT binding, salt, digest, expires_at, tries, state FROM codes WHERE id = $1 AND user_id = $2",
     )
     .bind(id)
     .bind(user_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some(stored) = row else {
-        return Ok(Checked::Spent);
-    };
-    if stored.state != "live" || now >= stored.expires_at || !bool::from(stored.binding.ct_eq(binding)) {
-        return Ok(Checked::Spent);
-    }
-    let right =
-        normalise(typed).is_some_and(|code| bool::from(digest(&stored.salt, &code).ct_eq(&stored.digest)));
-    if right {
-        sqlx::query("UPDATE codes SET state = 'used' WHERE id = ?1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        let Some(stored) = row else {
+            return Ok(Checked::Spent);
+        };
+        if stored.state != "live" || now >= stored.expires_at || !bool::from(stored.binding.ct_eq(binding)) {
+            return Ok(Checked::Spent);
+        }
+        let right = normalise(typed)
+            .is_some_and(|code| bool::from(digest(&stored.salt, &code).ct_eq(&stored.digest)));
+        if right {
+            sqlx::query("UPDATE codes SET state = 'used' WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            return Ok(Checked::Accepted);
+        }
+        let tries = stored.tries + 1;
+        let spent = tries >= policy.max_tries;
+        sqlx::query(
+            "UPDATE codes SET tries = $2, state = CASE WHEN $3 THEN 'voided' ELSE state END WHERE id = $1",
+        )
+        .bind(id)
+        .bind(tries)
+        .bind(spent)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
-        return Ok(Checked::Accepted);
-    }
-    let tries = stored.tries + 1;
-    let spent = tries >= policy.max_tries;
-    sqlx::query(
-        "UPDATE codes SET tries = ?2, state = CASE WHEN ?3 THEN 'voided' ELSE state END WHERE id = ?1",
-    )
-    .bind(id)
-    .bind(tries)
-    .bind(spent)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(if spent { Checked::Voided } else { Checked::Wrong })
+        Ok(if spent { Checked::Voided } else { Checked::Wrong })
+    })
 }
 
 /// Voids a code that could not be delivered: nobody may hold it.
-pub async fn void(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE codes SET state = 'voided' WHERE id = ?1 AND state = 'live'")
-        .bind(id)
-        .execute(pool)
-        .await
-        .map(|_| ())
+pub async fn void(db: &crate::db::Db, id: i64) -> Result<(), sqlx::Error> {
+    crate::db::on_db!(db, |pool| {
+        sqlx::query("UPDATE codes SET state = 'voided' WHERE id = $1 AND state = 'live'")
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|_| ())
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::Backend;
     use crate::permissions::Permission;
-    use crate::testing::{person, state};
+    use crate::testing::person;
+    use crate::testing::state_on;
 
     const T0: i64 = 1_800_000_000;
     const BROWSER: &[u8] = b"browser-one";
 
-    async fn setup() -> (crate::state::AppState, crate::db::TempDb, i64) {
-        let (state, db) = state().await;
+    async fn setup(backend: Backend) -> (crate::state::AppState, crate::db::TempDb, i64) {
+        let (state, db) = state_on(backend).await;
         let jdoe = person(&state, "Jane Doe", "jdoe", &[Permission::Personnel]).await;
         (state, db, jdoe.id)
     }
 
-    async fn issue_ok(pool: &SqlitePool, user: i64, now: i64) -> Issued {
-        issue(pool, &CodePolicy::default(), user, BROWSER, Purpose::Resend, now)
-            .await
-            .unwrap()
-            .unwrap()
+    async fn issue_ok(db: &crate::db::Db, user: i64, now: i64) -> Issued {
+        {
+            issue(db, &CodePolicy::default(), user, BROWSER, Purpose::Resend, now)
+                .await
+                .unwrap()
+                .unwrap()
+        }
     }
 
-    async fn try_code(pool: &SqlitePool, issued: &Issued, user: i64, typed: &str, now: i64) -> Checked {
-        check(pool, &CodePolicy::default(), issued.id, user, BROWSER, typed, now)
-            .await
-            .unwrap()
+    async fn try_code(db: &crate::db::Db, issued: &Issued, user: i64, typed: &str, now: i64) -> Checked {
+        {
+            check(db, &CodePolicy::default(), issued.id, user, BROWSER, typed, now)
+                .await
+                .unwrap()
+        }
     }
 
     fn wrong_code(right: &str) -> String {
@@ -280,13 +294,13 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn the_code_is_never_stored_in_clear() {
-        let (state, _db, user) = setup().await;
-        let issued = issue_ok(&state.pool, user, T0).await;
-        let stored: Vec<u8> = sqlx::query_scalar("SELECT digest FROM codes")
-            .fetch_one(&state.pool)
-            .await
+    async fn the_code_is_never_stored_in_clear(backend: Backend) {
+        let (state, _db, user) = setup(backend).await;
+        let issued = issue_ok(&state.db, user, T0).await;
+        let stored: Vec<u8> =
+            crate::db::on_db!(&state.db, |pool| sqlx::query_scalar("SELECT digest FROM codes")
+                .fetch_one(pool)
+                .await)
             .unwrap();
         assert_ne!(stored, issued.code.as_bytes());
         assert_eq!(stored.len(), 32);
@@ -296,74 +310,70 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn a_code_works_once_until_the_tenth_minute() {
-        let (state, _db, user) = setup().await;
-        let issued = issue_ok(&state.pool, user, T0).await;
+    async fn a_code_works_once_until_the_tenth_minute(backend: Backend) {
+        let (state, _db, user) = setup(backend).await;
+        let issued = issue_ok(&state.db, user, T0).await;
         assert_eq!(
-            try_code(&state.pool, &issued, user, &issued.code, T0 + 599).await,
+            try_code(&state.db, &issued, user, &issued.code, T0 + 599).await,
             Checked::Accepted
         );
         assert_eq!(
-            try_code(&state.pool, &issued, user, &issued.code, T0 + 599).await,
+            try_code(&state.db, &issued, user, &issued.code, T0 + 599).await,
             Checked::Spent,
             "once"
         );
 
-        let late = issue_ok(&state.pool, user, T0 + 1000).await;
+        let late = issue_ok(&state.db, user, T0 + 1000).await;
         assert_eq!(
-            try_code(&state.pool, &late, user, &late.code, T0 + 1600).await,
+            try_code(&state.db, &late, user, &late.code, T0 + 1600).await,
             Checked::Spent,
             "10 min"
         );
     }
 
-    #[tokio::test]
-    async fn the_fifth_wrong_try_voids_the_code() {
-        let (state, _db, user) = setup().await;
-        let issued = issue_ok(&state.pool, user, T0).await;
+    async fn the_fifth_wrong_try_voids_the_code(backend: Backend) {
+        let (state, _db, user) = setup(backend).await;
+        let issued = issue_ok(&state.db, user, T0).await;
         let wrong = wrong_code(&issued.code);
         for _ in 0..3 {
             assert_eq!(
-                try_code(&state.pool, &issued, user, &wrong, T0 + 1).await,
+                try_code(&state.db, &issued, user, &wrong, T0 + 1).await,
                 Checked::Wrong
             );
         }
         assert_eq!(
-            try_code(&state.pool, &issued, user, "not digits", T0 + 1).await,
+            try_code(&state.db, &issued, user, "not digits", T0 + 1).await,
             Checked::Wrong,
             "4th try"
         );
         assert_eq!(
-            try_code(&state.pool, &issued, user, &wrong, T0 + 1).await,
+            try_code(&state.db, &issued, user, &wrong, T0 + 1).await,
             Checked::Voided,
             "5th try"
         );
         assert_eq!(
-            try_code(&state.pool, &issued, user, &issued.code, T0 + 2).await,
+            try_code(&state.db, &issued, user, &issued.code, T0 + 2).await,
             Checked::Spent
         );
     }
 
-    #[tokio::test]
-    async fn four_wrong_tries_still_leave_the_right_code_working() {
-        let (state, _db, user) = setup().await;
-        let issued = issue_ok(&state.pool, user, T0).await;
+    async fn four_wrong_tries_still_leave_the_right_code_working(backend: Backend) {
+        let (state, _db, user) = setup(backend).await;
+        let issued = issue_ok(&state.db, user, T0).await;
         for _ in 0..4 {
-            try_code(&state.pool, &issued, user, &wrong_code(&issued.code), T0 + 1).await;
+            try_code(&state.db, &issued, user, &wrong_code(&issued.code), T0 + 1).await;
         }
         assert_eq!(
-            try_code(&state.pool, &issued, user, &issued.code, T0 + 2).await,
+            try_code(&state.db, &issued, user, &issued.code, T0 + 2).await,
             Checked::Accepted
         );
     }
 
-    #[tokio::test]
-    async fn a_resend_waits_thirty_seconds_and_voids_the_old_code() {
-        let (state, _db, user) = setup().await;
+    async fn a_resend_waits_thirty_seconds_and_voids_the_old_code(backend: Backend) {
+        let (state, _db, user) = setup(backend).await;
         let policy = CodePolicy::default();
-        let first = issue_ok(&state.pool, user, T0).await;
-        let early = issue(&state.pool, &policy, user, BROWSER, Purpose::Resend, T0 + 29)
+        let first = issue_ok(&state.db, user, T0).await;
+        let early = issue(&state.db, &policy, user, BROWSER, Purpose::Resend, T0 + 29)
             .await
             .unwrap();
         assert_eq!(
@@ -372,55 +382,53 @@ mod tests {
                 retry_after_seconds: 1
             }
         );
-        let second = issue_ok(&state.pool, user, T0 + 30).await;
+        let second = issue_ok(&state.db, user, T0 + 30).await;
         assert_eq!(
-            try_code(&state.pool, &first, user, &first.code, T0 + 31).await,
+            try_code(&state.db, &first, user, &first.code, T0 + 31).await,
             Checked::Spent
         );
         assert_eq!(
-            try_code(&state.pool, &second, user, &second.code, T0 + 31).await,
+            try_code(&state.db, &second, user, &second.code, T0 + 31).await,
             Checked::Accepted
         );
     }
 
-    #[tokio::test]
-    async fn the_sixth_code_in_fifteen_minutes_is_refused() {
-        let (state, _db, user) = setup().await;
+    async fn the_sixth_code_in_fifteen_minutes_is_refused(backend: Backend) {
+        let (state, _db, user) = setup(backend).await;
         let policy = CodePolicy::default();
         for i in 0..5 {
-            issue_ok(&state.pool, user, T0 + i * 30).await;
+            issue_ok(&state.db, user, T0 + i * 30).await;
         }
-        let sixth = issue(&state.pool, &policy, user, BROWSER, Purpose::Resend, T0 + 150)
+        let sixth = issue(&state.db, &policy, user, BROWSER, Purpose::Resend, T0 + 150)
             .await
             .unwrap();
         assert_eq!(sixth.unwrap_err(), NotIssued::TooMany);
         // The first code leaves the window at T0 + 900.
         assert_eq!(
-            issue(&state.pool, &policy, user, BROWSER, Purpose::Resend, T0 + 899)
+            issue(&state.db, &policy, user, BROWSER, Purpose::Resend, T0 + 899)
                 .await
                 .unwrap()
                 .unwrap_err(),
             NotIssued::TooMany
         );
         assert!(
-            issue(&state.pool, &policy, user, BROWSER, Purpose::Resend, T0 + 900)
+            issue(&state.db, &policy, user, BROWSER, Purpose::Resend, T0 + 900)
                 .await
                 .unwrap()
                 .is_ok()
         );
     }
 
-    #[tokio::test]
-    async fn a_code_is_useless_to_another_person_or_another_browser() {
-        let (state, _db, user) = setup().await;
+    async fn a_code_is_useless_to_another_person_or_another_browser(backend: Backend) {
+        let (state, _db, user) = setup(backend).await;
         let other = person(&state, "Other", "other", &[]).await.id;
-        let issued = issue_ok(&state.pool, user, T0).await;
+        let issued = issue_ok(&state.db, user, T0).await;
         assert_eq!(
-            try_code(&state.pool, &issued, other, &issued.code, T0 + 1).await,
+            try_code(&state.db, &issued, other, &issued.code, T0 + 1).await,
             Checked::Spent
         );
         let elsewhere = check(
-            &state.pool,
+            &state.db,
             &CodePolicy::default(),
             issued.id,
             user,
@@ -431,19 +439,18 @@ mod tests {
         .await;
         assert_eq!(elsewhere.unwrap(), Checked::Spent);
         assert_eq!(
-            try_code(&state.pool, &issued, user, &issued.code, T0 + 1).await,
+            try_code(&state.db, &issued, user, &issued.code, T0 + 1).await,
             Checked::Accepted
         );
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn two_simultaneous_right_answers_give_one_success() {
-        let (state, _db, user) = setup().await;
+    async fn two_simultaneous_right_answers_give_one_success(backend: Backend) {
+        let (state, _db, user) = setup(backend).await;
         for round in 0..10 {
-            let issued = Arc::new(issue_ok(&state.pool, user, T0 + round * 1000).await);
+            let issued = Arc::new(issue_ok(&state.db, user, T0 + round * 1000).await);
             let attempts: Vec<_> = (0..2)
                 .map(|_| {
-                    let (pool, issued) = (state.pool.clone(), issued.clone());
+                    let (pool, issued) = (state.db.clone(), issued.clone());
                     tokio::spawn(async move {
                         check(
                             &pool,
@@ -469,28 +476,27 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn signing_in_again_gets_a_fresh_code_without_the_cooldown_but_within_the_cap() {
-        let (state, _db, user) = setup().await;
+    async fn signing_in_again_gets_a_fresh_code_without_the_cooldown_but_within_the_cap(backend: Backend) {
+        let (state, _db, user) = setup(backend).await;
         let policy = CodePolicy::default();
-        let first = issue_ok(&state.pool, user, T0).await;
-        let again = issue(&state.pool, &policy, user, BROWSER, Purpose::SignIn, T0 + 5)
+        let first = issue_ok(&state.db, user, T0).await;
+        let again = issue(&state.db, &policy, user, BROWSER, Purpose::SignIn, T0 + 5)
             .await
             .unwrap()
             .unwrap();
         assert_eq!(
-            try_code(&state.pool, &first, user, &first.code, T0 + 6).await,
+            try_code(&state.db, &first, user, &first.code, T0 + 6).await,
             Checked::Spent,
             "the new sign-in voided the old code"
         );
         for i in 0..3 {
-            issue(&state.pool, &policy, user, BROWSER, Purpose::SignIn, T0 + 10 + i)
+            issue(&state.db, &policy, user, BROWSER, Purpose::SignIn, T0 + 10 + i)
                 .await
                 .unwrap()
                 .unwrap();
         }
         assert_eq!(
-            issue(&state.pool, &policy, user, BROWSER, Purpose::SignIn, T0 + 20)
+            issue(&state.db, &policy, user, BROWSER, Purpose::SignIn, T0 + 20)
                 .await
                 .unwrap()
                 .unwrap_err(),
@@ -499,16 +505,28 @@ mod tests {
         drop(again);
     }
 
-    #[tokio::test]
-    async fn an_undelivered_code_is_void() {
-        let (state, _db, user) = setup().await;
-        let issued = issue_ok(&state.pool, user, T0).await;
-        void(&state.pool, issued.id).await.unwrap();
+    async fn an_undelivered_code_is_void(backend: Backend) {
+        let (state, _db, user) = setup(backend).await;
+        let issued = issue_ok(&state.db, user, T0).await;
+        void(&state.db, issued.id).await.unwrap();
         assert_eq!(
-            try_code(&state.pool, &issued, user, &issued.code, T0 + 1).await,
+            try_code(&state.db, &issued, user, &issued.code, T0 + 1).await,
             Checked::Spent
         );
     }
 
     use std::sync::Arc;
+
+    crate::on_both_backends!(
+        two_simultaneous_right_answers_give_one_success,
+        the_code_is_never_stored_in_clear,
+        a_code_works_once_until_the_tenth_minute,
+        the_fifth_wrong_try_voids_the_code,
+        four_wrong_tries_still_leave_the_right_code_working,
+        a_resend_waits_thirty_seconds_and_voids_the_old_code,
+        the_sixth_code_in_fifteen_minutes_is_refused,
+        a_code_is_useless_to_another_person_or_another_browser,
+        signing_in_again_gets_a_fresh_code_without_the_cooldown_but_within_the_cap,
+        an_undelivered_code_is_void,
+    );
 }

@@ -10,7 +10,6 @@
 
 use crate::auth::tokens::{digest, new_secret};
 use crate::clock::UnixSeconds;
-use sqlx::{SqliteExecutor, SqlitePool};
 use subtle::ConstantTimeEq;
 use tower_cookies::Cookies;
 use tower_cookies::cookie::{Cookie, SameSite};
@@ -37,61 +36,65 @@ fn parse(presented: Option<&str>) -> Option<(i64, &str)> {
 /// The id of the valid device cookie `presented` for the active person `username_key`,
 /// if it is one.
 pub async fn recognise(
-    pool: &SqlitePool,
+    db: &crate::db::Db,
     presented: Option<&str>,
     username_key: &str,
     now: UnixSeconds,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let Some((id, secret)) = parse(presented) else {
-        return Ok(None);
-    };
-    let stored: Option<Vec<u8>> = sqlx::query_scalar(
-        "SELECT d.digest FROM device_cookies d JOIN users u ON u.id = d.user_id
-         WHERE d.id = ?1 AND d.expires_at > ?2 AND u.username_key = ?3 AND u.active = 1",
-    )
-    .bind(id)
-    .bind(now)
-    .bind(username_key)
-    .fetch_optional(pool)
-    .await?;
-    Ok(stored
-        .filter(|stored| bool::from(stored.ct_eq(&digest(secret))))
-        .map(|_| id))
+    crate::db::on_db!(db, |pool| {
+        let Some((id, secret)) = parse(presented) else {
+            return Ok(None);
+        };
+        let stored: Option<Vec<u8>> = sqlx::query_scalar(
+            "SELECT d.digest FROM device_cookies d JOIN users u ON u.id = d.user_id
+         WHERE d.id = $1 AND d.expires_at > $2 AND u.username_key = $3 AND u.active = TRUE",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(username_key)
+        .fetch_optional(pool)
+        .await?;
+        Ok(stored
+            .filter(|stored| bool::from(stored.ct_eq(&digest(secret))))
+            .map(|_| id))
+    })
 }
 
 /// After a full sign-in of `user_id`: a new device cookie value to give the browser,
 /// unless the one it presented is already theirs and valid.
 pub async fn remember(
-    pool: &SqlitePool,
+    db: &crate::db::Db,
     user_id: i64,
     presented: Option<&str>,
     now: UnixSeconds,
 ) -> Result<Option<String>, sqlx::Error> {
-    if let Some((id, secret)) = parse(presented) {
-        let stored: Option<Vec<u8>> = sqlx::query_scalar(
-            "SELECT digest FROM device_cookies WHERE id = ?1 AND user_id = ?2 AND expires_at > ?3",
-        )
-        .bind(id)
-        .bind(user_id)
-        .bind(now)
-        .fetch_optional(pool)
-        .await?;
-        if stored.is_some_and(|stored| bool::from(stored.ct_eq(&digest(secret)))) {
-            return Ok(None);
+    crate::db::on_db!(db, |pool| {
+        if let Some((id, secret)) = parse(presented) {
+            let stored: Option<Vec<u8>> = sqlx::query_scalar(
+                "SELECT digest FROM device_cookies WHERE id = $1 AND user_id = $2 AND expires_at > $3",
+            )
+            .bind(id)
+            .bind(user_id)
+            .bind(now)
+            .fetch_optional(pool)
+            .await?;
+            if stored.is_some_and(|stored| bool::from(stored.ct_eq(&digest(secret)))) {
+                return Ok(None);
+            }
         }
-    }
-    let secret = new_secret();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO device_cookies (user_id, digest, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)
+        let secret = new_secret();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO device_cookies (user_id, digest, created_at, expires_at) VALUES ($1, $2, $3, $4)
          RETURNING id",
-    )
-    .bind(user_id)
-    .bind(digest(&secret))
-    .bind(now)
-    .bind(now + LIFETIME_SECONDS)
-    .fetch_one(pool)
-    .await?;
-    Ok(Some(format!("{id}.{secret}")))
+        )
+        .bind(user_id)
+        .bind(digest(&secret))
+        .bind(now)
+        .bind(now + LIFETIME_SECONDS)
+        .fetch_one(pool)
+        .await?;
+        Ok(Some(format!("{id}.{secret}")))
+    })
 }
 
 /// After a full sign-in of `user_id` in the current request: hands out a device cookie
@@ -101,28 +104,32 @@ pub async fn after_sign_in(
     user_id: i64,
     presented: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    if let Some(value) = remember(&state.pool, user_id, presented, state.clock.now()).await? {
+    if let Some(value) = remember(&state.db, user_id, presented, state.clock.now()).await? {
         hand_out(value, state.policy.secure_cookies()).await;
     }
     Ok(())
 }
 
 /// Voids one device cookie (it was used to guess).
-pub async fn void(db: impl SqliteExecutor<'_>, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM device_cookies WHERE id = ?1")
-        .bind(id)
-        .execute(db)
-        .await
-        .map(|_| ())
+pub async fn void(conn: impl Into<crate::db::Conn<'_>>, id: i64) -> Result<(), sqlx::Error> {
+    crate::db::on_conn!(conn.into(), |db| {
+        sqlx::query("DELETE FROM device_cookies WHERE id = $1")
+            .bind(id)
+            .execute(db)
+            .await
+            .map(|_| ())
+    })
 }
 
 /// Removes device cookies past their 90 days (the hourly clean-up).
-pub async fn remove_expired(pool: &SqlitePool, now: UnixSeconds) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM device_cookies WHERE expires_at <= ?1")
-        .bind(now)
-        .execute(pool)
-        .await?
-        .rows_affected())
+pub async fn remove_expired(db: &crate::db::Db, now: UnixSeconds) -> Result<u64, sqlx::Error> {
+    crate::db::on_db!(db, |pool| {
+        Ok(sqlx::query("DELETE FROM device_cookies WHERE expires_at <= $1")
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected())
+    })
 }
 
 /// The device cookie the current request presented, if any.
@@ -150,21 +157,22 @@ pub async fn hand_out(value: String, secure: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::Backend;
     use crate::permissions::Permission;
-    use crate::testing::{person, state};
+    use crate::testing::person;
+    use crate::testing::state_on;
 
     const NOW: i64 = 1_800_000_000;
 
-    #[tokio::test]
-    async fn a_device_cookie_names_one_active_person_and_cannot_be_forged() {
-        let (state, _db) = state().await;
+    async fn a_device_cookie_names_one_active_person_and_cannot_be_forged(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
         let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
         person(&state, "Other", "other", &[Permission::Security]).await;
-        let value = remember(&state.pool, jdoe.id, None, NOW).await.unwrap().unwrap();
-        let id = recognise(&state.pool, Some(&value), "jdoe", NOW).await.unwrap();
+        let value = remember(&state.db, jdoe.id, None, NOW).await.unwrap().unwrap();
+        let id = recognise(&state.db, Some(&value), "jdoe", NOW).await.unwrap();
         assert!(id.is_some());
         assert_eq!(
-            recognise(&state.pool, Some(&value), "other", NOW).await.unwrap(),
+            recognise(&state.db, Some(&value), "other", NOW).await.unwrap(),
             None,
             "another person"
         );
@@ -178,27 +186,31 @@ mod tests {
             "x.y".into(),
         ] {
             assert_eq!(
-                recognise(&state.pool, Some(&bad), "jdoe", NOW).await.unwrap(),
+                recognise(&state.db, Some(&bad), "jdoe", NOW).await.unwrap(),
                 None,
                 "{bad}"
             );
         }
         assert_eq!(
-            recognise(&state.pool, Some(&value), "jdoe", NOW + LIFETIME_SECONDS)
+            recognise(&state.db, Some(&value), "jdoe", NOW + LIFETIME_SECONDS)
                 .await
                 .unwrap(),
             None,
             "expired after 90 days"
         );
         assert_eq!(
-            remember(&state.pool, jdoe.id, Some(&value), NOW).await.unwrap(),
+            remember(&state.db, jdoe.id, Some(&value), NOW).await.unwrap(),
             None,
             "kept"
         );
-        let stored: Vec<u8> = sqlx::query_scalar("SELECT digest FROM device_cookies")
-            .fetch_one(&state.pool)
-            .await
-            .unwrap();
+        let stored: Vec<u8> = crate::db::on_db!(&state.db, |pool| sqlx::query_scalar(
+            "SELECT digest FROM device_cookies"
+        )
+        .fetch_one(pool)
+        .await)
+        .unwrap();
         assert_ne!(stored, secret.as_bytes(), "only a digest is kept");
     }
+
+    crate::on_both_backends!(a_device_cookie_names_one_active_person_and_cannot_be_forged,);
 }

@@ -32,7 +32,7 @@ async fn honoured_trust(
     if !code_step::may_trust(state, client_ip) {
         return Ok(None);
     }
-    trust::honour(&state.pool, user_id, client_ip, now).await
+    trust::honour(&state.db, user_id, client_ip, now).await
 }
 
 /// Checks a username and password and, when they are right, signs the session in.
@@ -60,31 +60,31 @@ pub async fn sign_in(
     if key.is_empty() || key.len() > MAX_USERNAME || password.chars().count() > PASSWORD_MAX {
         return Ok(refused());
     }
-    let device = device::recognise(&state.pool, device_cookie, &key, now).await?;
+    let device = device::recognise(&state.db, device_cookie, &key, now).await?;
     // Counted before the hash, so a burst sent at once cannot outrun the limit.
     let Some(reservation) =
-        throttle::reserve(&state.pool, &state.policy.throttle, &key, &network, device, now).await?
+        throttle::reserve(&state.db, &state.policy.throttle, &key, &network, device, now).await?
     else {
         tracing::warn!(%client_ip, "password attempt refused by the throttle");
         return Ok(refused());
     };
 
-    let person = people::find_for_sign_in(&state.pool, &key).await?;
+    let person = people::find_for_sign_in(&state.db, &key).await?;
     let stored = person.as_ref().map(|p| p.password_hash.clone());
     let correct = match state.hasher.verify(password, stored).await {
         Ok(correct) => correct,
         Err(busy) => {
             // Not checked, so not a failure: a flood must not spend the person's tries.
-            throttle::release(&state.pool, reservation).await?;
+            throttle::release(&state.db, reservation).await?;
             return Err(busy.into());
         }
     };
 
     match person {
         Some(person) if correct => {
-            throttle::release(&state.pool, reservation).await?;
+            throttle::release(&state.db, reservation).await?;
             let next = safe_next(next);
-            let how = if !settings::two_step_enabled(&state.pool).await? {
+            let how = if !settings::two_step_enabled(&state.db).await? {
                 "password"
             } else if let Some(entry) = honoured_trust(state, person.id, client_ip, now).await? {
                 let event = Event::own(
@@ -93,7 +93,7 @@ pub async fn sign_in(
                     client_ip,
                     format!("entry {entry}"),
                 );
-                audit::record(&state.pool, now, event).await?;
+                audit::record(&state.db, now, event).await?;
                 "password on a trusted network"
             } else {
                 let verified = Verified {
@@ -106,7 +106,7 @@ pub async fn sign_in(
             session::start(session, person.id, person.session_epoch).await?;
             device::after_sign_in(state, person.id, device_cookie).await?;
             audit::record(
-                &state.pool,
+                &state.db,
                 now,
                 Event::own(EventKind::SignInOk, person.id, client_ip, how),
             )
@@ -116,7 +116,7 @@ pub async fn sign_in(
         person => {
             // The reservation stays: it is this failure.
             audit::record(
-                &state.pool,
+                &state.db,
                 now,
                 Event {
                     kind: EventKind::SignInFailed,

@@ -23,11 +23,11 @@ struct SignedIn {
 }
 
 /// The person this session is signed in as, if the session is still valid for them.
-pub async fn user_of(pool: &sqlx::SqlitePool, session: &Session) -> Result<Option<CurrentUser>, AppError> {
+pub async fn user_of(db: &crate::db::Db, session: &Session) -> Result<Option<CurrentUser>, AppError> {
     let Some(signed_in) = session.get::<SignedIn>(SIGNED_IN).await? else {
         return Ok(None);
     };
-    Ok(people::load_current(pool, signed_in.user_id, signed_in.epoch).await?)
+    Ok(people::load_current(db, signed_in.user_id, signed_in.epoch).await?)
 }
 
 /// Marks the session as signed in, under a new id: an id known before sign-in (session
@@ -53,7 +53,7 @@ pub async fn sign_out(
 ) -> Result<(), AppError> {
     if let Some(signed_in) = session.get::<SignedIn>(SIGNED_IN).await? {
         audit::record(
-            &state.pool,
+            &state.db,
             state.clock.now(),
             Event {
                 kind: EventKind::SignOut,
@@ -92,7 +92,7 @@ pub async fn request_client_ip() -> Result<ClientIp, AppError> {
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     let state = app_state()?;
     let session = request_session().await?;
-    user_of(&state.pool, &session).await
+    user_of(&state.db, &session).await
 }
 
 /// The signed-in person, or 401.

@@ -9,7 +9,7 @@
 //! server could not check.
 
 use crate::clock::UnixSeconds;
-use sqlx::SqlitePool;
+use crate::db::{Conn, Db, WritePool, on_conn, on_db};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ThrottlePolicy {
@@ -60,7 +60,7 @@ pub struct Reservation {
 /// counts against the cookie alone; a cookie that used up its own limit is void, and
 /// the attempt counts as one without a cookie.
 pub async fn reserve(
-    pool: &SqlitePool,
+    db: &Db,
     policy: &ThrottlePolicy,
     username_key: &str,
     network: &str,
@@ -68,119 +68,114 @@ pub async fn reserve(
     now: UnixSeconds,
 ) -> Result<Option<Reservation>, sqlx::Error> {
     let since = now - policy.window_seconds;
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    if let Some(device) = device {
-        let used: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE device_id = ?1 AND at > ?2")
+    on_db!(db, |pool| {
+        let mut tx = pool.begin_write().await?;
+        if let Some(device) = device {
+            let used: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE device_id = $1 AND at > $2")
+                    .bind(device)
+                    .bind(since)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if used < policy.per_device {
+                let id = insert(Conn::from(&mut *tx), username_key, network, Some(device), now).await?;
+                tx.commit().await?;
+                return Ok(Some(Reservation {
+                    id,
+                    against: CountedAgainst::Device(device),
+                }));
+            }
+            // Ten wrong passwords through one cookie: whoever holds it is guessing.
+            crate::auth::device::void(Conn::from(&mut *tx), device).await?;
+            sqlx::query("DELETE FROM login_failures WHERE device_id = $1")
                 .bind(device)
-                .bind(since)
-                .fetch_one(&mut *tx)
+                .execute(&mut *tx)
                 .await?;
-        if used < policy.per_device {
-            let id = insert(&mut tx, username_key, network, Some(device), now).await?;
-            tx.commit().await?;
-            return Ok(Some(Reservation {
-                id,
-                against: CountedAgainst::Device(device),
-            }));
         }
-        // Ten wrong passwords through one cookie: whoever holds it is guessing.
-        crate::auth::device::void(&mut *tx, device).await?;
-        sqlx::query("DELETE FROM login_failures WHERE device_id = ?1")
-            .bind(device)
-            .execute(&mut *tx)
-            .await?;
-    }
-    let (person, network_count): (i64, i64) = sqlx::query_as(
-        "SELECT
-            (SELECT COUNT(*) FROM login_failures WHERE username_key = ?1 AND device_id IS NULL AND at > ?3),
-            (SELECT COUNT(*) FROM login_failures WHERE network = ?2 AND device_id IS NULL AND at > ?3)",
-    )
-    .bind(username_key)
-    .bind(network)
-    .bind(since)
-    .fetch_one(&mut *tx)
-    .await?;
-    if !policy.allows(person, network_count) {
+        let (person, network_count): (i64, i64) = sqlx::query_as(
+            "SELECT
+            (SELECT COUNT(*) FROM login_failures WHERE username_key = $1 AND device_id IS NULL AND at > $3),
+            (SELECT COUNT(*) FROM login_failures WHERE network = $2 AND device_id IS NULL AND at > $3)",
+        )
+        .bind(username_key)
+        .bind(network)
+        .bind(since)
+        .fetch_one(&mut *tx)
+        .await?;
+        if !policy.allows(person, network_count) {
+            tx.commit().await?;
+            return Ok(None);
+        }
+        let id = insert(Conn::from(&mut *tx), username_key, network, None, now).await?;
         tx.commit().await?;
-        return Ok(None);
-    }
-    let id = insert(&mut tx, username_key, network, None, now).await?;
-    tx.commit().await?;
-    Ok(Some(Reservation {
-        id,
-        against: CountedAgainst::PersonAndNetwork,
-    }))
+        Ok(Some(Reservation {
+            id,
+            against: CountedAgainst::PersonAndNetwork,
+        }))
+    })
 }
 
 /// Forgets attempts older than the window (the hourly clean-up): the counts never look
 /// past the window, so this only keeps the table small, off the sign-in path.
-pub async fn forget_old(
-    pool: &SqlitePool,
-    policy: &ThrottlePolicy,
-    now: UnixSeconds,
-) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM login_failures WHERE at <= ?1")
-        .bind(now - policy.window_seconds)
-        .execute(pool)
-        .await?
-        .rows_affected())
+pub async fn forget_old(db: &Db, policy: &ThrottlePolicy, now: UnixSeconds) -> Result<u64, sqlx::Error> {
+    on_db!(db, |pool| Ok(sqlx::query(
+        "DELETE FROM login_failures WHERE at <= $1"
+    )
+    .bind(now - policy.window_seconds)
+    .execute(pool)
+    .await?
+    .rows_affected()))
 }
 
 async fn insert(
-    tx: &mut sqlx::SqliteConnection,
+    conn: Conn<'_>,
     username_key: &str,
     network: &str,
     device: Option<i64>,
     now: UnixSeconds,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO login_failures (username_key, network, device_id, at) VALUES (?1, ?2, ?3, ?4)
+    on_conn!(conn, |c| sqlx::query_scalar(
+        "INSERT INTO login_failures (username_key, network, device_id, at) VALUES ($1, $2, $3, $4)
          RETURNING id",
     )
     .bind(username_key)
     .bind(network)
     .bind(device)
     .bind(now)
-    .fetch_one(tx)
-    .await
+    .fetch_one(c)
+    .await)
 }
 
 /// The password was right, or was never checked (the server was busy): the reservation
 /// does not count. Earlier failures stay: a right password from the owner must not give
 /// someone guessing elsewhere ten fresh tries.
-pub async fn release(pool: &SqlitePool, reservation: Reservation) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failures WHERE id = ?1")
+pub async fn release(db: &Db, reservation: Reservation) -> Result<(), sqlx::Error> {
+    on_db!(db, |pool| sqlx::query("DELETE FROM login_failures WHERE id = $1")
         .bind(reservation.id)
         .execute(pool)
         .await
-        .map(|_| ())
+        .map(|_| ()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{person, state};
+    use crate::db::Backend;
+    use crate::testing::person;
+    use crate::testing::state_on;
 
     const NET: &str = "203.0.113.7/32";
     const T0: i64 = 1_800_000_000;
 
-    async fn try_once(
-        pool: &SqlitePool,
-        key: &str,
-        net: &str,
-        device: Option<i64>,
-        at: i64,
-    ) -> Option<Reservation> {
+    async fn try_once(pool: &Db, key: &str, net: &str, device: Option<i64>, at: i64) -> Option<Reservation> {
         reserve(pool, &ThrottlePolicy::default(), key, net, device, at)
             .await
             .unwrap()
     }
 
-    #[tokio::test]
-    async fn the_tenth_failure_for_a_person_blocks_the_eleventh_attempt() {
-        let (state, _db) = state().await;
-        let pool = &state.pool;
+    async fn the_tenth_failure_for_a_person_blocks_the_eleventh_attempt(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
+        let pool = &state.db;
         for i in 0..9 {
             assert!(
                 try_once(pool, "jdoe", &format!("198.51.100.{i}/32"), None, T0 + i)
@@ -204,41 +199,38 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn failures_leave_the_window_after_fifteen_minutes() {
-        let (state, _db) = state().await;
+    async fn failures_leave_the_window_after_fifteen_minutes(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
         for i in 0..10 {
-            try_once(&state.pool, "jdoe", NET, None, T0 + i).await.unwrap();
+            try_once(&state.db, "jdoe", NET, None, T0 + i).await.unwrap();
         }
         // The oldest failure is at T0: still counted at T0 + 900 - 1, gone at T0 + 900.
-        assert!(try_once(&state.pool, "jdoe", NET, None, T0 + 899).await.is_none());
-        assert!(try_once(&state.pool, "jdoe", NET, None, T0 + 900).await.is_some());
+        assert!(try_once(&state.db, "jdoe", NET, None, T0 + 899).await.is_none());
+        assert!(try_once(&state.db, "jdoe", NET, None, T0 + 900).await.is_some());
         // The clean-up forgets the ten old ones and keeps the new one.
         let policy = ThrottlePolicy::default();
-        assert_eq!(forget_old(&state.pool, &policy, T0 + 909).await.unwrap(), 10);
-        assert!(try_once(&state.pool, "jdoe", NET, None, T0 + 909).await.is_some());
+        assert_eq!(forget_old(&state.db, &policy, T0 + 909).await.unwrap(), 10);
+        assert!(try_once(&state.db, "jdoe", NET, None, T0 + 909).await.is_some());
     }
 
-    #[tokio::test]
-    async fn fifty_failures_from_one_network_block_every_username_there() {
-        let (state, _db) = state().await;
+    async fn fifty_failures_from_one_network_block_every_username_there(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
         for i in 0..50 {
-            try_once(&state.pool, &format!("user{i}"), NET, None, T0)
+            try_once(&state.db, &format!("user{i}"), NET, None, T0)
                 .await
                 .unwrap();
         }
-        assert!(try_once(&state.pool, "fresh", NET, None, T0 + 1).await.is_none());
+        assert!(try_once(&state.db, "fresh", NET, None, T0 + 1).await.is_none());
         assert!(
-            try_once(&state.pool, "fresh", "192.0.2.1/32", None, T0 + 1)
+            try_once(&state.db, "fresh", "192.0.2.1/32", None, T0 + 1)
                 .await
                 .is_some()
         );
     }
 
-    #[tokio::test]
-    async fn a_success_gives_back_only_its_own_reservation() {
-        let (state, _db) = state().await;
-        let pool = &state.pool;
+    async fn a_success_gives_back_only_its_own_reservation(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
+        let pool = &state.db;
         for _ in 0..9 {
             try_once(pool, "jdoe", NET, None, T0).await.unwrap();
         }
@@ -249,11 +241,10 @@ mod tests {
         assert!(try_once(pool, "jdoe", NET, None, T0 + 2).await.is_none());
     }
 
-    #[tokio::test]
-    async fn sixty_attempts_at_once_reserve_exactly_ten() {
-        let (state, _db) = state().await;
+    async fn sixty_attempts_at_once_reserve_exactly_ten(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
         let attempts = (0..60).map(|_| {
-            let pool = state.pool.clone();
+            let pool = state.db.clone();
             tokio::spawn(async move { try_once(&pool, "jdoe", NET, None, T0).await.is_some() })
         });
         let mut allowed = 0;
@@ -263,10 +254,9 @@ mod tests {
         assert_eq!(allowed, 10);
     }
 
-    #[tokio::test]
-    async fn a_device_cookie_counts_alone_and_is_void_after_ten_failures() {
-        let (state, _db) = state().await;
-        let pool = &state.pool;
+    async fn a_device_cookie_counts_alone_and_is_void_after_ten_failures(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
+        let pool = &state.db;
         let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
         let value = crate::auth::device::remember(pool, jdoe.id, None, T0)
             .await
@@ -300,4 +290,13 @@ mod tests {
             "void"
         );
     }
+
+    crate::on_both_backends!(
+        the_tenth_failure_for_a_person_blocks_the_eleventh_attempt,
+        failures_leave_the_window_after_fifteen_minutes,
+        fifty_failures_from_one_network_block_every_username_there,
+        a_success_gives_back_only_its_own_reservation,
+        sixty_attempts_at_once_reserve_exactly_ten,
+        a_device_cookie_counts_alone_and_is_void_after_ten_failures,
+    );
 }

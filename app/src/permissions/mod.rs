@@ -90,7 +90,7 @@ pub fn may_manage(actor: &CurrentUser, subject_id: i64, subject_holds: &[Permiss
 pub async fn permission_grid() -> Result<Vec<GridRow>, AppError> {
     crate::auth::session::require_permission(Permission::Permissions).await?;
     let state = crate::state::app_state()?;
-    Ok(store::grid(&state.pool).await?)
+    Ok(store::grid(&state.db).await?)
 }
 
 #[server(prefix = "/api", endpoint = "set_permission")]

@@ -2,50 +2,54 @@
 
 use super::{ChangeOutcome, GridRow};
 use crate::audit::{self, Event, EventKind};
+use crate::db::WritePool;
 use crate::error::AppError;
 use crate::permissions::{CurrentUser, Permission};
 use crate::personnel::people::Holding;
 use crate::state::AppState;
-use sqlx::{SqliteConnection, SqlitePool};
 use std::net::IpAddr;
 
-pub async fn grid(pool: &SqlitePool) -> Result<Vec<GridRow>, sqlx::Error> {
-    let rows: Vec<Holding> = sqlx::query_as(
-        "SELECT u.id AS id, u.name AS name, u.username AS username, group_concat(p.permission) AS held
+pub async fn grid(db: &crate::db::Db) -> Result<Vec<GridRow>, sqlx::Error> {
+    crate::db::on_db!(db, |pool| {
+        let rows: Vec<Holding> = sqlx::query_as(
+            "SELECT u.id AS id, u.name AS name, u.username AS username, string_agg(p.permission, ',') AS held
          FROM users u LEFT JOIN user_permissions p ON p.user_id = u.id
-         WHERE u.active = 1
-         GROUP BY u.id ORDER BY u.name COLLATE NOCASE, u.id",
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| GridRow {
-            permissions: row.permissions(),
-            id: row.id,
-            name: row.name,
-            username: row.username,
-        })
-        .collect())
+         WHERE u.active = TRUE
+         GROUP BY u.id, u.name, u.username ORDER BY lower(u.name), u.id",
+        )
+        .fetch_all(pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| GridRow {
+                permissions: row.permissions(),
+                id: row.id,
+                name: row.name,
+                username: row.username,
+            })
+            .collect())
+    })
 }
 
 /// Whether `user_id` is the only active person holding `permission`.
 pub async fn is_last_active_holder(
-    db: &mut SqliteConnection,
+    conn: impl Into<crate::db::Conn<'_>>,
     user_id: i64,
     permission: Permission,
 ) -> Result<bool, sqlx::Error> {
-    let (holds, others): (bool, i64) = sqlx::query_as(
-        "SELECT
-            EXISTS (SELECT 1 FROM user_permissions WHERE user_id = ?1 AND permission = ?2),
+    crate::db::on_conn!(conn.into(), |db| {
+        let (holds, others): (bool, i64) = sqlx::query_as(
+            "SELECT
+            EXISTS (SELECT 1 FROM user_permissions WHERE user_id = $1 AND permission = $2),
             (SELECT COUNT(*) FROM user_permissions p JOIN users u ON u.id = p.user_id
-              WHERE p.permission = ?2 AND u.active = 1 AND u.id <> ?1)",
-    )
-    .bind(user_id)
-    .bind(permission.as_str())
-    .fetch_one(db)
-    .await?;
-    Ok(holds && others == 0)
+              WHERE p.permission = $2 AND u.active = TRUE AND u.id <> $1)",
+        )
+        .bind(user_id)
+        .bind(permission.as_str())
+        .fetch_one(db)
+        .await?;
+        Ok(holds && others == 0)
+    })
 }
 
 /// Grants or removes one permission, in one write transaction with its rules.
@@ -58,80 +62,85 @@ pub async fn set(
     client_ip: IpAddr,
 ) -> Result<ChangeOutcome, AppError> {
     let now = state.clock.now();
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let subject: Option<String> =
-        sqlx::query_scalar("SELECT username FROM users WHERE id = ?1 AND active = 1")
-            .bind(user_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some(username) = subject else {
-        return Ok(ChangeOutcome::Refused {
-            message: "That person is not active.".into(),
-        });
-    };
-    if !granted {
-        if user_id == actor.id && permission == Permission::Permissions {
+    crate::db::on_db!(&state.db, |pool| {
+        let mut tx = pool.begin_write().await?;
+        let subject: Option<String> =
+            sqlx::query_scalar("SELECT username FROM users WHERE id = $1 AND active = TRUE")
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(username) = subject else {
             return Ok(ChangeOutcome::Refused {
-                message: "You cannot remove your own Permissions permission.".into(),
+                message: "That person is not active.".into(),
             });
+        };
+        if !granted {
+            if user_id == actor.id && permission == Permission::Permissions {
+                return Ok(ChangeOutcome::Refused {
+                    message: "You cannot remove your own Permissions permission.".into(),
+                });
+            }
+            if matches!(permission, Permission::Permissions | Permission::Security)
+                && is_last_active_holder(&mut tx, user_id, permission).await?
+            {
+                return Ok(ChangeOutcome::Refused {
+                    message: format!(
+                        "{username} is the last person with the {} permission: give it to someone else first.",
+                        permission.label()
+                    ),
+                });
+            }
         }
-        if matches!(permission, Permission::Permissions | Permission::Security)
-            && is_last_active_holder(&mut tx, user_id, permission).await?
-        {
-            return Ok(ChangeOutcome::Refused {
-                message: format!(
-                    "{username} is the last person with the {} permission: give it to someone else first.",
-                    permission.label()
-                ),
-            });
-        }
-    }
-    let changed = if granted {
-        sqlx::query("INSERT OR IGNORE INTO user_permissions (user_id, permission) VALUES (?1, ?2)")
-    } else {
-        sqlx::query("DELETE FROM user_permissions WHERE user_id = ?1 AND permission = ?2")
-    }
-    .bind(user_id)
-    .bind(permission.as_str())
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if changed > 0 {
-        let kind = if granted {
-            EventKind::PermissionGranted
+        let changed = if granted {
+            sqlx::query(
+                "INSERT INTO user_permissions (user_id, permission) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
         } else {
-            EventKind::PermissionRemoved
-        };
-        let event = Event {
-            kind,
-            actor_id: Some(actor.id),
-            subject_id: Some(user_id),
-            client_ip: Some(client_ip),
-            detail: permission.label().to_string(),
-        };
-        audit::record(&mut *tx, now, event).await?;
-    }
-    tx.commit().await?;
-    Ok(ChangeOutcome::Saved)
+            sqlx::query("DELETE FROM user_permissions WHERE user_id = $1 AND permission = $2")
+        }
+        .bind(user_id)
+        .bind(permission.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed > 0 {
+            let kind = if granted {
+                EventKind::PermissionGranted
+            } else {
+                EventKind::PermissionRemoved
+            };
+            let event = Event {
+                kind,
+                actor_id: Some(actor.id),
+                subject_id: Some(user_id),
+                client_ip: Some(client_ip),
+                detail: permission.label().to_string(),
+            };
+            audit::record(&mut *tx, now, event).await?;
+        }
+        tx.commit().await?;
+        Ok(ChangeOutcome::Saved)
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{person, state};
+    use crate::db::Backend;
+    use crate::testing::person;
+    use crate::testing::state_on;
 
     const IP: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1));
 
     async fn holds(state: &AppState, id: i64, p: Permission) -> bool {
-        crate::personnel::people::permissions_of(&state.pool, id)
+        crate::personnel::people::permissions_of(&state.db, id)
             .await
             .unwrap()
             .contains(&p)
     }
 
-    #[tokio::test]
-    async fn the_last_holder_of_security_or_permissions_keeps_it() {
-        let (state, _db) = state().await;
+    async fn the_last_holder_of_security_or_permissions_keeps_it(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
         let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
         let other = person(&state, "Other", "other", &[Permission::Permissions]).await;
         // `other` may administer permissions, but cannot strip the only Security holder.
@@ -153,9 +162,8 @@ mod tests {
         assert!(!holds(&state, admin.id, Permission::Security).await);
     }
 
-    #[tokio::test]
-    async fn nobody_removes_their_own_permissions_permission() {
-        let (state, _db) = state().await;
+    async fn nobody_removes_their_own_permissions_permission(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
         let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
         let other = person(&state, "Other", "other", &[Permission::Permissions]).await;
         let outcome = set(&state, &admin, admin.id, Permission::Permissions, false, IP)
@@ -172,16 +180,18 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn an_inactive_holder_does_not_count() {
-        let (state, _db) = state().await;
+    async fn an_inactive_holder_does_not_count(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
         let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
         let gone = person(&state, "Gone", "gone", &[Permission::Security]).await;
-        sqlx::query("UPDATE users SET active = 0 WHERE id = ?1")
-            .bind(gone.id)
-            .execute(&state.pool)
-            .await
-            .unwrap();
+        crate::db::on_db!(&state.db, |pool| sqlx::query(
+            "UPDATE users SET active = FALSE WHERE id = $1"
+        )
+        .bind(gone.id)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))
+        .unwrap();
         let other = person(&state, "Other", "other", &[Permission::Permissions]).await;
         let outcome = set(&state, &other, admin.id, Permission::Security, false, IP)
             .await
@@ -189,9 +199,8 @@ mod tests {
         assert!(matches!(outcome, ChangeOutcome::Refused { .. }));
     }
 
-    #[tokio::test]
-    async fn grants_and_removals_are_audited_once() {
-        let (state, _db) = state().await;
+    async fn grants_and_removals_are_audited_once(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
         let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
         let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
         set(&state, &admin, jdoe.id, Permission::Personnel, true, IP)
@@ -203,30 +212,40 @@ mod tests {
         set(&state, &admin, jdoe.id, Permission::Personnel, false, IP)
             .await
             .unwrap();
-        let kinds: Vec<String> = sqlx::query_scalar(
-            "SELECT kind FROM audit WHERE subject_id = ?1 AND kind LIKE 'permission%' ORDER BY id",
+        let kinds: Vec<String> = crate::db::on_db!(&state.db, |pool| sqlx::query_scalar(
+            "SELECT kind FROM audit WHERE subject_id = $1 AND kind LIKE 'permission%' ORDER BY id",
         )
         .bind(jdoe.id)
-        .fetch_all(&state.pool)
-        .await
+        .fetch_all(pool)
+        .await)
         .unwrap();
         assert_eq!(kinds, ["permission_granted", "permission_removed"]);
     }
 
-    #[tokio::test]
-    async fn the_grid_lists_active_people_by_name_with_their_permissions() {
-        let (state, _db) = state().await;
+    async fn the_grid_lists_active_people_by_name_with_their_permissions(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
         person(&state, "Zoë", "zoe", &[Permission::Security]).await;
         person(&state, "alice", "alice", &[]).await;
         let gone = person(&state, "Bob", "bob", &[]).await;
-        sqlx::query("UPDATE users SET active = 0 WHERE id = ?1")
-            .bind(gone.id)
-            .execute(&state.pool)
-            .await
-            .unwrap();
-        let rows = grid(&state.pool).await.unwrap();
+        crate::db::on_db!(&state.db, |pool| sqlx::query(
+            "UPDATE users SET active = FALSE WHERE id = $1"
+        )
+        .bind(gone.id)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))
+        .unwrap();
+        let rows = grid(&state.db).await.unwrap();
         let names: Vec<_> = rows.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["alice", "Zoë"]);
         assert_eq!(rows[1].permissions, [Permission::Security]);
     }
+
+    crate::on_both_backends!(
+        the_last_holder_of_security_or_permissions_keeps_it,
+        nobody_removes_their_own_permissions_permission,
+        an_inactive_holder_does_not_count,
+        grants_and_removals_are_audited_once,
+        the_grid_lists_active_people_by_name_with_their_permissions,
+    );
 }

@@ -84,13 +84,7 @@ pub async fn list_people(search: String, offset: i64) -> Result<PeoplePage, AppE
     crate::auth::session::require_permission(Permission::Personnel).await?;
     let state = crate::state::app_state()?;
     let search: String = search.trim().chars().take(100).collect();
-    Ok(store::list(
-        &state.pool,
-        &search,
-        crate::limits::list_offset(offset),
-        PAGE_SIZE,
-    )
-    .await?)
+    Ok(store::list(&state.db, &search, crate::limits::list_offset(offset), PAGE_SIZE).await?)
 }
 
 /// One person, for the editor.
@@ -99,10 +93,10 @@ pub async fn get_person(id: i64) -> Result<EditedPerson, AppError> {
     use crate::permissions::Permission;
     let actor = crate::auth::session::require_permission(Permission::Personnel).await?;
     let state = crate::state::app_state()?;
-    let person = store::row(&state.pool, id)
+    let person = store::row(&state.db, id)
         .await?
         .ok_or_else(|| AppError::NotFound.with_status())?;
-    let held = crate::personnel::people::permissions_of(&state.pool, id).await?;
+    let held = crate::personnel::people::permissions_of(&state.db, id).await?;
     Ok(EditedPerson {
         may_change_sign_in: crate::permissions::may_manage(&actor, id, &held),
         person,

@@ -6,7 +6,6 @@ use crate::audit::{self, Event, EventKind};
 use crate::auth::password::{HashError, PasswordHasher, StoredHash, random_password};
 use crate::clock::UnixSeconds;
 use crate::permissions::{CurrentUser, Permission};
-use sqlx::{SqliteConnection, SqlitePool};
 
 /// The case-insensitive form a username is looked up and kept unique by.
 pub fn username_key(username: &str) -> String {
@@ -58,24 +57,26 @@ impl Holding {
 }
 
 /// The active person with this username, if any.
-pub async fn find_for_sign_in(pool: &SqlitePool, key: &str) -> Result<Option<SignInRecord>, sqlx::Error> {
-    let row: Option<SignInRow> = sqlx::query_as(
-        "SELECT id, password_hash, session_epoch, name, email, mobile
-         FROM users WHERE username_key = ?1 AND active = 1",
-    )
-    .bind(key)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|row| SignInRecord {
-        id: row.id,
-        password_hash: StoredHash::from_stored(row.password_hash),
-        session_epoch: row.session_epoch,
-        contact: Contact {
-            name: row.name,
-            email: row.email,
-            mobile: row.mobile,
-        },
-    }))
+pub async fn find_for_sign_in(db: &crate::db::Db, key: &str) -> Result<Option<SignInRecord>, sqlx::Error> {
+    crate::db::on_db!(db, |pool| {
+        let row: Option<SignInRow> = sqlx::query_as(
+            "SELECT id, password_hash, session_epoch, name, email, mobile
+         FROM users WHERE username_key = $1 AND active = TRUE",
+        )
+        .bind(key)
+        .fetch_optional(pool)
+        .await?;
+        Ok(row.map(|row| SignInRecord {
+            id: row.id,
+            password_hash: StoredHash::from_stored(row.password_hash),
+            session_epoch: row.session_epoch,
+            contact: Contact {
+                name: row.name,
+                email: row.email,
+                mobile: row.mobile,
+            },
+        }))
+    })
 }
 
 /// An active person and where a code could reach them.
@@ -86,119 +87,134 @@ pub struct Reachable {
 }
 
 /// Every active person with their contact, by name.
-pub async fn active_contacts(pool: &SqlitePool) -> Result<Vec<Reachable>, sqlx::Error> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        id: i64,
-        username: String,
-        name: String,
-        email: Option<String>,
-        mobile: Option<String>,
-    }
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, username, name, email, mobile FROM users WHERE active = 1 ORDER BY name COLLATE NOCASE, id",
+pub async fn active_contacts(db: &crate::db::Db) -> Result<Vec<Reachable>, sqlx::Error> {
+    crate::db::on_db!(db, |pool| {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            username: String,
+            name: String,
+            email: Option<String>,
+            mobile: Option<String>,
+        }
+        let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, username, name, email, mobile FROM users WHERE active = TRUE ORDER BY lower(name), id",
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| Reachable {
-            id: row.id,
-            username: row.username,
-            contact: Contact {
-                name: row.name,
-                email: row.email,
-                mobile: row.mobile,
-            },
-        })
-        .collect())
+        Ok(rows
+            .into_iter()
+            .map(|row| Reachable {
+                id: row.id,
+                username: row.username,
+                contact: Contact {
+                    name: row.name,
+                    email: row.email,
+                    mobile: row.mobile,
+                },
+            })
+            .collect())
+    })
 }
 
 /// The contact of a person whose sign-in is under way, if they are still active and
 /// nothing has ended their sessions since (`epoch`).
-pub async fn contact_of(pool: &SqlitePool, id: i64, epoch: i64) -> Result<Option<Contact>, sqlx::Error> {
-    let row: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT name, email, mobile FROM users WHERE id = ?1 AND active = 1 AND session_epoch = ?2",
-    )
-    .bind(id)
-    .bind(epoch)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|(name, email, mobile)| Contact { name, email, mobile }))
+pub async fn contact_of(db: &crate::db::Db, id: i64, epoch: i64) -> Result<Option<Contact>, sqlx::Error> {
+    crate::db::on_db!(db, |pool| {
+        let row: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT name, email, mobile FROM users WHERE id = $1 AND active = TRUE AND session_epoch = $2",
+        )
+        .bind(id)
+        .bind(epoch)
+        .fetch_optional(pool)
+        .await?;
+        Ok(row.map(|(name, email, mobile)| Contact { name, email, mobile }))
+    })
 }
 
 /// The person a session names, if they are still active and the session is still valid
 /// for them (`epoch` is bumped to end all of a person's sessions at once).
 pub async fn load_current(
-    pool: &SqlitePool,
+    db: &crate::db::Db,
     id: i64,
     epoch: i64,
 ) -> Result<Option<CurrentUser>, sqlx::Error> {
-    // One query for the person and their permissions: this runs on every signed-in
-    // request.
-    let row: Option<Holding> = sqlx::query_as(
-        "SELECT id, name, username,
-                (SELECT group_concat(permission, ',') FROM user_permissions WHERE user_id = users.id) AS held
-         FROM users WHERE id = ?1 AND active = 1 AND session_epoch = ?2",
-    )
-    .bind(id)
-    .bind(epoch)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|row| CurrentUser {
-        permissions: row.permissions(),
-        id: row.id,
-        name: row.name,
-        username: row.username,
-    }))
+    crate::db::on_db!(db, |pool| {
+        // One query for the person and their permissions: this runs on every signed-in
+        // request.
+        let row: Option<Holding> = sqlx::query_as(
+            "SELECT id, name, username,
+                (SELECT string_agg(permission, ',') FROM user_permissions WHERE user_id = users.id) AS held
+         FROM users WHERE id = $1 AND active = TRUE AND session_epoch = $2",
+        )
+        .bind(id)
+        .bind(epoch)
+        .fetch_optional(pool)
+        .await?;
+        Ok(row.map(|row| CurrentUser {
+            permissions: row.permissions(),
+            id: row.id,
+            name: row.name,
+            username: row.username,
+        }))
+    })
 }
 
 /// A person's own details, for My account.
-pub async fn account_view(pool: &SqlitePool, id: i64) -> Result<crate::account::AccountView, sqlx::Error> {
-    sqlx::query_as("SELECT name, username, email, mobile FROM users WHERE id = ?1")
-        .bind(id)
-        .fetch_one(pool)
-        .await
+pub async fn account_view(db: &crate::db::Db, id: i64) -> Result<crate::account::AccountView, sqlx::Error> {
+    crate::db::on_db!(db, |pool| {
+        sqlx::query_as("SELECT name, username, email, mobile FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+    })
 }
 
 /// A person's stored password hash (to check their current password).
-pub async fn password_hash_of(pool: &SqlitePool, id: i64) -> Result<StoredHash, sqlx::Error> {
-    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?1")
-        .bind(id)
-        .fetch_one(pool)
-        .await
-        .map(StoredHash::from_stored)
+pub async fn password_hash_of(db: &crate::db::Db, id: i64) -> Result<StoredHash, sqlx::Error> {
+    crate::db::on_db!(db, |pool| {
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .map(StoredHash::from_stored)
+    })
 }
 
 /// Sets a new password and ends every session of the person (their epoch moves on);
 /// returns the new epoch, for the one session that continues.
 pub async fn set_password(
-    db: &mut SqliteConnection,
+    conn: impl Into<crate::db::Conn<'_>>,
     id: i64,
     hash: &StoredHash,
     now: UnixSeconds,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "UPDATE users SET password_hash = ?2, session_epoch = session_epoch + 1, updated_at = ?3
-         WHERE id = ?1 RETURNING session_epoch",
-    )
-    .bind(id)
-    .bind(hash.as_str())
-    .bind(now)
-    .fetch_one(db)
-    .await
+    crate::db::on_conn!(conn.into(), |db| {
+        sqlx::query_scalar(
+            "UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1, updated_at = $3
+         WHERE id = $1 RETURNING session_epoch",
+        )
+        .bind(id)
+        .bind(hash.as_str())
+        .bind(now)
+        .fetch_one(db)
+        .await
+    })
 }
 
 /// What person `id` holds now (inside a transaction, what they hold in it).
 pub async fn permissions_of(
-    db: impl sqlx::SqliteExecutor<'_>,
+    conn: impl Into<crate::db::Conn<'_>>,
     id: i64,
 ) -> Result<Vec<Permission>, sqlx::Error> {
-    let stored: Vec<(String,)> = sqlx::query_as("SELECT permission FROM user_permissions WHERE user_id = ?1")
-        .bind(id)
-        .fetch_all(db)
-        .await?;
-    Ok(parse_permissions(stored.iter().map(|(p,)| p.as_str())))
+    crate::db::on_conn!(conn.into(), |db| {
+        let stored: Vec<(String,)> =
+            sqlx::query_as("SELECT permission FROM user_permissions WHERE user_id = $1")
+                .bind(id)
+                .fetch_all(db)
+                .await?;
+        Ok(parse_permissions(stored.iter().map(|(p,)| p.as_str())))
+    })
 }
 
 /// Stored permission names as the sorted list a `CurrentUser` carries.
@@ -231,59 +247,77 @@ pub struct Row<'a> {
 
 /// The one place a person is added to `users` (Personnel's editor, the first admin).
 /// A taken username is the database's unique violation, for the caller to name.
-pub async fn insert(db: &mut SqliteConnection, row: Row<'_>, now: UnixSeconds) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO users (name, username, username_key, email, phone, mobile, password_hash, active,
+pub async fn insert(
+    conn: impl Into<crate::db::Conn<'_>>,
+    row: Row<'_>,
+    now: UnixSeconds,
+) -> Result<i64, sqlx::Error> {
+    crate::db::on_conn!(conn.into(), |db| {
+        sqlx::query_scalar(
+            "INSERT INTO users (name, username, username_key, email, phone, mobile, password_hash, active,
                             created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) RETURNING id",
-    )
-    .bind(row.name)
-    .bind(row.username.trim())
-    .bind(username_key(row.username))
-    .bind(row.email)
-    .bind(row.phone)
-    .bind(row.mobile)
-    .bind(row.password_hash.as_str())
-    .bind(row.active)
-    .bind(now)
-    .fetch_one(db)
-    .await
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+        )
+        .bind(row.name)
+        .bind(row.username.trim())
+        .bind(username_key(row.username))
+        .bind(row.email)
+        .bind(row.phone)
+        .bind(row.mobile)
+        .bind(row.password_hash.as_str())
+        .bind(row.active)
+        .bind(now)
+        .fetch_one(db)
+        .await
+    })
 }
 
 /// Creates an active person with `permissions` (the first admin; test fixtures).
-pub async fn create(pool: &SqlitePool, person: NewPerson<'_>, now: UnixSeconds) -> Result<i64, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    let row = Row {
-        name: person.name,
-        username: person.username,
-        email: person.email,
-        phone: None,
-        mobile: None,
-        password_hash: person.password_hash,
-        active: true,
-    };
-    let id = insert(&mut tx, row, now).await?;
-    for permission in person.permissions {
-        sqlx::query("INSERT INTO user_permissions (user_id, permission) VALUES (?1, ?2)")
-            .bind(id)
-            .bind(permission.as_str())
-            .execute(&mut *tx)
-            .await?;
-    }
-    audit::record(
-        &mut *tx,
-        now,
-        Event {
-            kind: EventKind::PersonCreated,
-            actor_id: None,
-            subject_id: Some(id),
-            client_ip: None,
-            detail: person.username.to_string(),
-        },
-    )
-    .await?;
+pub async fn create(db: &crate::db::Db, person: NewPerson<'_>, now: UnixSeconds) -> Result<i64, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let id = create_in(&mut tx, person, now).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// [`create`], as a step of the caller's write transaction.
+async fn create_in(
+    conn: impl Into<crate::db::Conn<'_>>,
+    person: NewPerson<'_>,
+    now: UnixSeconds,
+) -> Result<i64, sqlx::Error> {
+    crate::db::on_conn!(conn.into(), |tx| {
+        let row = Row {
+            name: person.name,
+            username: person.username,
+            email: person.email,
+            phone: None,
+            mobile: None,
+            password_hash: person.password_hash,
+            active: true,
+        };
+        let id = insert(&mut *tx, row, now).await?;
+        for permission in person.permissions {
+            sqlx::query("INSERT INTO user_permissions (user_id, permission) VALUES ($1, $2)")
+                .bind(id)
+                .bind(permission.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        audit::record(
+            &mut *tx,
+            now,
+            Event {
+                kind: EventKind::PersonCreated,
+                actor_id: None,
+                subject_id: Some(id),
+                client_ip: None,
+                detail: person.username.to_string(),
+            },
+        )
+        .await?;
+        Ok(id)
+    })
 }
 
 /// After `user_id`'s password changed: if they are the first administrator (the first
@@ -295,9 +329,10 @@ pub async fn forget_first_admin_password(
     let Some(file) = state.first_admin_password_file.as_deref() else {
         return Ok(());
     };
-    let first: Option<i64> = sqlx::query_scalar("SELECT MIN(id) FROM users")
-        .fetch_one(&state.pool)
-        .await?;
+    let first: Option<i64> =
+        crate::db::on_db!(&state.db, |pool| sqlx::query_scalar("SELECT MIN(id) FROM users")
+            .fetch_one(pool)
+            .await)?;
     if first == Some(user_id) && file.exists() {
         match std::fs::remove_file(file) {
             Ok(()) => {
@@ -353,28 +388,30 @@ pub enum BootstrapError {
 
 /// On an empty database, creates user `admin` with every permission (spec §3).
 pub async fn bootstrap_admin(
-    pool: &SqlitePool,
+    db: &crate::db::Db,
     hasher: &PasswordHasher,
     password: Option<String>,
     email: Option<String>,
     now: UnixSeconds,
 ) -> Result<Bootstrap, BootstrapError> {
-    let (people,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
-        .fetch_one(pool)
-        .await?;
+    let (password, generated) = match password.filter(|p| !p.is_empty()) {
+        Some(given) => (given, false),
+        None => (random_password(), true),
+    };
+    // Hashed before the write lock is taken: instances starting together each hash,
+    // and the one that counts nobody first creates the admin.
+    let hash = hasher.hash(password.clone()).await?;
+    let mut tx = db.begin_write().await?;
+    let people: i64 = crate::db::on_conn!(crate::db::Conn::from(&mut tx), |c| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users"
+    )
+    .fetch_one(c)
+    .await)?;
     if people > 0 {
         return Ok(Bootstrap::NotNeeded);
     }
-    let (password, generated) = match password.filter(|p| !p.is_empty()) {
-        Some(given) => (given, false),
-        None => {
-            let fresh = random_password();
-            (fresh, true)
-        }
-    };
-    let hash = hasher.hash(password.clone()).await?;
-    create(
-        pool,
+    create_in(
+        &mut tx,
         NewPerson {
             name: "Administrator",
             username: "admin",
@@ -385,6 +422,7 @@ pub async fn bootstrap_admin(
         now,
     )
     .await?;
+    tx.commit().await?;
     Ok(Bootstrap::Created {
         generated_password: generated.then_some(password),
     })
@@ -393,11 +431,10 @@ pub async fn bootstrap_admin(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::open_temporary;
+    use crate::db::Backend;
 
-    #[tokio::test]
-    async fn the_first_admin_is_created_once_with_every_permission() {
-        let (pool, _db) = open_temporary().await;
+    async fn the_first_admin_is_created_once_with_every_permission(backend: Backend) {
+        let (pool, _db) = crate::db::open_temporary_on(backend).await;
         let hasher = PasswordHasher::new(1, 4);
         let first = bootstrap_admin(&pool, &hasher, None, None, 1).await.unwrap();
         let Bootstrap::Created {
@@ -420,9 +457,8 @@ mod tests {
         assert_eq!(again, Bootstrap::NotNeeded);
     }
 
-    #[tokio::test]
-    async fn a_given_admin_password_is_used_and_not_echoed() {
-        let (pool, _db) = open_temporary().await;
+    async fn a_given_admin_password_is_used_and_not_echoed(backend: Backend) {
+        let (pool, _db) = crate::db::open_temporary_on(backend).await;
         let hasher = PasswordHasher::new(1, 4);
         let done = bootstrap_admin(
             &pool,
@@ -448,9 +484,8 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn a_stale_session_epoch_or_an_inactive_person_loads_nobody() {
-        let (pool, _db) = open_temporary().await;
+    async fn a_stale_session_epoch_or_an_inactive_person_loads_nobody(backend: Backend) {
+        let (pool, _db) = crate::db::open_temporary_on(backend).await;
         let hasher = PasswordHasher::new(1, 4);
         bootstrap_admin(&pool, &hasher, Some("pw".into()), None, 1)
             .await
@@ -460,10 +495,11 @@ mod tests {
             load_current(&pool, admin.id, 1).await.unwrap().is_none(),
             "wrong epoch"
         );
-        sqlx::query("UPDATE users SET active = 0")
-            .execute(&pool)
+        crate::db::on_db!(&pool, |pool| sqlx::query("UPDATE users SET active = FALSE")
+            .execute(pool)
             .await
-            .unwrap();
+            .map(|done| done.rows_affected()))
+        .unwrap();
         assert!(
             load_current(&pool, admin.id, 0).await.unwrap().is_none(),
             "inactive"
@@ -474,9 +510,8 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn the_current_person_carries_exactly_their_permissions() {
-        let (pool, _db) = open_temporary().await;
+    async fn the_current_person_carries_exactly_their_permissions(backend: Backend) {
+        let (pool, _db) = crate::db::open_temporary_on(backend).await;
         // Never checked here: these people only need to exist.
         let hash = crate::auth::password::StoredHash::from_stored("unused".into());
         let mut ids = Vec::new();
@@ -533,4 +568,11 @@ mod tests {
         assert_eq!(username_key("  JDoe "), "jdoe");
         assert_eq!(username_key("ÉLODIE"), "élodie");
     }
+
+    crate::on_both_backends!(
+        the_first_admin_is_created_once_with_every_permission,
+        a_given_admin_password_is_used_and_not_echoed,
+        a_stale_session_epoch_or_an_inactive_person_loads_nobody,
+        the_current_person_carries_exactly_their_permissions,
+    );
 }

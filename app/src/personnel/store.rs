@@ -15,7 +15,6 @@ use crate::permissions::{CurrentUser, Permission};
 use crate::personnel::people::{self, permissions_of, username_key};
 use crate::state::AppState;
 use crate::trusted_networks::store as trust;
-use sqlx::{SqliteConnection, SqlitePool};
 use std::net::IpAddr;
 
 /// A person as the list and the editor read them.
@@ -43,41 +42,46 @@ fn to_row(listed: Listed) -> PersonRow {
 }
 
 pub async fn list(
-    pool: &SqlitePool,
+    db: &crate::db::Db,
     search: &str,
     offset: i64,
     limit: i64,
 ) -> Result<PeoplePage, sqlx::Error> {
-    let pattern = crate::db::like_pattern(search);
-    const FILTER: &str = "(?1 = '%%' OR name LIKE ?1 ESCAPE '\\' OR username LIKE ?1 ESCAPE '\\'
-                           OR email LIKE ?1 ESCAPE '\\')";
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users WHERE {FILTER}"))
+    crate::db::on_db!(db, |pool| {
+        let pattern = crate::db::like_pattern(search);
+        const FILTER: &str = "($1 = '%%' OR lower(name) LIKE $1 ESCAPE '\\'
+                           OR lower(username) LIKE $1 ESCAPE '\\' OR lower(email) LIKE $1 ESCAPE '\\')";
+        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users WHERE {FILTER}"))
+            .bind(&pattern)
+            .fetch_one(pool)
+            .await?;
+        let rows: Vec<Listed> = sqlx::query_as(&format!(
+            "SELECT id, name, username, email, phone, mobile, active FROM users WHERE {FILTER}
+         ORDER BY lower(name), id LIMIT $2 OFFSET $3"
+        ))
         .bind(&pattern)
-        .fetch_one(pool)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
         .await?;
-    let rows: Vec<Listed> = sqlx::query_as(&format!(
-        "SELECT id, name, username, email, phone, mobile, active FROM users WHERE {FILTER}
-         ORDER BY name COLLATE NOCASE, id LIMIT ?2 OFFSET ?3"
-    ))
-    .bind(&pattern)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(pool)
-    .await?;
-    Ok(PeoplePage {
-        rows: rows.into_iter().map(to_row).collect(),
-        total,
-        offset,
+        Ok(PeoplePage {
+            rows: rows.into_iter().map(to_row).collect(),
+            total,
+            offset,
+        })
     })
 }
 
-pub async fn row(pool: &SqlitePool, id: i64) -> Result<Option<PersonRow>, sqlx::Error> {
-    let row: Option<Listed> =
-        sqlx::query_as("SELECT id, name, username, email, phone, mobile, active FROM users WHERE id = ?1")
-            .bind(id)
-            .fetch_optional(pool)
-            .await?;
-    Ok(row.map(to_row))
+pub async fn row(db: &crate::db::Db, id: i64) -> Result<Option<PersonRow>, sqlx::Error> {
+    crate::db::on_db!(db, |pool| {
+        let row: Option<Listed> = sqlx::query_as(
+            "SELECT id, name, username, email, phone, mobile, active FROM users WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+        Ok(row.map(to_row))
+    })
 }
 
 /// A validated change to save.
@@ -107,19 +111,21 @@ struct Saving<'a> {
 impl Saving<'_> {
     async fn audit(
         &self,
-        db: &mut SqliteConnection,
+        conn: impl Into<crate::db::Conn<'_>>,
         kind: EventKind,
         subject: i64,
         detail: &str,
     ) -> Result<(), sqlx::Error> {
-        let event = Event {
-            kind,
-            actor_id: Some(self.actor.id),
-            subject_id: Some(subject),
-            client_ip: Some(self.client_ip),
-            detail: detail.to_string(),
-        };
-        audit::record(db, self.now, event).await
+        crate::db::on_conn!(conn.into(), |db| {
+            let event = Event {
+                kind,
+                actor_id: Some(self.actor.id),
+                subject_id: Some(subject),
+                client_ip: Some(self.client_ip),
+                detail: detail.to_string(),
+            };
+            audit::record(db, self.now, event).await
+        })
     }
 }
 
@@ -141,7 +147,7 @@ pub async fn save(
         client_ip,
         now,
     };
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.db.begin_write().await?;
     let saved = match change.id {
         None => insert(&mut tx, &saving, &change, password_hash.as_ref()).await?,
         Some(id) => update(&mut tx, &saving, id, &change, password_hash.as_ref()).await?,
@@ -166,77 +172,82 @@ type Saved = Result<(i64, u64), SaveOutcome>;
 
 /// Adds a new person.
 async fn insert(
-    tx: &mut SqliteConnection,
+    conn: impl Into<crate::db::Conn<'_>>,
     saving: &Saving<'_>,
     change: &Change,
     password_hash: Option<&StoredHash>,
 ) -> Result<Saved, AppError> {
-    let Some(hash) = password_hash else {
-        return Ok(Err(SaveOutcome::Invalid(FieldErrors {
-            password: Some("A new person needs a password.".into()),
-            ..Default::default()
-        })));
-    };
-    let p = &change.person;
-    let row = people::Row {
-        name: &p.name,
-        username: &p.username,
-        email: p.email.as_deref(),
-        phone: p.phone.as_deref(),
-        mobile: p.mobile.as_deref(),
-        password_hash: hash,
-        active: change.active,
-    };
-    let id = match people::insert(&mut *tx, row, saving.now).await {
-        Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => return Ok(Err(username_taken())),
-        Err(e) => return Err(e.into()),
-    };
-    saving
-        .audit(tx, EventKind::PersonCreated, id, &p.username)
-        .await?;
-    Ok(Ok((id, 0)))
+    crate::db::on_conn!(conn.into(), |tx| {
+        let Some(hash) = password_hash else {
+            return Ok(Err(SaveOutcome::Invalid(FieldErrors {
+                password: Some("A new person needs a password.".into()),
+                ..Default::default()
+            })));
+        };
+        let p = &change.person;
+        let row = people::Row {
+            name: &p.name,
+            username: &p.username,
+            email: p.email.as_deref(),
+            phone: p.phone.as_deref(),
+            mobile: p.mobile.as_deref(),
+            password_hash: hash,
+            active: change.active,
+        };
+        let id = match people::insert(&mut *tx, row, saving.now).await {
+            Ok(id) => id,
+            Err(e) if is_unique_violation(&e) => return Ok(Err(username_taken())),
+            Err(e) => return Err(e.into()),
+        };
+        saving
+            .audit(&mut *tx, EventKind::PersonCreated, id, &p.username)
+            .await?;
+        Ok(Ok((id, 0)))
+    })
 }
 
 /// Changes person `id`, every rule checked inside the transaction.
 async fn update(
-    tx: &mut SqliteConnection,
+    conn: impl Into<crate::db::Conn<'_>>,
     saving: &Saving<'_>,
     id: i64,
     change: &Change,
     password_hash: Option<&StoredHash>,
 ) -> Result<Saved, AppError> {
-    let before: Option<Stored> =
-        sqlx::query_as("SELECT name, email, phone, mobile, active FROM users WHERE id = ?1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some(before) = before else {
-        return Err(AppError::NotFound);
-    };
-    let p = &change.person;
-    let new_contact = before.email != p.email || before.mobile != p.mobile;
-    let touches_sign_in = new_contact || password_hash.is_some() || before.active != change.active;
-    if touches_sign_in && id != saving.actor.id && !actor_may_manage(tx, saving.actor, id).await? {
-        tracing::warn!(
-            actor = saving.actor.id,
-            subject = id,
-            "refused: sign-in details of someone holding more"
-        );
-        return Err(AppError::Forbidden);
-    }
-    let deactivating = before.active && !change.active;
-    if deactivating && let Some(refusal) = deactivation_refused(tx, saving.actor, id, &p.name).await? {
-        return Ok(Err(refusal));
-    }
+    crate::db::on_conn!(conn.into(), |tx| {
+        let before: Option<Stored> =
+            sqlx::query_as("SELECT name, email, phone, mobile, active FROM users WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(before) = before else {
+            return Err(AppError::NotFound);
+        };
+        let p = &change.person;
+        let new_contact = before.email != p.email || before.mobile != p.mobile;
+        let touches_sign_in = new_contact || password_hash.is_some() || before.active != change.active;
+        if touches_sign_in && id != saving.actor.id && !actor_may_manage(&mut *tx, saving.actor, id).await? {
+            tracing::warn!(
+                actor = saving.actor.id,
+                subject = id,
+                "refused: sign-in details of someone holding more"
+            );
+            return Err(AppError::Forbidden);
+        }
+        let deactivating = before.active && !change.active;
+        if deactivating
+            && let Some(refusal) = deactivation_refused(&mut *tx, saving.actor, id, &p.name).await?
+        {
+            return Ok(Err(refusal));
+        }
 
-    let updated = sqlx::query(
-        "UPDATE users SET name = ?2, username = ?3, username_key = ?4, email = ?5, phone = ?6, mobile = ?7,
-                active = ?8, updated_at = ?9,
-                password_hash = COALESCE(?10, password_hash),
+        let updated = sqlx::query(
+        "UPDATE users SET name = $2, username = $3, username_key = $4, email = $5, phone = $6, mobile = $7,
+                active = $8, updated_at = $9,
+                password_hash = COALESCE($10, password_hash),
                 -- A new password or a deactivation ends every session of this person.
-                session_epoch = session_epoch + (CASE WHEN ?10 IS NOT NULL OR ?11 THEN 1 ELSE 0 END)
-         WHERE id = ?1",
+                session_epoch = session_epoch + (CASE WHEN $10 IS NOT NULL OR $11 THEN 1 ELSE 0 END)
+         WHERE id = $1",
     )
     .bind(id)
     .bind(&p.name)
@@ -251,52 +262,57 @@ async fn update(
     .bind(deactivating)
     .execute(&mut *tx)
     .await;
-    match updated {
-        Ok(_) => {}
-        Err(e) if is_unique_violation(&e) => return Ok(Err(username_taken())),
-        Err(e) => return Err(e.into()),
-    }
+        match updated {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => return Ok(Err(username_taken())),
+            Err(e) => return Err(e.into()),
+        }
 
-    let changed = changed_fields(&before, p, change.active);
-    if !changed.is_empty() {
-        saving
-            .audit(tx, EventKind::PersonChanged, id, &changed.join(", "))
-            .await?;
-    }
-    if password_hash.is_some() {
-        saving.audit(tx, EventKind::PasswordReset, id, "").await?;
-    }
-    if deactivating {
-        saving.audit(tx, EventKind::PersonDeactivated, id, "").await?;
-    }
-    // A code already in the post went to the old address: it must not sign anyone in.
-    if new_contact {
-        let voided = codes::void_all_of(&mut *tx, id, saving.now).await?;
-        if voided > 0 {
-            let detail = format!("{voided} code(s): email or mobile changed");
-            saving.audit(tx, EventKind::CodeVoided, id, &detail).await?;
+        let changed = changed_fields(&before, p, change.active);
+        if !changed.is_empty() {
+            saving
+                .audit(&mut *tx, EventKind::PersonChanged, id, &changed.join(", "))
+                .await?;
         }
-    }
-    // Trust was given to this person as they were: a new password, a new address for
-    // codes or a deactivation withdraws all of it (spec §2 "Trusted networks").
-    let reason = if password_hash.is_some() {
-        Some("password reset")
-    } else if deactivating {
-        Some("made inactive")
-    } else if new_contact {
-        Some("email or mobile changed")
-    } else {
-        None
-    };
-    let mut trust_removed = 0;
-    if let Some(reason) = reason {
-        trust_removed = trust::remove_all_of(&mut *tx, id).await?;
-        if trust_removed > 0 {
-            let detail = format!("{trust_removed} trusted network(s): {reason}");
-            saving.audit(tx, EventKind::NetworkDeleted, id, &detail).await?;
+        if password_hash.is_some() {
+            saving.audit(&mut *tx, EventKind::PasswordReset, id, "").await?;
         }
-    }
-    Ok(Ok((id, trust_removed)))
+        if deactivating {
+            saving
+                .audit(&mut *tx, EventKind::PersonDeactivated, id, "")
+                .await?;
+        }
+        // A code already in the post went to the old address: it must not sign anyone in.
+        if new_contact {
+            let voided = codes::void_all_of(&mut *tx, id, saving.now).await?;
+            if voided > 0 {
+                let detail = format!("{voided} code(s): email or mobile changed");
+                saving.audit(&mut *tx, EventKind::CodeVoided, id, &detail).await?;
+            }
+        }
+        // Trust was given to this person as they were: a new password, a new address for
+        // codes or a deactivation withdraws all of it (spec §2 "Trusted networks").
+        let reason = if password_hash.is_some() {
+            Some("password reset")
+        } else if deactivating {
+            Some("made inactive")
+        } else if new_contact {
+            Some("email or mobile changed")
+        } else {
+            None
+        };
+        let mut trust_removed = 0;
+        if let Some(reason) = reason {
+            trust_removed = trust::remove_all_of(&mut *tx, id).await?;
+            if trust_removed > 0 {
+                let detail = format!("{trust_removed} trusted network(s): {reason}");
+                saving
+                    .audit(&mut *tx, EventKind::NetworkDeleted, id, &detail)
+                    .await?;
+            }
+        }
+        Ok(Ok((id, trust_removed)))
+    })
 }
 
 /// Whether `actor` holds, as of this transaction, every permission person `subject`
@@ -304,45 +320,49 @@ async fn update(
 /// actor's own permissions, or their deactivation) that commits first is seen here, and
 /// none can commit between this check and the update.
 async fn actor_may_manage(
-    tx: &mut SqliteConnection,
+    conn: impl Into<crate::db::Conn<'_>>,
     actor: &CurrentUser,
     subject: i64,
 ) -> Result<bool, sqlx::Error> {
-    let active: Option<bool> = sqlx::query_scalar("SELECT active FROM users WHERE id = ?1")
-        .bind(actor.id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let actor_now = CurrentUser {
-        permissions: if active == Some(true) {
-            permissions_of(&mut *tx, actor.id).await?
-        } else {
-            Vec::new()
-        },
-        ..actor.clone()
-    };
-    let subject_holds = permissions_of(&mut *tx, subject).await?;
-    Ok(may_manage(&actor_now, subject, &subject_holds))
+    crate::db::on_conn!(conn.into(), |tx| {
+        let active: Option<bool> = sqlx::query_scalar("SELECT active FROM users WHERE id = $1")
+            .bind(actor.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let actor_now = CurrentUser {
+            permissions: if active == Some(true) {
+                permissions_of(&mut *tx, actor.id).await?
+            } else {
+                Vec::new()
+            },
+            ..actor.clone()
+        };
+        let subject_holds = permissions_of(&mut *tx, subject).await?;
+        Ok(may_manage(&actor_now, subject, &subject_holds))
+    })
 }
 
 /// Why person `id` may not be made inactive by `actor`, if they may not.
 async fn deactivation_refused(
-    tx: &mut SqliteConnection,
+    conn: impl Into<crate::db::Conn<'_>>,
     actor: &CurrentUser,
     id: i64,
     name: &str,
 ) -> Result<Option<SaveOutcome>, sqlx::Error> {
-    if id == actor.id {
-        return Ok(Some(refused("You cannot make yourself inactive.")));
-    }
-    for permission in [Permission::Permissions, Permission::Security] {
-        if is_last_active_holder(tx, id, permission).await? {
-            return Ok(Some(refused(&format!(
-                "{name} is the last person with the {} permission: give it to someone else first.",
-                permission.label()
-            ))));
+    crate::db::on_conn!(conn.into(), |tx| {
+        if id == actor.id {
+            return Ok(Some(refused("You cannot make yourself inactive.")));
         }
-    }
-    Ok(None)
+        for permission in [Permission::Permissions, Permission::Security] {
+            if is_last_active_holder(&mut *tx, id, permission).await? {
+                return Ok(Some(refused(&format!(
+                    "{name} is the last person with the {} permission: give it to someone else first.",
+                    permission.label()
+                ))));
+            }
+        }
+        Ok(None)
+    })
 }
 
 /// The audit's list of what an edit changed (the password and a deactivation have
@@ -380,8 +400,10 @@ fn is_unique_violation(error: &sqlx::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::Backend;
     use crate::personnel::validate::{Submitted, person as validate};
-    use crate::testing::{epoch, password_works, person, state};
+    use crate::testing::state_on;
+    use crate::testing::{epoch, password_works, person};
 
     const IP: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1));
 
@@ -397,9 +419,8 @@ mod tests {
         validate(&submitted, !password.is_empty(), None).unwrap()
     }
 
-    #[tokio::test]
-    async fn a_new_person_is_saved_normalised_and_listed_formatted() {
-        let (state, _db) = state().await;
+    async fn a_new_person_is_saved_normalised_and_listed_formatted(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
         let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
         let change = Change {
             id: None,
@@ -409,19 +430,20 @@ mod tests {
         let SaveOutcome::Saved { id } = save(&state, &admin, change, IP).await.unwrap() else {
             panic!()
         };
-        let stored: String = sqlx::query_scalar("SELECT mobile FROM users WHERE id = ?1")
-            .bind(id)
-            .fetch_one(&state.pool)
-            .await
-            .unwrap();
+        let stored: String = crate::db::on_db!(&state.db, |pool| sqlx::query_scalar(
+            "SELECT mobile FROM users WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_one(pool)
+        .await)
+        .unwrap();
         assert_eq!(stored, "+32470123456");
-        let row = row(&state.pool, id).await.unwrap().unwrap();
+        let row = row(&state.db, id).await.unwrap().unwrap();
         assert_eq!(row.mobile.as_deref(), Some("+32 470 12 34 56"));
     }
 
-    #[tokio::test]
-    async fn a_username_is_unique_whatever_its_case_and_nothing_is_saved() {
-        let (state, _db) = state().await;
+    async fn a_username_is_unique_whatever_its_case_and_nothing_is_saved(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
         let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
         person(&state, "Jane Doe", "jdoe", &[]).await;
         let change = Change {
@@ -433,12 +455,11 @@ mod tests {
         assert!(
             matches!(outcome, SaveOutcome::Invalid(ref e) if e.username.as_deref() == Some("That username is already taken."))
         );
-        assert_eq!(list(&state.pool, "", 0, 50).await.unwrap().total, 2);
+        assert_eq!(list(&state.db, "", 0, 50).await.unwrap().total, 2);
     }
 
-    #[tokio::test]
-    async fn deactivating_ends_sessions_but_never_oneself_or_the_last_administrator() {
-        let (state, _db) = state().await;
+    async fn deactivating_ends_sessions_but_never_oneself_or_the_last_administrator(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
         let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
         let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
         let off = |id, name: &str, username: &str| Change {
@@ -458,7 +479,7 @@ mod tests {
         let outcome = save(&state, &manager, off(admin.id, "Admin", "admin"), IP).await;
         assert_eq!(outcome, Err(AppError::Forbidden));
         assert!(
-            crate::personnel::people::load_current(&state.pool, admin.id, 0)
+            crate::personnel::people::load_current(&state.db, admin.id, 0)
                 .await
                 .unwrap()
                 .is_some(),
@@ -473,7 +494,7 @@ mod tests {
         );
         assert_eq!(epoch(&state, jdoe.id).await, 1, "their sessions ended");
         assert!(
-            crate::personnel::people::find_for_sign_in(&state.pool, "jdoe")
+            crate::personnel::people::find_for_sign_in(&state.db, "jdoe")
                 .await
                 .unwrap()
                 .is_none(),
@@ -481,9 +502,8 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn a_password_reset_ends_sessions_and_an_empty_password_keeps_the_old_one() {
-        let (state, _db) = state().await;
+    async fn a_password_reset_ends_sessions_and_an_empty_password_keeps_the_old_one(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
         let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
         let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
         let keep = Change {
@@ -503,18 +523,20 @@ mod tests {
         save(&state, &admin, reset, IP).await.unwrap();
         assert_eq!(epoch(&state, jdoe.id).await, 1);
         assert!(password_works(&state, "jdoe", "brand new password").await);
-        let kinds: Vec<String> =
-            sqlx::query_scalar("SELECT kind FROM audit WHERE subject_id = ?1 ORDER BY id")
-                .bind(jdoe.id)
-                .fetch_all(&state.pool)
-                .await
-                .unwrap();
+        let kinds: Vec<String> = crate::db::on_db!(&state.db, |pool| sqlx::query_scalar(
+            "SELECT kind FROM audit WHERE subject_id = $1 ORDER BY id"
+        )
+        .bind(jdoe.id)
+        .fetch_all(pool)
+        .await)
+        .unwrap();
         assert_eq!(kinds, ["person_created", "person_changed", "password_reset"]);
     }
 
-    #[tokio::test]
-    async fn trust_is_withdrawn_by_a_reset_a_new_address_or_a_deactivation_but_not_by_a_new_name() {
-        let (state, _db) = state().await;
+    async fn trust_is_withdrawn_by_a_reset_a_new_address_or_a_deactivation_but_not_by_a_new_name(
+        backend: Backend,
+    ) {
+        let (state, _db) = state_on(backend).await;
         let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
         let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
         let save_as = |person: Valid, active: bool| Change {
@@ -523,16 +545,18 @@ mod tests {
             active,
         };
         let trusted = || async {
-            trust::trust(&state.pool, jdoe.id, IP, 30, state.clock.now())
+            trust::trust(&state.db, jdoe.id, IP, 30, state.clock.now())
                 .await
                 .unwrap();
         };
         let count = || async {
-            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM trusted_networks WHERE user_id = ?1")
-                .bind(jdoe.id)
-                .fetch_one(&state.pool)
-                .await
-                .unwrap()
+            crate::db::on_db!(&state.db, |pool| sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM trusted_networks WHERE user_id = $1"
+            )
+            .bind(jdoe.id)
+            .fetch_one(pool)
+            .await)
+            .unwrap()
         };
         save(&state, &admin, save_as(valid("Jane Doe", "jdoe", ""), true), IP)
             .await
@@ -576,16 +600,17 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(count().await, 0, "deactivation withdraws it");
-        let deleted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit WHERE kind = 'network_deleted'")
-            .fetch_one(&state.pool)
-            .await
-            .unwrap();
+        let deleted: i64 = crate::db::on_db!(&state.db, |pool| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit WHERE kind = 'network_deleted'"
+        )
+        .fetch_one(pool)
+        .await)
+        .unwrap();
         assert_eq!(deleted, 4);
     }
 
-    #[tokio::test]
-    async fn the_rule_reads_permissions_as_they_are_when_the_save_commits() {
-        let (state, _db) = state().await;
+    async fn the_rule_reads_permissions_as_they_are_when_the_save_commits(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
         let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
         // Both snapshots are taken when each request signed in...
         let clerk = person(
@@ -622,22 +647,21 @@ mod tests {
         let refused = save(&state, &clerk, change(new_email), IP).await;
         assert_eq!(refused, Err(AppError::Forbidden), "the clerk's own loss is seen");
         assert_eq!(
-            row(&state.pool, target.id).await.unwrap().unwrap().email,
+            row(&state.db, target.id).await.unwrap().unwrap().email,
             None,
             "unchanged"
         );
     }
 
-    #[tokio::test]
-    async fn a_new_email_or_mobile_voids_the_codes_already_sent() {
-        let (state, _db) = state().await;
+    async fn a_new_email_or_mobile_voids_the_codes_already_sent(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
         let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
         let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
         let policy = crate::auth::codes::CodePolicy::default();
         let now = state.clock.now();
         let issue = || async {
             codes::issue(
-                &state.pool,
+                &state.db,
                 &policy,
                 jdoe.id,
                 b"browser",
@@ -649,13 +673,15 @@ mod tests {
             .unwrap()
         };
         let state_of = |id: i64| {
-            let pool = state.pool.clone();
+            let pool = state.db.clone();
             async move {
-                sqlx::query_scalar::<_, String>("SELECT state FROM codes WHERE id = ?1")
-                    .bind(id)
-                    .fetch_one(&pool)
-                    .await
-                    .unwrap()
+                crate::db::on_db!(&pool, |pool| sqlx::query_scalar::<_, String>(
+                    "SELECT state FROM codes WHERE id = $1"
+                )
+                .bind(id)
+                .fetch_one(pool)
+                .await)
+                .unwrap()
             }
         };
         let with_contact = Change {
@@ -683,34 +709,26 @@ mod tests {
         };
         save(&state, &admin, change, IP).await.unwrap();
         assert_eq!(state_of(sent.id).await, "voided");
-        let checked = codes::check(
-            &state.pool,
-            &policy,
-            sent.id,
-            jdoe.id,
-            b"browser",
-            &sent.code,
-            now,
-        )
-        .await
-        .unwrap();
+        let checked = codes::check(&state.db, &policy, sent.id, jdoe.id, b"browser", &sent.code, now)
+            .await
+            .unwrap();
         assert_eq!(
             checked,
             codes::Checked::Spent,
             "the mailed code no longer signs in"
         );
-        let audited: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM audit WHERE kind = 'code_voided' AND subject_id = ?1")
-                .bind(jdoe.id)
-                .fetch_one(&state.pool)
-                .await
-                .unwrap();
+        let audited: i64 = crate::db::on_db!(&state.db, |pool| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit WHERE kind = 'code_voided' AND subject_id = $1"
+        )
+        .bind(jdoe.id)
+        .fetch_one(pool)
+        .await)
+        .unwrap();
         assert_eq!(audited, 1);
     }
 
-    #[tokio::test]
-    async fn the_list_is_sorted_searched_and_paged() {
-        let (state, _db) = state().await;
+    async fn the_list_is_sorted_searched_and_paged(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
         for (name, username) in [
             ("charlie", "c"),
             ("Alice", "a"),
@@ -719,20 +737,28 @@ mod tests {
         ] {
             person(&state, name, username, &[]).await;
         }
-        let all = list(&state.pool, "", 0, 50).await.unwrap();
+        let all = list(&state.db, "", 0, 50).await.unwrap();
         let names: Vec<_> = all.rows.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["100% Dan", "Alice", "bob_x", "charlie"]);
-        let page = list(&state.pool, "", 2, 2).await.unwrap();
+        let page = list(&state.db, "", 2, 2).await.unwrap();
         assert_eq!(
             (page.total, page.rows.len(), page.rows[0].name.as_str()),
             (4, 2, "bob_x")
         );
         // `_` and `%` are literal in a search.
-        assert_eq!(list(&state.pool, "_", 0, 50).await.unwrap().total, 1);
-        assert_eq!(list(&state.pool, "%", 0, 50).await.unwrap().total, 1);
-        assert_eq!(
-            list(&state.pool, "ALI", 0, 50).await.unwrap().rows[0].name,
-            "Alice"
-        );
+        assert_eq!(list(&state.db, "_", 0, 50).await.unwrap().total, 1);
+        assert_eq!(list(&state.db, "%", 0, 50).await.unwrap().total, 1);
+        assert_eq!(list(&state.db, "ALI", 0, 50).await.unwrap().rows[0].name, "Alice");
     }
+
+    crate::on_both_backends!(
+        a_new_person_is_saved_normalised_and_listed_formatted,
+        a_username_is_unique_whatever_its_case_and_nothing_is_saved,
+        deactivating_ends_sessions_but_never_oneself_or_the_last_administrator,
+        a_password_reset_ends_sessions_and_an_empty_password_keeps_the_old_one,
+        trust_is_withdrawn_by_a_reset_a_new_address_or_a_deactivation_but_not_by_a_new_name,
+        the_rule_reads_permissions_as_they_are_when_the_save_commits,
+        a_new_email_or_mobile_voids_the_codes_already_sent,
+        the_list_is_sorted_searched_and_paged,
+    );
 }

@@ -84,10 +84,10 @@ pub async fn security_overview() -> Result<SecuritySummary, AppError> {
     let state = crate::state::app_state()?;
     let client_ip = session::request_client_ip().await?.0;
     Ok(SecuritySummary {
-        two_step_enabled: crate::settings::two_step_enabled(&state.pool).await?,
-        cannot_receive: store::unreachable(&state.pool, state.sms.is_some()).await?,
+        two_step_enabled: crate::settings::two_step_enabled(&state.db).await?,
+        cannot_receive: store::unreachable(&state.db, state.sms.is_some()).await?,
         your_ip: crate::request::client_addr::canonical(client_ip).to_string(),
-        trust_days: crate::settings::trust_days(&state.pool).await?,
+        trust_days: crate::settings::trust_days(&state.db).await?,
     })
 }
 
@@ -126,7 +126,7 @@ pub async fn security_events(person: String, kind: String, shown: i64) -> Result
     let state = crate::state::app_state()?;
     let person: String = person.chars().take(100).collect();
     let kind: String = kind.chars().take(100).collect();
-    Ok(crate::audit::events::newest(&state.pool, &person, &kind, events_shown(shown)).await?)
+    Ok(crate::audit::events::newest(&state.db, &person, &kind, events_shown(shown)).await?)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use super::{SettingOutcome, TRUST_DAYS_RANGE, ToggleOutcome, Unreachable};
 use crate::audit::{self, Event, EventKind};
 use crate::auth::channel::Channel;
+use crate::db::WritePool;
 use crate::error::AppError;
 use crate::mail::{self, Mailer};
 use crate::permissions::CurrentUser;
@@ -13,16 +14,15 @@ use crate::personnel::people;
 use crate::settings;
 use crate::state::AppState;
 use crate::trusted_networks::store as trust;
-use sqlx::SqlitePool;
 use std::net::IpAddr;
 
 pub const ACTOR_HAS_NO_CHANNEL: &str = "You have no email address on file, so you could not sign in \
      with two-step authentication on. Add your email address in Personnel first.";
 
 /// Active people whose sign-in would be refused for want of a channel, by name.
-pub async fn unreachable(pool: &SqlitePool, sms_configured: bool) -> Result<Vec<Unreachable>, sqlx::Error> {
+pub async fn unreachable(db: &crate::db::Db, sms_configured: bool) -> Result<Vec<Unreachable>, sqlx::Error> {
     // One rule for "can receive a code": the one sign-in uses.
-    Ok(people::active_contacts(pool)
+    Ok(people::active_contacts(db)
         .await?
         .into_iter()
         .filter(|person| Channel::of(&person.contact, sms_configured).is_none())
@@ -44,14 +44,14 @@ pub async fn set_two_step(
 ) -> Result<ToggleOutcome, AppError> {
     let now = state.clock.now();
     if enabled {
-        let unreachable = unreachable(&state.pool, state.sms.is_some()).await?;
+        let unreachable = unreachable(&state.db, state.sms.is_some()).await?;
         if unreachable.iter().any(|person| person.id == actor.id) {
             return Ok(ToggleOutcome::Refused {
                 message: ACTOR_HAS_NO_CHANNEL.to_string(),
             });
         }
     }
-    let changed = switch_two_step(&state.pool, enabled, now, Some((actor.id, client_ip))).await?;
+    let changed = switch_two_step(&state.db, enabled, now, Some((actor.id, client_ip))).await?;
     if changed {
         tell_security_holders(state, actor, enabled).await?;
     }
@@ -62,48 +62,50 @@ pub async fn set_two_step(
 /// transaction. `by`: the person and their address, or `None` for the operator at the
 /// command line. Returns whether it changed.
 pub async fn switch_two_step(
-    pool: &sqlx::SqlitePool,
+    db: &crate::db::Db,
     enabled: bool,
     now: crate::clock::UnixSeconds,
     by: Option<(i64, IpAddr)>,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let changed = settings::two_step_enabled(&mut *tx).await? != enabled;
-    if changed {
-        settings::set_two_step_enabled(&mut *tx, enabled).await?;
-        let kind = if enabled {
-            EventKind::TwoStepEnabled
-        } else {
-            EventKind::TwoStepDisabled
-        };
-        match by {
-            Some((actor_id, client_ip)) => {
-                let event = Event {
-                    kind,
-                    actor_id: Some(actor_id),
-                    subject_id: None,
-                    client_ip: Some(client_ip),
-                    detail: String::new(),
-                };
-                audit::record(&mut *tx, now, event).await?;
+    crate::db::on_db!(db, |pool| {
+        let mut tx = pool.begin_write().await?;
+        let changed = settings::two_step_enabled(&mut *tx).await? != enabled;
+        if changed {
+            settings::set_two_step_enabled(&mut *tx, enabled).await?;
+            let kind = if enabled {
+                EventKind::TwoStepEnabled
+            } else {
+                EventKind::TwoStepDisabled
+            };
+            match by {
+                Some((actor_id, client_ip)) => {
+                    let event = Event {
+                        kind,
+                        actor_id: Some(actor_id),
+                        subject_id: None,
+                        client_ip: Some(client_ip),
+                        detail: String::new(),
+                    };
+                    audit::record(&mut *tx, now, event).await?;
+                }
+                None => audit::record_by_operator(&mut *tx, now, kind, None, "").await?,
             }
-            None => audit::record_by_operator(&mut *tx, now, kind, None, "").await?,
         }
-    }
-    tx.commit().await?;
-    Ok(changed)
+        tx.commit().await?;
+        Ok(changed)
+    })
 }
 
 /// Mails every active holder of the Security permission that two-step authentication
 /// was turned on or off, and by whom (in the background: the click does not wait).
 async fn tell_security_holders(state: &AppState, actor: &CurrentUser, enabled: bool) -> Result<(), AppError> {
-    let holders: Vec<(String, String)> = sqlx::query_as(
+    let holders: Vec<(String, String)> = crate::db::on_db!(&state.db, |pool| sqlx::query_as(
         "SELECT u.name, u.email FROM users u JOIN user_permissions p ON p.user_id = u.id
-         WHERE p.permission = ?1 AND u.active = 1 AND u.email IS NOT NULL AND u.email != ''",
+         WHERE p.permission = $1 AND u.active = TRUE AND u.email IS NOT NULL AND u.email != ''",
     )
     .bind(Permission::Security.as_str())
-    .fetch_all(&state.pool)
-    .await?;
+    .fetch_all(pool)
+    .await)?;
     let mailer: std::sync::Arc<Mailer> = state.mailer.clone();
     let actor_name = actor.name.clone();
     tokio::spawn(async move {
@@ -132,11 +134,11 @@ pub async fn set_trust_days(
             ),
         });
     }
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let before = settings::trust_days(&mut *tx).await?;
+    let mut tx = state.db.begin_write().await?;
+    let before = settings::trust_days(&mut tx).await?;
     let mut whose_changed = Vec::new();
     if before != days {
-        settings::set_trust_days(&mut *tx, days).await?;
+        settings::set_trust_days(&mut tx, days).await?;
         // The period counts from when each entry was added: a shorter one applies to
         // entries trusted under the longer one (and a longer one lengthens them).
         whose_changed = trust::apply_period(&mut tx, days, state.clock.now()).await?;
@@ -147,7 +149,7 @@ pub async fn set_trust_days(
             client_ip: Some(client_ip),
             detail: format!("{before} → {days} days"),
         };
-        audit::record(&mut *tx, state.clock.now(), event).await?;
+        audit::record(&mut tx, state.clock.now(), event).await?;
     }
     tx.commit().await?;
     for user_id in whose_changed {
@@ -160,7 +162,7 @@ pub async fn set_trust_days(
 /// Runs at start and every hour; an expired entry is never honoured before it either.
 pub async fn remove_expired_trust(state: &AppState) -> Result<usize, AppError> {
     let now = state.clock.now();
-    let removed = trust::remove_expired(&state.pool, now).await?;
+    let removed = trust::remove_expired(&state.db, now).await?;
     for entry in &removed {
         let event = Event {
             kind: EventKind::NetworkExpired,
@@ -169,7 +171,7 @@ pub async fn remove_expired_trust(state: &AppState) -> Result<usize, AppError> {
             client_ip: None,
             detail: trust::display(&entry.network),
         };
-        audit::record(&state.pool, now, event).await?;
+        audit::record(&state.db, now, event).await?;
         state.trust_changed(entry.user_id);
     }
     Ok(removed.len())
@@ -178,31 +180,35 @@ pub async fn remove_expired_trust(state: &AppState) -> Result<usize, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::Backend;
     use crate::permissions::Permission;
-    use crate::testing::{person, state};
+    use crate::testing::person;
+    use crate::testing::state_on;
 
     fn ip() -> IpAddr {
         "198.51.100.7".parse().unwrap()
     }
 
     async fn set_email(state: &AppState, id: i64, email: Option<&str>) {
-        sqlx::query("UPDATE users SET email = ?2 WHERE id = ?1")
-            .bind(id)
-            .bind(email)
-            .execute(&state.pool)
-            .await
-            .unwrap();
+        crate::db::on_db!(&state.db, |pool| sqlx::query(
+            "UPDATE users SET email = $2 WHERE id = $1"
+        )
+        .bind(id)
+        .bind(email)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))
+        .unwrap();
     }
 
-    #[tokio::test]
-    async fn people_without_email_are_listed_and_block_only_themselves() {
-        let (state, _db) = state().await;
+    async fn people_without_email_are_listed_and_block_only_themselves(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
         let admin = person(&state, "Ann Admin", "ann", &[Permission::Security]).await;
         let clerk = person(&state, "Carl Clerk", "carl", &[]).await;
         let unreachable_names =
             |list: Vec<Unreachable>| list.into_iter().map(|u| u.username).collect::<Vec<_>>();
         assert_eq!(
-            unreachable_names(unreachable(&state.pool, false).await.unwrap()),
+            unreachable_names(unreachable(&state.db, false).await.unwrap()),
             ["ann", "carl"]
         );
 
@@ -214,7 +220,7 @@ mod tests {
             }
         );
         assert!(
-            !settings::two_step_enabled(&state.pool).await.unwrap(),
+            !settings::two_step_enabled(&state.db).await.unwrap(),
             "nothing changed"
         );
 
@@ -223,37 +229,32 @@ mod tests {
             set_two_step(&state, &admin, true, ip()).await.unwrap(),
             ToggleOutcome::Saved { enabled: true }
         );
-        assert!(settings::two_step_enabled(&state.pool).await.unwrap());
+        assert!(settings::two_step_enabled(&state.db).await.unwrap());
         assert_eq!(
-            unreachable_names(unreachable(&state.pool, false).await.unwrap()),
+            unreachable_names(unreachable(&state.db, false).await.unwrap()),
             ["carl"]
         );
         let _ = clerk;
 
-        let kinds: Vec<String> = sqlx::query_scalar("SELECT kind FROM audit WHERE kind LIKE 'two_step%'")
-            .fetch_all(&state.pool)
-            .await
-            .unwrap();
+        let kinds: Vec<String> = crate::db::on_db!(&state.db, |pool| sqlx::query_scalar(
+            "SELECT kind FROM audit WHERE kind LIKE 'two_step%'"
+        )
+        .fetch_all(pool)
+        .await)
+        .unwrap();
         assert_eq!(kinds, ["two_step_enabled"]);
         set_two_step(&state, &admin, false, ip()).await.unwrap();
-        assert!(!settings::two_step_enabled(&state.pool).await.unwrap());
+        assert!(!settings::two_step_enabled(&state.db).await.unwrap());
     }
 
-    #[tokio::test]
-    async fn the_clean_up_removes_and_audits_only_what_expired_and_tells_open_pages() {
-        let (state, _db) = state().await;
+    async fn the_clean_up_removes_and_audits_only_what_expired_and_tells_open_pages(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
         let jdoe = person(&state, "Jane", "jdoe", &[]).await;
         let now = state.clock.now();
-        trust::trust(&state.pool, jdoe.id, ip(), 30, now).await.unwrap();
-        trust::trust(
-            &state.pool,
-            jdoe.id,
-            "203.0.113.9".parse().unwrap(),
-            30,
-            now + 120,
-        )
-        .await
-        .unwrap();
+        trust::trust(&state.db, jdoe.id, ip(), 30, now).await.unwrap();
+        trust::trust(&state.db, jdoe.id, "203.0.113.9".parse().unwrap(), 30, now + 120)
+            .await
+            .unwrap();
         let mut listening = state.trust_events.subscribe();
         let clock = crate::clock::ManualClock::at(now + 30 * trust::DAY + 60);
         let later = AppState {
@@ -265,18 +266,21 @@ mod tests {
             1,
             "30 d 1 min: gone; 30 d - 1 min: kept"
         );
-        assert_eq!(listening.try_recv().unwrap(), jdoe.id);
-        let expired: Vec<String> =
-            sqlx::query_scalar("SELECT detail FROM audit WHERE kind = 'network_expired'")
-                .fetch_all(&state.pool)
-                .await
-                .unwrap();
+        assert_eq!(
+            listening.try_recv().unwrap(),
+            crate::changes::TrustChange::Person(jdoe.id)
+        );
+        let expired: Vec<String> = crate::db::on_db!(&state.db, |pool| sqlx::query_scalar(
+            "SELECT detail FROM audit WHERE kind = 'network_expired'"
+        )
+        .fetch_all(pool)
+        .await)
+        .unwrap();
         assert_eq!(expired, ["198.51.100.7"]);
     }
 
-    #[tokio::test]
-    async fn the_trust_period_is_one_to_ninety_days_and_audited() {
-        let (state, _db) = state().await;
+    async fn the_trust_period_is_one_to_ninety_days_and_audited(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
         let admin = person(&state, "Ann", "ann", &[Permission::Security]).await;
         for bad in [0, 91, -5] {
             assert!(matches!(
@@ -285,7 +289,7 @@ mod tests {
             ));
         }
         assert_eq!(
-            settings::trust_days(&state.pool).await.unwrap(),
+            settings::trust_days(&state.db).await.unwrap(),
             30,
             "nothing changed"
         );
@@ -293,8 +297,8 @@ mod tests {
             set_trust_days(&state, &admin, 7, ip()).await.unwrap(),
             SettingOutcome::Saved
         );
-        assert_eq!(settings::trust_days(&state.pool).await.unwrap(), 7);
-        let page = crate::audit::events::newest(&state.pool, "ann", "trust_period_changed", 50)
+        assert_eq!(settings::trust_days(&state.db).await.unwrap(), 7);
+        let page = crate::audit::events::newest(&state.db, "ann", "trust_period_changed", 50)
             .await
             .unwrap();
         assert_eq!(page.total, 1);
@@ -302,29 +306,32 @@ mod tests {
         assert_eq!(page.rows[0].actor.as_deref(), Some("Ann"));
     }
 
-    #[tokio::test]
-    async fn a_shorter_trust_period_applies_to_entries_already_trusted() {
-        let (state, _db) = state().await;
+    async fn a_shorter_trust_period_applies_to_entries_already_trusted(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
         let admin = person(&state, "Ann", "ann", &[Permission::Security]).await;
         let jdoe = person(&state, "Jane", "jdoe", &[]).await;
         let now = state.clock.now();
         // Trusted ten days ago and three days ago under the 30-day period.
         let recent: std::net::IpAddr = "203.0.113.50".parse().unwrap();
-        trust::trust(&state.pool, jdoe.id, ip(), 30, now - 10 * trust::DAY)
+        trust::trust(&state.db, jdoe.id, ip(), 30, now - 10 * trust::DAY)
             .await
             .unwrap();
-        trust::trust(&state.pool, jdoe.id, recent, 30, now - 3 * trust::DAY)
+        trust::trust(&state.db, jdoe.id, recent, 30, now - 3 * trust::DAY)
             .await
             .unwrap();
         let mut listening = state.trust_events.subscribe();
         set_trust_days(&state, &admin, 7, ip()).await.unwrap();
-        assert_eq!(listening.try_recv().unwrap(), jdoe.id, "open pages re-read");
         assert_eq!(
-            trust::honour(&state.pool, jdoe.id, ip(), now).await.unwrap(),
+            listening.try_recv().unwrap(),
+            crate::changes::TrustChange::Person(jdoe.id),
+            "open pages re-read"
+        );
+        assert_eq!(
+            trust::honour(&state.db, jdoe.id, ip(), now).await.unwrap(),
             None,
             "10 days > 7"
         );
-        let listed = trust::list_of(&state.pool, jdoe.id, now).await.unwrap();
+        let listed = trust::list_of(&state.db, jdoe.id, now).await.unwrap();
         assert_eq!(listed.len(), 1);
         assert_eq!(
             listed[0].expires_at,
@@ -334,30 +341,40 @@ mod tests {
         // A longer period again lengthens what is in force, never what expired.
         set_trust_days(&state, &admin, 30, ip()).await.unwrap();
         assert_eq!(
-            trust::honour(&state.pool, jdoe.id, ip(), now).await.unwrap(),
+            trust::honour(&state.db, jdoe.id, ip(), now).await.unwrap(),
             None,
             "expired stays expired"
         );
-        let listed = trust::list_of(&state.pool, jdoe.id, now).await.unwrap();
+        let listed = trust::list_of(&state.db, jdoe.id, now).await.unwrap();
         assert_eq!(listed[0].expires_at, now + 27 * trust::DAY);
         assert!(
-            trust::honour(&state.pool, jdoe.id, recent, now)
+            trust::honour(&state.db, jdoe.id, recent, now)
                 .await
                 .unwrap()
                 .is_some()
         );
     }
 
-    #[tokio::test]
-    async fn a_mobile_counts_only_when_sms_is_configured() {
-        let (state, _db) = state().await;
+    async fn a_mobile_counts_only_when_sms_is_configured(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
         let clerk = person(&state, "Carl", "carl", &[]).await;
-        sqlx::query("UPDATE users SET mobile = '+32471234567' WHERE id = ?1")
-            .bind(clerk.id)
-            .execute(&state.pool)
-            .await
-            .unwrap();
-        assert_eq!(unreachable(&state.pool, false).await.unwrap().len(), 1);
-        assert!(unreachable(&state.pool, true).await.unwrap().is_empty());
+        crate::db::on_db!(&state.db, |pool| sqlx::query(
+            "UPDATE users SET mobile = '+32471234567' WHERE id = $1"
+        )
+        .bind(clerk.id)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))
+        .unwrap();
+        assert_eq!(unreachable(&state.db, false).await.unwrap().len(), 1);
+        assert!(unreachable(&state.db, true).await.unwrap().is_empty());
     }
+
+    crate::on_both_backends!(
+        people_without_email_are_listed_and_block_only_themselves,
+        the_clean_up_removes_and_audits_only_what_expired_and_tells_open_pages,
+        the_trust_period_is_one_to_ninety_days_and_audited,
+        a_shorter_trust_period_applies_to_entries_already_trusted,
+        a_mobile_counts_only_when_sms_is_configured,
+    );
 }

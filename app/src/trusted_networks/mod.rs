@@ -95,7 +95,7 @@ pub async fn trusted_networks(
     let now = state.clock.now();
     let filter: String = filter.chars().take(100).collect();
     let offset = crate::limits::list_offset(offset);
-    let (rows, total) = store::list(&state.pool, &filter, order, offset, PAGE_SIZE, now).await?;
+    let (rows, total) = store::list(&state.db, &filter, order, offset, PAGE_SIZE, now).await?;
     Ok(TrustedPage {
         rows: rows.into_iter().map(store::row).collect(),
         total,
@@ -121,7 +121,7 @@ pub async fn my_trusted() -> Result<TrustedPage, AppError> {
     let user = crate::auth::session::require_user().await?;
     let state = crate::state::app_state()?;
     let now = state.clock.now();
-    let rows = store::list_of(&state.pool, user.id, now).await?;
+    let rows = store::list_of(&state.db, user.id, now).await?;
     Ok(TrustedPage {
         total: rows.len() as i64,
         rows: rows.into_iter().map(store::row).collect(),

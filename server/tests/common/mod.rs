@@ -5,7 +5,8 @@
 
 use app::auth::password::PasswordHasher;
 use app::clock::{Clock, ManualClock};
-use app::db::{TempDb, open_temporary};
+use app::db::TempDb;
+use app::db::sqlite::open_temporary;
 use app::mail::{Mailer, SMTP_TIMEOUT};
 use app::messages::INCORRECT_CREDENTIALS;
 use app::personnel::people::bootstrap_admin;
@@ -67,8 +68,9 @@ impl TestApp {
         let clock = ManualClock::at(1_800_000_000);
         let hasher = Arc::new(PasswordHasher::new(2, 16));
         let admin_email = smtp_url.map(|_| ADMIN_EMAIL.to_string());
+        let database = app::db::Db::Sqlite(pool.clone());
         bootstrap_admin(
-            &pool,
+            &database,
             &hasher,
             Some(ADMIN_PASSWORD.into()),
             admin_email,
@@ -92,7 +94,7 @@ impl TestApp {
                 .output_name("twostep")
                 .site_root("target/site")
                 .build(),
-            pool: pool.clone(),
+            db: database,
             hasher,
             clock: Arc::new(clock.clone()),
             policy: Arc::new(Policy {
@@ -167,7 +169,7 @@ impl TestApp {
     pub async fn add_person(&self, username: &str, email: Option<&str>) -> i64 {
         let hash = self.state.hasher.hash(PERSON_PASSWORD.into()).await.unwrap();
         app::personnel::people::create(
-            &self.pool,
+            &self.state.db,
             app::personnel::people::NewPerson {
                 name: username,
                 username,
@@ -190,7 +192,7 @@ impl TestApp {
         let hash = self.state.hasher.hash(PERSON_PASSWORD.into()).await.unwrap();
         let email = format!("{username}@example.com");
         app::personnel::people::create(
-            &self.pool,
+            &self.state.db,
             app::personnel::people::NewPerson {
                 name: username,
                 username,

@@ -1,34 +1,35 @@
-//! The SQLite pool and its schema.
+//! SQLite: the embedded default, one instance.
 
+use super::{PoolOptions, SchemaStatus};
 use sqlx::SqlitePool;
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
 use std::time::Duration;
 
-/// The migrations in `migrations/`, compiled into the binary.
-pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
+/// The migrations in `migrations/sqlite/`, compiled into the binary.
+pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations/sqlite");
 
 /// Opens (creating if missing) the database at `url` and brings its schema up to date.
 ///
 /// WAL with `synchronous = NORMAL` keeps every committed transaction across a crash of
 /// the process (kill -9); only an OS crash or power loss may lose the newest commits.
 /// Writers wait for each other (`busy_timeout`) instead of failing with SQLITE_BUSY.
-pub async fn open(url: &str) -> Result<SqlitePool, sqlx::Error> {
+pub async fn open(url: &str, pool_options: &PoolOptions) -> Result<SqlitePool, sqlx::Error> {
     let options = SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
+        .busy_timeout(pool_options.statement_timeout);
     if let Some(parent) = options.get_filename().parent()
         && !parent.as_os_str().is_empty()
     {
         std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
     }
     let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .acquire_timeout(Duration::from_secs(5))
+        .max_connections(pool_options.max_connections)
+        .acquire_timeout(pool_options.connect_timeout)
         // A local file cannot drop a connection: the default ping before every checkout
         // is a round trip to the connection's thread for nothing, on every query.
         .test_before_acquire(false)
@@ -36,14 +37,6 @@ pub async fn open(url: &str) -> Result<SqlitePool, sqlx::Error> {
         .await?;
     MIGRATOR.run(&pool).await?;
     Ok(pool)
-}
-
-/// How far an existing database's schema is, for `twostep check`: the newest migration
-/// applied, against the newest this binary carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SchemaStatus {
-    pub applied: i64,
-    pub latest: i64,
 }
 
 /// Opens the database at `url` read-only, without creating or migrating it, and reads
@@ -72,51 +65,15 @@ pub async fn schema_status(url: &str) -> Result<SchemaStatus, sqlx::Error> {
     })
 }
 
-/// A `LIKE … ESCAPE '\\'` pattern that finds `search` anywhere: `%` and `_` typed into
-/// a search box are literal characters, not wildcards.
-pub fn like_pattern(search: &str) -> String {
-    let escaped = search
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
-/// A migrated database in a fresh file of its own (tests only: never in a release build).
+/// A migrated database in a fresh file of its own (tests only).
 #[cfg(any(test, feature = "test-support"))]
-pub async fn open_temporary() -> (SqlitePool, TempDb) {
-    let dir = tempfile_dir();
-    let url = format!("sqlite://{}/test.db", dir.display());
-    let pool = open(&url).await.expect("temporary database");
-    (pool, TempDb(dir))
-}
-
-/// Removes a temporary database's folder when dropped.
-#[cfg(any(test, feature = "test-support"))]
-pub struct TempDb(std::path::PathBuf);
-
-#[cfg(any(test, feature = "test-support"))]
-impl TempDb {
-    /// The folder, removed with it: a place for a test's outbox too.
-    pub fn path(&self) -> &std::path::Path {
-        &self.0
-    }
-}
-
-#[cfg(any(test, feature = "test-support"))]
-impl Drop for TempDb {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-#[cfg(any(test, feature = "test-support"))]
-fn tempfile_dir() -> std::path::PathBuf {
-    use rand::Rng;
-    let name: u64 = rand::rng().random();
-    let dir = std::env::temp_dir().join(format!("twostep-test-{name:016x}"));
-    std::fs::create_dir_all(&dir).expect("temporary folder");
-    dir
+pub async fn open_temporary() -> (SqlitePool, super::TempDb) {
+    let dir = super::TempDb::folder();
+    let url = format!("sqlite://{}/test.db", dir.path().display());
+    let pool = open(&url, &PoolOptions::default())
+        .await
+        .expect("temporary database");
+    (pool, dir)
 }
 
 #[cfg(test)]
@@ -150,7 +107,9 @@ mod tests {
     async fn opening_twice_is_harmless() {
         let (pool, dir) = open_temporary().await;
         pool.close().await;
-        let url = format!("sqlite://{}/test.db", dir.0.display());
-        open(&url).await.expect("second open of a migrated file");
+        let url = format!("sqlite://{}/test.db", dir.path().display());
+        open(&url, &PoolOptions::default())
+            .await
+            .expect("second open of a migrated file");
     }
 }
