@@ -81,16 +81,13 @@ impl AppError {
 
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
-    /// A database that is locked, read-only or out of connections is a passing state:
-    /// 503 "busy", so the person knows to try again. Anything else is a fault.
+    /// A database that is locked, read-only, out of connections or out of reach is a
+    /// passing state: 503 "busy", so the person knows to try again. Anything else is a
+    /// fault.
     fn from(error: sqlx::Error) -> Self {
         let passing = match &error {
-            sqlx::Error::PoolTimedOut => true,
-            // SQLITE_BUSY 5, SQLITE_LOCKED 6, SQLITE_READONLY 8 (and their extended codes).
-            sqlx::Error::Database(db) => db
-                .code()
-                .and_then(|code| code.parse::<i32>().ok())
-                .is_some_and(|code| matches!(code & 0xff, 5 | 6 | 8)),
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+            sqlx::Error::Database(db) => db.code().is_some_and(|code| passing_database_state(&code)),
             _ => false,
         };
         tracing::error!(%error, passing, "database error");
@@ -100,6 +97,34 @@ impl From<sqlx::Error> for AppError {
             AppError::Busy.with_status()
         } else {
             AppError::Internal.with_status()
+        }
+    }
+}
+
+/// SQLite: BUSY 5, LOCKED 6, READONLY 8 (and their extended codes). PostgreSQL
+/// (SQLSTATE): a lost connection (class 08), a server shutting down or starting
+/// (57P01–57P03), a statement timeout or cancel (57014), a lock not available (55P03).
+#[cfg(feature = "ssr")]
+fn passing_database_state(code: &str) -> bool {
+    // A SQLSTATE is always five characters; SQLite's codes are at most four digits.
+    if code.len() == 5 {
+        return code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "57014" | "55P03");
+    }
+    code.parse::<i32>()
+        .is_ok_and(|sqlite| matches!(sqlite & 0xff, 5 | 6 | 8))
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::passing_database_state;
+
+    #[test]
+    fn busy_locked_and_unreachable_databases_are_passing_states() {
+        for passing in ["5", "517", "6", "8", "08006", "08001", "57P01", "57014", "55P03"] {
+            assert!(passing_database_state(passing), "{passing}");
+        }
+        for fault in ["1", "19", "2067", "23505", "42P01", "40001"] {
+            assert!(!passing_database_state(fault), "{fault}");
         }
     }
 }

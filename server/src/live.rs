@@ -7,6 +7,7 @@
 
 use app::auth::session;
 use app::changes::TrustChange;
+use app::error::AppError;
 use app::permissions::Permission;
 use app::state::AppState;
 use axum::Extension;
@@ -75,12 +76,19 @@ impl<Store: SessionStore> Listener<Store> {
     /// out, not expired), still names an active person with the same epoch, and that
     /// person still holds Security if the stream was opened with it. The session is read
     /// afresh from the store each time: the copy the request began with is stale.
+    ///
+    /// While the database cannot answer, the stream stays: it carries no data, nothing
+    /// can change meanwhile, and the next check decides.
     async fn still_allowed(&self) -> Option<()> {
         let fresh = Session::new(self.session_id, self.store.clone(), None);
         match session::user_of(&self.state.db, &fresh).await {
             Ok(Some(user))
                 if user.id == self.user_id && (!self.sees_everyone || user.may(Permission::Security)) =>
             {
+                Some(())
+            }
+            Err(AppError::Busy) => {
+                tracing::debug!("an event stream's check waits for the database");
                 Some(())
             }
             _ => None,

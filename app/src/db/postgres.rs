@@ -57,3 +57,66 @@ pub async fn schema_status(url: &str) -> Result<SchemaStatus, sqlx::Error> {
         latest: MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{Db, test_cluster};
+    use std::time::Duration;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn instances_starting_together_migrate_once() {
+        let url = test_cluster::fresh_database_url().await;
+        let opening: Vec<_> = (0..8)
+            .map(|_| {
+                let url = url.clone();
+                tokio::spawn(async move { open(&url, &PoolOptions::default()).await })
+            })
+            .collect();
+        let mut pools = Vec::new();
+        for one in opening {
+            pools.push(one.await.unwrap().expect("every instance starts"));
+        }
+        // Without sqlx's advisory lock, the second CREATE TABLE users would fail.
+        let applied: Vec<(i64, bool)> =
+            sqlx::query_as("SELECT version, success FROM _sqlx_migrations ORDER BY version")
+                .fetch_all(&pools[0])
+                .await
+                .unwrap();
+        let expected: Vec<(i64, bool)> = MIGRATOR.iter().map(|m| (m.version, true)).collect();
+        assert_eq!(applied, expected, "each migration once");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_clean_up_runs_on_one_instance_at_a_time() {
+        let url = test_cluster::fresh_database_url().await;
+        let one = Db::Postgres(open(&url, &PoolOptions::default()).await.unwrap());
+        let other = Db::Postgres(open(&url, &PoolOptions::default()).await.unwrap());
+        let (started, wait_here) = tokio::sync::oneshot::channel::<()>();
+        let (finish, finished) = tokio::sync::oneshot::channel::<()>();
+        let long_job = tokio::spawn(async move {
+            one.unless_running_elsewhere(CLEAN_UP_LOCK, async {
+                started.send(()).unwrap();
+                finished.await.unwrap();
+            })
+            .await
+            .unwrap()
+        });
+        wait_here.await.unwrap();
+        let meanwhile = other
+            .unless_running_elsewhere(CLEAN_UP_LOCK, async { "ran" })
+            .await
+            .unwrap();
+        assert_eq!(meanwhile, None, "skipped while the other instance cleans up");
+        finish.send(()).unwrap();
+        assert_eq!(long_job.await.unwrap(), Some(()));
+        let afterwards = tokio::time::timeout(
+            Duration::from_secs(5),
+            other.unless_running_elsewhere(CLEAN_UP_LOCK, async { "ran" }),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(afterwards, Some("ran"), "the lock was given back");
+    }
+}

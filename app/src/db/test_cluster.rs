@@ -197,10 +197,17 @@ impl Cluster {
     /// the same port, as `pg_ctl restart -m fast` does.
     pub fn restart(&mut self) {
         self.stop();
+        self.start_again();
+    }
+
+    /// Starts the stopped server again on the same port and data.
+    pub fn start_again(&mut self) {
+        assert!(self.server.is_none(), "the server still runs");
         self.run_server();
     }
 
-    fn stop(&mut self) {
+    /// Stops the server (fast shutdown), keeping its data.
+    pub fn stop(&mut self) {
         if let Some(mut server) = self.server.take() {
             // SIGINT is PostgreSQL's fast shutdown; setpriv passed its pid on by exec.
             let _ = Command::new("kill")
