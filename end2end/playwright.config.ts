@@ -11,8 +11,21 @@ const SMTP_PORT = PORT + 3;
 /** A third server, for the password project's tests once more at phone width. */
 const PHONE_PORT = PORT + 4;
 
-/** One release server on a fresh database of its own. */
-function appServer(name: string, port: number) {
+/**
+ * The two-step suite once more through nginx (deploy/nginx.conf) in front of two
+ * instances on one PostgreSQL database. PROXY_A_PORT and PROXY_B_PORT reach one instance
+ * each, through the same proxy.
+ */
+export const PROXY_PORT = PORT + 5;
+const INSTANCE_A = PORT + 6;
+const INSTANCE_B = PORT + 7;
+const PG_PORT = PORT + 8;
+export const PROXY_A_PORT = PORT + 9;
+export const PROXY_B_PORT = PORT + 10;
+const SHARED_DATABASE = `postgres://postgres@127.0.0.1:${PG_PORT}/postgres`;
+
+/** One release server on a fresh database of its own (or `extra`'s shared one). */
+function appServer(name: string, port: number, extra: Record<string, string> = {}) {
   return {
     command: './start-server.sh',
     url: `http://127.0.0.1:${port}/healthz`,
@@ -25,9 +38,12 @@ function appServer(name: string, port: number) {
       E2E_SMTP_PORT: String(SMTP_PORT),
       E2E_ADMIN_PASSWORD: ADMIN_PASSWORD,
       E2E_ADMIN_EMAIL: ADMIN_EMAIL,
+      ...extra,
     },
   };
 }
+
+const behindTheProxy = { E2E_DATABASE_URL: SHARED_DATABASE, E2E_TRUSTED_PROXIES: '127.0.0.3' };
 
 export default defineConfig({
   testDir: './tests',
@@ -41,6 +57,7 @@ export default defineConfig({
   projects: [
     { name: 'password', testIgnore: /two-step/, use: { baseURL: `http://127.0.0.1:${PORT}` } },
     { name: 'two-step', testMatch: /two-step/, use: { baseURL: `http://127.0.0.1:${TWO_STEP_PORT}` } },
+    { name: 'two-step-proxied', testMatch: /two-step/, use: { baseURL: `http://127.0.0.1:${PROXY_PORT}` } },
     {
       name: 'phone',
       testIgnore: /two-step/,
@@ -75,5 +92,27 @@ export default defineConfig({
     appServer('password', PORT),
     appServer('two-step', TWO_STEP_PORT),
     appServer('phone', PHONE_PORT),
+    {
+      command: './start-postgres.sh',
+      port: PG_PORT,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: { E2E_PG_PORT: String(PG_PORT) },
+    },
+    appServer('instance-a', INSTANCE_A, behindTheProxy),
+    appServer('instance-b', INSTANCE_B, behindTheProxy),
+    {
+      command: './start-proxy.sh',
+      url: `http://127.0.0.1:${PROXY_PORT}/healthz`,
+      reuseExistingServer: false,
+      timeout: 15_000,
+      env: {
+        E2E_PROXY_PORT: String(PROXY_PORT),
+        E2E_PROXY_A_PORT: String(PROXY_A_PORT),
+        E2E_PROXY_B_PORT: String(PROXY_B_PORT),
+        E2E_INSTANCE_A: String(INSTANCE_A),
+        E2E_INSTANCE_B: String(INSTANCE_B),
+      },
+    },
   ],
 });
