@@ -143,6 +143,8 @@ pub async fn page_guard(
         }
         (Some(user), _) => {
             let forbidden = permission_for(&path).is_some_and(|needed| !user.may(needed));
+            // The page starts from the person found here (see `RequirePermission`).
+            request.extensions_mut().insert(user);
             let mut response = next.run(request).await;
             if forbidden {
                 *response.status_mut() = StatusCode::FORBIDDEN;

@@ -18,10 +18,35 @@ use leptos_router::hooks::use_location;
 /// The signed-in person, loaded once by the layout and shared with its pages.
 pub type UserResource = Resource<Result<Option<CurrentUser>, AppError>>;
 
+/// The signed-in person as the server's page guard found them for this page load, sent
+/// with the page so the browser starts from the same value: a guarded page decides at
+/// once, without waiting inside a `Suspense`. `None` where the page was not rendered by
+/// the server (the layout entered by navigation in the browser).
+#[derive(Clone)]
+struct KnownAtLoad(Option<CurrentUser>);
+
+fn known_at_load() -> KnownAtLoad {
+    KnownAtLoad(
+        SharedValue::new(|| {
+            #[cfg(feature = "ssr")]
+            {
+                use_context::<http::request::Parts>()
+                    .and_then(|parts| parts.extensions.get::<CurrentUser>().cloned())
+            }
+            #[cfg(not(feature = "ssr"))]
+            {
+                None::<CurrentUser>
+            }
+        })
+        .into_inner(),
+    )
+}
+
 #[component]
 pub fn SignedInLayout() -> impl IntoView {
     let me: UserResource = Resource::new(|| (), |_| signed_in_user());
     provide_context(me);
+    provide_context(known_at_load());
     let location = use_location();
     // The page renders beside the navigation, not inside its suspense, so each page's own
     // data loads at the same time and in the request's context.
@@ -95,22 +120,33 @@ fn TabMenu(tab: Tab, user: CurrentUser) -> impl IntoView {
 /// the page asks the server for what it will refuse.
 #[component]
 pub fn RequirePermission(permission: Permission, children: ChildrenFn) -> impl IntoView {
+    let refusal = || view! { <p class="refused" role="alert">{crate::messages::FORBIDDEN_PAGE}</p> };
+    // Decided at once when the page came from the server: the page's content (and the
+    // resources it makes) is then created exactly once. Inside a `Suspense` the server
+    // runs it once per pass, each pass with new resources, and a pass's data dropped
+    // mid-fetch was sent with the page under the ids the browser reads first: the
+    // browser then hydrated one pass's HTML with another's data, and panicked.
+    if let Some(KnownAtLoad(Some(user))) = use_context::<KnownAtLoad>() {
+        return Either::Left(if user.may(permission) {
+            Either::Left(children())
+        } else {
+            Either::Right(refusal())
+        });
+    }
     let me = expect_context::<UserResource>();
-    view! {
+    Either::Right(view! {
         <Suspense fallback=Loading>
             {move || {
                 let children = children.clone();
                 Suspend::new(async move {
                     match me.await {
                         Ok(Some(user)) if user.may(permission) => Some(Either::Left(children())),
-                        Ok(Some(_)) => Some(Either::Right(view! {
-                            <p class="refused" role="alert">{crate::messages::FORBIDDEN_PAGE}</p>
-                        })),
+                        Ok(Some(_)) => Some(Either::Right(refusal())),
                         // The layout says why (an error) or leaves for the sign-in page.
                         _ => None,
                     }
                 })
             }}
         </Suspense>
-    }
+    })
 }
