@@ -62,6 +62,7 @@ pub async fn change_password(current: String, new: String) -> Result<PasswordCha
 pub mod ssr {
     use super::{PasswordChange, PasswordErrors};
     use crate::audit::{self, Event, EventKind};
+    use crate::auth::password::StoredHash;
     use crate::auth::session;
     use crate::auth::throttle;
     use crate::error::AppError;
@@ -108,7 +109,7 @@ pub mod ssr {
             return invalid(Some(wrong), None);
         };
         let stored = people::password_hash_of(&state.db, user.id).await?;
-        let checked = state.hasher.verify(current, Some(stored)).await;
+        let checked = state.hasher.verify(current, Some(stored.clone())).await;
         match checked {
             Ok(false) => return invalid(Some(wrong), None),
             Ok(true) => throttle::release(&state.db, reservation).await?,
@@ -118,34 +119,55 @@ pub mod ssr {
             }
         }
         let hash = state.hasher.hash(new).await?;
+        let Some(epoch) = store_new_password(state, user.id, &stored, &hash, client_ip).await? else {
+            return invalid(Some(wrong), None);
+        };
+        people::forget_first_admin_password(state, user.id).await?;
+        // Every other session of this person died with the epoch; this one lives on.
+        session::start(browser, user.id, epoch).await?;
+        Ok(PasswordChange::Changed)
+    }
+
+    /// Replaces the password `checked` (the one the person just proved they know) with
+    /// `new`, ending their other sessions and their trust; the new epoch. `None` when
+    /// `checked` is no longer their password: a reset by an administrator (on another
+    /// instance, say) while the new one was being hashed wins, and nothing changes.
+    pub(crate) async fn store_new_password(
+        state: &AppState,
+        user_id: i64,
+        checked: &StoredHash,
+        new: &StoredHash,
+        client_ip: IpAddr,
+    ) -> Result<Option<i64>, AppError> {
+        let now = state.clock.now();
         let mut tx = state.db.begin_write().await?;
-        let epoch = people::set_password(&mut tx, user.id, &hash, now).await?;
+        if people::password_hash_of_in(&mut tx, user_id).await?.as_deref() != Some(checked.as_str()) {
+            return Ok(None);
+        }
+        let epoch = people::set_password(&mut tx, user_id, new, now).await?;
         let event = Event {
             kind: EventKind::PasswordChanged,
-            actor_id: Some(user.id),
-            subject_id: Some(user.id),
+            actor_id: Some(user_id),
+            subject_id: Some(user_id),
             client_ip: Some(client_ip),
             detail: String::new(),
         };
         audit::record(&mut tx, now, event).await?;
-        let removed = crate::trusted_networks::store::remove_all_of(&mut tx, user.id).await?;
+        let removed = crate::trusted_networks::store::remove_all_of(&mut tx, user_id).await?;
         if removed > 0 {
             let detail = format!("{removed} trusted network(s): password changed");
             audit::record(
                 &mut tx,
                 now,
-                Event::own(EventKind::NetworkDeleted, user.id, client_ip, detail),
+                Event::own(EventKind::NetworkDeleted, user_id, client_ip, detail),
             )
             .await?;
         }
         tx.commit().await?;
         if removed > 0 {
-            state.trust_changed(user.id);
+            state.trust_changed(user_id);
         }
-        people::forget_first_admin_password(state, user.id).await?;
-        // Every other session of this person died with the epoch; this one lives on.
-        session::start(browser, user.id, epoch).await?;
-        Ok(PasswordChange::Changed)
+        Ok(Some(epoch))
     }
 }
 
@@ -219,7 +241,37 @@ mod tests {
         assert_eq!(trusted, 0, "a new password withdraws every trusted network");
     }
 
+    async fn a_reset_during_a_password_change_wins(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
+        let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
+        let checked = crate::personnel::people::password_hash_of(&state.db, jdoe.id)
+            .await
+            .unwrap();
+        // An administrator resets Jane's password after she proved the old one...
+        let reset = state.hasher.hash("reset by the admin".into()).await.unwrap();
+        let mut tx = state.db.begin_write().await.unwrap();
+        crate::personnel::people::set_password(&mut tx, jdoe.id, &reset, 1)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let epoch_after_reset = epoch(&state, jdoe.id).await;
+        // ...and her change, hashed meanwhile, lands after it: refused, nothing changes.
+        let mine = state.hasher.hash("jane's own new one".into()).await.unwrap();
+        let stored = ssr::store_new_password(&state, jdoe.id, &checked, &mine, IP)
+            .await
+            .unwrap();
+        assert_eq!(stored, None);
+        assert!(crate::testing::password_works(&state, "jdoe", "reset by the admin").await);
+        assert!(!crate::testing::password_works(&state, "jdoe", "jane's own new one").await);
+        assert_eq!(
+            epoch(&state, jdoe.id).await,
+            epoch_after_reset,
+            "the reset's sessions stand"
+        );
+    }
+
     crate::on_both_backends!(
+        a_reset_during_a_password_change_wins,
         a_wrong_current_password_changes_nothing,
         a_change_ends_other_sessions_and_trust_and_keeps_this_session,
     );

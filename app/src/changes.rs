@@ -39,19 +39,26 @@ fn this_instance() -> u64 {
 pub fn announce(db: &Db, local: &broadcast::Sender<TrustChange>, user_id: i64) {
     // No listener is not an error: nobody has the page open.
     let _ = local.send(TrustChange::Person(user_id));
-    if let Db::Postgres(pool) = db {
-        let pool = pool.clone();
-        tokio::spawn(async move {
-            let payload = format!("{}:{user_id}", this_instance());
-            if let Err(error) = sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(CHANGES_CHANNEL)
-                .bind(payload)
-                .execute(&pool)
-                .await
-            {
-                tracing::warn!(%error, "could not tell the other instances of a trust change");
-            }
-        });
+    if let Db::Postgres(_) = db {
+        let db = db.clone();
+        tokio::spawn(async move { tell_other_instances(&db, user_id).await });
+    }
+}
+
+/// Tells the other instances (PostgreSQL) that `user_id`'s trusted networks changed, and
+/// waits until it is sent: the operator's command line, which exits right after.
+pub async fn tell_other_instances(db: &Db, user_id: i64) {
+    let Db::Postgres(pool) = db else {
+        return;
+    };
+    let payload = format!("{}:{user_id}", this_instance());
+    if let Err(error) = sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANGES_CHANNEL)
+        .bind(payload)
+        .execute(pool)
+        .await
+    {
+        tracing::warn!(%error, "could not tell the other instances of a trust change");
     }
 }
 

@@ -103,12 +103,17 @@ impl From<sqlx::Error> for AppError {
 
 /// SQLite: BUSY 5, LOCKED 6, READONLY 8 (and their extended codes). PostgreSQL
 /// (SQLSTATE): a lost connection (class 08), a server shutting down or starting
-/// (57P01–57P03), a statement timeout or cancel (57014), a lock not available (55P03).
+/// (57P01–57P03), a statement timeout or cancel (57014), a lock not available (55P03),
+/// a deadlock or serialization failure (40P01, 40001), too many connections (53300).
 #[cfg(feature = "ssr")]
 fn passing_database_state(code: &str) -> bool {
     // A SQLSTATE is always five characters; SQLite's codes are at most four digits.
     if code.len() == 5 {
-        return code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "57014" | "55P03");
+        return code.starts_with("08")
+            || matches!(
+                code,
+                "57P01" | "57P02" | "57P03" | "57014" | "55P03" | "40P01" | "40001" | "53300"
+            );
     }
     code.parse::<i32>()
         .is_ok_and(|sqlite| matches!(sqlite & 0xff, 5 | 6 | 8))
@@ -120,10 +125,12 @@ mod tests {
 
     #[test]
     fn busy_locked_and_unreachable_databases_are_passing_states() {
-        for passing in ["5", "517", "6", "8", "08006", "08001", "57P01", "57014", "55P03"] {
+        for passing in [
+            "5", "517", "6", "8", "08006", "08001", "57P01", "57014", "55P03", "40P01", "53300",
+        ] {
             assert!(passing_database_state(passing), "{passing}");
         }
-        for fault in ["1", "19", "2067", "23505", "42P01", "40001"] {
+        for fault in ["1", "19", "2067", "23505", "42P01", "22P02"] {
             assert!(!passing_database_state(fault), "{fault}");
         }
     }

@@ -93,6 +93,8 @@ pub async fn reset_password(
         trusted_networks::store::remove_all_of(&mut *tx, id).await?;
         audit::record_by_operator(&mut *tx, now, EventKind::PasswordReset, Some(id), "").await?;
         tx.commit().await?;
+        // Open Security and My account pages on the running instances re-read.
+        crate::changes::tell_other_instances(db, id).await;
         Ok(())
     })
 }
@@ -111,6 +113,7 @@ pub async fn reset_methods(
         let detail = format!("{removed} trusted network(s) removed");
         audit::record_by_operator(&mut *tx, now, EventKind::TwoStepMethodsReset, Some(id), &detail).await?;
         tx.commit().await?;
+        crate::changes::tell_other_instances(db, id).await;
         Ok(removed)
     })
 }

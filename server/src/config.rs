@@ -177,7 +177,10 @@ impl Config {
         if Backend::of_url(&database_url).is_none() {
             return Err(ConfigError::Invalid {
                 key: "database.url",
-                reason: format!("must be a sqlite: or postgres:// URL, got {database_url:?}"),
+                reason: format!(
+                    "must be a sqlite: or postgres:// URL, got {:?}",
+                    mask_url_password(&database_url)
+                ),
             });
         }
         let defaults = PoolOptions::default();
@@ -203,7 +206,8 @@ impl Config {
             max_connections: whole_number(
                 pick(file.database.pool_size, "TWOSTEP_DATABASE_POOL_SIZE"),
                 "database.pool_size",
-                1..=1000,
+                // One connection can be held by the clean-up's lock while its work runs.
+                2..=1000,
             )?
             .map_or(defaults.max_connections, |n| n as u32),
             statement_timeout: whole_number(
@@ -297,19 +301,10 @@ impl Config {
         PathBuf::from(path.split('?').next().unwrap_or(path))
     }
 
-    /// The database URL as it may be shown or logged: a password in it is masked.
+    /// The database URL as it may be shown or logged: a password in it (before the last
+    /// `@`, or as a `password=` parameter) is masked.
     pub fn database_shown(&self) -> String {
-        let url = &self.database_url;
-        let Some((scheme, rest)) = url.split_once("://") else {
-            return url.clone();
-        };
-        match rest.split_once('@') {
-            Some((user_info, host)) if user_info.contains(':') => {
-                let user = user_info.split(':').next().unwrap_or_default();
-                format!("{scheme}://{user}:•••@{host}")
-            }
-            _ => url.clone(),
-        }
+        mask_url_password(&self.database_url)
     }
 
     pub fn backend(&self) -> Backend {
@@ -334,6 +329,43 @@ impl Config {
         self.public_origin
             .as_deref()
             .is_some_and(|o| o.starts_with("https://"))
+    }
+}
+
+/// `url` with its password masked: the user-info part before the host (up to the last
+/// `@`, so a password holding `@` is masked whole) and any `password=` parameter.
+pub fn mask_url_password(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let (address, query) = rest.split_once('?').map_or((rest, None), |(a, q)| (a, Some(q)));
+    let address = match address.rsplit_once('@') {
+        Some((user_info, host)) => {
+            let user = user_info.split(':').next().unwrap_or_default();
+            if user_info.contains(':') {
+                format!("{user}:•••@{host}")
+            } else {
+                format!("{user}@{host}")
+            }
+        }
+        None => address.to_string(),
+    };
+    let query = query.map(|query| {
+        query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=•••"),
+                _ => pair.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    });
+    let scheme = if scheme.is_empty() {
+        String::new()
+    } else {
+        format!("{scheme}://")
+    };
+    match query {
+        Some(query) => format!("{scheme}{address}?{query}"),
+        None => format!("{scheme}{address}"),
     }
 }
 
@@ -467,6 +499,21 @@ mod tests {
             "postgres://twostep:•••@db.internal:5432/twostep",
             "the password is never shown"
         );
+        assert_eq!(
+            mask_url_password("postgres://u:p@ss@h/db?sslmode=require&password=x"),
+            "postgres://u:•••@h/db?sslmode=require&password=•••"
+        );
+        assert_eq!(
+            mask_url_password("sqlite://data/twostep.db"),
+            "sqlite://data/twostep.db"
+        );
+        let refused = Config::parse(
+            None,
+            env(&[("TWOSTEP_DATABASE_URL", "Postgres://u:hunter2@h/db")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(!refused.contains("hunter2"), "{refused}");
     }
 
     #[test]
@@ -486,6 +533,7 @@ mod tests {
         assert!(bad(&[("TWOSTEP_TRUSTED_PROXIES", "10.0.0.1, proxy.local")]).contains("proxy.local"));
         assert!(bad(&[("TWOSTEP_DATABASE_URL", "mysql://x")]).contains("database.url"));
         assert!(bad(&[("TWOSTEP_DATABASE_POOL_SIZE", "0")]).contains("database.pool_size"));
+        assert!(bad(&[("TWOSTEP_DATABASE_POOL_SIZE", "1")]).contains("database.pool_size"));
         assert!(
             bad(&[("TWOSTEP_DATABASE_STATEMENT_TIMEOUT_MS", "soon")])
                 .contains("database.statement_timeout_ms")

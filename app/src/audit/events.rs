@@ -24,13 +24,13 @@ pub async fn newest(
     limit: i64,
 ) -> Result<EventsPage, sqlx::Error> {
     crate::db::on_db!(db, |pool| {
-        let pattern = crate::db::like_pattern(&person.trim().to_lowercase());
+        let pattern = crate::db::like_pattern(person.trim());
         const FROM: &str = "FROM audit a LEFT JOIN users actor ON actor.id = a.actor_id
         LEFT JOIN users subject ON subject.id = a.subject_id
         WHERE ($1 = '' OR a.kind = $1)
-          AND ($2 = '%%' OR lower(actor.name) LIKE $2 ESCAPE '\\' OR actor.username_key LIKE $2 ESCAPE '\\'
-               OR lower(a.actor_label) LIKE $2 ESCAPE '\\'
-               OR lower(subject.name) LIKE $2 ESCAPE '\\' OR subject.username_key LIKE $2 ESCAPE '\\')";
+          AND ($2 = '%%' OR lower(actor.name) LIKE lower($2) ESCAPE '\\' OR actor.username_key LIKE lower($2) ESCAPE '\\'
+               OR lower(a.actor_label) LIKE lower($2) ESCAPE '\\'
+               OR lower(subject.name) LIKE lower($2) ESCAPE '\\' OR subject.username_key LIKE lower($2) ESCAPE '\\')";
         let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {FROM}"))
             .bind(kind)
             .bind(&pattern)

@@ -285,7 +285,7 @@ pub async fn verify(
     let event = Event::own(EventKind::SignInOk, user_id, client_ip, "password and code");
     audit::record(&state.db, now, event).await?;
     if trust_network && may_trust(state, client_ip) {
-        trust_this_network(state, user_id, &contact, client_ip).await?;
+        trust_this_network(state, user_id, pending.epoch, &contact, client_ip).await?;
     } else if trust_network {
         tracing::warn!(%client_ip, "refused to trust a trusted proxy's address");
     }
@@ -293,19 +293,28 @@ pub async fn verify(
 }
 
 /// Records the trust, audits it and tells the person by email (in the background: the
-/// sign-in does not wait for the mail server).
+/// sign-in does not wait for the mail server). Nothing is trusted if the person was reset
+/// or deactivated since this sign-in began (their epoch moved on): a reset removes their
+/// trusted networks, and one added after it must not survive it.
 async fn trust_this_network(
     state: &AppState,
     user_id: i64,
+    epoch: i64,
     contact: &Contact,
     client_ip: IpAddr,
 ) -> Result<(), AppError> {
     let now = state.clock.now();
-    let days = settings::trust_days(&state.db).await?;
-    trust::trust(&state.db, user_id, client_ip, days, now).await?;
     let network = crate::request::client_addr::network_of(client_ip);
+    let mut tx = state.db.begin_write().await?;
+    if !people::is_current(&mut tx, user_id, epoch).await? {
+        tracing::info!(user_id, "not trusted: the person changed during the sign-in");
+        return Ok(());
+    }
+    let days = settings::trust_days(&mut tx).await?;
+    trust::trust(&mut tx, user_id, client_ip, days, now).await?;
     let event = Event::own(EventKind::NetworkTrusted, user_id, client_ip, network.to_string());
-    audit::record(&state.db, now, event).await?;
+    audit::record(&mut tx, now, event).await?;
+    tx.commit().await?;
     state.trust_changed(user_id);
     if let Some(email) = contact.email.clone() {
         let letter = mail::trusted_network_letter(&contact.name, &email, &network.to_string(), days);
@@ -418,4 +427,49 @@ pub async fn prompt(session: &Session) -> Result<Vec<(String, String)>, AppError
 pub async fn cancel(session: &Session) -> Result<(), AppError> {
     session.remove::<Pending>(PENDING).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Backend;
+    use crate::testing::{epoch, person, state_on};
+
+    async fn no_trust_is_added_for_a_person_reset_during_the_sign_in(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
+        let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
+        let began_with = epoch(&state, jdoe.id).await;
+        // The code was right; before the trust is stored, an administrator resets Jane.
+        let reset = state.hasher.hash("reset by the admin".into()).await.unwrap();
+        let mut tx = state.db.begin_write().await.unwrap();
+        people::set_password(&mut tx, jdoe.id, &reset, 1).await.unwrap();
+        tx.commit().await.unwrap();
+        let contact = people::contact_of(&state.db, jdoe.id, epoch(&state, jdoe.id).await)
+            .await
+            .unwrap()
+            .unwrap();
+        let ip: IpAddr = "203.0.113.7".parse().unwrap();
+        trust_this_network(&state, jdoe.id, began_with, &contact, ip)
+            .await
+            .unwrap();
+        assert_eq!(
+            trust::honour(&state.db, jdoe.id, ip, state.clock.now())
+                .await
+                .unwrap(),
+            None
+        );
+        // The same sign-in without a reset in between trusts the network.
+        let now_epoch = epoch(&state, jdoe.id).await;
+        trust_this_network(&state, jdoe.id, now_epoch, &contact, ip)
+            .await
+            .unwrap();
+        assert!(
+            trust::honour(&state.db, jdoe.id, ip, state.clock.now())
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+
+    crate::on_both_backends!(no_trust_is_added_for_a_person_reset_during_the_sign_in);
 }

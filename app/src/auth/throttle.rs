@@ -70,6 +70,21 @@ pub async fn reserve(
     let since = now - policy.window_seconds;
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
+        // Recognised before this transaction: another attempt may have voided it since
+        // (ten failures through it). A void cookie counts as none.
+        let device = match device {
+            Some(device) => {
+                let live: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM device_cookies WHERE id = $1 AND expires_at > $2",
+                )
+                .bind(device)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                (live > 0).then_some(device)
+            }
+            None => None,
+        };
         if let Some(device) = device {
             let used: i64 =
                 sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE device_id = $1 AND at > $2")
@@ -291,7 +306,29 @@ mod tests {
         );
     }
 
+    async fn a_device_cookie_voided_after_it_was_recognised_counts_as_none(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
+        let pool = &state.db;
+        let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
+        let value = crate::auth::device::remember(pool, jdoe.id, None, T0)
+            .await
+            .unwrap()
+            .unwrap();
+        // Recognised by this attempt; voided by another (its eleventh failure) meanwhile.
+        let device = crate::auth::device::recognise(pool, Some(&value), "jdoe", T0)
+            .await
+            .unwrap();
+        crate::auth::device::void(pool, device.unwrap()).await.unwrap();
+        let reserved = try_once(pool, "jdoe", NET, device, T0).await.unwrap();
+        assert_eq!(
+            reserved.against,
+            CountedAgainst::PersonAndNetwork,
+            "no fresh tries through a dead cookie"
+        );
+    }
+
     crate::on_both_backends!(
+        a_device_cookie_voided_after_it_was_recognised_counts_as_none,
         the_tenth_failure_for_a_person_blocks_the_eleventh_attempt,
         failures_leave_the_window_after_fifteen_minutes,
         fifty_failures_from_one_network_block_every_username_there,

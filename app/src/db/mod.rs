@@ -119,17 +119,14 @@ impl Db {
         if !held {
             return Ok(None);
         }
+        // Never back to the pool holding the lock (a panic in the job, a failed unlock):
+        // closing the connection is what releases it then. One new connection an hour.
+        conn.close_on_drop();
         let done = job.await;
-        let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)")
+        sqlx::query("SELECT pg_advisory_unlock($1)")
             .bind(key)
             .execute(&mut *conn)
-            .await;
-        if unlocked.is_err() {
-            // Never hand a connection still holding the lock back to the pool: closing it
-            // is what releases the lock then.
-            drop(conn.detach());
-        }
-        unlocked?;
+            .await?;
         Ok(Some(done))
     }
 }
@@ -305,12 +302,12 @@ impl<'c> From<&'c mut WriteTx> for Conn<'c> {
     }
 }
 
-/// A `LIKE … ESCAPE '\\'` pattern that finds `search` anywhere, lower-cased (compare it
-/// with `lower(column)`: SQLite's LIKE ignores ASCII case, PostgreSQL's does not). `%` and
-/// `_` typed into a search box are literal characters, not wildcards.
+/// A `LIKE … ESCAPE '\\'` pattern that finds `search` anywhere. `%` and `_` typed into a
+/// search box are literal characters, not wildcards. Compare `lower(column) LIKE
+/// lower($n)`: SQLite's LIKE ignores ASCII case and PostgreSQL's none, and one function
+/// lowering both sides (the database's own) agrees with itself on every letter.
 pub fn like_pattern(search: &str) -> String {
     let escaped = search
-        .to_lowercase()
         .replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_");

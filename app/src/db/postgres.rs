@@ -30,13 +30,20 @@ fn connect_options(url: &str, pool_options: &PoolOptions) -> Result<PgConnectOpt
 
 /// Connects to the database at `url` and brings its schema up to date.
 pub async fn open(url: &str, pool_options: &PoolOptions) -> Result<PgPool, sqlx::Error> {
-    let pool = PgPoolOptions::new()
+    // Migrations run on a connection of their own with no statement timeout: a long
+    // one (an index on a big table), or waiting for another instance's, is not a fault.
+    let migrating = PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(pool_options.connect_timeout)
+        .connect_with(PgConnectOptions::from_str(url)?)
+        .await?;
+    MIGRATOR.run(&migrating).await?;
+    migrating.close().await;
+    PgPoolOptions::new()
         .max_connections(pool_options.max_connections)
         .acquire_timeout(pool_options.connect_timeout)
         .connect_with(connect_options(url, pool_options)?)
-        .await?;
-    MIGRATOR.run(&pool).await?;
-    Ok(pool)
+        .await
 }
 
 /// How far the schema at `url` is, without migrating.

@@ -181,6 +181,38 @@ pub async fn password_hash_of(db: &crate::db::Db, id: i64) -> Result<StoredHash,
     })
 }
 
+/// Whether `id` is active with session epoch `epoch`, read inside the caller's write
+/// transaction.
+pub async fn is_current(
+    conn: impl Into<crate::db::Conn<'_>>,
+    id: i64,
+    epoch: i64,
+) -> Result<bool, sqlx::Error> {
+    crate::db::on_conn!(conn.into(), |c| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM users WHERE id = $1 AND session_epoch = $2 AND active = TRUE",
+        )
+        .bind(id)
+        .bind(epoch)
+        .fetch_one(c)
+        .await
+        .map(|n: i64| n > 0)
+    })
+}
+
+/// The stored hash of an active person, read inside the caller's write transaction.
+pub async fn password_hash_of_in(
+    conn: impl Into<crate::db::Conn<'_>>,
+    id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    crate::db::on_conn!(conn.into(), |c| {
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1 AND active = TRUE")
+            .bind(id)
+            .fetch_optional(c)
+            .await
+    })
+}
+
 /// Sets a new password and ends every session of the person (their epoch moves on);
 /// returns the new epoch, for the one session that continues.
 pub async fn set_password(

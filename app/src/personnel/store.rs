@@ -49,8 +49,8 @@ pub async fn list(
 ) -> Result<PeoplePage, sqlx::Error> {
     crate::db::on_db!(db, |pool| {
         let pattern = crate::db::like_pattern(search);
-        const FILTER: &str = "($1 = '%%' OR lower(name) LIKE $1 ESCAPE '\\'
-                           OR lower(username) LIKE $1 ESCAPE '\\' OR lower(email) LIKE $1 ESCAPE '\\')";
+        const FILTER: &str = "($1 = '%%' OR lower(name) LIKE lower($1) ESCAPE '\\'
+                           OR lower(username) LIKE lower($1) ESCAPE '\\' OR lower(email) LIKE lower($1) ESCAPE '\\')";
         let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users WHERE {FILTER}"))
             .bind(&pattern)
             .fetch_one(pool)
@@ -734,21 +734,25 @@ mod tests {
             ("Alice", "a"),
             ("bob_x", "b"),
             ("100% Dan", "d"),
+            ("Élodie Durand", "e"),
         ] {
             person(&state, name, username, &[]).await;
         }
         let all = list(&state.db, "", 0, 50).await.unwrap();
         let names: Vec<_> = all.rows.iter().map(|r| r.name.as_str()).collect();
-        assert_eq!(names, ["100% Dan", "Alice", "bob_x", "charlie"]);
+        assert_eq!(names, ["100% Dan", "Alice", "bob_x", "charlie", "Élodie Durand"]);
         let page = list(&state.db, "", 2, 2).await.unwrap();
         assert_eq!(
             (page.total, page.rows.len(), page.rows[0].name.as_str()),
-            (4, 2, "bob_x")
+            (5, 2, "bob_x")
         );
         // `_` and `%` are literal in a search.
         assert_eq!(list(&state.db, "_", 0, 50).await.unwrap().total, 1);
         assert_eq!(list(&state.db, "%", 0, 50).await.unwrap().total, 1);
         assert_eq!(list(&state.db, "ALI", 0, 50).await.unwrap().rows[0].name, "Alice");
+        // A name typed as it is written is found, whatever its letters.
+        assert_eq!(list(&state.db, "Élodie", 0, 50).await.unwrap().total, 1);
+        assert_eq!(list(&state.db, "DURAND", 0, 50).await.unwrap().total, 1);
     }
 
     crate::on_both_backends!(

@@ -196,9 +196,9 @@ pub async fn list(
     now: UnixSeconds,
 ) -> Result<(Vec<Listed>, i64), sqlx::Error> {
     crate::db::on_db!(db, |pool| {
-        let pattern = crate::db::like_pattern(&filter.trim().to_lowercase());
-        const MATCHES: &str = "t.expires_at > $1 AND ($2 = '%%' OR lower(u.name) LIKE $2 ESCAPE '\\'
-        OR u.username_key LIKE $2 ESCAPE '\\' OR t.network LIKE $2 ESCAPE '\\')";
+        let pattern = crate::db::like_pattern(filter.trim());
+        const MATCHES: &str = "t.expires_at > $1 AND ($2 = '%%' OR lower(u.name) LIKE lower($2) ESCAPE '\\'
+        OR u.username_key LIKE lower($2) ESCAPE '\\' OR t.network LIKE lower($2) ESCAPE '\\')";
         let total: i64 = sqlx::query_scalar(&format!(
             "SELECT COUNT(*) FROM trusted_networks t JOIN users u ON u.id = t.user_id WHERE {MATCHES}"
         ))
