@@ -22,6 +22,8 @@ pub mod session;
 pub mod throttle;
 #[cfg(feature = "ssr")]
 pub mod tokens;
+#[cfg(feature = "ssr")]
+pub mod totp;
 
 use crate::error::AppError;
 use crate::permissions::CurrentUser;
