@@ -120,7 +120,11 @@ mod tests {
         let code = code_at_step(&secret, step, DIGITS).unwrap();
         assert_eq!(matching_step(&secret, &code, now, Some(step)), None, "replayed");
         let earlier = code_at_step(&secret, step - 1, DIGITS).unwrap();
-        assert_eq!(matching_step(&secret, &earlier, now, Some(step)), None, "older than the last used");
+        assert_eq!(
+            matching_step(&secret, &earlier, now, Some(step)),
+            None,
+            "older than the last used"
+        );
         let later = code_at_step(&secret, step + 1, DIGITS).unwrap();
         assert_eq!(matching_step(&secret, &later, now, Some(step)), Some(step + 1));
     }
@@ -129,7 +133,11 @@ mod tests {
     fn anything_but_six_digits_matches_nothing() {
         let secret = new_secret();
         for typed in ["", "12345", "1234567", "abcdef", "１２３４５６"] {
-            assert_eq!(matching_step(&secret, typed, 1_800_000_000, None), None, "{typed:?}");
+            assert_eq!(
+                matching_step(&secret, typed, 1_800_000_000, None),
+                None,
+                "{typed:?}"
+            );
         }
     }
 
@@ -138,7 +146,10 @@ mod tests {
         let secret = new_secret();
         let address = address(&secret, "jdoe").unwrap();
         assert!(address.starts_with("otpauth://totp/Twostep:jdoe?"), "{address}");
-        assert!(address.contains(&format!("secret={}", secret_text(&secret))), "{address}");
+        assert!(
+            address.contains(&format!("secret={}", secret_text(&secret))),
+            "{address}"
+        );
         assert!(address.contains("issuer=Twostep"), "{address}");
         assert_eq!(secret_text(&secret).len(), 32, "160 bits in base32");
     }
