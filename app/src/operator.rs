@@ -99,8 +99,9 @@ pub async fn reset_password(
     })
 }
 
-/// Removes what lets `username` pass the second step without a mailed code (today their
-/// trusted networks). Returns how many networks went.
+/// Removes what lets `username` pass the second step without a mailed code: their
+/// trusted networks, authenticator app and recovery codes. Returns how many networks
+/// went.
 pub async fn reset_methods(
     db: &crate::db::Db,
     username: &str,
@@ -110,7 +111,15 @@ pub async fn reset_methods(
         let mut tx = pool.begin_write().await?;
         let (id, _, _) = person_named(&mut *tx, username).await?;
         let removed = trusted_networks::store::remove_all_of(&mut *tx, id).await?;
-        let detail = format!("{removed} trusted network(s) removed");
+        let app_and_codes = crate::auth::authenticator::remove_all_of(&mut *tx, id).await?;
+        let detail = format!(
+            "{removed} trusted network(s) removed{}",
+            if app_and_codes > 0 {
+                "; authenticator app and recovery codes removed"
+            } else {
+                ""
+            }
+        );
         audit::record_by_operator(&mut *tx, now, EventKind::TwoStepMethodsReset, Some(id), &detail).await?;
         tx.commit().await?;
         crate::changes::tell_other_instances(db, id).await;
@@ -372,8 +381,26 @@ mod tests {
         trust(&state, jane.id, "203.0.113.7").await;
         trust(&state, jane.id, "2001:db8:1:2::5").await;
         trust(&state, john.id, "203.0.113.7").await;
+        // Jane's authenticator app, on.
+        use crate::auth::{authenticator, totp};
+        let key =
+            crate::secret_key::SecretKey::from_base64("AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=", "test")
+                .unwrap();
+        let secret = authenticator::begin_setup(&state.db, &key, jane.id, NOW)
+            .await
+            .unwrap()
+            .unwrap();
+        let code = totp::code_at_step(&secret, NOW / totp::STEP_SECONDS, totp::DIGITS).unwrap();
+        authenticator::check(&state.db, &key, jane.id, &code, true, NOW)
+            .await
+            .unwrap();
+        assert!(authenticator::has_app(&state.db, jane.id).await.unwrap());
         assert_eq!(reset_methods(&state.db, "jane", NOW).await.unwrap(), 2);
         assert_eq!(trusted_count(&state.db, jane.id).await, 0);
+        assert!(
+            !authenticator::has_app(&state.db, jane.id).await.unwrap(),
+            "the app went too"
+        );
         assert_eq!(trusted_count(&state.db, john.id).await, 1);
         let (kind, actor, subject, _) = last_event(&state.db).await;
         assert_eq!(

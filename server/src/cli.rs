@@ -193,7 +193,7 @@ async fn admin_on(config: &Config, pool: &app::db::Db, admin: Admin) -> Result<(
         Admin::ResetMethods { username } => {
             let removed = operator::reset_methods(pool, &username, now()).await?;
             println!(
-                "{removed} trusted network(s) of {username} removed; they get a code at their next sign-in."
+                "{removed} trusted network(s), the authenticator app and the recovery codes of {username} removed; they get a mailed code at their next sign-in."
             );
         }
         Admin::Grant { username, permission } => {

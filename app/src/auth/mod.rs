@@ -5,6 +5,8 @@
 //! their `channel`, and the `tokens` that bind a code to one browser) and `session`.
 
 #[cfg(feature = "ssr")]
+pub mod authenticator;
+#[cfg(feature = "ssr")]
 pub mod channel;
 #[cfg(feature = "ssr")]
 pub mod code_step;
