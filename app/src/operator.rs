@@ -420,14 +420,7 @@ mod tests {
         let listing = list(&state.db, false).await.unwrap();
         let held = listing.holders.iter().find(|h| h.username == "jane").unwrap();
         assert_eq!(held.permissions, vec![Permission::Security]);
-        crate::db::on_db!(&state.db, |pool| sqlx::query(
-            "UPDATE users SET active = FALSE WHERE id = $1"
-        )
-        .bind(jane.id)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected()))
-        .unwrap();
+        crate::testing::deactivate(&state, jane.id).await;
         assert!(matches!(
             grant(&state.db, "jane", Permission::Personnel, NOW).await,
             Err(OperatorError::Refused(_))

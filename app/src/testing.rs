@@ -73,6 +73,18 @@ pub async fn epoch(state: &AppState, id: i64) -> i64 {
     .unwrap()
 }
 
+/// Makes the person inactive, as an administrator would, without the rules around it.
+pub async fn deactivate(state: &AppState, id: i64) {
+    crate::db::on_db!(&state.db, |pool| sqlx::query(
+        "UPDATE users SET active = FALSE WHERE id = $1"
+    )
+    .bind(id)
+    .execute(pool)
+    .await
+    .map(|_| ()))
+    .unwrap();
+}
+
 /// Whether `password` is the current password of the active person `username`.
 pub async fn password_works(state: &AppState, username: &str, password: &str) -> bool {
     let Some(record) = people::find_for_sign_in(&state.db, username).await.unwrap() else {

@@ -269,17 +269,23 @@ mod tests {
         assert_eq!(allowed, 10);
     }
 
-    async fn a_device_cookie_counts_alone_and_is_void_after_ten_failures(backend: Backend) {
-        let (state, _db) = state_on(backend).await;
-        let pool = &state.db;
-        let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
-        let value = crate::auth::device::remember(pool, jdoe.id, None, T0)
+    /// Jane, and the device cookie her browser holds: its value and its id.
+    async fn jane_with_a_device_cookie(state: &crate::state::AppState) -> (String, Option<i64>) {
+        let jdoe = person(state, "Jane Doe", "jdoe", &[]).await;
+        let value = crate::auth::device::remember(&state.db, jdoe.id, None, T0)
             .await
             .unwrap()
             .unwrap();
-        let device = crate::auth::device::recognise(pool, Some(&value), "jdoe", T0)
+        let device = crate::auth::device::recognise(&state.db, Some(&value), "jdoe", T0)
             .await
             .unwrap();
+        (value, device)
+    }
+
+    async fn a_device_cookie_counts_alone_and_is_void_after_ten_failures(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
+        let pool = &state.db;
+        let (value, device) = jane_with_a_device_cookie(&state).await;
         // Someone elsewhere used up the person's limit, and the office network's.
         for i in 0..50 {
             let username = if i < 10 {
@@ -309,15 +315,8 @@ mod tests {
     async fn a_device_cookie_voided_after_it_was_recognised_counts_as_none(backend: Backend) {
         let (state, _db) = state_on(backend).await;
         let pool = &state.db;
-        let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
-        let value = crate::auth::device::remember(pool, jdoe.id, None, T0)
-            .await
-            .unwrap()
-            .unwrap();
         // Recognised by this attempt; voided by another (its eleventh failure) meanwhile.
-        let device = crate::auth::device::recognise(pool, Some(&value), "jdoe", T0)
-            .await
-            .unwrap();
+        let (_, device) = jane_with_a_device_cookie(&state).await;
         crate::auth::device::void(pool, device.unwrap()).await.unwrap();
         let reserved = try_once(pool, "jdoe", NET, device, T0).await.unwrap();
         assert_eq!(

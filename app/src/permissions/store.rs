@@ -184,14 +184,7 @@ mod tests {
         let (state, _db) = state_on(backend).await;
         let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
         let gone = person(&state, "Gone", "gone", &[Permission::Security]).await;
-        crate::db::on_db!(&state.db, |pool| sqlx::query(
-            "UPDATE users SET active = FALSE WHERE id = $1"
-        )
-        .bind(gone.id)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected()))
-        .unwrap();
+        crate::testing::deactivate(&state, gone.id).await;
         let other = person(&state, "Other", "other", &[Permission::Permissions]).await;
         let outcome = set(&state, &other, admin.id, Permission::Security, false, IP)
             .await
@@ -227,14 +220,7 @@ mod tests {
         person(&state, "Zoë", "zoe", &[Permission::Security]).await;
         person(&state, "alice", "alice", &[]).await;
         let gone = person(&state, "Bob", "bob", &[]).await;
-        crate::db::on_db!(&state.db, |pool| sqlx::query(
-            "UPDATE users SET active = FALSE WHERE id = $1"
-        )
-        .bind(gone.id)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected()))
-        .unwrap();
+        crate::testing::deactivate(&state, gone.id).await;
         let rows = grid(&state.db).await.unwrap();
         let names: Vec<_> = rows.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["alice", "Zoë"]);
