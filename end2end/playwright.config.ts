@@ -43,7 +43,12 @@ function appServer(name: string, port: number, extra: Record<string, string> = {
   };
 }
 
-const behindTheProxy = { E2E_DATABASE_URL: SHARED_DATABASE, E2E_TRUSTED_PROXIES: '127.0.0.3' };
+const behindTheProxy = {
+  E2E_DATABASE_URL: SHARED_DATABASE,
+  E2E_TRUSTED_PROXIES: '127.0.0.3',
+  // The same key on every instance (the README's rule for several instances).
+  TWOSTEP_SECRET_KEY: 'c2FtZSBrZXkgb24gZXZlcnkgaW5zdGFuY2UhISEhISE=',
+};
 
 export default defineConfig({
   testDir: './tests',

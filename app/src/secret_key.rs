@@ -105,11 +105,15 @@ impl SecretKey {
                 if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
                     std::fs::create_dir_all(dir).map_err(failed)?;
                 }
-                write_private(file, &text).map_err(failed)?;
-                Ok((
-                    SecretKey::from_bytes(&key),
-                    KeySource::NewFile(file.to_path_buf()),
-                ))
+                match write_private(file, &text) {
+                    Ok(()) => Ok((
+                        SecretKey::from_bytes(&key),
+                        KeySource::NewFile(file.to_path_buf()),
+                    )),
+                    // Another instance sharing the folder made it first: use theirs.
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => SecretKey::load(None, file),
+                    Err(e) => Err(failed(e)),
+                }
             }
             Err(e) => Err(failed(e)),
         }

@@ -377,7 +377,13 @@ async fn decision_figure(db: &app::db::Db, name: &'static str, target: &'static 
 async fn postgres_figures(dir: &std::path::Path, client: &reqwest::Client, figures: &mut Vec<Figure>) {
     let cluster = app::db::test_cluster::Cluster::start();
     let url = format!("{}/postgres", cluster.server_url());
-    let on_postgres = [("TWOSTEP_DATABASE_URL", url.as_str())];
+    let on_postgres = [
+        ("TWOSTEP_DATABASE_URL", url.as_str()),
+        (
+            "TWOSTEP_SECRET_KEY",
+            "c2FtZSBrZXkgb24gZXZlcnkgaW5zdGFuY2UhISEhISE=",
+        ),
+    ];
     let a = Server::start_with(&dir.join("pg-a"), &on_postgres).await;
     let b = Server::start_with(&dir.join("pg-b"), &on_postgres).await;
     let (ratio, value) = sign_in_ratio(client, &[a.base.clone(), b.base.clone()]).await;

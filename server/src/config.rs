@@ -31,6 +31,9 @@ pub struct Config {
     pub client_ip_header: ClientIpHeader,
     pub admin_password: Option<String>,
     pub admin_email: Option<String>,
+    /// The key that seals authenticator secrets (base64, 32 bytes), from the environment
+    /// only; unset: the key file `secret.key` in the data folder.
+    pub secret_key: Option<String>,
     /// Password checks that may wait for a core before new ones get 503.
     pub password_hash_queue: usize,
     /// Region of phone numbers typed in national form (`BE`); unset: international only.
@@ -288,6 +291,8 @@ impl Config {
             client_ip_header,
             admin_password,
             admin_email: pick(file.bootstrap.admin_email, "TWOSTEP_ADMIN_EMAIL"),
+            // Never from the file, which is usually committed.
+            secret_key: env("TWOSTEP_SECRET_KEY").filter(|k| !k.trim().is_empty()),
             password_hash_queue,
         })
     }
@@ -322,6 +327,11 @@ impl Config {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
             _ => PathBuf::from("."),
         }
+    }
+
+    /// The key file used when `TWOSTEP_SECRET_KEY` is not set.
+    pub fn secret_key_file(&self) -> PathBuf {
+        self.data_dir().join("secret.key")
     }
 
     /// Cookies get the Secure flag when people reach the site over https.

@@ -68,6 +68,17 @@ async fn run() -> Result<(), String> {
     let db = app::db::Db::open(&config.database_url, &config.database_pool)
         .await
         .map_err(|e| format!("database {}: {e}", config.database_shown()))?;
+    // Before serving anyone: the key must open the secrets the database already holds.
+    let (key, source) =
+        app::secret_key::SecretKey::load(config.secret_key.as_deref(), &config.secret_key_file())
+            .map_err(|e| format!("secret key: {e}"))?;
+    match app::auth::authenticator::check_key(&db, &key)
+        .await
+        .map_err(|e| format!("secret key: {e}"))?
+    {
+        Ok(()) => tracing::info!(key = key.id(), from = %source, "secret key"),
+        Err(wrong) => return Err(format!("secret key from {source}: {wrong}")),
+    }
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let hasher = Arc::new(PasswordHasher::new(cores, config.password_hash_queue));

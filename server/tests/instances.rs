@@ -37,7 +37,14 @@ impl Drop for Folder {
 
 /// Instances A and B on the database at `url`, mail to `smtp` when given.
 async fn two_instances(folder: &Folder, url: &str, smtp: Option<&str>) -> (Server, Server) {
-    let mut env = vec![("TWOSTEP_DATABASE_URL", url)];
+    // One key for both, as the README asks of several instances.
+    let mut env = vec![
+        ("TWOSTEP_DATABASE_URL", url),
+        (
+            "TWOSTEP_SECRET_KEY",
+            "c2FtZSBrZXkgb24gZXZlcnkgaW5zdGFuY2UhISEhISE=",
+        ),
+    ];
     if let Some(smtp) = smtp {
         env.push(("TWOSTEP_SMTP_URL", smtp));
     }
