@@ -45,6 +45,8 @@ pub enum KeyError {
 #[derive(Clone)]
 pub struct SecretKey {
     cipher: XChaCha20Poly1305,
+    /// A second key derived from it, for digests (never the sealing key itself).
+    mac_key: [u8; 32],
     id: String,
 }
 
@@ -63,8 +65,14 @@ impl SecretKey {
             .chain_update(key)
             .finalize();
         let id = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+        let mac_key = Sha256::new()
+            .chain_update(b"twostep digest key\0")
+            .chain_update(key)
+            .finalize()
+            .into();
         SecretKey {
             cipher: XChaCha20Poly1305::new(key.into()),
+            mac_key,
             id,
         }
     }
@@ -122,6 +130,19 @@ impl SecretKey {
     /// A short name of the key (not the key): which key sealed a database's secrets.
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    /// HMAC-SHA256 of `parts` (each length-prefixed, so no two lists give the same input)
+    /// under a key derived from this one: a digest nobody can compute without the key.
+    pub fn mac(&self, parts: &[&[u8]]) -> [u8; 32] {
+        use hmac::Mac;
+        let mut mac =
+            <hmac::Hmac<Sha256> as Mac>::new_from_slice(&self.mac_key).expect("HMAC takes any key length");
+        for part in parts {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part);
+        }
+        mac.finalize().into_bytes().into()
     }
 
     /// `plain` sealed for `owner`: nonce, then ciphertext and tag.

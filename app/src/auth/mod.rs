@@ -19,6 +19,8 @@ pub mod password;
 #[cfg(feature = "ssr")]
 pub mod password_step;
 #[cfg(feature = "ssr")]
+pub mod recovery;
+#[cfg(feature = "ssr")]
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod throttle;
