@@ -306,7 +306,7 @@ async fn trust_this_network(
     let now = state.clock.now();
     let network = crate::request::client_addr::network_of(client_ip);
     let mut tx = state.db.begin_write().await?;
-    if !people::is_current(&mut tx, user_id, epoch).await? {
+    if people::contact_of(&mut tx, user_id, epoch).await?.is_none() {
         tracing::info!(user_id, "not trusted: the person changed during the sign-in");
         return Ok(());
     }

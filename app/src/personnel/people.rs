@@ -118,15 +118,19 @@ pub async fn active_contacts(db: &crate::db::Db) -> Result<Vec<Reachable>, sqlx:
 }
 
 /// The contact of a person whose sign-in is under way, if they are still active and
-/// nothing has ended their sessions since (`epoch`).
-pub async fn contact_of(db: &crate::db::Db, id: i64, epoch: i64) -> Result<Option<Contact>, sqlx::Error> {
-    crate::db::on_db!(db, |pool| {
+/// nothing has ended their sessions since (`epoch`). Inside a write transaction too.
+pub async fn contact_of(
+    conn: impl Into<crate::db::Conn<'_>>,
+    id: i64,
+    epoch: i64,
+) -> Result<Option<Contact>, sqlx::Error> {
+    crate::db::on_conn!(conn.into(), |c| {
         let row: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
             "SELECT name, email, mobile FROM users WHERE id = $1 AND active = TRUE AND session_epoch = $2",
         )
         .bind(id)
         .bind(epoch)
-        .fetch_optional(pool)
+        .fetch_optional(c)
         .await?;
         Ok(row.map(|(name, email, mobile)| Contact { name, email, mobile }))
     })
@@ -178,25 +182,6 @@ pub async fn password_hash_of(db: &crate::db::Db, id: i64) -> Result<StoredHash,
             .fetch_one(pool)
             .await
             .map(StoredHash::from_stored)
-    })
-}
-
-/// Whether `id` is active with session epoch `epoch`, read inside the caller's write
-/// transaction.
-pub async fn is_current(
-    conn: impl Into<crate::db::Conn<'_>>,
-    id: i64,
-    epoch: i64,
-) -> Result<bool, sqlx::Error> {
-    crate::db::on_conn!(conn.into(), |c| {
-        sqlx::query_scalar(
-            "SELECT COUNT(*) FROM users WHERE id = $1 AND session_epoch = $2 AND active = TRUE",
-        )
-        .bind(id)
-        .bind(epoch)
-        .fetch_one(c)
-        .await
-        .map(|n: i64| n > 0)
     })
 }
 
