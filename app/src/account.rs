@@ -93,31 +93,10 @@ pub mod ssr {
         if let Some(problem) = password_length_problem(&new) {
             return invalid(None, Some(problem));
         }
-        if current.chars().count() > PASSWORD_MAX {
-            return invalid(Some("That is not your current password."), None);
-        }
-        let now = state.clock.now();
-        let key = username_key(&user.username);
-        let network = network_of(client_ip).to_string();
         let wrong = "That is not your current password.";
-        // The current password is a password guess like any other: the same throttle,
-        // reserved before the hash.
-        let device = crate::auth::device::recognise(&state.db, device_cookie, &key, now).await?;
-        let Some(reservation) =
-            throttle::reserve(&state.db, &state.policy.throttle, &key, &network, device, now).await?
-        else {
+        let Some(stored) = check_own_password(state, user, client_ip, current, device_cookie).await? else {
             return invalid(Some(wrong), None);
         };
-        let stored = people::password_hash_of(&state.db, user.id).await?;
-        let checked = state.hasher.verify(current, Some(stored.clone())).await;
-        match checked {
-            Ok(false) => return invalid(Some(wrong), None),
-            Ok(true) => throttle::release(&state.db, reservation).await?,
-            Err(busy) => {
-                throttle::release(&state.db, reservation).await?;
-                return Err(busy.into());
-            }
-        }
         let hash = state.hasher.hash(new).await?;
         let Some(epoch) = store_new_password(state, user.id, &stored, &hash, client_ip).await? else {
             return invalid(Some(wrong), None);
@@ -126,6 +105,43 @@ pub mod ssr {
         // Every other session of this person died with the epoch; this one lives on.
         session::start(browser, user.id, epoch).await?;
         Ok(PasswordChange::Changed)
+    }
+
+    /// Checks a signed-in person's own password (to change it, or to remove their
+    /// authenticator app): a password guess like any other, so under the same throttle,
+    /// reserved before the hash. The stored hash it matched, or `None` when it is wrong
+    /// (or the throttle refused the try).
+    pub async fn check_own_password(
+        state: &AppState,
+        user: &CurrentUser,
+        client_ip: IpAddr,
+        typed: String,
+        device_cookie: Option<&str>,
+    ) -> Result<Option<StoredHash>, AppError> {
+        if typed.chars().count() > PASSWORD_MAX {
+            return Ok(None);
+        }
+        let now = state.clock.now();
+        let key = username_key(&user.username);
+        let network = network_of(client_ip).to_string();
+        let device = crate::auth::device::recognise(&state.db, device_cookie, &key, now).await?;
+        let Some(reservation) =
+            throttle::reserve(&state.db, &state.policy.throttle, &key, &network, device, now).await?
+        else {
+            return Ok(None);
+        };
+        let stored = people::password_hash_of(&state.db, user.id).await?;
+        match state.hasher.verify(typed, Some(stored.clone())).await {
+            Ok(false) => Ok(None),
+            Ok(true) => {
+                throttle::release(&state.db, reservation).await?;
+                Ok(Some(stored))
+            }
+            Err(busy) => {
+                throttle::release(&state.db, reservation).await?;
+                Err(busy.into())
+            }
+        }
     }
 
     /// Replaces the password `checked` (the one the person just proved they know) with

@@ -15,6 +15,7 @@ pub mod personnel;
 pub mod routes;
 pub mod security_settings;
 mod shell;
+pub mod sign_in_methods;
 pub mod site_files;
 pub mod time_text;
 pub mod trusted_networks;

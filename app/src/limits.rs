@@ -46,6 +46,9 @@ pub fn password_length_problem(password: &str) -> Option<String> {
     }
 }
 
+/// At or below this many unused recovery codes, the person is told to make a new set.
+pub const FEW_RECOVERY_CODES: i64 = 2;
+
 #[cfg(test)]
 mod tests {
     use super::*;

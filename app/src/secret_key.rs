@@ -77,6 +77,13 @@ impl SecretKey {
         }
     }
 
+    /// A fresh key from the OS random source (tests, and a key file made at first start).
+    pub fn random() -> SecretKey {
+        let mut key = [0u8; KEY_BYTES];
+        rand::RngCore::fill_bytes(&mut rand::TryRngCore::unwrap_err(rand::rngs::OsRng), &mut key);
+        SecretKey::from_bytes(&key)
+    }
+
     /// A key from its base64 text; `what` names it in the error.
     pub fn from_base64(text: &str, what: &str) -> Result<SecretKey, KeyError> {
         let bytes = base64::engine::general_purpose::STANDARD

@@ -61,6 +61,9 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub policy: Arc<Policy>,
     pub mailer: Arc<Mailer>,
+    /// Seals authenticator secrets and keys recovery-code digests; kept outside the
+    /// database (`crate::secret_key`).
+    pub secret_key: Arc<crate::secret_key::SecretKey>,
     /// `None` when no SMS provider is configured: email only.
     pub sms: Option<Arc<SmsSender>>,
     /// Whose trusted networks just changed (a person's id): open Security and My account

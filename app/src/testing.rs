@@ -36,6 +36,7 @@ pub async fn state_on(backend: Backend) -> (AppState, TempDb) {
             )
             .expect("an outbox mailer"),
         ),
+        secret_key: Arc::new(crate::secret_key::SecretKey::random()),
         sms: None,
         trust_events: crate::state::trust_events(),
         site_files: Arc::new(crate::site_files::SiteFiles::plain("twostep", "pkg")),

@@ -94,6 +94,7 @@ async fn run() -> Result<(), String> {
         clock,
         policy: Arc::new(policy(&config)),
         mailer: Arc::new(mailer(&config)?),
+        secret_key: Arc::new(key),
         sms: sms(&config)?,
         trust_events: app::state::trust_events(),
         site_files: Arc::new(site_files),

@@ -212,7 +212,7 @@ async fn thirty_two_writers_at_once_never_see_the_database_busy() {
                         issued.id,
                         user,
                         b"b",
-                        &issued.code,
+                        codes::Answer::Sent(&issued.code),
                         now + round,
                     )
                     .await

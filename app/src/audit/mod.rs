@@ -31,6 +31,10 @@ pub enum EventKind {
     TwoStepEnabled,
     TwoStepDisabled,
     TwoStepMethodsReset,
+    AuthenticatorAdded,
+    AuthenticatorRemoved,
+    RecoveryCodesCreated,
+    RecoveryCodeUsed,
 }
 
 impl EventKind {
@@ -58,6 +62,10 @@ impl EventKind {
             EventKind::TwoStepEnabled => "two_step_enabled",
             EventKind::TwoStepDisabled => "two_step_disabled",
             EventKind::TwoStepMethodsReset => "two_step_methods_reset",
+            EventKind::AuthenticatorAdded => "authenticator_added",
+            EventKind::AuthenticatorRemoved => "authenticator_removed",
+            EventKind::RecoveryCodesCreated => "recovery_codes_created",
+            EventKind::RecoveryCodeUsed => "recovery_code_used",
         }
     }
 }

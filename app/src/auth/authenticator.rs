@@ -25,8 +25,8 @@ pub struct WrongKey {
     pub given: String,
 }
 
-/// At start: the key must be the one that sealed the secrets already stored. A database
-/// without secrets takes this key as its own.
+/// At start: the key must be the one that sealed the secrets already stored (authenticator
+/// secrets, recovery-code digests). A database without any takes this key as its own.
 pub async fn check_key(db: &Db, key: &SecretKey) -> Result<Result<(), WrongKey>, sqlx::Error> {
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
@@ -34,9 +34,13 @@ pub async fn check_key(db: &Db, key: &SecretKey) -> Result<Result<(), WrongKey>,
             .bind(KEY_ID_SETTING)
             .fetch_optional(&mut *tx)
             .await?;
-        let secrets: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM authenticators")
-            .fetch_one(&mut *tx)
-            .await?;
+        // Recovery codes count too: their digests are keyed, so under another key every
+        // one of them would silently stop working.
+        let secrets: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM authenticators) + (SELECT COUNT(*) FROM recovery_codes)",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
         match recorded {
             Some(expected) if expected != key.id() && secrets > 0 => {
                 return Ok(Err(WrongKey {
@@ -118,10 +122,27 @@ pub async fn check(
 ) -> Result<AppCode, sqlx::Error> {
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
+        let checked = use_step(&mut tx, key, user_id, typed, confirming, now).await?;
+        tx.commit().await?;
+        Ok(checked)
+    })
+}
+
+/// `check` as one part of a bigger write transaction (a pending sign-in's tries are
+/// counted in the same one).
+pub async fn use_step(
+    conn: impl Into<Conn<'_>>,
+    key: &SecretKey,
+    user_id: i64,
+    typed: &str,
+    confirming: bool,
+    now: UnixSeconds,
+) -> Result<AppCode, sqlx::Error> {
+    on_conn!(conn.into(), |c| {
         let row: Option<(Vec<u8>, Option<i64>, Option<i64>)> =
             sqlx::query_as("SELECT sealed, confirmed_at, last_step FROM authenticators WHERE user_id = $1")
                 .bind(user_id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut *c)
                 .await?;
         let Some((sealed, confirmed_at, last_step)) = row else {
             return Ok(AppCode::NoApp);
@@ -143,10 +164,46 @@ pub async fn check(
         .bind(user_id)
         .bind(step)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut *c)
         .await?;
-        tx.commit().await?;
         Ok(AppCode::Accepted)
+    })
+}
+
+/// The secret of a set-up not yet confirmed, to show again (a page reloaded between
+/// **Set up** and **Confirm**). `None` when there is none, or the app is already on.
+pub async fn unconfirmed_secret(
+    db: &Db,
+    key: &SecretKey,
+    user_id: i64,
+) -> Result<Option<Vec<u8>>, sqlx::Error> {
+    let sealed: Option<Vec<u8>> = on_db!(db, |pool| {
+        sqlx::query_scalar("SELECT sealed FROM authenticators WHERE user_id = $1 AND confirmed_at IS NULL")
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await
+    })?;
+    Ok(sealed.and_then(|sealed| key.open(&sealed, &owner(user_id))))
+}
+
+/// Everyone whose app is on.
+pub async fn people_with_app(db: &Db) -> Result<std::collections::HashSet<i64>, sqlx::Error> {
+    on_db!(db, |pool| {
+        sqlx::query_scalar("SELECT user_id FROM authenticators WHERE confirmed_at IS NOT NULL")
+            .fetch_all(pool)
+            .await
+            .map(|ids: Vec<i64>| ids.into_iter().collect())
+    })
+}
+
+/// Removes `user_id`'s app (its owner, after their password). Whether there was one.
+pub async fn remove(conn: impl Into<Conn<'_>>, user_id: i64) -> Result<bool, sqlx::Error> {
+    on_conn!(conn.into(), |c| {
+        sqlx::query("DELETE FROM authenticators WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *c)
+            .await
+            .map(|done| done.rows_affected() > 0)
     })
 }
 
@@ -325,7 +382,25 @@ mod tests {
         );
     }
 
+    async fn recovery_codes_alone_hold_the_database_to_its_key(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
+        let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
+        let (right, wrong) = (key(1), key(2));
+        assert_eq!(check_key(&state.db, &right).await.unwrap(), Ok(()));
+        // Without any secret yet, another key may take over (nothing would be lost).
+        assert_eq!(check_key(&state.db, &wrong).await.unwrap(), Ok(()));
+        assert_eq!(check_key(&state.db, &right).await.unwrap(), Ok(()));
+        crate::auth::recovery::create(&state.db, &right, jdoe.id)
+            .await
+            .unwrap();
+        assert!(
+            check_key(&state.db, &wrong).await.unwrap().is_err(),
+            "under another key every recovery code would stop working"
+        );
+    }
+
     crate::on_both_backends!(
+        recovery_codes_alone_hold_the_database_to_its_key,
         an_app_is_on_only_once_confirmed_and_each_code_works_once,
         the_same_code_sent_twice_at_once_is_accepted_once,
         the_secret_is_stored_sealed_and_the_wrong_key_is_refused_at_start,

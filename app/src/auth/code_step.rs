@@ -1,17 +1,20 @@
-//! Step 2 of signing in (spec §1 "Sign in, step 2", §2 "Codes" and "Trusted networks").
+//! Step 2 of signing in (spec §1 "Sign in, step 2", §2 "Codes", "Trusted networks" and
+//! "Authenticator apps and recovery codes").
 //!
-//! After a right password, a person whose network is not trusted gets a code and a
-//! *pending* sign-in in their session: a different session key from a signed-in one, so
-//! every page and server function still treats them as signed out. The pending state
-//! holds a random token; the code row keeps a digest of it, so a code is useless to any
-//! other sign-in, browser or person.
+//! After a right password, a person whose network is not trusted gets a *pending* sign-in
+//! in their session: a different session key from a signed-in one, so every page and
+//! server function still treats them as signed out. It is answered one of three ways: a
+//! code sent to them, a code of their authenticator app, or a recovery code. Whichever way,
+//! the pending sign-in has one row among the codes (`codes`): the session holds a random
+//! token whose digest the row keeps, so an answer is useless to any other sign-in, browser
+//! or person, and the row counts the tries.
 
 use super::channel::Channel;
 use super::session;
 use crate::audit::{self, Event, EventKind};
-use crate::auth::codes::{self, Checked, NotIssued, Purpose};
-use crate::auth::tokens;
-use crate::auth::{CodeOutcome, LoginOutcome};
+use crate::auth::codes::{self, Answer, Checked, NotIssued, Purpose};
+use crate::auth::{CodeOutcome, CodePrompt, LoginOutcome, SendBy, Way};
+use crate::auth::{authenticator, recovery, tokens};
 use crate::error::AppError;
 use crate::messages::{CODE_SPENT, NO_CHANNEL, SEND_FAILED, WRONG_CODE, too_many_codes};
 use crate::personnel::people::{self, Contact};
@@ -24,20 +27,26 @@ use tower_sessions::Session;
 
 const PENDING: &str = "pending_code";
 
+/// Where a person goes after a recovery code left them this few: My account, which says
+/// how many are left and makes a new set.
+const AFTER_LAST_RECOVERY_CODES: &str = "/account";
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Pending {
     user_id: i64,
     epoch: i64,
+    /// The pending sign-in's row among the codes.
     code_id: i64,
     /// Random, hex; the code row holds only its digest.
     token: String,
     next: String,
-    /// The prompt as step 2 shows it, for a page the browser loads after posting a form
-    /// itself (sessions from before these fields show an empty prompt).
+    /// Step 2 as the page shows it, also for a page the browser loads after posting a
+    /// form itself (a session from before this field shows a bare prompt).
     #[serde(default)]
-    sent_to: String,
+    prompt: CodePrompt,
+    /// Whether a code was sent during this sign-in: a later send waits out the cooldown.
     #[serde(default)]
-    may_trust: bool,
+    sent: bool,
 }
 
 impl Pending {
@@ -50,6 +59,13 @@ fn binding_of(token: &str) -> Vec<u8> {
     tokens::digest(token)
 }
 
+fn send_by(channel: &Channel) -> SendBy {
+    match channel {
+        Channel::Email(_) => SendBy::Email,
+        Channel::Sms(_) => SendBy::Sms,
+    }
+}
+
 /// Who is signing in, once their password was right.
 pub struct Verified {
     pub user_id: i64,
@@ -57,7 +73,37 @@ pub struct Verified {
     pub contact: Contact,
 }
 
-/// Sends a code to a person whose password was right and starts the pending sign-in.
+/// The ways a person can answer step 2 now.
+struct Ways {
+    channel: Option<Channel>,
+    has_app: bool,
+    has_recovery: bool,
+}
+
+impl Ways {
+    async fn of(state: &AppState, user_id: i64, contact: &Contact) -> Result<Ways, AppError> {
+        Ok(Ways {
+            channel: Channel::of(contact, state.sms.is_some()),
+            has_app: authenticator::has_app(&state.db, user_id).await?,
+            has_recovery: recovery::left(&state.db, user_id).await? > 0,
+        })
+    }
+
+    fn prompt(&self, way: Way, network_may_be_trusted: bool) -> CodePrompt {
+        CodePrompt {
+            // A recovery code is for a lost phone, not for a place to come back to.
+            may_trust: network_may_be_trusted && way != Way::Recovery,
+            way,
+            can_send: self.channel.as_ref().map(send_by),
+            has_app: self.has_app,
+            has_recovery: self.has_recovery,
+        }
+    }
+}
+
+/// Starts the pending sign-in of a person whose password was right: with their
+/// authenticator app when they have one, else with a code sent to them, else with a
+/// recovery code. Nobody without any of these gets past the password.
 pub async fn begin(
     state: &AppState,
     session: &Session,
@@ -69,7 +115,8 @@ pub async fn begin(
     let refuse = |message: &str| LoginOutcome::Refused {
         message: message.to_string(),
     };
-    if Channel::of(&person.contact, state.sms.is_some()).is_none() {
+    let ways = Ways::of(state, person.user_id, &person.contact).await?;
+    if ways.channel.is_none() && !ways.has_app && !ways.has_recovery {
         let event = Event::own(
             EventKind::SignInFailed,
             person.user_id,
@@ -79,6 +126,7 @@ pub async fn begin(
         audit::record(&state.db, now, event).await?;
         return Ok(refuse(NO_CHANNEL));
     }
+    // Every pending sign-in has a row, sent or not: the per-window cap counts them all.
     let token = tokens::new_secret();
     let issued = codes::issue(
         &state.db,
@@ -100,16 +148,22 @@ pub async fn begin(
             return Ok(refuse(&too_many_codes(state.policy.codes.window_seconds)));
         }
     };
-    let channel = match send_issued(state, person.user_id, person.epoch, &issued, client_ip).await? {
-        Sent::To(channel) => channel,
-        Sent::NoChannel => return Ok(refuse(NO_CHANNEL)),
-        Sent::Failed => return Ok(refuse(SEND_FAILED)),
+    let (way, sent) = if ways.has_app {
+        (Way::App, false)
+    } else if ways.channel.is_some() {
+        match send_issued(state, person.user_id, person.epoch, &issued, client_ip).await? {
+            Sent::To(channel) => (Way::Sent { to: channel.masked() }, true),
+            Sent::NoChannel => return Ok(refuse(NO_CHANNEL)),
+            Sent::Failed => return Ok(refuse(SEND_FAILED)),
+        }
+    } else {
+        (Way::Recovery, false)
     };
     // A new id for the new step; the pending state replaces any earlier one, and whoever
     // this browser was signed in as is signed out: the new sign-in decides.
     session.cycle_id().await?;
     session::forget_sign_in(session).await?;
-    let (sent_to, may_trust) = (channel.masked(), may_trust(state, client_ip));
+    let prompt = ways.prompt(way, may_trust(state, client_ip));
     session
         .insert(
             PENDING,
@@ -119,14 +173,13 @@ pub async fn begin(
                 code_id: issued.id,
                 token,
                 next,
-                sent_to: sent_to.clone(),
-                may_trust,
+                prompt: prompt.clone(),
+                sent,
             },
         )
         .await?;
-    Ok(LoginOutcome::CodeRequired { sent_to, may_trust })
+    Ok(LoginOutcome::CodeRequired(prompt))
 }
-
 /// What became of a code just issued.
 enum Sent {
     To(Channel),
@@ -226,8 +279,9 @@ async fn deliver(
     }
 }
 
-/// Checks a typed code. When right, the session is signed in (under a new id) and, if
-/// asked, the person's network is trusted.
+/// Checks a typed answer the way the pending sign-in asks for it. When right, the
+/// session is signed in (under a new id) and, if asked, the person's network is trusted
+/// (never after a recovery code).
 pub async fn verify(
     state: &AppState,
     session: &Session,
@@ -244,20 +298,26 @@ pub async fn verify(
         return Ok(restart());
     };
     let user_id = pending.user_id;
+    let key = state.secret_key.as_ref();
+    let (answer, what) = match pending.prompt.way {
+        Way::Sent { .. } => (Answer::Sent(typed), "code"),
+        Way::App => (Answer::App(key, typed), "authenticator app code"),
+        Way::Recovery => (Answer::Recovery(key, typed), "recovery code"),
+    };
     let checked = codes::check(
         &state.db,
         &state.policy.codes,
         pending.code_id,
         user_id,
         &pending.binding(),
-        typed,
+        answer,
         now,
     )
     .await?;
     match checked {
         Checked::Accepted => {}
         Checked::Wrong => {
-            let event = Event::own(EventKind::CodeFailed, user_id, client_ip, "wrong code");
+            let event = Event::own(EventKind::CodeFailed, user_id, client_ip, format!("wrong {what}"));
             audit::record(&state.db, now, event).await?;
             return Ok(CodeOutcome::Refused {
                 message: WRONG_CODE.to_string(),
@@ -282,14 +342,61 @@ pub async fn verify(
     session.remove::<Pending>(PENDING).await?;
     session::start(session, user_id, pending.epoch).await?;
     super::device::after_sign_in(state, user_id, device_cookie).await?;
-    let event = Event::own(EventKind::SignInOk, user_id, client_ip, "password and code");
+    let event = Event::own(
+        EventKind::SignInOk,
+        user_id,
+        client_ip,
+        format!("password and {what}"),
+    );
     audit::record(&state.db, now, event).await?;
-    if trust_network && may_trust(state, client_ip) {
+    let mut next = pending.next;
+    if pending.prompt.way == Way::Recovery {
+        let left = recovery_code_used(state, user_id, &contact, client_ip).await?;
+        if left <= recovery::FEW_LEFT {
+            next = AFTER_LAST_RECOVERY_CODES.to_string();
+        }
+    } else if trust_network && may_trust(state, client_ip) {
         trust_this_network(state, user_id, pending.epoch, &contact, client_ip).await?;
     } else if trust_network {
         tracing::warn!(%client_ip, "refused to trust a trusted proxy's address");
     }
-    Ok(CodeOutcome::SignedIn { next: pending.next })
+    Ok(CodeOutcome::SignedIn { next })
+}
+
+/// Audits a recovery code's use and mails the person (in the background) how many are
+/// left, which it returns.
+async fn recovery_code_used(
+    state: &AppState,
+    user_id: i64,
+    contact: &Contact,
+    client_ip: IpAddr,
+) -> Result<i64, AppError> {
+    let left = recovery::left(&state.db, user_id).await?;
+    let event = Event::own(
+        EventKind::RecoveryCodeUsed,
+        user_id,
+        client_ip,
+        format!("{left} left"),
+    );
+    audit::record(&state.db, state.clock.now(), event).await?;
+    if let Some(email) = contact.email.clone() {
+        send_in_background(
+            state,
+            user_id,
+            mail::recovery_code_used_letter(&contact.name, &email, left),
+        );
+    }
+    Ok(left)
+}
+
+/// Sends a notice without making the person wait for the mail server.
+pub(crate) fn send_in_background(state: &AppState, user_id: i64, letter: mail::Letter) {
+    let mailer = state.mailer.clone();
+    tokio::spawn(async move {
+        if let Err(error) = mailer.send(letter).await {
+            tracing::error!(user_id, %error, "a notice could not be sent");
+        }
+    });
 }
 
 /// Records the trust, audits it and tells the person by email (in the background: the
@@ -318,53 +425,133 @@ async fn trust_this_network(
     state.trust_changed(user_id);
     if let Some(email) = contact.email.clone() {
         let letter = mail::trusted_network_letter(&contact.name, &email, &network.to_string(), days);
-        let mailer = state.mailer.clone();
-        tokio::spawn(async move {
-            if let Err(error) = mailer.send(letter).await {
-                tracing::error!(user_id, %error, "the trusted-network notice could not be sent");
-            }
-        });
+        send_in_background(state, user_id, letter);
     }
     Ok(())
 }
 
 /// **Send a new code**: voids the pending code and sends another, at most once per
-/// cooldown and within the per-window cap.
+/// cooldown and within the per-window cap. Asked while the app or a recovery code is
+/// the way, it is **Email me a code instead**.
 pub async fn resend(state: &AppState, session: &Session, client_ip: IpAddr) -> Result<CodeOutcome, AppError> {
-    let now = state.clock.now();
+    let Some(pending) = session.get::<Pending>(PENDING).await? else {
+        return Ok(CodeOutcome::Restart {
+            message: CODE_SPENT.to_string(),
+        });
+    };
+    if !matches!(pending.prompt.way, Way::Sent { .. }) {
+        return change_way(state, session, client_ip, "send").await;
+    }
+    match send_new(
+        state,
+        session,
+        pending,
+        client_ip,
+        Purpose::Resend,
+        "Send a new code",
+    )
+    .await?
+    {
+        Ok(pending) => Ok(CodeOutcome::Resent {
+            sent_to: match pending.prompt.way {
+                Way::Sent { to } => to,
+                _ => String::new(),
+            },
+        }),
+        Err(outcome) => Ok(outcome),
+    }
+}
+
+/// Another way to answer step 2: `send` (**Email me a code instead**, **Text me a code
+/// instead**), `app`, or `recovery` (**Use a recovery code**). A way the person does not
+/// have is refused and changes nothing.
+pub async fn change_way(
+    state: &AppState,
+    session: &Session,
+    client_ip: IpAddr,
+    to: &str,
+) -> Result<CodeOutcome, AppError> {
     let restart = |message: &str| CodeOutcome::Restart {
         message: message.to_string(),
     };
-    let Some(mut pending) = session.get::<Pending>(PENDING).await? else {
+    let Some(pending) = session.get::<Pending>(PENDING).await? else {
         return Ok(restart(CODE_SPENT));
     };
     let Some(contact) = people::contact_of(&state.db, pending.user_id, pending.epoch).await? else {
         session.remove::<Pending>(PENDING).await?;
         return Ok(restart(CODE_SPENT));
     };
+    let ways = Ways::of(state, pending.user_id, &contact).await?;
+    let mut pending = match to {
+        "app" if ways.has_app => Pending {
+            prompt: ways.prompt(Way::App, false),
+            ..pending
+        },
+        "recovery" if ways.has_recovery => Pending {
+            prompt: ways.prompt(Way::Recovery, false),
+            ..pending
+        },
+        "send" if ways.channel.is_some() => {
+            // The first send of a sign-in that began with the app goes at once; after
+            // that, sends wait out the cooldown as **Send a new code** does.
+            let purpose = if pending.sent {
+                Purpose::Resend
+            } else {
+                Purpose::SignIn
+            };
+            match send_new(state, session, pending, client_ip, purpose, "a code instead").await? {
+                Ok(pending) => pending,
+                Err(outcome) => return Ok(outcome),
+            }
+        }
+        _ => {
+            return Ok(CodeOutcome::Refused {
+                message: NOT_YOUR_WAY.to_string(),
+            });
+        }
+    };
+    pending.prompt = ways.prompt(pending.prompt.way.clone(), may_trust(state, client_ip));
+    session.insert(PENDING, pending.clone()).await?;
+    Ok(CodeOutcome::Switched(pending.prompt))
+}
+
+/// The answer to a way the person does not have (a hand-made request).
+const NOT_YOUR_WAY: &str = "That way of signing in is not set up for your account.";
+
+/// Voids the pending sign-in's row and sends a new code in its place: the pending state
+/// with the new code, or why step 2 goes on without one (or ends).
+async fn send_new(
+    state: &AppState,
+    session: &Session,
+    mut pending: Pending,
+    client_ip: IpAddr,
+    purpose: Purpose,
+    why: &str,
+) -> Result<Result<Pending, CodeOutcome>, AppError> {
+    let now = state.clock.now();
+    let restart = |message: &str| CodeOutcome::Restart {
+        message: message.to_string(),
+    };
+    let Some(contact) = people::contact_of(&state.db, pending.user_id, pending.epoch).await? else {
+        session.remove::<Pending>(PENDING).await?;
+        return Ok(Err(restart(CODE_SPENT)));
+    };
     if Channel::of(&contact, state.sms.is_some()).is_none() {
         session.remove::<Pending>(PENDING).await?;
-        return Ok(restart(NO_CHANNEL));
+        return Ok(Err(restart(NO_CHANNEL)));
     }
     let issued = codes::issue(
         &state.db,
         &state.policy.codes,
         pending.user_id,
         &pending.binding(),
-        Purpose::Resend,
+        purpose,
         now,
     )
     .await?;
     let issued = match issued {
         Ok(issued) => {
-            audit_voided(
-                state,
-                pending.user_id,
-                client_ip,
-                issued.voided,
-                "Send a new code",
-            )
-            .await?;
+            audit_voided(state, pending.user_id, client_ip, issued.voided, why).await?;
             issued
         }
         Err(NotIssued::TooSoon { retry_after_seconds }) => {
@@ -373,11 +560,11 @@ pub async fn resend(state: &AppState, session: &Session, client_ip: IpAddr) -> R
             } else {
                 "seconds"
             };
-            return Ok(CodeOutcome::Refused {
+            return Ok(Err(CodeOutcome::Refused {
                 message: format!(
                     "A code was sent moments ago. Wait {retry_after_seconds} {unit} before asking for a new one."
                 ),
-            });
+            }));
         }
         Err(NotIssued::TooMany) => {
             let event = Event::own(
@@ -388,37 +575,35 @@ pub async fn resend(state: &AppState, session: &Session, client_ip: IpAddr) -> R
             );
             audit::record(&state.db, now, event).await?;
             session.remove::<Pending>(PENDING).await?;
-            return Ok(restart(&too_many_codes(state.policy.codes.window_seconds)));
+            return Ok(Err(restart(&too_many_codes(state.policy.codes.window_seconds))));
         }
     };
-    let channel = match send_issued(state, pending.user_id, pending.epoch, &issued, client_ip).await? {
-        Sent::To(channel) => channel,
+    match send_issued(state, pending.user_id, pending.epoch, &issued, client_ip).await? {
+        Sent::To(channel) => {
+            pending.code_id = issued.id;
+            pending.sent = true;
+            pending.prompt.way = Way::Sent { to: channel.masked() };
+            session.insert(PENDING, pending.clone()).await?;
+            Ok(Ok(pending))
+        }
         Sent::NoChannel => {
             session.remove::<Pending>(PENDING).await?;
-            return Ok(restart(NO_CHANNEL));
+            Ok(Err(restart(NO_CHANNEL)))
         }
-        Sent::Failed => {
-            return Ok(CodeOutcome::Refused {
-                message: SEND_FAILED.to_string(),
-            });
-        }
-    };
-    pending.code_id = issued.id;
-    pending.sent_to = channel.masked();
-    session.insert(PENDING, pending).await?;
-    Ok(CodeOutcome::Resent {
-        sent_to: channel.masked(),
-    })
+        Sent::Failed => Ok(Err(CodeOutcome::Refused {
+            message: SEND_FAILED.to_string(),
+        })),
+    }
 }
 
-/// Where the pending sign-in's code went and whether **Trust this IP** is offered, as
-/// fields for a page the browser loads after posting step 2 itself.
+/// Step 2 as the page shows it, as a field for a page the browser loads after posting
+/// step 2 itself.
 pub async fn prompt(session: &Session) -> Result<Vec<(String, String)>, AppError> {
     Ok(match session.get::<Pending>(PENDING).await? {
-        Some(pending) => vec![
-            ("sent_to".to_string(), pending.sent_to),
-            ("may_trust".to_string(), pending.may_trust.to_string()),
-        ],
+        Some(pending) => vec![(
+            crate::auth::PROMPT_FIELD.to_string(),
+            serde_json::to_string(&pending.prompt).map_err(|_| AppError::Internal)?,
+        )],
         None => Vec::new(),
     })
 }

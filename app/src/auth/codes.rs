@@ -4,9 +4,17 @@
 //! and once. A new code voids the previous one; a resend waits 30 s; at most five codes per
 //! person in fifteen minutes; five wrong tries void a code. Each step is one write
 //! transaction (`BEGIN IMMEDIATE`), so two simultaneous right answers give one success.
+//!
+//! A pending sign-in answered with an authenticator app or a recovery code has a row here
+//! too, whose code is never sent: it binds the sign-in to the browser and counts its tries,
+//! and it is what the per-window cap counts, so signing in again and again cannot buy
+//! unlimited guesses at an app code.
 
+use crate::auth::authenticator::{self, AppCode};
+use crate::auth::recovery;
 use crate::clock::UnixSeconds;
 use crate::db::WritePool;
+use crate::secret_key::SecretKey;
 use rand::TryRngCore;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -181,15 +189,28 @@ pub async fn void_all_of(
     })
 }
 
-/// Checks `typed` against code `id` of `user_id` for the browser holding `binding`, and
-/// consumes it when right. Anything but six digits counts as a wrong try.
+/// What was typed at step 2, and what it is checked against.
+#[derive(Clone, Copy)]
+pub enum Answer<'a> {
+    /// The code that was sent.
+    Sent(&'a str),
+    /// A code of the person's authenticator app.
+    App(&'a SecretKey, &'a str),
+    /// One of the person's recovery codes.
+    Recovery(&'a SecretKey, &'a str),
+}
+
+/// Checks `answer` for the pending sign-in whose code row is `id` (of `user_id`, for the
+/// browser holding `binding`), and consumes the row when right. The row counts the tries
+/// whatever the answer is checked against: 5 wrong ones void the pending sign-in, an app
+/// code or a recovery code alike. Anything malformed counts as a wrong try.
 pub async fn check(
     db: &crate::db::Db,
     policy: &CodePolicy,
     id: i64,
     user_id: i64,
     binding: &[u8],
-    typed: &str,
+    answer: Answer<'_>,
     now: UnixSeconds,
 ) -> Result<Checked, sqlx::Error> {
     crate::db::on_db!(db, |pool| {
@@ -207,8 +228,17 @@ pub async fn check(
         if stored.state != "live" || now >= stored.expires_at || !bool::from(stored.binding.ct_eq(binding)) {
             return Ok(Checked::Spent);
         }
-        let right = normalise(typed)
-            .is_some_and(|code| bool::from(digest(&stored.salt, &code).ct_eq(&stored.digest)));
+        // The app's step and the recovery code are used up in this same transaction.
+        let right = match answer {
+            Answer::Sent(typed) => normalise(typed)
+                .is_some_and(|code| bool::from(digest(&stored.salt, &code).ct_eq(&stored.digest))),
+            Answer::App(key, typed) => {
+                authenticator::use_step(&mut tx, key, user_id, typed, false, now).await? == AppCode::Accepted
+            }
+            Answer::Recovery(key, typed) => recovery::use_code_in(&mut tx, key, user_id, typed, now)
+                .await?
+                .is_some(),
+        };
         if right {
             sqlx::query("UPDATE codes SET state = 'used' WHERE id = $1")
                 .bind(id)
@@ -271,9 +301,17 @@ mod tests {
 
     async fn try_code(db: &crate::db::Db, issued: &Issued, user: i64, typed: &str, now: i64) -> Checked {
         {
-            check(db, &CodePolicy::default(), issued.id, user, BROWSER, typed, now)
-                .await
-                .unwrap()
+            check(
+                db,
+                &CodePolicy::default(),
+                issued.id,
+                user,
+                BROWSER,
+                Answer::Sent(typed),
+                now,
+            )
+            .await
+            .unwrap()
         }
     }
 
@@ -433,7 +471,7 @@ mod tests {
             issued.id,
             user,
             b"browser-two",
-            &issued.code,
+            Answer::Sent(&issued.code),
             T0 + 1,
         )
         .await;
@@ -458,7 +496,7 @@ mod tests {
                             issued.id,
                             user,
                             BROWSER,
-                            &issued.code,
+                            Answer::Sent(&issued.code),
                             T0 + round * 1000 + 1,
                         )
                         .await

@@ -19,6 +19,8 @@ pub mod password;
 #[cfg(feature = "ssr")]
 pub mod password_step;
 #[cfg(feature = "ssr")]
+pub mod qr;
+#[cfg(feature = "ssr")]
 pub mod recovery;
 #[cfg(feature = "ssr")]
 pub mod session;
@@ -41,9 +43,57 @@ pub enum LoginOutcome {
     SignedIn { next: String },
     /// Not signed in, with the text to show (identical for every reason a password fails).
     Refused { message: String },
-    /// The password was right and a code was sent to `sent_to` (masked): step 2.
-    /// `may_trust`: whether **Trust this IP** is offered (never for a proxy's address).
-    CodeRequired { sent_to: String, may_trust: bool },
+    /// The password was right: step 2, asked for as `CodePrompt` says.
+    CodeRequired(CodePrompt),
+}
+
+/// How step 2 asks for the second step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Way {
+    /// A code went to `to` (masked).
+    Sent { to: String },
+    /// A code of the person's authenticator app.
+    App,
+    /// One of the person's recovery codes.
+    Recovery,
+}
+
+/// How a code can be sent to the person, when they have a channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SendBy {
+    Email,
+    Sms,
+}
+
+/// Step 2 as the page shows it: the way asked for now and the other ways offered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodePrompt {
+    pub way: Way,
+    /// Whether **Trust this IP** is offered: never for a proxy's address, never while a
+    /// recovery code is asked for.
+    pub may_trust: bool,
+    /// **Email me a code instead** / **Text me a code instead**, when a code can be sent.
+    pub can_send: Option<SendBy>,
+    /// Whether the person has an authenticator app that is on.
+    pub has_app: bool,
+    /// Whether the person has unused recovery codes (**Use a recovery code**).
+    pub has_recovery: bool,
+}
+
+/// The field a plain form post of step 2 keeps the prompt in (as JSON) for the page load
+/// after it.
+pub const PROMPT_FIELD: &str = "prompt";
+
+impl Default for CodePrompt {
+    fn default() -> Self {
+        CodePrompt {
+            way: Way::Sent { to: String::new() },
+            may_trust: false,
+            can_send: None,
+            has_app: false,
+            has_recovery: false,
+        }
+    }
 }
 
 /// The answer to a typed code (step 2).
@@ -55,6 +105,8 @@ pub enum CodeOutcome {
     Refused { message: String },
     /// A new code went to `sent_to` (masked).
     Resent { sent_to: String },
+    /// Step 2 now asks another way (**Email me a code instead**, **Use a recovery code**).
+    Switched(CodePrompt),
     /// The sign-in cannot go on (code used up, expired, voided): back to step 1.
     Restart { message: String },
 }
@@ -164,6 +216,21 @@ pub async fn resend_code() -> Result<CodeOutcome, AppError> {
         .await
         .map_err(AppError::with_status)?;
     answer_step_two::<ResendCode>(&session, &outcome).await?;
+    Ok(outcome)
+}
+
+/// Step 2: another way to answer it. `to` is `send` (**Email me a code instead**, or
+/// **Text me a code instead**), `app` or `recovery` (**Use a recovery code**).
+#[server(prefix = "/api", endpoint = "change_way")]
+pub async fn change_way(to: String) -> Result<CodeOutcome, AppError> {
+    use crate::request::client_addr::ClientIp;
+    let state = crate::state::app_state()?;
+    let session = session::request_session().await?;
+    let ClientIp(client_ip) = session::request_client_ip().await?;
+    let outcome = code_step::change_way(&state, &session, client_ip, &to)
+        .await
+        .map_err(AppError::with_status)?;
+    answer_step_two::<ChangeWay>(&session, &outcome).await?;
     Ok(outcome)
 }
 

@@ -7,7 +7,7 @@
 //! database alone useless for guessing offline.
 
 use crate::clock::UnixSeconds;
-use crate::db::{Db, WritePool, on_db};
+use crate::db::{Conn, Db, WritePool, on_conn, on_db};
 use crate::secret_key::SecretKey;
 use subtle::ConstantTimeEq;
 
@@ -15,7 +15,7 @@ pub const COUNT: usize = 10;
 /// No 0/o, 1/l/i: read aloud or typed from paper without doubt.
 const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
 /// At or below this many left, the person is told after signing in.
-pub const FEW_LEFT: i64 = 2;
+pub const FEW_LEFT: i64 = crate::limits::FEW_RECOVERY_CODES;
 
 /// One fresh code, `xxxxx-xxxxx`, from the OS random source.
 fn generate() -> String {
@@ -70,6 +70,19 @@ pub async fn create(db: &Db, key: &SecretKey, user_id: i64) -> Result<Vec<String
     Ok(codes)
 }
 
+/// How many of `user_id`'s recovery codes are unused; `None` when they never made a set.
+pub async fn status(db: &Db, user_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    on_db!(db, |pool| {
+        let (made, unused): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE used_at IS NULL) FROM recovery_codes WHERE user_id = $1",
+        )
+        .bind(user_id)
+        .fetch_one(pool)
+        .await?;
+        Ok((made > 0).then_some(unused))
+    })
+}
+
 /// How many of `user_id`'s recovery codes are unused.
 pub async fn left(db: &Db, user_id: i64) -> Result<i64, sqlx::Error> {
     on_db!(db, |pool| {
@@ -89,16 +102,34 @@ pub async fn use_code(
     typed: &str,
     now: UnixSeconds,
 ) -> Result<Option<i64>, sqlx::Error> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin_write().await?;
+        let used = use_code_in(&mut tx, key, user_id, typed, now).await?;
+        if used.is_some() {
+            tx.commit().await?;
+        }
+        Ok(used)
+    })
+}
+
+/// `use_code` as one part of a bigger write transaction (a pending sign-in's tries are
+/// counted in the same one).
+pub async fn use_code_in(
+    conn: impl Into<Conn<'_>>,
+    key: &SecretKey,
+    user_id: i64,
+    typed: &str,
+    now: UnixSeconds,
+) -> Result<Option<i64>, sqlx::Error> {
     let Some(code) = normalise(typed) else {
         return Ok(None);
     };
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    on_conn!(conn.into(), |c| {
         let unused: Vec<(i64, Vec<u8>, Vec<u8>)> = sqlx::query_as(
             "SELECT id, salt, digest FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
         )
         .bind(user_id)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut *c)
         .await?;
         // Every unused code is compared, in constant time each.
         let mut found = None;
@@ -114,9 +145,8 @@ pub async fn use_code(
         sqlx::query("UPDATE recovery_codes SET used_at = $2 WHERE id = $1")
             .bind(id)
             .bind(now)
-            .execute(&mut *tx)
+            .execute(&mut *c)
             .await?;
-        tx.commit().await?;
         Ok(Some(unused.len() as i64 - 1))
     })
 }

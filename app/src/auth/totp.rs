@@ -37,6 +37,14 @@ pub fn secret_text(secret: &[u8]) -> String {
     totp_rs::Secret::Raw(secret.to_vec()).to_encoded().to_string()
 }
 
+/// The secret from its base32 text, as `secret_text` writes it (spaces and case ignored).
+pub fn secret_from_text(text: &str) -> Option<Vec<u8>> {
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    totp_rs::Secret::Encoded(text.to_ascii_uppercase())
+        .to_bytes()
+        .ok()
+}
+
 /// `otpauth://totp/Twostep:<username>?secret=…&issuer=Twostep` (SHA1, 6 digits, 30 s
 /// are the defaults every app assumes, and the address says so).
 pub fn address(secret: &[u8], username: &str) -> Option<String> {
@@ -152,5 +160,14 @@ mod tests {
         );
         assert!(address.contains("issuer=Twostep"), "{address}");
         assert_eq!(secret_text(&secret).len(), 32, "160 bits in base32");
+        // Typed back in groups and lower case, it is the same secret.
+        let typed = secret_text(&secret)
+            .to_lowercase()
+            .as_bytes()
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(secret_from_text(&typed), Some(secret.clone()));
     }
 }

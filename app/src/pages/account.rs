@@ -1,5 +1,5 @@
-//! My account (spec §1): the signed-in person's own details, trusted IP addresses and
-//! password.
+//! My account (spec §1): the signed-in person's own details, authenticator app, recovery
+//! codes, trusted IP addresses and password.
 
 use crate::account::{ChangePassword, PasswordChange, PasswordErrors, my_account};
 use crate::pages::live::use_trust_changes;
@@ -34,6 +34,7 @@ pub fn AccountPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <crate::pages::methods::MyMethods />
         <MyTrusted />
         <PasswordForm />
     }

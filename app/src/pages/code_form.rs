@@ -1,8 +1,9 @@
-//! Sign in, step 2 (spec §1): the security code, **Trust this IP**, **Verify**,
-//! **Send a new code** and **Cancel**.
+//! Sign in, step 2 (spec §1): the security code, **Trust this IP**, **Verify**, and the
+//! other ways to answer: **Send a new code**, **Email me a code instead** (or **Text me a
+//! code instead**), **Use a recovery code**; **Cancel** goes back to step 1.
 
-use crate::auth::CodeOutcome;
-use crate::auth::{CancelCode, ResendCode, VerifyCode};
+use crate::auth::{CancelCode, ChangeWay, ResendCode, VerifyCode};
+use crate::auth::{CodeOutcome, CodePrompt, SendBy, Way};
 use crate::limits::CODE_LIFETIME_SECONDS;
 use crate::pages::widgets::{SubmitButton, go_to};
 use leptos::lazy;
@@ -11,34 +12,48 @@ use leptos::prelude::*;
 /// Step 2 in a WASM file of its own (`cargo leptos build --split`): most sign-ins never
 /// show it, so the sign-in page fetches its code only once a password has been sent.
 #[lazy]
-pub fn code_step(sent_to: String, may_trust: bool, back_to_password: Callback<Option<String>>) -> AnyView {
-    view! { <CodeForm sent_to may_trust back_to_password /> }.into_any()
+pub fn code_step(prompt: CodePrompt, back_to_password: Callback<Option<String>>) -> AnyView {
+    view! { <CodeForm prompt back_to_password /> }.into_any()
 }
 
-/// `may_trust`: whether **Trust this IP** is offered (the server refuses it for a
-/// trusted proxy's own address, so the box is not shown there).
+/// The line under the heading: where the code went, or where to find one.
+fn where_the_code_is(way: &Way) -> AnyView {
+    match way {
+        Way::Sent { to } => view! {
+            "We sent a code to " <strong>{to.clone()}</strong>
+            {format!(". It works once, for {}.", crate::time_text::duration(CODE_LIFETIME_SECONDS))}
+        }
+        .into_any(),
+        Way::App => "Open your authenticator app.".into_any(),
+        Way::Recovery => "Type one of your recovery codes (xxxxx-xxxxx). Each works once.".into_any(),
+    }
+}
+
+/// `prompt.may_trust`: whether **Trust this IP** is offered (the server refuses it for a
+/// trusted proxy's own address and for a recovery code, so the box is not shown then).
 #[component]
-pub fn CodeForm(
-    sent_to: String,
-    may_trust: bool,
-    back_to_password: Callback<Option<String>>,
-) -> impl IntoView {
+pub fn CodeForm(prompt: CodePrompt, back_to_password: Callback<Option<String>>) -> impl IntoView {
     let verify = ServerAction::<VerifyCode>::new();
     let resend = ServerAction::<ResendCode>::new();
+    let change = ServerAction::<ChangeWay>::new();
     // The answer to a step-2 form the browser posted itself, shown beside its control.
     crate::form_post::restore(verify);
     crate::form_post::restore(resend);
+    crate::form_post::restore(change);
     let cancel = ServerAction::<CancelCode>::new();
-    let sent_to = RwSignal::new(sent_to);
+    let prompt = RwSignal::new(prompt);
     let verifying = verify.pending();
     let resending = resend.pending();
+    let changing = change.pending();
 
-    // Where each answer leads: on, back to step 1, or a message next to its control.
-    // (Only answers to this page's own sends: a restored answer was followed by the server.)
+    // Where each answer leads: on, back to step 1, another way, or a message next to its
+    // control. (Only answers to this page's own sends: a restored answer was followed by
+    // the server.)
     let follow = move |outcome: CodeOutcome| match outcome {
         CodeOutcome::SignedIn { next } => go_to(&next),
         CodeOutcome::Restart { message } => back_to_password.run(Some(message)),
-        CodeOutcome::Resent { sent_to: to } => sent_to.set(to),
+        CodeOutcome::Resent { sent_to: to } => prompt.update(|p| p.way = Way::Sent { to }),
+        CodeOutcome::Switched(now) => prompt.set(now),
         CodeOutcome::Refused { .. } => {}
     };
     Effect::new(move |_| {
@@ -55,25 +70,50 @@ pub fn CodeForm(
             follow(outcome);
         }
     });
+    Effect::new(move |_| {
+        if let Some(Ok(outcome)) = change.value().get()
+            && change.version().get_untracked() > 0
+        {
+            follow(outcome);
+        }
+    });
+    // A new way asks for a fresh answer: the last one's refusal no longer applies.
+    Effect::new(move |_| {
+        if change.version().get() > 0 || resend.version().get() > 0 {
+            verify.value().set(None);
+        }
+    });
     let code_error = move || match verify.value().get() {
         Some(Ok(CodeOutcome::Refused { message })) => Some(message),
         Some(Err(error)) => Some(error.to_string()),
         _ => None,
     };
-    let resend_status = move || match resend.value().get() {
-        Some(Ok(CodeOutcome::Resent { .. })) => {
-            Some("A new code is on its way. Only the newest code works.".to_string())
+    let status = move || {
+        let answer = |value: Option<Result<CodeOutcome, crate::error::AppError>>| match value {
+            Some(Ok(CodeOutcome::Resent { .. })) => {
+                Some("A new code is on its way. Only the newest code works.".to_string())
+            }
+            Some(Ok(CodeOutcome::Switched(CodePrompt {
+                way: Way::Sent { .. },
+                ..
+            }))) => Some("A code is on its way.".to_string()),
+            Some(Ok(CodeOutcome::Refused { message })) => Some(message),
+            Some(Err(error)) => Some(error.to_string()),
+            _ => None,
+        };
+        // The newer of the two answers speaks.
+        if change.version().get() >= resend.version().get() && change.value().get().is_some() {
+            answer(change.value().get())
+        } else {
+            answer(resend.value().get())
         }
-        Some(Ok(CodeOutcome::Refused { message })) => Some(message),
-        Some(Err(error)) => Some(error.to_string()),
-        _ => None,
     };
+    let recovery = move || prompt.with(|p| p.way == Way::Recovery);
 
     view! {
         <h1 id="signin-heading">"Enter your security code"</h1>
         <p class="lead" id="code-sent-to">
-            "We sent a code to " <strong>{move || sent_to.get()}</strong>
-            {format!(". It works once, for {}.", crate::time_text::duration(CODE_LIFETIME_SECONDS))}
+            {move || prompt.with(|p| where_the_code_is(&p.way))}
         </p>
         <ActionForm action=verify>
             <div class="field">
@@ -81,10 +121,12 @@ pub fn CodeForm(
                 <input
                     id="code"
                     name="code"
-                    autocomplete="one-time-code"
-                    inputmode="numeric"
-                    pattern="[0-9 ]*"
-                    maxlength="12"
+                    autocomplete=move || if recovery() { "off" } else { "one-time-code" }
+                    inputmode=move || if recovery() { "text" } else { "numeric" }
+                    pattern=move || (!recovery()).then_some("[0-9 ]*")
+                    autocapitalize="none"
+                    spellcheck="false"
+                    maxlength=move || if recovery() { "24" } else { "12" }
                     required
                     autofocus
                     aria-describedby="code-sent-to code-error"
@@ -94,7 +136,7 @@ pub fn CodeForm(
                     {code_error}
                 </p>
             </div>
-            {may_trust.then(|| view! {
+            <Show when=move || prompt.with(|p| p.may_trust)>
                 <div class="field">
                     <div class="check">
                         <input id="trust" name="trust" type="checkbox" value="on" aria-describedby="trust-hint" />
@@ -104,21 +146,38 @@ pub fn CodeForm(
                         "Tick it only on your office network, never on a shared or public one."
                     </p>
                 </div>
-            })}
+            </Show>
             <SubmitButton label="Verify" pending=verifying class="primary" />
         </ActionForm>
         <div class="code-actions">
-            <ActionForm action=resend>
-                <button
-                    type="submit"
-                    class="quiet"
-                    disabled=move || resending.get()
-                    aria-busy=move || resending.get().then_some("true")
-                    aria-describedby="resend-status"
-                >
-                    "Send a new code"
-                </button>
-            </ActionForm>
+            {move || {
+                let p = prompt.get();
+                let sent = matches!(p.way, Way::Sent { .. });
+                let send_instead = p.can_send.filter(|_| !sent).map(|by| match by {
+                    SendBy::Email => "Email me a code instead",
+                    SendBy::Sms => "Text me a code instead",
+                });
+                view! {
+                    {sent.then(|| view! {
+                        <ActionForm action=resend>
+                            <button
+                                type="submit"
+                                class="quiet"
+                                disabled=move || resending.get()
+                                aria-busy=move || resending.get().then_some("true")
+                                aria-describedby="code-status"
+                            >
+                                "Send a new code"
+                            </button>
+                        </ActionForm>
+                    })}
+                    {send_instead.map(|label| view! { <WayButton change to="send" label /> })}
+                    {(p.has_recovery && p.way != Way::Recovery)
+                        .then(|| view! { <WayButton change to="recovery" label="Use a recovery code" /> })}
+                    {(p.has_app && p.way == Way::Recovery)
+                        .then(|| view! { <WayButton change to="app" label="Use the authenticator app" /> })}
+                }
+            }}
             <a
                 href="/login"
                 on:click=move |event| {
@@ -130,8 +189,29 @@ pub fn CodeForm(
                 "Cancel"
             </a>
         </div>
-        <p id="resend-status" class="status-line" role="status">
-            {resend_status}
+        <p id="code-status" class="status-line" role="status" aria-busy=move || changing.get().then_some("true")>
+            {status}
         </p>
+    }
+}
+
+/// One of step 2's other ways, as a form of its own (so it works before the page's code
+/// has loaded): disabled and marked busy while any change of way is under way.
+#[component]
+fn WayButton(change: ServerAction<ChangeWay>, to: &'static str, label: &'static str) -> impl IntoView {
+    let changing = change.pending();
+    view! {
+        <ActionForm action=change>
+            <input type="hidden" name="to" value=to />
+            <button
+                type="submit"
+                class="quiet"
+                disabled=move || changing.get()
+                aria-busy=move || changing.get().then_some("true")
+                aria-describedby="code-status"
+            >
+                {label}
+            </button>
+        </ActionForm>
     }
 }

@@ -1,7 +1,9 @@
 //! Sign in (spec §1): step 1 (Username, Password) and, when two-step authentication asks
 //! for it, step 2 (the security code). One page, so the address never says which step.
 
-use crate::auth::{CodeOutcome, Login, LoginOutcome, ResendCode, VerifyCode};
+use crate::auth::{
+    ChangeWay, CodeOutcome, CodePrompt, Login, LoginOutcome, PROMPT_FIELD, ResendCode, VerifyCode,
+};
 use crate::form_post::{self, PostedAnswer};
 use crate::pages::code_form::code_step;
 use crate::pages::widgets::{SubmitButton, go_to};
@@ -12,32 +14,30 @@ use leptos_router::hooks::use_query_map;
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Step {
     Password,
-    /// A code went to `sent_to` (masked).
-    Code {
-        sent_to: String,
-        may_trust: bool,
-    },
+    /// Step 2, as the server asked for it.
+    Code(CodePrompt),
 }
 
 /// The step a page load after a form the browser posted itself opens at, and why step 2
 /// ended if it did. Without such a post: step 1.
 fn posted_step(login: ServerAction<Login>) -> (Step, Option<String>, Option<PostedAnswer>) {
     let typed = form_post::restore(login);
-    if let Some(Ok(LoginOutcome::CodeRequired { sent_to, may_trust })) = login.value().get_untracked() {
-        return (Step::Code { sent_to, may_trust }, None, None);
+    if let Some(Ok(LoginOutcome::CodeRequired(prompt))) = login.value().get_untracked() {
+        return (Step::Code(prompt), None, None);
     }
     // Step 2's forms: their answers are shown by the code form itself.
-    let step_two = form_post::posted::<VerifyCode>().or_else(form_post::posted::<ResendCode>);
+    let step_two = form_post::posted::<VerifyCode>()
+        .or_else(form_post::posted::<ResendCode>)
+        .or_else(form_post::posted::<ChangeWay>);
     match step_two {
         Some((CodeOutcome::Restart { message }, _)) => (Step::Password, Some(message), None),
-        Some((_, answer)) if answer.field("sent_to").is_some() => (
-            Step::Code {
-                sent_to: answer.field("sent_to").unwrap_or_default().to_string(),
-                may_trust: answer.field("may_trust") == Some("true"),
-            },
-            None,
-            None,
-        ),
+        Some((_, answer)) => match answer
+            .field(PROMPT_FIELD)
+            .and_then(|json| serde_json::from_str::<CodePrompt>(json).ok())
+        {
+            Some(prompt) => (Step::Code(prompt), None, None),
+            None => (Step::Password, None, typed),
+        },
         _ => (Step::Password, None, typed),
     }
 }
@@ -64,9 +64,7 @@ pub fn LoginPage() -> impl IntoView {
             .filter(|_| login.version().get_untracked() > 0)
         {
             Some(Ok(LoginOutcome::SignedIn { next })) => go_to(&next),
-            Some(Ok(LoginOutcome::CodeRequired { sent_to, may_trust })) => {
-                step.set(Step::Code { sent_to, may_trust })
-            }
+            Some(Ok(LoginOutcome::CodeRequired(prompt))) => step.set(Step::Code(prompt)),
             _ => {}
         }
     });
@@ -83,8 +81,8 @@ pub fn LoginPage() -> impl IntoView {
                 <p class="brand-mark">"Twostep"</p>
                 {move || match step.get() {
                     Step::Password => view! { <PasswordForm login notice username=username.clone() /> }.into_any(),
-                    Step::Code { sent_to, may_trust } => {
-                        let form = code_step(sent_to, may_trust, back_to_password);
+                    Step::Code(prompt) => {
+                        let form = code_step(prompt, back_to_password);
                         Suspend::new(form).into_any()
                     }
                 }}

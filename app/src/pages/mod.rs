@@ -8,6 +8,7 @@ pub mod lazy;
 pub mod live;
 pub mod local_time;
 pub mod login;
+pub mod methods;
 pub mod not_found;
 pub mod permissions;
 pub mod personnel;

@@ -261,7 +261,8 @@ fn PersonForm(
         field("phone", |p| p.phone.clone()),
         field("mobile", |p| p.mobile.clone()),
     );
-    let id = person.as_ref().map(|p| p.id.to_string()).unwrap_or_default();
+    let existing = person.as_ref().map(|p| p.id);
+    let id = existing.map(|id| id.to_string()).unwrap_or_default();
     let active = match typed.as_ref().and_then(|t| t.field("active")) {
         Some(value) => value == "true",
         None => person.as_ref().is_none_or(|p| p.active),
@@ -307,6 +308,7 @@ fn PersonForm(
                     <a href=cancel>"Cancel"</a>
                 </div>
             </ActionForm>
+            {existing.map(|id| view! { <crate::pages::methods::ResetMethods id locked_by=lock /> })}
         </section>
     }
 }

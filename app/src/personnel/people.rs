@@ -117,6 +117,18 @@ pub async fn active_contacts(db: &crate::db::Db) -> Result<Vec<Reachable>, sqlx:
     })
 }
 
+/// A person's name and addresses, whatever their state (for a notice about them).
+pub async fn contact(conn: impl Into<crate::db::Conn<'_>>, id: i64) -> Result<Option<Contact>, sqlx::Error> {
+    crate::db::on_conn!(conn.into(), |c| {
+        let row: Option<(String, Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT name, email, mobile FROM users WHERE id = $1")
+                .bind(id)
+                .fetch_optional(c)
+                .await?;
+        Ok(row.map(|(name, email, mobile)| Contact { name, email, mobile }))
+    })
+}
+
 /// The contact of a person whose sign-in is under way, if they are still active and
 /// nothing has ended their sessions since (`epoch`). Inside a write transaction too.
 pub async fn contact_of(

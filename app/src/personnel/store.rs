@@ -319,7 +319,7 @@ async fn update(
 /// holds. Read inside the write transaction: a grant to the subject (or a loss of the
 /// actor's own permissions, or their deactivation) that commits first is seen here, and
 /// none can commit between this check and the update.
-async fn actor_may_manage(
+pub(crate) async fn actor_may_manage(
     conn: impl Into<crate::db::Conn<'_>>,
     actor: &CurrentUser,
     subject: i64,
@@ -709,9 +709,17 @@ mod tests {
         };
         save(&state, &admin, change, IP).await.unwrap();
         assert_eq!(state_of(sent.id).await, "voided");
-        let checked = codes::check(&state.db, &policy, sent.id, jdoe.id, b"browser", &sent.code, now)
-            .await
-            .unwrap();
+        let checked = codes::check(
+            &state.db,
+            &policy,
+            sent.id,
+            jdoe.id,
+            b"browser",
+            codes::Answer::Sent(&sent.code),
+            now,
+        )
+        .await
+        .unwrap();
         assert_eq!(
             checked,
             codes::Checked::Spent,

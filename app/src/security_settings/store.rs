@@ -16,16 +16,21 @@ use crate::state::AppState;
 use crate::trusted_networks::store as trust;
 use std::net::IpAddr;
 
-pub const ACTOR_HAS_NO_CHANNEL: &str = "You have no email address on file, so you could not sign in \
-     with two-step authentication on. Add your email address in Personnel first.";
+pub const ACTOR_HAS_NO_CHANNEL: &str = "You have no email address on file and no authenticator app, \
+     so you could not sign in with two-step authentication on. Add your email address in \
+     Personnel, or set up an authenticator app in My account, first.";
 
-/// Active people whose sign-in would be refused for want of a channel, by name.
+/// Active people whose sign-in would be refused for want of a channel, by name. An
+/// authenticator app that is on counts as a way to receive a code.
 pub async fn unreachable(db: &crate::db::Db, sms_configured: bool) -> Result<Vec<Unreachable>, sqlx::Error> {
+    let with_app = crate::auth::authenticator::people_with_app(db).await?;
     // One rule for "can receive a code": the one sign-in uses.
     Ok(people::active_contacts(db)
         .await?
         .into_iter()
-        .filter(|person| Channel::of(&person.contact, sms_configured).is_none())
+        .filter(|person| {
+            Channel::of(&person.contact, sms_configured).is_none() && !with_app.contains(&person.id)
+        })
         .map(|person| Unreachable {
             id: person.id,
             name: person.contact.name,
@@ -247,6 +252,37 @@ mod tests {
         assert!(!settings::two_step_enabled(&state.db).await.unwrap());
     }
 
+    async fn an_authenticator_app_counts_as_a_way_to_receive_a_code(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
+        let admin = person(&state, "Ann Admin", "ann", &[Permission::Security]).await;
+        let _clerk = person(&state, "Carl Clerk", "carl", &[]).await;
+        let now = state.clock.now();
+        // Set up but not confirmed: not yet a way in.
+        let secret = crate::auth::authenticator::begin_setup(&state.db, &state.secret_key, admin.id, now)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(matches!(
+            set_two_step(&state, &admin, true, ip()).await.unwrap(),
+            ToggleOutcome::Refused { .. }
+        ));
+        let code = crate::auth::totp::code_at_step(&secret, now / 30, 6).unwrap();
+        crate::auth::authenticator::check(&state.db, &state.secret_key, admin.id, &code, true, now)
+            .await
+            .unwrap();
+        let names: Vec<_> = unreachable(&state.db, false)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|u| u.username)
+            .collect();
+        assert_eq!(names, ["carl"], "Ann's app reaches her");
+        assert_eq!(
+            set_two_step(&state, &admin, true, ip()).await.unwrap(),
+            ToggleOutcome::Saved { enabled: true }
+        );
+    }
+
     async fn the_clean_up_removes_and_audits_only_what_expired_and_tells_open_pages(backend: Backend) {
         let (state, _db) = state_on(backend).await;
         let jdoe = person(&state, "Jane", "jdoe", &[]).await;
@@ -371,6 +407,7 @@ mod tests {
     }
 
     crate::on_both_backends!(
+        an_authenticator_app_counts_as_a_way_to_receive_a_code,
         people_without_email_are_listed_and_block_only_themselves,
         the_clean_up_removes_and_audits_only_what_expired_and_tells_open_pages,
         the_trust_period_is_one_to_ninety_days_and_audited,

@@ -109,6 +109,7 @@ impl TestApp {
                 stream_recheck: Some(std::time::Duration::from_millis(200)),
             }),
             mailer: Arc::new(mailer),
+            secret_key: Arc::new(app::secret_key::SecretKey::random()),
             sms: None,
             trust_events: app::state::trust_events(),
             site_files: Arc::new(app::site_files::SiteFiles::plain("twostep", "pkg")),

@@ -1,0 +1,300 @@
+//! The ways past the second step besides a sent code (spec §1 My account, §2
+//! "Authenticator apps and recovery codes"): My account's **Authenticator app** and
+//! **Recovery codes** sections, and the Personnel editor's **Reset two-step methods**.
+//! The stores are `auth::authenticator` and `auth::recovery`; this is who may do what.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The person's authenticator app as My account shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AppStatus {
+    Off,
+    /// **Set up** was pressed: the QR code (an SVG drawn by the server) and the secret as
+    /// text, until a code from the app confirms it.
+    SettingUp {
+        qr_svg: String,
+        secret_text: String,
+    },
+    On,
+}
+
+/// My account's two sections.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Methods {
+    pub app: AppStatus,
+    /// How many recovery codes are unused; `None` when no set was ever made.
+    pub recovery_left: Option<i64>,
+}
+
+/// The answer to **Confirm**, **Remove** and **Reset two-step methods**.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MethodOutcome {
+    Done,
+    /// Nothing changed, and why (shown next to the control).
+    Refused {
+        message: String,
+    },
+}
+
+/// The signed-in person's app and recovery codes.
+#[server(prefix = "/api", endpoint = "my_methods")]
+pub async fn my_methods() -> Result<Methods, AppError> {
+    let user = crate::auth::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    ssr::my_methods(&state, &user).await
+}
+
+/// **Set up**: a new secret, shown by `my_methods` until it is confirmed.
+#[server(prefix = "/api", endpoint = "set_up_app")]
+pub async fn set_up_app() -> Result<(), AppError> {
+    let user = crate::auth::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    crate::auth::authenticator::begin_setup(&state.db, &state.secret_key, user.id, state.clock.now()).await?;
+    crate::form_post::answer::<SetUpApp>(&(), Vec::new(), None).await?;
+    Ok(())
+}
+
+/// **Confirm**: one code from the app turns it on.
+#[server(prefix = "/api", endpoint = "confirm_app")]
+pub async fn confirm_app(code: String) -> Result<MethodOutcome, AppError> {
+    use crate::auth::session;
+    let user = session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let client_ip = session::request_client_ip().await?.0;
+    let outcome = ssr::confirm_app(&state, &user, client_ip, &code).await?;
+    crate::form_post::answer::<ConfirmApp>(&outcome, Vec::new(), None).await?;
+    Ok(outcome)
+}
+
+/// **Remove**: the app goes, once the person's password proves it is them.
+#[server(prefix = "/api", endpoint = "remove_app")]
+pub async fn remove_app(password: String) -> Result<MethodOutcome, AppError> {
+    use crate::auth::session;
+    let user = session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let client_ip = session::request_client_ip().await?.0;
+    let device_cookie = crate::auth::device::presented(state.policy.secure_cookies()).await;
+    let outcome = ssr::remove_app(&state, &user, client_ip, password, device_cookie.as_deref())
+        .await
+        .map_err(AppError::with_status)?;
+    crate::form_post::answer::<RemoveApp>(&outcome, Vec::new(), None).await?;
+    Ok(outcome)
+}
+
+/// **Create**: ten new recovery codes, shown this once; the old set is void.
+#[server(prefix = "/api", endpoint = "create_recovery_codes")]
+pub async fn create_recovery_codes() -> Result<Vec<String>, AppError> {
+    use crate::auth::session;
+    let user = session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let client_ip = session::request_client_ip().await?.0;
+    let codes = ssr::create_recovery_codes(&state, &user, client_ip).await?;
+    crate::form_post::answer::<CreateRecoveryCodes>(&codes, Vec::new(), None).await?;
+    Ok(codes)
+}
+
+/// **Reset two-step methods** of person `id`: their app, recovery codes and trusted
+/// networks go. Only for someone holding every permission that person holds.
+#[server(prefix = "/api", endpoint = "reset_two_step_methods")]
+pub async fn reset_two_step_methods(id: i64) -> Result<MethodOutcome, AppError> {
+    use crate::auth::session;
+    use crate::permissions::Permission;
+    let actor = session::require_permission(Permission::Personnel).await?;
+    let state = crate::state::app_state()?;
+    let client_ip = session::request_client_ip().await?.0;
+    let outcome = ssr::reset(&state, &actor, id, client_ip)
+        .await
+        .map_err(AppError::with_status)?;
+    crate::form_post::answer::<ResetTwoStepMethods>(&outcome, Vec::new(), None).await?;
+    Ok(outcome)
+}
+
+/// "N recovery codes left", as My account says it.
+pub fn recovery_codes_left(left: i64) -> String {
+    match left {
+        1 => "1 recovery code left".to_string(),
+        n => format!("{n} recovery codes left"),
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::{AppStatus, MethodOutcome, Methods};
+    use crate::audit::{self, Event, EventKind};
+    use crate::auth::authenticator::{self, AppCode};
+    use crate::auth::code_step::send_in_background;
+    use crate::auth::{qr, recovery, totp};
+    use crate::error::AppError;
+    use crate::mail;
+    use crate::permissions::CurrentUser;
+    use crate::personnel::people;
+    use crate::state::AppState;
+    use std::net::IpAddr;
+
+    pub async fn my_methods(state: &AppState, user: &CurrentUser) -> Result<Methods, AppError> {
+        let app = if authenticator::has_app(&state.db, user.id).await? {
+            AppStatus::On
+        } else {
+            match authenticator::unconfirmed_secret(&state.db, &state.secret_key, user.id).await? {
+                Some(secret) => {
+                    let address = totp::address(&secret, &user.username).ok_or(AppError::Internal)?;
+                    AppStatus::SettingUp {
+                        qr_svg: qr::svg(&address).ok_or(AppError::Internal)?,
+                        secret_text: grouped(&totp::secret_text(&secret)),
+                    }
+                }
+                None => AppStatus::Off,
+            }
+        };
+        Ok(Methods {
+            app,
+            recovery_left: recovery::status(&state.db, user.id).await?,
+        })
+    }
+
+    /// `ABCDEFGH…` as `ABCD EFGH …`: easier to read and type (apps ignore the spaces).
+    fn grouped(text: &str) -> String {
+        text.as_bytes()
+            .chunks(4)
+            .map(|chunk| String::from_utf8_lossy(chunk).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Mails `user` a notice about their own sign-in, when they have an email address.
+    async fn tell(
+        state: &AppState,
+        user_id: i64,
+        letter: impl FnOnce(&str, &str) -> mail::Letter,
+    ) -> Result<(), AppError> {
+        if let Some(contact) = people::contact(&state.db, user_id).await?
+            && let Some(email) = contact.email.as_deref().filter(|e| !e.trim().is_empty())
+        {
+            send_in_background(state, user_id, letter(&contact.name, email));
+        }
+        Ok(())
+    }
+
+    pub async fn confirm_app(
+        state: &AppState,
+        user: &CurrentUser,
+        client_ip: IpAddr,
+        typed: &str,
+    ) -> Result<MethodOutcome, AppError> {
+        let now = state.clock.now();
+        match authenticator::check(&state.db, &state.secret_key, user.id, typed, true, now).await? {
+            AppCode::Accepted => {
+                let event = Event::own(EventKind::AuthenticatorAdded, user.id, client_ip, "");
+                audit::record(&state.db, now, event).await?;
+                tell(state, user.id, |name, email| {
+                    mail::authenticator_letter(name, email, true)
+                })
+                .await?;
+                Ok(MethodOutcome::Done)
+            }
+            AppCode::Wrong => Ok(MethodOutcome::Refused {
+                message: "That code is not valid. Type the code your app shows now.".into(),
+            }),
+            AppCode::NoApp => Ok(MethodOutcome::Refused {
+                message: "There is no app being set up. Press Set up first.".into(),
+            }),
+        }
+    }
+
+    pub async fn remove_app(
+        state: &AppState,
+        user: &CurrentUser,
+        client_ip: IpAddr,
+        password: String,
+        device_cookie: Option<&str>,
+    ) -> Result<MethodOutcome, AppError> {
+        let checked =
+            crate::account::ssr::check_own_password(state, user, client_ip, password, device_cookie).await?;
+        if checked.is_none() {
+            return Ok(MethodOutcome::Refused {
+                message: "That is not your password.".into(),
+            });
+        }
+        let now = state.clock.now();
+        let mut tx = state.db.begin_write().await?;
+        if authenticator::remove(&mut tx, user.id).await? {
+            let event = Event::own(
+                EventKind::AuthenticatorRemoved,
+                user.id,
+                client_ip,
+                "by its owner",
+            );
+            audit::record(&mut tx, now, event).await?;
+            tx.commit().await?;
+            tell(state, user.id, |name, email| {
+                mail::authenticator_letter(name, email, false)
+            })
+            .await?;
+        }
+        Ok(MethodOutcome::Done)
+    }
+
+    pub async fn create_recovery_codes(
+        state: &AppState,
+        user: &CurrentUser,
+        client_ip: IpAddr,
+    ) -> Result<Vec<String>, AppError> {
+        let codes = recovery::create(&state.db, &state.secret_key, user.id).await?;
+        let event = Event::own(
+            EventKind::RecoveryCodesCreated,
+            user.id,
+            client_ip,
+            format!("{} codes; any earlier set is void", codes.len()),
+        );
+        audit::record(&state.db, state.clock.now(), event).await?;
+        Ok(codes)
+    }
+
+    /// Removes person `id`'s app, recovery codes and trusted networks, if `actor` holds
+    /// every permission they hold (checked inside the write transaction, so a grant that
+    /// commits first is seen).
+    pub async fn reset(
+        state: &AppState,
+        actor: &CurrentUser,
+        id: i64,
+        client_ip: IpAddr,
+    ) -> Result<MethodOutcome, AppError> {
+        let now = state.clock.now();
+        let mut tx = state.db.begin_write().await?;
+        let Some(name) = people::contact(&mut tx, id).await?.map(|c| c.name) else {
+            return Err(AppError::NotFound);
+        };
+        if !crate::personnel::store::actor_may_manage(&mut tx, actor, id).await? {
+            return Ok(MethodOutcome::Refused {
+                message: crate::personnel::sign_in_details_locked(&name),
+            });
+        }
+        let networks = crate::trusted_networks::store::remove_all_of(&mut tx, id).await?;
+        let app_and_codes = authenticator::remove_all_of(&mut tx, id).await?;
+        let event = Event {
+            kind: EventKind::TwoStepMethodsReset,
+            actor_id: Some(actor.id),
+            subject_id: Some(id),
+            client_ip: Some(client_ip),
+            detail: format!(
+                "{networks} trusted network(s){}",
+                if app_and_codes > 0 {
+                    "; authenticator app and recovery codes removed"
+                } else {
+                    ""
+                }
+            ),
+        };
+        audit::record(&mut tx, now, event).await?;
+        tx.commit().await?;
+        state.trust_changed(id);
+        let by = actor.name.clone();
+        tell(state, id, |name, email| {
+            mail::methods_reset_letter(name, email, &by)
+        })
+        .await?;
+        Ok(MethodOutcome::Done)
+    }
+}
