@@ -140,12 +140,15 @@ fn Overview(summary: SecuritySummary, toggle: ServerAction<SetTwoStep>) -> impl 
 #[component]
 fn UnreachableList(people: Vec<Unreachable>, enabled: bool) -> impl IntoView {
     if people.is_empty() {
-        return Either::Left(view! { <p>"Everyone active has an email address on file."</p> });
+        return Either::Left(
+            view! { <p>"Everyone active can receive a code: an email address on file, or an authenticator app."</p> },
+        );
     }
     let consequence = if enabled {
         "They cannot sign in now. Add an email address for each in Personnel."
     } else {
-        "They could not sign in once two-step authentication is enabled. Add an email address for each in Personnel."
+        "They could not sign in once two-step authentication is enabled. Add an email address for each in Personnel, \
+         or ask them to set up an authenticator app in My account first."
     };
     Either::Right(view! {
         <p class="warning">{consequence}</p>
