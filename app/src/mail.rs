@@ -329,6 +329,16 @@ pub fn recovery_code_used_letter(name: &str, email: &str, left: i64) -> Letter {
     sign_in_notice(name, email, "a recovery code was used", &what)
 }
 
+/// Tells a person a new set of recovery codes was made (and the old set voided).
+pub fn recovery_codes_created_letter(name: &str, email: &str) -> Letter {
+    sign_in_notice(
+        name,
+        email,
+        "new recovery codes were created",
+        "A new set of recovery codes was created for your Twostep sign-in; any earlier codes no longer work.",
+    )
+}
+
 /// Tells a person an authenticator app was turned on or removed for their sign-in.
 pub fn authenticator_letter(name: &str, email: &str, added: bool) -> Letter {
     let (subject, what) = if added {
@@ -349,7 +359,8 @@ pub fn authenticator_letter(name: &str, email: &str, added: bool) -> Letter {
 pub fn methods_reset_letter(name: &str, email: &str, by: &str) -> Letter {
     let what = format!(
         "{by} reset your two-step methods: your authenticator app, recovery codes and trusted \
-         networks were removed. Your next sign-in asks for a code sent to you."
+         networks were removed, and you were signed out everywhere. Your next sign-in asks for a \
+         code sent to you."
     );
     sign_in_notice(name, email, "your two-step methods were reset", &what)
 }

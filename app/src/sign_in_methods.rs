@@ -133,11 +133,16 @@ pub mod ssr {
     use crate::state::AppState;
     use std::net::IpAddr;
 
+    pub const OWN_METHODS: &str =
+        "Your own app, recovery codes and trusted IP addresses are managed in My account.";
+
     pub async fn my_methods(state: &AppState, user: &CurrentUser) -> Result<Methods, AppError> {
         let app = if authenticator::has_app(&state.db, user.id).await? {
             AppStatus::On
         } else {
-            match authenticator::unconfirmed_secret(&state.db, &state.secret_key, user.id).await? {
+            match authenticator::unconfirmed_secret(&state.db, &state.secret_key, user.id, state.clock.now())
+                .await?
+            {
                 Some(secret) => {
                     let address = totp::address(&secret, &user.username).ok_or(AppError::Internal)?;
                     AppStatus::SettingUp {
@@ -249,6 +254,8 @@ pub mod ssr {
             format!("{} codes; any earlier set is void", codes.len()),
         );
         audit::record(&state.db, state.clock.now(), event).await?;
+        // Ten new ways in: the person hears of it, in case it was not them.
+        tell(state, user.id, mail::recovery_codes_created_letter).await?;
         Ok(codes)
     }
 
@@ -261,6 +268,13 @@ pub mod ssr {
         id: i64,
         client_ip: IpAddr,
     ) -> Result<MethodOutcome, AppError> {
+        if id == actor.id {
+            // One's own app goes in My account, where Remove asks for the password: a
+            // session left open must not be enough to swap the app for another.
+            return Ok(MethodOutcome::Refused {
+                message: OWN_METHODS.to_string(),
+            });
+        }
         let now = state.clock.now();
         let mut tx = state.db.begin_write().await?;
         let Some(name) = people::contact(&mut tx, id).await?.map(|c| c.name) else {
@@ -273,6 +287,9 @@ pub mod ssr {
         }
         let networks = crate::trusted_networks::store::remove_all_of(&mut tx, id).await?;
         let app_and_codes = authenticator::remove_all_of(&mut tx, id).await?;
+        // Whoever got in with the lost phone is out, and a sign-in under way ends.
+        crate::auth::codes::void_all_of(&mut tx, id, now).await?;
+        people::end_sessions(&mut tx, id).await?;
         let event = Event {
             kind: EventKind::TwoStepMethodsReset,
             actor_id: Some(actor.id),

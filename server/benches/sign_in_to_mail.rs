@@ -6,6 +6,7 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+use app::clock::Clock;
 use app::smtp_capture::SmtpCapture;
 use common::*;
 use std::time::{Duration, Instant};
@@ -41,7 +42,6 @@ async fn main() {
         .unwrap()
         .unwrap();
     let code_now = |secret: &[u8]| {
-        use app::clock::Clock;
         let step = app.clock.now() / app::auth::totp::STEP_SECONDS;
         app::auth::totp::code_at_step(secret, step, app::auth::totp::DIGITS).unwrap()
     };

@@ -225,6 +225,13 @@ async fn a_recovery_code_signs_in_once_never_trusts_and_is_mailed_and_audited() 
         serde_json::from_str(&call(&app, "/api/create_recovery_codes", "", &cookie).await).unwrap();
     assert_eq!(codes.len(), 10);
     assert_eq!(methods(&app, &cookie).await.recovery_left, Some(10));
+    assert!(
+        capture
+            .next_message()
+            .await
+            .contains("new recovery codes were created"),
+        "ten new ways in are never made silently"
+    );
 
     let (body, pending) = password(&app, "admin", ADMIN_PASSWORD).await;
     assert!(body.contains(r#""has_recovery":true"#), "{body}");
@@ -320,21 +327,33 @@ async fn only_someone_holding_all_of_a_persons_permissions_may_reset_their_metho
     use app::permissions::Permission;
     let (app, mut capture) = two_step_app().await;
     let admin_cookie = signed_in_admin(&app, &mut capture).await;
-    turn_app_on(&app, &admin_cookie).await;
-    capture.next_message().await;
-    call(&app, "/api/create_recovery_codes", "", &admin_cookie).await;
     let admin_id: i64 = count(&app, "SELECT id FROM users WHERE username = 'admin'").await;
+    turn_app_on(&app, &admin_cookie).await;
+    capture.next_message().await; // "an authenticator app was set up"
+    app.clock.advance(30);
 
-    // A clerk with Personnel alone acts on the admin, who holds more: refused.
+    // A clerk with Personnel alone, with an app and recovery codes of her own.
     let clerk = app.add_person_holding("clerk", &[Permission::Personnel]).await;
     let (_, pending) = password(&app, "clerk", PERSON_PASSWORD).await;
     let (_, clerk_cookie) = answer(&app, &pending, &capture.next_code().await, false).await;
     let clerk_cookie = clerk_cookie.unwrap();
-    let before = count(
-        &app,
-        "SELECT (SELECT COUNT(*) FROM authenticators) + (SELECT COUNT(*) FROM recovery_codes)",
-    )
-    .await;
+    turn_app_on(&app, &clerk_cookie).await;
+    call(&app, "/api/create_recovery_codes", "", &clerk_cookie).await;
+    for notice in [
+        "an authenticator app was set up",
+        "new recovery codes were created",
+    ] {
+        assert!(capture.next_message().await.contains(notice), "{notice}");
+    }
+    let office = "203.0.113.7".parse().unwrap();
+    app::trusted_networks::store::trust(&app.state.db, clerk, office, 30, app.clock.now())
+        .await
+        .unwrap();
+    let methods_sql = "SELECT (SELECT COUNT(*) FROM authenticators) + (SELECT COUNT(*) FROM recovery_codes) \
+                       + (SELECT COUNT(*) FROM trusted_networks)";
+    let before = count(&app, methods_sql).await;
+
+    // The clerk acts on the admin, who holds more: refused, nothing changes.
     let refused = call(
         &app,
         "/api/reset_two_step_methods",
@@ -346,18 +365,18 @@ async fn only_someone_holding_all_of_a_persons_permissions_may_reset_their_metho
         refused.contains("Only someone with all of Administrator"),
         "{refused}"
     );
-    assert_eq!(
-        count(
-            &app,
-            "SELECT (SELECT COUNT(*) FROM authenticators) + (SELECT COUNT(*) FROM recovery_codes)"
-        )
-        .await,
-        before,
-        "nothing changed"
-    );
+    // Nor her own, here: that is My account's, where Remove asks for the password.
+    let own = call(
+        &app,
+        "/api/reset_two_step_methods",
+        &format!("id={clerk}"),
+        &clerk_cookie,
+    )
+    .await;
+    assert!(own.contains("managed in My account"), "{own}");
+    assert_eq!(count(&app, methods_sql).await, before, "nothing changed");
     // Without Personnel at all: not even asked.
-    let nobody = app.add_person("nobody", Some("nobody@example.com")).await;
-    let _ = nobody;
+    app.add_person("nobody", Some("nobody@example.com")).await;
     let (_, pending) = password(&app, "nobody", PERSON_PASSWORD).await;
     let (_, nobody_cookie) = answer(&app, &pending, &capture.next_code().await, false).await;
     let response = app
@@ -369,34 +388,75 @@ async fn only_someone_holding_all_of_a_persons_permissions_may_reset_their_metho
         .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 
-    // The admin resets their own: app, codes and trusted networks go, audited and mailed.
-    let office = "203.0.113.7".parse().unwrap();
-    app::trusted_networks::store::trust(&app.state.db, admin_id, office, 30, app.clock.now())
-        .await
-        .unwrap();
+    // The admin resets the clerk: app, codes and trusted networks go, her sessions end,
+    // and it is audited and mailed.
+    while capture.try_message().is_some() {}
     let done = call(
         &app,
         "/api/reset_two_step_methods",
-        &format!("id={admin_id}"),
+        &format!("id={clerk}"),
         &admin_cookie,
     )
     .await;
     assert_eq!(done, r#""Done""#);
+    let left: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM authenticators WHERE user_id = $1) \
+         + (SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1) \
+         + (SELECT COUNT(*) FROM trusted_networks WHERE user_id = $1)",
+    )
+    .bind(clerk)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(left, 0);
     assert_eq!(
-        count(&app, "SELECT (SELECT COUNT(*) FROM authenticators) + (SELECT COUNT(*) FROM recovery_codes) + (SELECT COUNT(*) FROM trusted_networks)").await,
-        0
+        methods(&app, &admin_cookie).await.app,
+        AppStatus::On,
+        "the admin's own app stays"
     );
+    assert_eq!(app.me(&clerk_cookie).await, "null", "signed out everywhere");
     assert!(
         app.audit_kinds()
             .await
             .contains(&"two_step_methods_reset".to_string())
     );
-    let mut mailed = String::new();
-    while let Some(message) = capture.try_message() {
-        mailed.push_str(&message);
-    }
-    if !mailed.contains("two-step methods were reset") {
+    let mut mailed = capture.next_message().await;
+    while !mailed.contains("two-step methods were reset") {
         mailed = capture.next_message().await;
     }
-    assert!(mailed.contains("two-step methods were reset"), "{mailed}");
+    // Her next sign-in asks for a mailed code.
+    let (body, _) = password(&app, "clerk", PERSON_PASSWORD).await;
+    assert!(
+        body.contains(r#""way":{"Sent""#) && body.contains(r#""has_app":false"#),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn switching_ways_never_hands_out_fresh_tries() {
+    let (app, mut capture) = two_step_app().await;
+    let cookie = signed_in_admin(&app, &mut capture).await;
+    let secret = turn_app_on(&app, &cookie).await;
+    app.clock.advance(30);
+    let (_, pending) = password(&app, "admin", ADMIN_PASSWORD).await;
+    let right = app_code(&app, &secret);
+    for attempt in 1..=4 {
+        let (body, _) = answer(&app, &pending, &wrong(&right), false).await;
+        assert!(body.contains("Refused"), "try {attempt}: {body}");
+    }
+    // A mailed code in between, then back to the app: one try is left, not five.
+    assert!(
+        call(&app, "/api/change_way", "to=send", &pending)
+            .await
+            .contains("Switched")
+    );
+    assert!(
+        call(&app, "/api/change_way", "to=app", &pending)
+            .await
+            .contains("Switched")
+    );
+    let (body, _) = answer(&app, &pending, &wrong(&right), false).await;
+    assert!(body.contains("Restart"), "the fifth wrong try ends it: {body}");
+    let (body, _) = answer(&app, &pending, &right, false).await;
+    assert!(body.contains("Restart"), "{body}");
 }

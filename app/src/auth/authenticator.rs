@@ -7,6 +7,10 @@ use crate::clock::UnixSeconds;
 use crate::db::{Conn, Db, WritePool, on_conn, on_db};
 use crate::secret_key::SecretKey;
 
+/// How long a set-up waits for its confirming code; after that it is as if never begun
+/// (a set-up left open by someone else must not greet the owner later).
+pub const SETUP_SECONDS: i64 = 10 * 60;
+
 /// The settings row naming the key that sealed this database's secrets.
 const KEY_ID_SETTING: &str = "secret_key_id";
 
@@ -128,6 +132,15 @@ pub async fn check(
     })
 }
 
+/// A person's app as `use_step` reads it.
+#[derive(sqlx::FromRow)]
+struct StoredApp {
+    sealed: Vec<u8>,
+    created_at: i64,
+    confirmed_at: Option<i64>,
+    last_step: Option<i64>,
+}
+
 /// `check` as one part of a bigger write transaction (a pending sign-in's tries are
 /// counted in the same one).
 pub async fn use_step(
@@ -139,15 +152,22 @@ pub async fn use_step(
     now: UnixSeconds,
 ) -> Result<AppCode, sqlx::Error> {
     on_conn!(conn.into(), |c| {
-        let row: Option<(Vec<u8>, Option<i64>, Option<i64>)> =
-            sqlx::query_as("SELECT sealed, confirmed_at, last_step FROM authenticators WHERE user_id = $1")
-                .bind(user_id)
-                .fetch_optional(&mut *c)
-                .await?;
-        let Some((sealed, confirmed_at, last_step)) = row else {
+        let row: Option<StoredApp> = sqlx::query_as(
+            "SELECT sealed, created_at, confirmed_at, last_step FROM authenticators WHERE user_id = $1",
+        )
+        .bind(user_id)
+        .fetch_optional(&mut *c)
+        .await?;
+        let Some(StoredApp {
+            sealed,
+            created_at,
+            confirmed_at,
+            last_step,
+        }) = row
+        else {
             return Ok(AppCode::NoApp);
         };
-        if confirmed_at.is_some() == confirming {
+        if confirmed_at.is_some() == confirming || (confirming && now - created_at >= SETUP_SECONDS) {
             return Ok(AppCode::NoApp);
         }
         let Some(secret) = key.open(&sealed, &owner(user_id)) else {
@@ -171,17 +191,22 @@ pub async fn use_step(
 }
 
 /// The secret of a set-up not yet confirmed, to show again (a page reloaded between
-/// **Set up** and **Confirm**). `None` when there is none, or the app is already on.
+/// **Set up** and **Confirm**). `None` when there is none, it is older than
+/// `SETUP_SECONDS`, or the app is already on.
 pub async fn unconfirmed_secret(
     db: &Db,
     key: &SecretKey,
     user_id: i64,
+    now: UnixSeconds,
 ) -> Result<Option<Vec<u8>>, sqlx::Error> {
     let sealed: Option<Vec<u8>> = on_db!(db, |pool| {
-        sqlx::query_scalar("SELECT sealed FROM authenticators WHERE user_id = $1 AND confirmed_at IS NULL")
-            .bind(user_id)
-            .fetch_optional(pool)
-            .await
+        sqlx::query_scalar(
+            "SELECT sealed FROM authenticators WHERE user_id = $1 AND confirmed_at IS NULL AND created_at > $2",
+        )
+        .bind(user_id)
+        .bind(now - SETUP_SECONDS)
+        .fetch_optional(pool)
+        .await
     })?;
     Ok(sealed.and_then(|sealed| key.open(&sealed, &owner(user_id))))
 }
@@ -399,7 +424,34 @@ mod tests {
         );
     }
 
+    async fn a_set_up_left_unconfirmed_lapses(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
+        let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
+        let key = key(1);
+        let secret = begin_setup(&state.db, &key, jdoe.id, T0).await.unwrap().unwrap();
+        let late = T0 + SETUP_SECONDS;
+        assert_eq!(
+            unconfirmed_secret(&state.db, &key, jdoe.id, late - 1)
+                .await
+                .unwrap(),
+            Some(secret.clone())
+        );
+        assert_eq!(
+            unconfirmed_secret(&state.db, &key, jdoe.id, late).await.unwrap(),
+            None
+        );
+        assert_eq!(
+            check(&state.db, &key, jdoe.id, &code(&secret, late), true, late)
+                .await
+                .unwrap(),
+            AppCode::NoApp,
+            "too late to confirm"
+        );
+        assert!(!has_app(&state.db, jdoe.id).await.unwrap());
+    }
+
     crate::on_both_backends!(
+        a_set_up_left_unconfirmed_lapses,
         recovery_codes_alone_hold_the_database_to_its_key,
         an_app_is_on_only_once_confirmed_and_each_code_works_once,
         the_same_code_sent_twice_at_once_is_accepted_once,

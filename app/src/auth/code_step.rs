@@ -334,6 +334,11 @@ pub async fn verify(
         Checked::Spent => return Ok(restart()),
     }
 
+    // A recovery code is spent now, whatever follows: its use is told either way.
+    let recovery_left = match pending.prompt.way {
+        Way::Recovery => Some(recovery_code_used(state, user_id, client_ip).await?),
+        _ => None,
+    };
     // The person may have been deactivated or reset while the code was in the post.
     let Some(contact) = people::contact_of(&state.db, user_id, pending.epoch).await? else {
         session.remove::<Pending>(PENDING).await?;
@@ -350,8 +355,7 @@ pub async fn verify(
     );
     audit::record(&state.db, now, event).await?;
     let mut next = pending.next;
-    if pending.prompt.way == Way::Recovery {
-        let left = recovery_code_used(state, user_id, &contact, client_ip).await?;
+    if let Some(left) = recovery_left {
         if left <= recovery::FEW_LEFT {
             next = AFTER_LAST_RECOVERY_CODES.to_string();
         }
@@ -365,12 +369,7 @@ pub async fn verify(
 
 /// Audits a recovery code's use and mails the person (in the background) how many are
 /// left, which it returns.
-async fn recovery_code_used(
-    state: &AppState,
-    user_id: i64,
-    contact: &Contact,
-    client_ip: IpAddr,
-) -> Result<i64, AppError> {
+async fn recovery_code_used(state: &AppState, user_id: i64, client_ip: IpAddr) -> Result<i64, AppError> {
     let left = recovery::left(&state.db, user_id).await?;
     let event = Event::own(
         EventKind::RecoveryCodeUsed,
@@ -379,7 +378,9 @@ async fn recovery_code_used(
         format!("{left} left"),
     );
     audit::record(&state.db, state.clock.now(), event).await?;
-    if let Some(email) = contact.email.clone() {
+    if let Some(contact) = people::contact(&state.db, user_id).await?
+        && let Some(email) = contact.email.filter(|e| !e.trim().is_empty())
+    {
         send_in_background(
             state,
             user_id,

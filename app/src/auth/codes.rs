@@ -2,7 +2,8 @@
 //!
 //! Six digits from the OS random source, kept only as a salted digest, valid ten minutes
 //! and once. A new code voids the previous one; a resend waits 30 s; at most five codes per
-//! person in fifteen minutes; five wrong tries void a code. Each step is one write
+//! person in fifteen minutes; five wrong tries void a code, and a new code for the same
+//! pending sign-in carries its tries on. Each step is one write
 //! transaction (`BEGIN IMMEDIATE`), so two simultaneous right answers give one success.
 //!
 //! A pending sign-in answered with an authenticator app or a recovery code has a row here
@@ -149,13 +150,22 @@ pub async fn issue(
         if in_window >= policy.max_codes_per_window {
             return Ok(Err(NotIssued::TooMany));
         }
+        // Tries belong to the pending sign-in (one binding), not to one of its codes:
+        // changing the way it is answered, or a new code, never hands out fresh tries.
+        let tries: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(tries), 0) FROM codes WHERE user_id = $1 AND binding = $2",
+        )
+        .bind(user_id)
+        .bind(binding)
+        .fetch_one(&mut *tx)
+        .await?;
         let voided = void_all_of(&mut *tx, user_id, now).await?;
         let code = generate();
         let mut salt = [0u8; 16];
         rand::RngCore::fill_bytes(&mut rand::rngs::OsRng.unwrap_err(), &mut salt);
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO codes (user_id, binding, salt, digest, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO codes (user_id, binding, salt, digest, created_at, expires_at, tries)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(user_id)
         .bind(binding)
@@ -163,6 +173,7 @@ pub async fn issue(
         .bind(digest(&salt, &code))
         .bind(now)
         .bind(now + policy.lifetime_seconds)
+        .bind(tries)
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;

@@ -189,7 +189,7 @@ pub fn ResetMethods(id: i64, locked_by: Option<&'static str>) -> impl IntoView {
     let outcome = move || match reset.value().get() {
         Some(Ok(MethodOutcome::Done)) => Either::Left(view! {
             <p class="success" role="status">
-                "Two-step methods reset: the authenticator app, recovery codes and trusted IP addresses are gone."
+                "Two-step methods reset: the authenticator app, recovery codes and trusted IP addresses are gone, and their sessions have ended."
             </p>
         }),
         other => Either::Right(view! { <p class="form-error" role="alert">{refusal(other)}</p> }),
@@ -198,8 +198,8 @@ pub fn ResetMethods(id: i64, locked_by: Option<&'static str>) -> impl IntoView {
         <ActionForm action=reset>
             <input type="hidden" name="id" value=id />
             <p class="hint" id="reset-methods-hint">
-                "Removes this person's authenticator app, recovery codes and trusted IP addresses: \
-                 their next sign-in asks for a code sent to them."
+                "Removes this person's authenticator app, recovery codes and trusted IP addresses, \
+                 and signs them out: their next sign-in asks for a code sent to them."
             </p>
             <button
                 type="submit"

@@ -117,6 +117,17 @@ pub async fn active_contacts(db: &crate::db::Db) -> Result<Vec<Reachable>, sqlx:
     })
 }
 
+/// Ends every session of person `id` (their epoch moves on). Whether they exist.
+pub async fn end_sessions(conn: impl Into<crate::db::Conn<'_>>, id: i64) -> Result<bool, sqlx::Error> {
+    crate::db::on_conn!(conn.into(), |c| {
+        sqlx::query("UPDATE users SET session_epoch = session_epoch + 1 WHERE id = $1")
+            .bind(id)
+            .execute(c)
+            .await
+            .map(|done| done.rows_affected() > 0)
+    })
+}
+
 /// A person's name and addresses, whatever their state (for a notice about them).
 pub async fn contact(conn: impl Into<crate::db::Conn<'_>>, id: i64) -> Result<Option<Contact>, sqlx::Error> {
     crate::db::on_conn!(conn.into(), |c| {
