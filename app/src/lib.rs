@@ -43,6 +43,8 @@ pub mod sms;
 #[cfg(any(test, feature = "test-support"))]
 pub mod smtp_capture;
 #[cfg(feature = "ssr")]
+pub mod smtp_client;
+#[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(all(test, feature = "ssr"))]
 mod testing;

@@ -1,5 +1,7 @@
 //! Outgoing mail: SMTP when a server is configured (lettre's URL form, TLS as the URL
-//! says), otherwise one `.eml` file per message in the outbox folder.
+//! says), otherwise one `.eml` file per message in the outbox folder. `smtp://` goes
+//! through `crate::smtp_client` (a socket without Nagle's delay), `smtps://` through
+//! lettre's own transport.
 
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
@@ -52,7 +54,9 @@ impl Letter {
 }
 
 enum Transport {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(crate::smtp_client::SmtpClient),
+    /// `smtps://`: TLS from the first byte, on lettre's own connection.
+    SmtpWrapped(AsyncSmtpTransport<Tokio1Executor>),
     Outbox {
         transport: AsyncFileTransport<Tokio1Executor>,
         dir: PathBuf,
@@ -78,12 +82,19 @@ impl Mailer {
             .parse()
             .map_err(|e| MailError::Config(format!("sender {from:?}: {e}")))?;
         let transport = match smtp_url {
-            Some(url) => Transport::Smtp(
-                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            Some(url) => {
+                // lettre reads the URL first, so a bad one gets its message either way.
+                let wrapped = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(|e| MailError::Config(format!("SMTP URL: {e}")))?
                     .timeout(Some(timeout))
-                    .build(),
-            ),
+                    .build();
+                match crate::smtp_client::SmtpClient::from_url(url, timeout)
+                    .map_err(|e| MailError::Config(format!("SMTP URL: {e}")))?
+                {
+                    Some(client) => Transport::Smtp(client),
+                    None => Transport::SmtpWrapped(wrapped),
+                }
+            }
             None => {
                 std::fs::create_dir_all(outbox_dir)
                     .map_err(|e| MailError::Config(format!("outbox {}: {e}", outbox_dir.display())))?;
@@ -104,7 +115,14 @@ impl Mailer {
     /// EHLO (lettre's connection test), or the outbox folder takes a file. Says where.
     pub async fn check(&self) -> Result<String, MailError> {
         match &self.transport {
-            Transport::Smtp(smtp) => {
+            Transport::Smtp(client) => {
+                tokio::time::timeout(self.timeout + Duration::from_secs(1), client.check())
+                    .await
+                    .map_err(|_| MailError::Send("the SMTP server did not answer in time".into()))?
+                    .map_err(MailError::Send)?;
+                Ok("the SMTP server answered".into())
+            }
+            Transport::SmtpWrapped(smtp) => {
                 let reached =
                     tokio::time::timeout(self.timeout + Duration::from_secs(1), smtp.test_connection())
                         .await
@@ -165,7 +183,19 @@ impl Mailer {
             )
             .map_err(|e| MailError::Build(e.to_string()))?;
         match &self.transport {
-            Transport::Smtp(smtp) => {
+            Transport::Smtp(client) => {
+                let raw = message.formatted();
+                // Bounded even if the server accepts the connection and then says nothing.
+                tokio::time::timeout(
+                    self.timeout + Duration::from_secs(1),
+                    client.send(message.envelope(), &raw),
+                )
+                .await
+                .map_err(|_| MailError::Send("the SMTP server did not answer in time".into()))?
+                .map_err(MailError::Send)?;
+                Ok(Delivery::Smtp)
+            }
+            Transport::SmtpWrapped(smtp) => {
                 // Bounded even if the server accepts the connection and then says nothing.
                 tokio::time::timeout(self.timeout + Duration::from_secs(1), smtp.send(message))
                     .await
