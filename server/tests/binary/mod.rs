@@ -100,6 +100,11 @@ impl Server {
         command
     }
 
+    /// CPU time the server has used so far (user + system), in clock ticks.
+    pub fn cpu_ticks(&self) -> u64 {
+        cpu_ticks_of(&format!("/proc/{}/stat", self.child.id()))
+    }
+
     /// A line of `/proc/<pid>/status` in KiB (`VmRSS:`, `VmHWM:`), 0 if unreadable.
     pub fn memory_kib(&self, field: &str) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
@@ -110,6 +115,17 @@ impl Server {
             .and_then(|v| v.parse().ok())
             .unwrap_or(0)
     }
+}
+
+/// utime + stime of a `/proc/<pid>/stat` file, in clock ticks (0 if unreadable). The
+/// fields after the command name, which may hold spaces, are counted from its `)`.
+pub fn cpu_ticks_of(stat_file: &str) -> u64 {
+    let stat = std::fs::read_to_string(stat_file).unwrap_or_default();
+    let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // After the name: state is field 3 of the file, utime 14 and stime 15.
+    let field = |n: usize| fields.get(n - 3).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    field(14) + field(15)
 }
 
 /// The password step for the admin, as the sign-in form sends it.
