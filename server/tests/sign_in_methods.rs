@@ -13,15 +13,6 @@ use app::smtp_capture::SmtpCapture;
 use common::*;
 use http::StatusCode;
 
-async fn two_step_app() -> (TestApp, SmtpCapture) {
-    let capture = SmtpCapture::start().await;
-    let app = TestApp::with_mail(&capture.url).await;
-    app::settings::set_two_step_enabled(&app.pool, true)
-        .await
-        .unwrap();
-    (app, capture)
-}
-
 /// A server function's answer: status and body.
 async fn call(app: &TestApp, path: &str, form: &str, cookie: &str) -> String {
     let response = app.send(post(path, form, Some(cookie))).await;

@@ -10,15 +10,6 @@ use http::StatusCode;
 
 const OFFICE: &str = "198.51.100.20";
 
-async fn two_step_app() -> (TestApp, SmtpCapture) {
-    let capture = SmtpCapture::start().await;
-    let app = TestApp::with_mail(&capture.url).await;
-    app::settings::set_two_step_enabled(&app.pool, true)
-        .await
-        .unwrap();
-    (app, capture)
-}
-
 /// Password step from `peer`: the answer's body and the session cookie it set.
 async fn password_from(
     app: &TestApp,

@@ -222,6 +222,16 @@ impl TestApp {
     }
 }
 
+/// The app with two-step authentication on and its mail going to a real SMTP capture.
+pub async fn two_step_app() -> (TestApp, app::smtp_capture::SmtpCapture) {
+    let capture = app::smtp_capture::SmtpCapture::start().await;
+    let app = TestApp::with_mail(&capture.url).await;
+    app::settings::set_two_step_enabled(&app.pool, true)
+        .await
+        .unwrap();
+    (app, capture)
+}
+
 pub fn post(path: &str, form: &str, cookie: Option<&str>) -> Request<Body> {
     let mut request = Request::post(path)
         .header(header::HOST, HOST)
