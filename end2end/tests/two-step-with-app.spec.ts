@@ -161,6 +161,10 @@ test('Reset two-step methods in the Personnel editor puts the person back on mai
   await admin.getByRole('button', { name: 'Reset two-step methods' }).click();
   await expect(admin.getByRole('status').filter({ hasText: 'Two-step methods reset' })).toBeVisible();
   expect((await mailTo(ALICE.email, mailed)).subject).toContain('two-step methods were reset');
+  // One's own are managed in My account (where Remove asks for the password).
+  await open(admin, `${PERSONNEL}?edit=1`);
+  await expect(admin.getByRole('heading', { name: 'Edit Administrator' })).toBeVisible();
+  await expect(admin.getByRole('button', { name: 'Reset two-step methods' })).toHaveCount(0);
 
   const page = await atStepTwo(browser);
   await expect(page.getByText(/We sent a code to/)).toBeVisible();

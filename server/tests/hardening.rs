@@ -120,6 +120,13 @@ async fn the_editor_is_told_which_sign_in_details_it_may_change() {
     };
     assert!(answer(1).await.contains(r#""may_change_sign_in":false"#));
     assert!(answer(plain).await.contains(r#""may_change_sign_in":true"#));
+    // Reset two-step methods is offered for others only: one's own are in My account.
+    assert!(answer(plain).await.contains(r#""is_viewer":false"#));
+    let clerk_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'clerk'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(answer(clerk_id).await.contains(r#""is_viewer":true"#));
 }
 
 #[tokio::test]

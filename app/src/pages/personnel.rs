@@ -234,6 +234,8 @@ fn PersonForm(
         .filter(|p| !p.may_change_sign_in)
         .map(|p| sign_in_details_locked(&p.person.name));
     let lock = locked_by.as_ref().map(|_| "sign-in-locked");
+    // One's own methods are reset in My account, not here.
+    let resettable = person.as_ref().filter(|p| !p.is_viewer).map(|p| p.person.id);
     let person = person.map(|p| p.person);
     let errors = Memo::new(move |_| match save.value().get() {
         Some(Ok(SaveOutcome::Invalid(errors))) => errors,
@@ -261,8 +263,7 @@ fn PersonForm(
         field("phone", |p| p.phone.clone()),
         field("mobile", |p| p.mobile.clone()),
     );
-    let existing = person.as_ref().map(|p| p.id);
-    let id = existing.map(|id| id.to_string()).unwrap_or_default();
+    let id = person.as_ref().map(|p| p.id.to_string()).unwrap_or_default();
     let active = match typed.as_ref().and_then(|t| t.field("active")) {
         Some(value) => value == "true",
         None => person.as_ref().is_none_or(|p| p.active),
@@ -308,7 +309,7 @@ fn PersonForm(
                     <a href=cancel>"Cancel"</a>
                 </div>
             </ActionForm>
-            {existing.map(|id| view! { <crate::pages::methods::ResetMethods id locked_by=lock /> })}
+            {resettable.map(|id| view! { <crate::pages::methods::ResetMethods id locked_by=lock /> })}
         </section>
     }
 }

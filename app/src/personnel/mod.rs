@@ -54,6 +54,9 @@ pub struct EditedPerson {
     /// Whether the viewer may change Email, Mobile, Password and Active: only someone
     /// holding every permission this person holds (spec §1 "managing others").
     pub may_change_sign_in: bool,
+    /// Whether the viewer is this person: their own two-step methods are managed in My
+    /// account (where removing the app asks for the password), not here.
+    pub is_viewer: bool,
 }
 
 /// Why those fields are read-only for a viewer who does not hold all of `name`'s
@@ -99,6 +102,7 @@ pub async fn get_person(id: i64) -> Result<EditedPerson, AppError> {
     let held = crate::personnel::people::permissions_of(&state.db, id).await?;
     Ok(EditedPerson {
         may_change_sign_in: crate::permissions::may_manage(&actor, id, &held),
+        is_viewer: actor.id == id,
         person,
     })
 }
