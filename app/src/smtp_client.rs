@@ -20,6 +20,9 @@ use std::time::{Duration, Instant};
 /// Idle connections kept, and for how long.
 const KEEP_IDLE: usize = 4;
 const IDLE_FOR: Duration = Duration::from_secs(60);
+/// How long a kept connection may take to answer NOOP before it counts as dead (a
+/// half-open socket must not eat the whole send's time).
+const STILL_THERE: Duration = Duration::from_secs(2);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum StartTls {
@@ -125,11 +128,21 @@ impl SmtpClient {
             .map_err(|_| "the SMTP server did not answer in time".to_string())?
     }
 
-    /// The newest idle connection still worth using, if any.
+    /// The newest idle connection that still answers NOOP, as lettre's pool checks before
+    /// reuse: a server that closed it, said "421" before closing, or went away leaves
+    /// nothing half-sent behind. Those that fail are dropped.
     async fn take_idle(&self) -> Option<AsyncSmtpConnection> {
-        let mut idle = self.idle.lock().await;
-        idle.retain(|kept| kept.since.elapsed() < IDLE_FOR && !kept.connection.has_broken());
-        idle.pop().map(|kept| kept.connection)
+        loop {
+            let kept = {
+                let mut idle = self.idle.lock().await;
+                idle.retain(|kept| kept.since.elapsed() < IDLE_FOR && !kept.connection.has_broken());
+                idle.pop()
+            }?;
+            let mut connection = kept.connection;
+            if let Ok(true) = tokio::time::timeout(STILL_THERE, connection.test_connected()).await {
+                return Some(connection);
+            }
+        }
     }
 
     async fn park(&self, connection: AsyncSmtpConnection) {
@@ -142,21 +155,13 @@ impl SmtpClient {
         }
     }
 
-    /// Sends one message. A kept connection the server has closed meanwhile is replaced
-    /// by a new one, once; a refusal by the server is not tried again.
+    /// Sends one message on a kept connection that answered NOOP, or a new one. Never
+    /// sent twice: a failure after the message went out may mean the server has it.
     pub async fn send(&self, envelope: &Envelope, message: &[u8]) -> Result<(), String> {
-        if let Some(mut connection) = self.take_idle().await {
-            match connection.send(envelope, message).await {
-                Ok(_) => {
-                    self.park(connection).await;
-                    return Ok(());
-                }
-                // The server answered with a code: a refusal, not a closed connection.
-                Err(error) if error.status().is_some() => return Err(error.to_string()),
-                Err(error) => tracing::debug!(%error, "a kept SMTP connection failed; opening a new one"),
-            }
-        }
-        let mut connection = self.connect().await?;
+        let mut connection = match self.take_idle().await {
+            Some(connection) => connection,
+            None => self.connect().await?,
+        };
         connection
             .send(envelope, message)
             .await
@@ -218,43 +223,58 @@ mod tests {
         assert!(SmtpClient::from_url("http://mail.example.com", Duration::from_secs(1)).is_err());
     }
 
-    #[tokio::test]
-    async fn one_connection_carries_message_after_message() {
-        let mut capture = SmtpCapture::start().await;
-        let client = SmtpClient::from_url(&capture.url, Duration::from_secs(5))
-            .unwrap()
-            .unwrap();
-        for n in 0..3 {
-            let text = format!("Subject: {n}\r\n\r\nmessage {n}\r\n");
-            client.send(&envelope(), text.as_bytes()).await.unwrap();
-            assert!(capture.next_message().await.contains(&format!("message {n}")));
-        }
-        assert_eq!(client.idle.lock().await.len(), 1, "kept, not one per message");
+    /// What the test server does once a message is in.
+    #[derive(Clone, Copy)]
+    enum AfterMessage {
+        /// Waits for the next command on the same connection.
+        Stay,
+        /// Hangs up, as a server that closed an idle connection.
+        HangUp,
+        /// Answers the next command "421" and hangs up, as Postfix does with an idle one.
+        Say421,
     }
 
-    /// A server that takes one message per connection and then hangs up, like one that
-    /// closed an idle connection.
-    async fn one_message_per_connection() -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    /// An SMTP server on loopback: its URL, the messages it took, and how many
+    /// connections it accepted.
+    async fn test_server(
+        after: AfterMessage,
+    ) -> (
+        String,
+        tokio::sync::mpsc::UnboundedReceiver<String>,
+        std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    ) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("smtp://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let accepted = std::sync::Arc::new(AtomicUsize::new(0));
+        let counter = accepted.clone();
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
+                counter.fetch_add(1, Ordering::SeqCst);
                 let tx = tx.clone();
                 tokio::spawn(async move {
                     let (read, mut write) = socket.into_split();
                     let mut lines = BufReader::new(read).lines();
-                    write.write_all(b"220 once ESMTP\r\n").await.unwrap();
-                    let mut body = None::<String>;
+                    write.write_all(b"220 test ESMTP\r\n").await.unwrap();
+                    let (mut body, mut had_one) = (None::<String>, false);
                     while let Ok(Some(line)) = lines.next_line().await {
                         if let Some(text) = body.as_mut() {
                             if line == "." {
                                 tx.send(body.take().unwrap()).unwrap();
                                 write.write_all(b"250 queued\r\n").await.unwrap();
-                                return; // and hang up
+                                had_one = true;
+                                if matches!(after, AfterMessage::HangUp) {
+                                    return;
+                                }
+                            } else {
+                                text.push_str(&line);
                             }
-                            text.push_str(&line);
                             continue;
+                        }
+                        if had_one && matches!(after, AfterMessage::Say421) {
+                            let _ = write.write_all(b"421 idle too long, closing\r\n").await;
+                            return;
                         }
                         let reply: &[u8] = if line.starts_with("DATA") {
                             body = Some(String::new());
@@ -267,12 +287,11 @@ mod tests {
                 });
             }
         });
-        (url, rx)
+        (url, rx, accepted)
     }
 
-    #[tokio::test]
-    async fn a_kept_connection_the_server_closed_is_replaced() {
-        let (url, mut received) = one_message_per_connection().await;
+    async fn three_messages(after: AfterMessage) -> usize {
+        let (url, mut received, accepted) = test_server(after).await;
         let client = SmtpClient::from_url(&url, Duration::from_secs(5))
             .unwrap()
             .unwrap();
@@ -280,6 +299,35 @@ mod tests {
             let text = format!("Subject: {n}\r\n\r\nmessage {n}\r\n");
             client.send(&envelope(), text.as_bytes()).await.unwrap();
             assert!(received.recv().await.unwrap().contains(&format!("message {n}")));
+        }
+        accepted.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    #[tokio::test]
+    async fn one_connection_carries_message_after_message() {
+        assert_eq!(three_messages(AfterMessage::Stay).await, 1);
+    }
+
+    #[tokio::test]
+    async fn a_kept_connection_the_server_closed_is_replaced() {
+        assert_eq!(three_messages(AfterMessage::HangUp).await, 3);
+    }
+
+    #[tokio::test]
+    async fn a_kept_connection_the_server_said_421_on_is_replaced() {
+        assert_eq!(three_messages(AfterMessage::Say421).await, 3);
+    }
+
+    #[tokio::test]
+    async fn the_capture_server_gets_message_after_message() {
+        let mut capture = SmtpCapture::start().await;
+        let client = SmtpClient::from_url(&capture.url, Duration::from_secs(5))
+            .unwrap()
+            .unwrap();
+        for n in 0..2 {
+            let text = format!("Subject: {n}\r\n\r\nmessage {n}\r\n");
+            client.send(&envelope(), text.as_bytes()).await.unwrap();
+            assert!(capture.next_message().await.contains(&format!("message {n}")));
         }
     }
 }
