@@ -83,16 +83,16 @@ impl Mailer {
             .map_err(|e| MailError::Config(format!("sender {from:?}: {e}")))?;
         let transport = match smtp_url {
             Some(url) => {
-                // lettre reads the URL first, so a bad one gets its message either way.
+                // lettre reads the URL first, so a bad one gets its message either way;
+                // its transport (and the pool task it starts) is built only for smtps://.
                 let wrapped = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(|e| MailError::Config(format!("SMTP URL: {e}")))?
-                    .timeout(Some(timeout))
-                    .build();
+                    .timeout(Some(timeout));
                 match crate::smtp_client::SmtpClient::from_url(url, timeout)
                     .map_err(|e| MailError::Config(format!("SMTP URL: {e}")))?
                 {
                     Some(client) => Transport::Smtp(client),
-                    None => Transport::SmtpWrapped(wrapped),
+                    None => Transport::SmtpWrapped(wrapped.build()),
                 }
             }
             None => {

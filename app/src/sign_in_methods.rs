@@ -124,7 +124,6 @@ pub mod ssr {
     use super::{AppStatus, MethodOutcome, Methods};
     use crate::audit::{self, Event, EventKind};
     use crate::auth::authenticator::{self, AppCode};
-    use crate::auth::code_step::send_in_background;
     use crate::auth::{qr, recovery, totp};
     use crate::error::AppError;
     use crate::mail;
@@ -177,7 +176,7 @@ pub mod ssr {
         if let Some(contact) = people::contact(&state.db, user_id).await?
             && let Some(email) = contact.email.as_deref().filter(|e| !e.trim().is_empty())
         {
-            send_in_background(state, user_id, letter(&contact.name, email));
+            state.mail_in_background(user_id, letter(&contact.name, email));
         }
         Ok(())
     }

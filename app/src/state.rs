@@ -77,6 +77,17 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Sends a notice about `user_id` without making anyone wait for the mail server; a
+    /// failure is logged.
+    pub fn mail_in_background(&self, user_id: i64, letter: crate::mail::Letter) {
+        let mailer = self.mailer.clone();
+        tokio::spawn(async move {
+            if let Err(error) = mailer.send(letter).await {
+                tracing::error!(user_id, %error, "a notice could not be sent");
+            }
+        });
+    }
+
     /// Tells every listening page that `user_id`'s trusted networks changed.
     pub fn trust_changed(&self, user_id: i64) {
         crate::changes::announce(&self.db, &self.trust_events, user_id);

@@ -381,23 +381,12 @@ async fn recovery_code_used(state: &AppState, user_id: i64, client_ip: IpAddr) -
     if let Some(contact) = people::contact(&state.db, user_id).await?
         && let Some(email) = contact.email.filter(|e| !e.trim().is_empty())
     {
-        send_in_background(
-            state,
+        state.mail_in_background(
             user_id,
             mail::recovery_code_used_letter(&contact.name, &email, left),
         );
     }
     Ok(left)
-}
-
-/// Sends a notice without making the person wait for the mail server.
-pub(crate) fn send_in_background(state: &AppState, user_id: i64, letter: mail::Letter) {
-    let mailer = state.mailer.clone();
-    tokio::spawn(async move {
-        if let Err(error) = mailer.send(letter).await {
-            tracing::error!(user_id, %error, "a notice could not be sent");
-        }
-    });
 }
 
 /// Records the trust, audits it and tells the person by email (in the background: the
@@ -426,7 +415,7 @@ async fn trust_this_network(
     state.trust_changed(user_id);
     if let Some(email) = contact.email.clone() {
         let letter = mail::trusted_network_letter(&contact.name, &email, &network.to_string(), days);
-        send_in_background(state, user_id, letter);
+        state.mail_in_background(user_id, letter);
     }
     Ok(())
 }

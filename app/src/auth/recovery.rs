@@ -93,27 +93,9 @@ pub async fn left(db: &Db, user_id: i64) -> Result<i64, sqlx::Error> {
     })
 }
 
-/// Uses `typed` up if it is one of `user_id`'s unused codes: how many are left then.
-/// One write transaction: the same code sent twice at once works once.
-pub async fn use_code(
-    db: &Db,
-    key: &SecretKey,
-    user_id: i64,
-    typed: &str,
-    now: UnixSeconds,
-) -> Result<Option<i64>, sqlx::Error> {
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
-        let used = use_code_in(&mut tx, key, user_id, typed, now).await?;
-        if used.is_some() {
-            tx.commit().await?;
-        }
-        Ok(used)
-    })
-}
-
-/// `use_code` as one part of a bigger write transaction (a pending sign-in's tries are
-/// counted in the same one).
+/// Uses `typed` up if it is one of `user_id`'s unused codes: how many are left then. Part
+/// of a bigger write transaction (a pending sign-in's tries are counted in the same one),
+/// so the same code sent twice at once works once.
 pub async fn use_code_in(
     conn: impl Into<Conn<'_>>,
     key: &SecretKey,
@@ -164,6 +146,24 @@ mod tests {
             "test",
         )
         .unwrap()
+    }
+
+    /// The function sign-in uses, in a write transaction of its own.
+    async fn use_code(
+        db: &Db,
+        key: &SecretKey,
+        user_id: i64,
+        typed: &str,
+        now: UnixSeconds,
+    ) -> Result<Option<i64>, sqlx::Error> {
+        on_db!(db, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let used = use_code_in(&mut tx, key, user_id, typed, now).await?;
+            if used.is_some() {
+                tx.commit().await?;
+            }
+            Ok(used)
+        })
     }
 
     const NOW: i64 = 1_800_000_000;
