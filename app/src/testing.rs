@@ -6,7 +6,7 @@ use crate::db::{Backend, TempDb, open_temporary_on};
 use crate::mail::{Mailer, SMTP_TIMEOUT};
 use crate::permissions::{CurrentUser, Permission};
 use crate::personnel::people::{self, NewPerson};
-use crate::state::{AppState, Policy};
+use crate::state::{AppState, Policy, Services};
 use std::sync::Arc;
 
 pub const PASSWORD: &str = "a fine password";
@@ -19,7 +19,7 @@ pub async fn state() -> (AppState, TempDb) {
 /// Real state around a fresh database on `backend`.
 pub async fn state_on(backend: Backend) -> (AppState, TempDb) {
     let (database, db) = open_temporary_on(backend).await;
-    let state = AppState {
+    let state = AppState::from(Services {
         leptos_options: leptos::config::LeptosOptions::builder()
             .output_name("twostep")
             .build(),
@@ -41,7 +41,7 @@ pub async fn state_on(backend: Backend) -> (AppState, TempDb) {
         trust_events: crate::state::trust_events(),
         site_files: Arc::new(crate::site_files::SiteFiles::plain("twostep", "pkg")),
         first_admin_password_file: None,
-    };
+    });
     (state, db)
 }
 

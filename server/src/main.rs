@@ -7,7 +7,7 @@ use app::mail::{Mailer, SMTP_TIMEOUT};
 use app::personnel::people::{Bootstrap, bootstrap_admin};
 use app::site_files::SiteFiles;
 use app::sms::{SMS_TIMEOUT, SmsSender};
-use app::state::{AppState, Policy};
+use app::state::{AppState, Policy, Services};
 use clap::Parser;
 use leptos::config::{Env, LeptosOptions};
 use server::cli::{Cli, Command};
@@ -87,7 +87,7 @@ async fn run() -> Result<(), String> {
     let sessions = Sessions::open(&db).await?;
     let site_files = site_files();
 
-    let state = AppState {
+    let state = AppState::from(Services {
         leptos_options: leptos_options(&config, &site_files),
         db: db.clone(),
         hasher,
@@ -99,7 +99,7 @@ async fn run() -> Result<(), String> {
         trust_events: app::state::trust_events(),
         site_files: Arc::new(site_files),
         first_admin_password_file: Some(admin_password_file),
-    };
+    });
     tokio::spawn(clean_up_hourly(state.clone(), sessions.clone()));
     if let app::db::Db::Postgres(pool) = &db {
         // Other instances' changes reach this one's open pages.

@@ -6,7 +6,7 @@ mod common;
 
 use app::permissions::Permission;
 use app::smtp_capture::SmtpCapture;
-use app::state::{AppState, Policy};
+use app::state::{AppState, Policy, Services};
 use common::*;
 use futures::StreamExt;
 use http::{Request, StatusCode, header};
@@ -271,13 +271,13 @@ async fn two_step_behind_proxy() -> (TestApp, SmtpCapture) {
 }
 
 fn with_header(app: &TestApp, header: app::request::client_addr::ClientIpHeader) -> AppState {
-    AppState {
+    AppState::from(Services {
         policy: Arc::new(Policy {
             client_ip_header: header,
             ..(*app.state.policy).clone()
         }),
-        ..app.state.clone()
-    }
+        ..app.state.parts()
+    })
 }
 
 /// The admin's password step through the proxy, carrying `headers`.
@@ -704,13 +704,13 @@ async fn a_state_change_that_cannot_say_where_it_came_from_is_refused() {
 async fn over_https_the_cookies_are_host_prefixed_and_secure() {
     let app = TestApp::new().await;
     let origin = "https://plan.example.com";
-    let state = AppState {
+    let state = AppState::from(Services {
         policy: Arc::new(Policy {
             public_origin: Some(origin.into()),
             ..(*app.state.policy).clone()
         }),
-        ..app.state.clone()
-    };
+        ..app.state.parts()
+    });
     let peer = std::net::SocketAddr::new("192.0.2.10".parse().unwrap(), 40000);
     let router = server::router::build(state, app.store.clone(), true)
         .layer(axum::extract::connect_info::MockConnectInfo(peer));

@@ -445,14 +445,14 @@ async fn content_named_site_files_are_cached_for_good_and_the_page_links_them() 
     )
     .unwrap();
     std::fs::write(site.path().join("pkg/twostep.css"), "body{}").unwrap();
-    let mut state = app.state.clone();
+    let mut state = app.state.parts();
     state.leptos_options.site_root = site.path().to_str().unwrap().into();
     let hashes = Hashes::parse(
         "js: rTy4F-cKj40v0BWNVz4bOA\nwasm: IW6uYOjhqvxoUGXwv9H0NA\ncss: NxcYWDB-I8AlSCBB9rATqQ\n",
     )
     .unwrap();
     state.site_files = std::sync::Arc::new(SiteFiles::hashed("twostep", "pkg", hashes));
-    let router = app.router_with(state, "198.51.100.20");
+    let router = app.router_with(state.into(), "198.51.100.20");
 
     let page = body_text(router.clone().oneshot(get("/login", None)).await.unwrap()).await;
     assert!(

@@ -584,9 +584,12 @@ mod tests {
     #[tokio::test]
     async fn the_first_admins_password_file_is_private_and_goes_with_their_new_password() {
         use std::os::unix::fs::PermissionsExt;
-        let (mut state, db) = crate::testing::state().await;
+        let (state, db) = crate::testing::state().await;
         let file = db.path().join("data").join("admin-password.txt");
-        state.first_admin_password_file = Some(std::sync::Arc::new(file.clone()));
+        let state = crate::state::AppState::from(crate::state::Services {
+            first_admin_password_file: Some(std::sync::Arc::new(file.clone())),
+            ..state.parts()
+        });
         let first = crate::testing::person(&state, "Admin", "admin", &Permission::ALL).await;
         let other = crate::testing::person(&state, "Other", "other", &Permission::ALL).await;
         write_first_admin_password(&file, "generated secret").unwrap();

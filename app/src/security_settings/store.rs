@@ -293,10 +293,10 @@ mod tests {
             .unwrap();
         let mut listening = state.trust_events.subscribe();
         let clock = crate::clock::ManualClock::at(now + 30 * trust::DAY + 60);
-        let later = AppState {
+        let later = AppState::from(crate::state::Services {
             clock: std::sync::Arc::new(clock),
-            ..state.clone()
-        };
+            ..state.parts()
+        });
         assert_eq!(
             remove_expired_trust(&later).await.unwrap(),
             1,

@@ -11,7 +11,7 @@ use app::mail::{Mailer, SMTP_TIMEOUT};
 use app::messages::INCORRECT_CREDENTIALS;
 use app::personnel::people::bootstrap_admin;
 use app::request::client_addr::TrustedProxies;
-use app::state::{AppState, Policy};
+use app::state::{AppState, Policy, Services};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::connect_info::MockConnectInfo;
@@ -89,7 +89,7 @@ impl TestApp {
             .with_table_name("sessions")
             .unwrap();
         store.migrate().await.unwrap();
-        let state = AppState {
+        let state = AppState::from(Services {
             leptos_options: LeptosOptions::builder()
                 .output_name("twostep")
                 .site_root("target/site")
@@ -114,7 +114,7 @@ impl TestApp {
             trust_events: app::state::trust_events(),
             site_files: Arc::new(app::site_files::SiteFiles::plain("twostep", "pkg")),
             first_admin_password_file: None,
-        };
+        });
         Self {
             pool,
             state,
