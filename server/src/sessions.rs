@@ -23,6 +23,10 @@ pub const TABLE: &str = "sessions";
 /// from the table again when asked for. A few hundred bytes each.
 const KEPT_RECORDS: u64 = 20_000;
 
+/// Writes to different sessions need not wait for each other: the lock is one of these,
+/// chosen by the id.
+const WRITE_LOCKS: usize = 64;
+
 #[derive(Clone, Debug)]
 pub struct Sessions {
     table: Table,
@@ -36,14 +40,13 @@ enum Table {
     Postgres(PostgresStore),
 }
 
-/// The records in memory. Every change to the table, and every copy from the table into
-/// memory, happens under `writing`: so a read that did not find its record in memory can
-/// never put back a record that a sign-out deleted, or an older one over a newer save.
-/// Reads that find their record take no lock.
-#[derive(Debug)]
+/// The records in memory. Every change to a session's row, and every copy of it from the
+/// table into memory, happens under that session's write lock: so a read that did not
+/// find its record in memory can never put back a record that a sign-out deleted, or an
+/// older one over a newer save. Reads that find their record take no lock.
 struct Kept {
     records: moka::sync::Cache<Id, Record>,
-    writing: tokio::sync::Mutex<()>,
+    writing: Vec<tokio::sync::Mutex<()>>,
 }
 
 impl Kept {
@@ -53,8 +56,31 @@ impl Kept {
                 .max_capacity(KEPT_RECORDS)
                 .expire_after(UntilRecordExpires)
                 .build(),
-            writing: tokio::sync::Mutex::new(()),
+            writing: (0..WRITE_LOCKS).map(|_| tokio::sync::Mutex::new(())).collect(),
         }
+    }
+
+    async fn lock(&self, id: &Id) -> tokio::sync::MutexGuard<'_, ()> {
+        self.writing[id.0.rem_euclid(WRITE_LOCKS as i128) as usize]
+            .lock()
+            .await
+    }
+
+    /// The record in memory, unless it has expired by the wall clock (memory's own
+    /// deadline runs on the monotonic clock, which a suspended machine does not advance).
+    fn get(&self, id: &Id) -> Option<Record> {
+        self.records
+            .get(id)
+            .filter(|record| record.expiry_date > time::OffsetDateTime::now_utc())
+    }
+}
+
+/// Never the records: their ids are what the cookies carry.
+impl std::fmt::Debug for Kept {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Kept")
+            .field("records", &self.records.entry_count())
+            .finish()
     }
 }
 
@@ -128,6 +154,30 @@ impl Sessions {
     }
 }
 
+/// Claims the SQLite file for this server process, or says why not: its sessions live in
+/// this process's memory too, so a second server on the same file would not see the
+/// first one's sign-outs (more than one server needs PostgreSQL). The claim lasts while
+/// the returned file is open, and ends with the process however it ends. The operator's
+/// commands do not claim it: they never touch sessions.
+pub fn claim_sqlite_file(db: &Db) -> Result<Option<std::fs::File>, String> {
+    let Db::Sqlite(pool) = db else {
+        return Ok(None);
+    };
+    let options = pool.connect_options();
+    let mut path = options.get_filename().as_os_str().to_owned();
+    path.push(".server-lock");
+    let file = std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(format!(
+            "another twostep server is using {}: SQLite serves one server (use PostgreSQL \
+             for more than one)",
+            options.get_filename().display()
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
 #[async_trait]
 impl SessionStore for Table {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
@@ -165,17 +215,26 @@ impl SessionStore for Sessions {
         let Some(kept) = &self.kept else {
             return self.table.create(record).await;
         };
-        let _writing = kept.writing.lock().await;
+        // A new id: no other request knows it yet, so no lock.
         self.table.create(record).await?;
         kept.records.insert(record.id, record.clone());
         Ok(())
     }
 
+    /// Saves a session that still exists. tower-sessions saves only ids it has just read,
+    /// but a request that read its session before a sign-out deleted it may save after;
+    /// the table's upsert would then bring the signed-out session back.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let Some(kept) = &self.kept else {
+            if self.table.load(&record.id).await?.is_none() {
+                return Ok(());
+            }
             return self.table.save(record).await;
         };
-        let _writing = kept.writing.lock().await;
+        let _writing = kept.lock(&record.id).await;
+        if kept.get(&record.id).is_none() && self.table.load(&record.id).await?.is_none() {
+            return Ok(());
+        }
         // Forgotten first: if the write fails, memory does not hold what the table lacks.
         kept.records.invalidate(&record.id);
         self.table.save(record).await?;
@@ -187,7 +246,7 @@ impl SessionStore for Sessions {
         let Some(kept) = &self.kept else {
             return self.table.load(id).await;
         };
-        if let Some(record) = kept.records.get(id) {
+        if let Some(record) = kept.get(id) {
             return Ok(Some(record));
         }
         // Not in memory (a restart, or dropped for room). An id the table does not know
@@ -196,8 +255,8 @@ impl SessionStore for Sessions {
         if self.table.load(id).await?.is_none() {
             return Ok(None);
         }
-        let _writing = kept.writing.lock().await;
-        if let Some(record) = kept.records.get(id) {
+        let _writing = kept.lock(id).await;
+        if let Some(record) = kept.get(id) {
             return Ok(Some(record));
         }
         // Read again under the lock: what was read above may have been deleted since.
@@ -212,7 +271,7 @@ impl SessionStore for Sessions {
         let Some(kept) = &self.kept else {
             return self.table.delete(id).await;
         };
-        let _writing = kept.writing.lock().await;
+        let _writing = kept.lock(id).await;
         kept.records.invalidate(id);
         self.table.delete(id).await
     }
@@ -355,17 +414,88 @@ mod tests {
         }
     }
 
+    /// A request read its session, the owner signed out, then the request saved what it
+    /// read (cancelling a code, say): the session stays signed out.
+    async fn a_save_after_a_sign_out_does_not_bring_the_session_back(backend: Backend) {
+        let (db, _dir) = open_temporary_on(backend).await;
+        let sessions = Sessions::open(&db).await.unwrap();
+        let mut signed_in = record("jdoe");
+        sessions.create(&mut signed_in).await.unwrap();
+        let read = sessions.load(&signed_in.id).await.unwrap().unwrap();
+        sessions.delete(&signed_in.id).await.unwrap();
+        sessions.save(&read).await.unwrap();
+        assert_eq!(sessions.load(&signed_in.id).await.unwrap(), None);
+        let restarted = Sessions::open(&db).await.unwrap();
+        assert_eq!(
+            restarted.load(&signed_in.id).await.unwrap(),
+            None,
+            "nor in the table"
+        );
+    }
+    app::on_both_backends!(a_save_after_a_sign_out_does_not_bring_the_session_back);
+
+    /// The race above, step by step: a read finds the row, then waits while a sign-out
+    /// holds the session's lock and deletes the row. It must read again, and find nothing.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_read_that_waited_for_a_sign_out_finds_nothing() {
+        let (db, _dir) = open_temporary_on(Backend::Sqlite).await;
+        let mut signed_in = record("jdoe");
+        Sessions::open(&db)
+            .await
+            .unwrap()
+            .create(&mut signed_in)
+            .await
+            .unwrap();
+        let sessions = Sessions::open(&db).await.unwrap();
+        let kept = sessions.kept.clone().unwrap();
+        let signing_out = kept.lock(&signed_in.id).await;
+        let read = tokio::spawn({
+            let (sessions, id) = (sessions.clone(), signed_in.id);
+            async move { sessions.load(&id).await.unwrap() }
+        });
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(
+            !read.is_finished(),
+            "the read found the row and waits for the lock"
+        );
+        delete_row_behind_its_back(&db, &signed_in.id).await;
+        drop(signing_out);
+        assert_eq!(read.await.unwrap(), None);
+        assert_eq!(kept.get(&signed_in.id), None, "and put nothing in memory");
+    }
+
+    /// A made-up cookie is answered at once, even while a write holds its lock.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_unknown_id_never_waits_for_a_write() {
+        let (db, _dir) = open_temporary_on(Backend::Sqlite).await;
+        let sessions = Sessions::open(&db).await.unwrap();
+        let made_up = Id::default();
+        let _writing = sessions.kept.as_ref().unwrap().lock(&made_up).await;
+        let read = tokio::time::timeout(Duration::from_secs(2), sessions.load(&made_up)).await;
+        assert_eq!(read.expect("answered without the lock").unwrap(), None);
+    }
+
     #[tokio::test]
     async fn an_expired_record_is_not_read_from_memory() {
         let (db, _dir) = open_temporary_on(Backend::Sqlite).await;
         let sessions = Sessions::open(&db).await.unwrap();
         let mut short = Record {
-            expiry_date: time::OffsetDateTime::now_utc() + time::Duration::milliseconds(300),
+            expiry_date: time::OffsetDateTime::now_utc() + time::Duration::seconds(2),
             ..record("jdoe")
         };
         sessions.create(&mut short).await.unwrap();
         assert!(sessions.load(&short.id).await.unwrap().is_some());
-        tokio::time::sleep(Duration::from_millis(400)).await;
+        tokio::time::sleep(Duration::from_millis(2500)).await;
         assert_eq!(sessions.load(&short.id).await.unwrap(), None);
+    }
+
+    #[test]
+    fn the_debug_text_never_shows_a_session_id() {
+        let kept = Kept::new();
+        let record = record("jdoe");
+        kept.records.insert(record.id, record.clone());
+        let text = format!("{kept:?}");
+        assert!(!text.contains(&record.id.to_string()), "{text}");
+        assert!(!text.contains(&record.id.0.to_string()), "{text}");
     }
 }

@@ -17,10 +17,10 @@ use axum::body::Body;
 use axum::extract::connect_info::MockConnectInfo;
 use http::{Request, Response, StatusCode, header};
 use leptos::config::LeptosOptions;
+use server::sessions::Sessions;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tower::ServiceExt;
-use tower_sessions_sqlx_store::SqliteStore;
 
 pub const ADMIN_PASSWORD: &str = "correct horse battery";
 pub const HOST: &str = "127.0.0.1:3000";
@@ -31,7 +31,7 @@ pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub struct TestApp {
     pub pool: sqlx::SqlitePool,
     pub state: AppState,
-    pub store: SqliteStore,
+    pub store: Sessions,
     pub clock: ManualClock,
     _db: TempDb,
 }
@@ -85,10 +85,8 @@ impl TestApp {
             smtp_timeout,
         )
         .unwrap();
-        let store = SqliteStore::new(pool.clone())
-            .with_table_name("sessions")
-            .unwrap();
-        store.migrate().await.unwrap();
+        // The server's own store: sessions kept in memory as well as in the table.
+        let store = Sessions::open(&database).await.unwrap();
         let state = AppState::from(Services {
             leptos_options: LeptosOptions::builder()
                 .output_name("twostep")
