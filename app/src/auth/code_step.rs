@@ -600,7 +600,11 @@ pub async fn prompt(session: &Session) -> Result<Vec<(String, String)>, AppError
 
 /// Abandons a pending sign-in (**Cancel**).
 pub async fn cancel(session: &Session) -> Result<(), AppError> {
-    session.remove::<Pending>(PENDING).await?;
+    // Only when there is one: a removal marks the session changed, and a changed session
+    // is saved, its expiry pushed on (a stolen cookie kept alive by cancelling nothing).
+    if session.get::<Pending>(PENDING).await?.is_some() {
+        session.remove::<Pending>(PENDING).await?;
+    }
     Ok(())
 }
 
