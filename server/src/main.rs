@@ -84,6 +84,7 @@ async fn run() -> Result<(), String> {
     let hasher = Arc::new(PasswordHasher::new(cores, config.password_hash_queue));
     let admin_password_file = Arc::new(config.data_dir().join("admin-password.txt"));
     create_first_admin(&config, &db, &hasher, clock.now(), &admin_password_file).await?;
+    let _only_server_on_this_file = server::sessions::claim_sqlite_file(&db)?;
     let sessions = Sessions::open(&db).await?;
     let site_files = site_files();
 

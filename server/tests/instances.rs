@@ -344,3 +344,24 @@ async fn kill_9_of_one_instance_mid_storm_loses_nothing_it_acknowledged() {
         .unwrap_or_default();
     assert!(!answer.contains("Saved"), "{answer}");
 }
+
+/// SQLite serves one server: a second one started on the same file (a second upstream
+/// in nginx, an overlapping deploy) is refused, since it would not see the first one's
+/// sign-outs (each keeps its sessions in memory). The operator's commands still run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_server_on_the_same_sqlite_file_is_refused() {
+    let folder = Folder::new("one-sqlite-server");
+    let first = Server::start(&folder.0).await;
+    let (served, said) = binary::start_expecting_refusal(&folder.0, None);
+    assert!(!served, "refused ({said})");
+    assert!(said.contains("another twostep server"), "{said}");
+    let check = first.operator(&["check"]).output().unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    drop(first);
+    // Its claim ended with it.
+    drop(Server::start(&folder.0).await);
+}

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The first administrator's password on every database these servers create.
 pub const ADMIN_PASSWORD: &str = "binary test admin password";
@@ -194,4 +194,50 @@ pub async fn call(
         return None;
     }
     response.text().await.ok()
+}
+
+/// Starts the binary on `dir`'s database and waits for it to exit: its status and stderr.
+pub fn start_expecting_refusal(dir: &std::path::Path, key: Option<&str>) -> (bool, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_twostep"));
+    command
+        .env(
+            "TWOSTEP_CONFIG",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml"),
+        )
+        .env(
+            "TWOSTEP_DATABASE_URL",
+            format!("sqlite://{}/twostep.db", dir.display()),
+        )
+        .env("TWOSTEP_OUTBOX_DIR", dir.join("outbox"))
+        .env("TWOSTEP_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "error")
+        .env_remove("TWOSTEP_SECRET_KEY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    if let Some(key) = key {
+        command.env("TWOSTEP_SECRET_KEY", key);
+    }
+    let mut child = command.spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let output = child.wait_with_output().unwrap();
+            return (
+                status.success(),
+                String::from_utf8_lossy(&output.stderr).into_owned(),
+            );
+        }
+        if Instant::now() > deadline || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            let _ = child.kill();
+            let _ = child.wait();
+            return (true, "it started serving".into());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
