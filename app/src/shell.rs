@@ -17,6 +17,9 @@ pub fn shell(options: LeptosOptions, files: &SiteFiles) -> impl IntoView + use<>
     #[cfg(feature = "ssr")]
     send_content_security_policy(options.env == leptos::config::Env::DEV);
     let stylesheet = files.stylesheet_href();
+    // The main JS imports the chunk loader: without this the browser asks for it only
+    // once the main JS has arrived and been read, one round trip later.
+    let split_loader = files.split_loader_href();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -25,6 +28,7 @@ pub fn shell(options: LeptosOptions, files: &SiteFiles) -> impl IntoView + use<>
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="data:," />
                 <link rel="stylesheet" href=stylesheet />
+                {split_loader.map(|href| view! { <link rel="modulepreload" href=href /> })}
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />

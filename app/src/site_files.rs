@@ -19,14 +19,19 @@ pub struct Hashes {
     pub js: String,
     pub wasm: String,
     pub css: String,
+    /// The split build's chunk loader (`__wasm_split.<digest>.js`), which the main JS
+    /// imports; absent from a build that does not split.
+    pub split: Option<String>,
 }
 
 impl Hashes {
-    /// Reads `js: …`, `wasm: …` and `css: …` lines; `None` unless all three are there.
+    /// Reads `js: …`, `wasm: …` and `css: …` lines, and `split: …` if there; `None`
+    /// unless the first three are.
     pub fn parse(text: &str) -> Option<Hashes> {
         let mut js = None;
         let mut wasm = None;
         let mut css = None;
+        let mut split = None;
         for line in text.lines() {
             let Some((kind, hash)) = line.split_once(':') else {
                 continue;
@@ -39,6 +44,7 @@ impl Hashes {
                 "js" => js = Some(hash.to_string()),
                 "wasm" => wasm = Some(hash.to_string()),
                 "css" => css = Some(hash.to_string()),
+                "split" => split = Some(hash.to_string()),
                 _ => {}
             }
         }
@@ -46,6 +52,7 @@ impl Hashes {
             js: js?,
             wasm: wasm?,
             css: css?,
+            split,
         })
     }
 }
@@ -95,6 +102,13 @@ impl SiteFiles {
         }
     }
 
+    /// The split build's chunk loader, which the main JS imports: named in the page so
+    /// the browser fetches it beside the main JS, not after it.
+    pub fn split_loader_href(&self) -> Option<String> {
+        let split = self.hashes.as_ref()?.split.as_ref()?;
+        Some(format!("/{}/__wasm_split.{split}.js", self.pkg_dir))
+    }
+
     /// Whether `path` names a file by its content, so that it may be cached for good:
     /// under `/pkg/`, in a build that hashes, with the digest cargo-leptos puts before the
     /// extension (`twostep.<digest>.wasm`, `chunk_3.<digest>.wasm`, `__wasm_split.<digest>.js`:
@@ -140,11 +154,21 @@ mod tests {
             Some(Hashes {
                 js: "rTy4F-cKj40v0BWNVz4bOA".into(),
                 wasm: "IW6uYOjhqvxoUGXwv9H0NA".into(),
-                css: "NxcYWDB-I8AlSCBB9rATqQ".into()
+                css: "NxcYWDB-I8AlSCBB9rATqQ".into(),
+                split: None,
             })
         );
-        // A split build adds lines; they do not matter here.
-        assert!(Hashes::parse(&format!("{WRITTEN}manifest: M1\nsplit: S2\n")).is_some());
+        // A split build adds its loader's line (and the manifest's, not needed here).
+        let split = Hashes::parse(&format!("{WRITTEN}manifest: M1\nsplit: S2\n")).unwrap();
+        assert_eq!(split.split.as_deref(), Some("S2"));
+        let files = SiteFiles::hashed("twostep", "pkg", split);
+        assert_eq!(
+            files.split_loader_href().as_deref(),
+            Some("/pkg/__wasm_split.S2.js")
+        );
+        let unsplit = SiteFiles::hashed("twostep", "pkg", Hashes::parse(WRITTEN).unwrap());
+        assert_eq!(unsplit.split_loader_href(), None);
+        assert_eq!(SiteFiles::plain("twostep", "pkg").split_loader_href(), None);
     }
 
     #[test]

@@ -448,7 +448,7 @@ async fn content_named_site_files_are_cached_for_good_and_the_page_links_them() 
     let mut state = app.state.parts();
     state.leptos_options.site_root = site.path().to_str().unwrap().into();
     let hashes = Hashes::parse(
-        "js: rTy4F-cKj40v0BWNVz4bOA\nwasm: IW6uYOjhqvxoUGXwv9H0NA\ncss: NxcYWDB-I8AlSCBB9rATqQ\n",
+        "js: rTy4F-cKj40v0BWNVz4bOA\nwasm: IW6uYOjhqvxoUGXwv9H0NA\ncss: NxcYWDB-I8AlSCBB9rATqQ\nsplit: lod7evXVoYL8zHH_uGCfwQ\n",
     )
     .unwrap();
     state.site_files = std::sync::Arc::new(SiteFiles::hashed("twostep", "pkg", hashes));
@@ -458,6 +458,10 @@ async fn content_named_site_files_are_cached_for_good_and_the_page_links_them() 
     assert!(
         page.contains(r#"<link rel="stylesheet" href="/pkg/twostep.NxcYWDB-I8AlSCBB9rATqQ.css">"#),
         "{page}"
+    );
+    assert!(
+        page.contains(r#"<link rel="modulepreload" href="/pkg/__wasm_split.lod7evXVoYL8zHH_uGCfwQ.js">"#),
+        "the chunk loader is fetched beside the main JS: {page}"
     );
 
     let hashed = router
