@@ -344,13 +344,15 @@ where
     ok
 }
 
-/// The session-checked server function `/api/me` against `/healthz`, 64 connections:
-/// the median round's ratio, the p99 latency of `/api/me` (ms), and the table's text.
-async fn me_ratio(client: &reqwest::Client, base: &str, cookie: &str) -> (f64, f64, String) {
+/// The session-checked server function `/api/me` against `/healthz`, `clients`
+/// connections: the median round's ratio, the p99 latency of `/api/me` (ms), and the
+/// table's text.
+async fn me_ratio(client: &reqwest::Client, base: &str, cookie: &str, clients: usize) -> (f64, f64, String) {
     let mut rounds = Vec::new();
     let mut latencies = Vec::new();
+    let mut health_latencies = Vec::new();
     for _ in 0..ROUNDS {
-        let (health, _) = drive(64, {
+        let (health, round_health) = drive(clients, {
             let (client, base) = (client.clone(), base.to_string());
             move || {
                 let (client, base) = (client.clone(), base.clone());
@@ -364,7 +366,7 @@ async fn me_ratio(client: &reqwest::Client, base: &str, cookie: &str) -> (f64, f
             }
         })
         .await;
-        let (me, round_latencies) = drive(64, {
+        let (me, round_latencies) = drive(clients, {
             let (client, base, cookie) = (client.clone(), base.to_string(), cookie.to_string());
             move || {
                 let (client, base, cookie) = (client.clone(), base.clone(), cookie.clone());
@@ -385,15 +387,21 @@ async fn me_ratio(client: &reqwest::Client, base: &str, cookie: &str) -> (f64, f
         })
         .await;
         latencies.extend(round_latencies);
+        health_latencies.extend(round_health);
         rounds.push((me / health, me, health));
     }
     latencies.sort();
+    health_latencies.sort();
     let (ratio, me, health) = median_round(&mut rounds);
     let p99 = pct(&latencies, 0.99);
+    // /healthz's own latency beside it: 64 requests always in flight on two cores wait
+    // their turn, so p99 there is mostly queueing (64 ÷ the rate), not the session check.
     let value = format!(
-        "{me:.0} ÷ {health:.0} = {ratio:.2} ({}); {:.2} / {p99:.2} ms",
+        "{me:.0} ÷ {health:.0} = {ratio:.2} ({}); {:.2} / {p99:.2} ms (/healthz {:.2} / {:.2})",
         round_ratios(&rounds, 2),
-        pct(&latencies, 0.5)
+        pct(&latencies, 0.5),
+        pct(&health_latencies, 0.5),
+        pct(&health_latencies, 0.99)
     );
     (ratio, p99, value)
 }
@@ -463,7 +471,7 @@ async fn postgres_figures(dir: &std::path::Path, client: &reqwest::Client, figur
     });
     drop(b);
     let cookie = sign_in(client, &a.base).await.unwrap();
-    let (ratio, p99, value) = me_ratio(client, &a.base, &cookie).await;
+    let (ratio, p99, value) = me_ratio(client, &a.base, &cookie, 64).await;
     figures.push(Figure {
         name: "PostgreSQL: /api/me req/s ÷ /healthz req/s (64 conns); p50 / p99",
         value,
@@ -519,13 +527,22 @@ async fn main() {
     });
 
     let cookie = sign_in(&client, &base).await.unwrap();
-    let (ratio, p99, value) = me_ratio(&client, &base, &cookie).await;
+    let (ratio, p99, value) = me_ratio(&client, &base, &cookie, 64).await;
     figures.push(Figure {
         name: "session-checked /api/me req/s ÷ /healthz req/s (64 conns); p50 / p99",
         value,
-        // Issue 16's goal (was ≥ 0.6).
+        // Issue 16's goal (was ≥ 0.6). With 64 requests always in flight, p99 is at least
+        // 64 ÷ the rate: below 5 ms only above 12,800 req/s, more than /healthz serves.
         target: "≥ 0.7, p99 < 5 ms",
         pass: ratio >= 0.7 && p99 < 5.0,
+    });
+    // The same at 4 connections, where p99 is the request's own time, not the queue's.
+    let (_, p99, value) = me_ratio(&client, &base, &cookie, 4).await;
+    figures.push(Figure {
+        name: "session-checked /api/me, 4 conns (÷ /healthz); p50 / p99",
+        value,
+        target: "p99 < 5 ms",
+        pass: p99 < 5.0,
     });
 
     // Bytes of JS + WASM for /login, compressed as served, under the names the page gives.
@@ -646,21 +663,30 @@ async fn main() {
     // The same figures on PostgreSQL: a throw-away cluster on loopback, two instances.
     postgres_figures(&dir, &client, &mut figures).await;
 
+    // The sign-in → mail rows first, when `make bench` has just measured them.
+    let out = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/bench");
+    let mut report: Vec<serde_json::Value> = std::fs::read_to_string(format!("{out}/sign_in_to_mail.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default();
+    report.extend(figures.iter().map(
+        |f| serde_json::json!({"figure": f.name, "measured": f.value, "target": f.target, "pass": f.pass}),
+    ));
     println!("\n{:<72} {:<62} {:<32} result", "figure", "measured", "target");
-    for f in &figures {
+    for row in &report {
+        let text = |key: &str| row[key].as_str().unwrap_or("").to_string();
+        let result = match row["pass"].as_bool() {
+            Some(true) => "pass",
+            Some(false) => "MISS",
+            None => "",
+        };
         println!(
-            "{:<72} {:<62} {:<32} {}",
-            f.name,
-            f.value,
-            f.target,
-            if f.pass { "pass" } else { "MISS" }
+            "{:<72} {:<62} {:<32} {result}",
+            text("figure"),
+            text("measured"),
+            text("target")
         );
     }
-    let report: Vec<_> = figures
-        .iter()
-        .map(|f| serde_json::json!({"figure": f.name, "measured": f.value, "target": f.target, "pass": f.pass}))
-        .collect();
-    let out = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/bench");
     std::fs::create_dir_all(out).unwrap();
     std::fs::write(
         format!("{out}/report.json"),

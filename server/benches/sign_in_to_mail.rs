@@ -12,6 +12,9 @@ use common::*;
 use std::time::{Duration, Instant};
 
 const ROUNDS: usize = 20;
+/// Paired rounds of the mail figure: one raw verify, then one sign-in, so both see the
+/// same moment of a shared machine (apart, the verify alone moved by 4 ms run to run).
+const PAIRED_ROUNDS: usize = 40;
 
 #[tokio::main]
 async fn main() {
@@ -21,8 +24,10 @@ async fn main() {
         .await
         .unwrap();
 
-    let mut took = Vec::with_capacity(ROUNDS);
-    for _ in 0..ROUNDS {
+    let raw = RawVerify::new();
+    let (mut took, mut verifies, mut beyond) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..PAIRED_ROUNDS {
+        let verify = raw.once();
         // Past the five-codes-per-fifteen-minutes cap of the previous round.
         app.clock.advance(15 * 60);
         let started = Instant::now();
@@ -30,15 +35,19 @@ async fn main() {
         assert!(body.contains("CodeRequired"), "{body}");
         capture.next_code().await;
         took.push(started.elapsed());
+        verifies.push(Duration::from_secs_f64(verify / 1000.0));
+        beyond.push(started.elapsed().as_secs_f64() * 1000.0 - verify);
     }
     let to_mail = print_spread("sign in → code mail at the SMTP server", took);
+    let verify = print_spread("  one raw argon2id verify, the same rounds", verifies);
     // The goal of issue 16: no more than one argon2id verify (the part that must take
-    // time) and 5 ms for everything else.
-    let verify = raw_verify_ms();
-    let goal = verify + 5.0;
+    // time) and 5 ms for everything else. Judged on each round's own difference.
+    beyond.sort_by(f64::total_cmp);
+    let overhead = beyond[beyond.len() / 2];
+    let goal_met = overhead <= 5.0;
     println!(
-        "  one raw argon2id verify: median {verify:.1} ms; goal ≤ {goal:.1} ms: {}",
-        if to_mail <= goal { "pass" } else { "MISS" }
+        "  beyond the verify, median of the rounds' differences: {overhead:.1} ms; goal ≤ 5 ms: {}",
+        if goal_met { "pass" } else { "MISS" }
     );
 
     // Whole sign-ins: the mailed code typed the moment it arrives, and the app's code.
@@ -85,14 +94,44 @@ async fn main() {
         assert!(body_text(answer).await.contains("SignedIn"));
         with_app.push(started.elapsed());
     }
-    print_spread(
+    let mailed = print_spread(
         "whole sign-in with a mailed code (password → mail → code → signed in)",
         mailed,
     );
-    print_spread(
+    let with_app = print_spread(
         "whole sign-in with an authenticator app (password → app code → signed in)",
         with_app,
     );
+
+    // For the load bench, which runs after this one in `make bench` and puts these rows
+    // into its table and `target/bench/report.json`. No goal: `pass` is null.
+    let rows = serde_json::json!([
+        {
+            "figure": "sign in → code mail at the SMTP server, 40 rounds paired with a raw verify",
+            "measured": format!("{to_mail:.1} ms; verify {verify:.1} ms; beyond it {overhead:.1} ms"),
+            "target": "≤ one verify + 5 ms",
+            "pass": goal_met,
+        },
+        {
+            "figure": "whole sign-in, mailed code typed on arrival, median of 20",
+            "measured": format!("{mailed:.1} ms"),
+            "target": "",
+            "pass": null,
+        },
+        {
+            "figure": "whole sign-in, authenticator app, median of 20",
+            "measured": format!("{with_app:.1} ms"),
+            "target": "",
+            "pass": null,
+        },
+    ]);
+    let out = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/bench");
+    std::fs::create_dir_all(out).unwrap();
+    std::fs::write(
+        format!("{out}/sign_in_to_mail.json"),
+        serde_json::to_string_pretty(&rows).unwrap(),
+    )
+    .unwrap();
 }
 
 /// Prints the spread of `took` and returns its median in ms.
@@ -109,25 +148,32 @@ fn print_spread(what: &str, mut took: Vec<Duration>) -> f64 {
     ms(took[n / 2])
 }
 
-/// The median of 20 argon2id verifies with the product's parameters, one at a time.
-fn raw_verify_ms() -> f64 {
-    use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
-    use argon2::{Algorithm, Argon2, Params, Version};
-    let argon = Argon2::new(
-        Algorithm::Argon2id,
-        Version::V0x13,
-        Params::new(19_456, 2, 1, None).unwrap(),
-    );
-    let salt = SaltString::encode_b64(b"bench-salt-16byt").unwrap();
-    let stored = argon.hash_password(b"a password", &salt).unwrap().to_string();
-    let parsed = PasswordHash::new(&stored).unwrap();
-    let mut took: Vec<f64> = (0..20)
-        .map(|_| {
-            let started = Instant::now();
-            argon.verify_password(b"a password", &parsed).unwrap();
-            started.elapsed().as_secs_f64() * 1000.0
-        })
-        .collect();
-    took.sort_by(f64::total_cmp);
-    took[took.len() / 2]
+/// One argon2id verify with the product's parameters, on demand.
+struct RawVerify {
+    argon: argon2::Argon2<'static>,
+    stored: String,
+}
+
+impl RawVerify {
+    fn new() -> RawVerify {
+        use argon2::password_hash::{PasswordHasher as _, SaltString};
+        use argon2::{Algorithm, Argon2, Params, Version};
+        let argon = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(19_456, 2, 1, None).unwrap(),
+        );
+        let salt = SaltString::encode_b64(b"bench-salt-16byt").unwrap();
+        let stored = argon.hash_password(b"a password", &salt).unwrap().to_string();
+        RawVerify { argon, stored }
+    }
+
+    /// Milliseconds for one verify.
+    fn once(&self) -> f64 {
+        use argon2::password_hash::{PasswordHash, PasswordVerifier};
+        let parsed = PasswordHash::new(&self.stored).unwrap();
+        let started = Instant::now();
+        self.argon.verify_password(b"a password", &parsed).unwrap();
+        started.elapsed().as_secs_f64() * 1000.0
+    }
 }
