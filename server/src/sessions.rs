@@ -301,6 +301,25 @@ mod tests {
         }
     }
 
+    /// A record saved by one server process, and the store of the next one (nothing in
+    /// its memory, so its reads go to the table).
+    async fn saved_before_a_restart(db: &Db, value: &str) -> (Record, Sessions) {
+        let mut saved = record(value);
+        let before = Sessions::open(db).await.unwrap();
+        before.create(&mut saved).await.unwrap();
+        (saved, Sessions::open(db).await.unwrap())
+    }
+
+    /// Fifty reads of `id` at once, as a cookie used from fifty tabs (or by an attacker).
+    fn fifty_reads(sessions: &Sessions, id: Id) -> Vec<tokio::task::JoinHandle<Option<Record>>> {
+        (0..50)
+            .map(|_| {
+                let sessions = sessions.clone();
+                tokio::spawn(async move { sessions.load(&id).await.unwrap() })
+            })
+            .collect()
+    }
+
     async fn delete_row_behind_its_back(db: &Db, id: &Id) {
         app::db::on_db!(db, |pool| sqlx::query(&format!(
             "DELETE FROM {TABLE} WHERE id = $1"
@@ -332,14 +351,7 @@ mod tests {
     #[tokio::test]
     async fn a_record_from_before_a_restart_is_read_from_the_table_once() {
         let (db, _dir) = open_temporary_on(Backend::Sqlite).await;
-        let mut signed_in = record("jdoe");
-        Sessions::open(&db)
-            .await
-            .unwrap()
-            .create(&mut signed_in)
-            .await
-            .unwrap();
-        let restarted = Sessions::open(&db).await.unwrap();
+        let (signed_in, restarted) = saved_before_a_restart(&db, "jdoe").await;
         assert_eq!(
             restarted.load(&signed_in.id).await.unwrap(),
             Some(signed_in.clone())
@@ -359,21 +371,8 @@ mod tests {
     async fn reads_racing_a_sign_out_never_bring_the_session_back() {
         let (db, _dir) = open_temporary_on(Backend::Sqlite).await;
         for _ in 0..20 {
-            let mut signed_in = record("jdoe");
-            Sessions::open(&db)
-                .await
-                .unwrap()
-                .create(&mut signed_in)
-                .await
-                .unwrap();
-            // Restarted: nothing in memory, so every read below goes to the table.
-            let sessions = Sessions::open(&db).await.unwrap();
-            let reads: Vec<_> = (0..50)
-                .map(|_| {
-                    let (sessions, id) = (sessions.clone(), signed_in.id);
-                    tokio::spawn(async move { sessions.load(&id).await.unwrap() })
-                })
-                .collect();
+            let (signed_in, sessions) = saved_before_a_restart(&db, "jdoe").await;
+            let reads = fifty_reads(&sessions, signed_in.id);
             sessions.delete(&signed_in.id).await.unwrap();
             for read in reads {
                 read.await.unwrap();
@@ -388,20 +387,8 @@ mod tests {
     async fn reads_racing_a_save_never_put_back_the_older_record() {
         let (db, _dir) = open_temporary_on(Backend::Sqlite).await;
         for _ in 0..20 {
-            let mut pending = record("pending");
-            Sessions::open(&db)
-                .await
-                .unwrap()
-                .create(&mut pending)
-                .await
-                .unwrap();
-            let sessions = Sessions::open(&db).await.unwrap();
-            let reads: Vec<_> = (0..50)
-                .map(|_| {
-                    let (sessions, id) = (sessions.clone(), pending.id);
-                    tokio::spawn(async move { sessions.load(&id).await.unwrap() })
-                })
-                .collect();
+            let (pending, sessions) = saved_before_a_restart(&db, "pending").await;
+            let reads = fifty_reads(&sessions, pending.id);
             let newer = Record {
                 data: record("signed in").data,
                 ..pending.clone()
@@ -439,14 +426,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_read_that_waited_for_a_sign_out_finds_nothing() {
         let (db, _dir) = open_temporary_on(Backend::Sqlite).await;
-        let mut signed_in = record("jdoe");
-        Sessions::open(&db)
-            .await
-            .unwrap()
-            .create(&mut signed_in)
-            .await
-            .unwrap();
-        let sessions = Sessions::open(&db).await.unwrap();
+        let (signed_in, sessions) = saved_before_a_restart(&db, "jdoe").await;
         let kept = sessions.kept.clone().unwrap();
         let signing_out = kept.lock(&signed_in.id).await;
         let read = tokio::spawn({
