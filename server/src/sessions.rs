@@ -37,7 +37,8 @@ pub struct Sessions {
 #[derive(Clone, Debug)]
 enum Table {
     Sqlite(SqliteStore),
-    Postgres(PostgresStore),
+    /// The pool too: a save is this module's own conditional update (see `save`).
+    Postgres(PostgresStore, sqlx::PgPool),
 }
 
 /// The records in memory. Every change to a session's row, and every copy of it from the
@@ -146,7 +147,7 @@ impl Sessions {
                     .map_err(|e| failed(&e))?;
                 made.map_err(|e| failed(&e))?;
                 Ok(Sessions {
-                    table: Table::Postgres(store),
+                    table: Table::Postgres(store, pool.clone()),
                     kept: None,
                 })
             }
@@ -154,27 +155,72 @@ impl Sessions {
     }
 }
 
-/// Claims the SQLite file for this server process, or says why not: its sessions live in
-/// this process's memory too, so a second server on the same file would not see the
-/// first one's sign-outs (more than one server needs PostgreSQL). The claim lasts while
-/// the returned file is open, and ends with the process however it ends. The operator's
-/// commands do not claim it: they never touch sessions.
-pub fn claim_sqlite_file(db: &Db) -> Result<Option<std::fs::File>, String> {
-    let Db::Sqlite(pool) = db else {
+/// Claims the SQLite file named by `database_url` for this server process, or says why
+/// not: its sessions live in this process's memory too, so a second server on the same
+/// file would not see the first one's sign-outs (more than one server needs PostgreSQL).
+/// Called before the database is opened, so a refused server has migrated nothing. The
+/// claim lasts while the returned file is open, and ends with the process however it
+/// ends. The operator's commands do not claim it: they never touch sessions.
+pub fn claim_sqlite_file(database_url: &str) -> Result<Option<std::fs::File>, String> {
+    use sqlx::sqlite::SqliteConnectOptions;
+    use std::str::FromStr;
+    let is_sqlite = matches!(
+        app::db::Backend::of_url(database_url),
+        Some(app::db::Backend::Sqlite)
+    );
+    // An in-memory database is this process's alone.
+    if !is_sqlite || database_url.contains(":memory:") || database_url.contains("mode=memory") {
         return Ok(None);
+    }
+    let options = SqliteConnectOptions::from_str(database_url).map_err(|e| e.to_string())?;
+    let file = options.get_filename();
+    let (Some(folder), Some(name)) = (file.parent(), file.file_name()) else {
+        return Err(format!("{}: not a file name", file.display()));
     };
-    let options = pool.connect_options();
-    let mut path = options.get_filename().as_os_str().to_owned();
-    path.push(".server-lock");
-    let file = std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    match file.try_lock() {
-        Ok(()) => Ok(Some(file)),
+    let folder = if folder.as_os_str().is_empty() {
+        std::path::Path::new(".")
+    } else {
+        folder
+    };
+    std::fs::create_dir_all(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    // One lock for one file, however the URL spells its folder (`./`, a symlink).
+    let folder = std::fs::canonicalize(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    let mut lock_name = name.to_owned();
+    lock_name.push(".server-lock");
+    let path = folder.join(lock_name);
+    let lock = std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    match lock.try_lock() {
+        Ok(()) => Ok(Some(lock)),
         Err(std::fs::TryLockError::WouldBlock) => Err(format!(
             "another twostep server is using {}: SQLite serves one server (use PostgreSQL \
              for more than one)",
-            options.get_filename().display()
+            folder.join(name).display()
         )),
         Err(std::fs::TryLockError::Error(e)) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+impl Table {
+    /// PostgreSQL: writes the record only where its row is still there and unexpired, in
+    /// one statement, since another instance may delete it between a read and a write.
+    /// The encoding is the store's own (MessagePack of the whole record).
+    async fn save_existing(&self, record: &Record) -> session_store::Result<()> {
+        let Table::Postgres(_, pool) = self else {
+            return self.save(record).await;
+        };
+        let data = rmp_serde::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        sqlx::query(&format!(
+            r#"UPDATE "public"."{TABLE}" SET data = $2, expiry_date = $3
+               WHERE id = $1 AND expiry_date > $4"#
+        ))
+        .bind(record.id.to_string())
+        .bind(data)
+        .bind(record.expiry_date)
+        .bind(time::OffsetDateTime::now_utc())
+        .execute(pool)
+        .await
+        .map_err(|e| session_store::Error::Backend(e.to_string()))?;
+        Ok(())
     }
 }
 
@@ -183,28 +229,28 @@ impl SessionStore for Table {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         match self {
             Table::Sqlite(store) => store.create(record).await,
-            Table::Postgres(store) => store.create(record).await,
+            Table::Postgres(store, _) => store.create(record).await,
         }
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         match self {
             Table::Sqlite(store) => store.save(record).await,
-            Table::Postgres(store) => store.save(record).await,
+            Table::Postgres(store, _) => store.save(record).await,
         }
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         match self {
             Table::Sqlite(store) => store.load(id).await,
-            Table::Postgres(store) => store.load(id).await,
+            Table::Postgres(store, _) => store.load(id).await,
         }
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         match self {
             Table::Sqlite(store) => store.delete(id).await,
-            Table::Postgres(store) => store.delete(id).await,
+            Table::Postgres(store, _) => store.delete(id).await,
         }
     }
 }
@@ -226,10 +272,7 @@ impl SessionStore for Sessions {
     /// the table's upsert would then bring the signed-out session back.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let Some(kept) = &self.kept else {
-            if self.table.load(&record.id).await?.is_none() {
-                return Ok(());
-            }
-            return self.table.save(record).await;
+            return self.table.save_existing(record).await;
         };
         let _writing = kept.lock(&record.id).await;
         if kept.get(&record.id).is_none() && self.table.load(&record.id).await?.is_none() {
@@ -282,7 +325,7 @@ impl ExpiredDeletion for Sessions {
     async fn delete_expired(&self) -> session_store::Result<()> {
         match &self.table {
             Table::Sqlite(store) => store.delete_expired().await,
-            Table::Postgres(store) => store.delete_expired().await,
+            Table::Postgres(store, _) => store.delete_expired().await,
         }
     }
 }
@@ -409,6 +452,14 @@ mod tests {
         let mut signed_in = record("jdoe");
         sessions.create(&mut signed_in).await.unwrap();
         let read = sessions.load(&signed_in.id).await.unwrap().unwrap();
+        // A save of a session that is there is kept, in the table's own encoding.
+        let changed = Record {
+            data: record("jdoe, changed").data,
+            ..read.clone()
+        };
+        sessions.save(&changed).await.unwrap();
+        let restarted = Sessions::open(&db).await.unwrap();
+        assert_eq!(restarted.load(&signed_in.id).await.unwrap(), Some(changed));
         sessions.delete(&signed_in.id).await.unwrap();
         sessions.save(&read).await.unwrap();
         assert_eq!(sessions.load(&signed_in.id).await.unwrap(), None);
@@ -467,6 +518,48 @@ mod tests {
         assert!(sessions.load(&short.id).await.unwrap().is_some());
         tokio::time::sleep(Duration::from_millis(2500)).await;
         assert_eq!(sessions.load(&short.id).await.unwrap(), None);
+    }
+
+    /// Memory's own deadline runs on the monotonic clock; the record's expiry, by the
+    /// wall clock, is checked on every read as well.
+    #[test]
+    fn a_kept_record_past_its_expiry_by_the_wall_clock_is_not_used() {
+        let kept = Kept {
+            records: moka::sync::Cache::builder().build(),
+            writing: Vec::new(),
+        };
+        let mut past = record("jdoe");
+        past.expiry_date = time::OffsetDateTime::now_utc() - time::Duration::seconds(1);
+        kept.records.insert(past.id, past.clone());
+        assert_eq!(kept.get(&past.id), None);
+        let live = record("jane");
+        kept.records.insert(live.id, live.clone());
+        assert_eq!(kept.get(&live.id), Some(live));
+    }
+
+    #[test]
+    fn one_claim_per_sqlite_file_however_the_url_spells_it() {
+        let dir = app::db::TempDb::folder();
+        std::fs::create_dir(dir.path().join("data")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("data"), dir.path().join("link")).unwrap();
+        let url = |folder: &str| format!("sqlite://{}/{folder}/twostep.db", dir.path().display());
+        let first = claim_sqlite_file(&url("data")).unwrap();
+        assert!(first.is_some());
+        for other in ["link", "data/../data"] {
+            let refused = claim_sqlite_file(&url(other)).unwrap_err();
+            assert!(refused.contains("another twostep server"), "{other}: {refused}");
+        }
+        assert!(
+            claim_sqlite_file("sqlite::memory:").unwrap().is_none(),
+            "nothing shared"
+        );
+        assert!(
+            claim_sqlite_file("postgres://db.internal/twostep")
+                .unwrap()
+                .is_none()
+        );
+        drop(first);
+        assert!(claim_sqlite_file(&url("link")).unwrap().is_some(), "free again");
     }
 
     #[test]
