@@ -65,6 +65,9 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<(), String> {
     let config = Config::from_process().map_err(|e| format!("configuration: {e}"))?;
+    // Before the database is touched: a second server on this SQLite file stops here.
+    let _only_server_on_this_file = server::sessions::claim_sqlite_file(&config.database_url)
+        .map_err(|e| format!("database {}: {e}", config.database_shown()))?;
     let db = app::db::Db::open(&config.database_url, &config.database_pool)
         .await
         .map_err(|e| format!("database {}: {e}", config.database_shown()))?;
@@ -84,7 +87,6 @@ async fn run() -> Result<(), String> {
     let hasher = Arc::new(PasswordHasher::new(cores, config.password_hash_queue));
     let admin_password_file = Arc::new(config.data_dir().join("admin-password.txt"));
     create_first_admin(&config, &db, &hasher, clock.now(), &admin_password_file).await?;
-    let _only_server_on_this_file = server::sessions::claim_sqlite_file(&db)?;
     let sessions = Sessions::open(&db).await?;
     let site_files = site_files();
 
