@@ -355,11 +355,21 @@ async fn a_second_server_on_the_same_sqlite_file_is_refused() {
     let (served, said) = binary::start_expecting_refusal(&folder.0, None);
     assert!(!served, "refused ({said})");
     assert!(said.contains("another twostep server"), "{said}");
-    let check = first.operator(&["check"]).output().unwrap();
+    // A command that reads and one that writes the database, beside the server. (Not
+    // `check`: it also wants the built site, which the unit tests run before.)
+    let list = first.operator(&["admin", "list"]).output().unwrap();
+    let listed = String::from_utf8_lossy(&list.stdout);
     assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
+        list.status.success() && listed.contains("admin"),
+        "{listed}{}",
+        String::from_utf8_lossy(&list.stderr)
+    );
+    let on = first.operator(&["admin", "two-step", "on"]).output().unwrap();
+    assert!(
+        on.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&on.stdout),
+        String::from_utf8_lossy(&on.stderr)
     );
     drop(first);
     // Its claim ended with it.

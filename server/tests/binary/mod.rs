@@ -228,9 +228,10 @@ pub fn start_expecting_refusal(dir: &std::path::Path, key: Option<&str>) -> (boo
     loop {
         if let Some(status) = child.try_wait().unwrap() {
             let output = child.wait_with_output().unwrap();
+            // The status too: a death by signal leaves no text of its own.
             return (
                 status.success(),
-                String::from_utf8_lossy(&output.stderr).into_owned(),
+                format!("{status}: {}", String::from_utf8_lossy(&output.stderr)),
             );
         }
         if Instant::now() > deadline || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
