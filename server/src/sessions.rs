@@ -28,17 +28,17 @@ const KEPT_RECORDS: u64 = 20_000;
 const WRITE_LOCKS: usize = 64;
 
 #[derive(Clone, Debug)]
-pub struct Sessions {
-    table: Table,
-    /// SQLite only.
-    kept: Option<Arc<Kept>>,
-}
+pub struct Sessions(Store);
 
 #[derive(Clone, Debug)]
-enum Table {
-    Sqlite(SqliteStore),
+enum Store {
+    /// The table, and the records this process wrote to it, in memory.
+    Sqlite { table: SqliteStore, kept: Arc<Kept> },
     /// The pool too: a save is this module's own conditional update (see `save`).
-    Postgres(PostgresStore, sqlx::PgPool),
+    Postgres {
+        table: PostgresStore,
+        pool: sqlx::PgPool,
+    },
 }
 
 /// The records in memory. Every change to a session's row, and every copy of it from the
@@ -123,10 +123,10 @@ impl Sessions {
                     .with_table_name(TABLE)
                     .map_err(|e| failed(&e))?;
                 store.migrate().await.map_err(|e| failed(&e))?;
-                Ok(Sessions {
-                    table: Table::Sqlite(store),
-                    kept: Some(Arc::new(Kept::new())),
-                })
+                Ok(Sessions(Store::Sqlite {
+                    table: store,
+                    kept: Arc::new(Kept::new()),
+                }))
             }
             Db::Postgres(pool) => {
                 let store = PostgresStore::new(pool.clone())
@@ -146,10 +146,10 @@ impl Sessions {
                     .await
                     .map_err(|e| failed(&e))?;
                 made.map_err(|e| failed(&e))?;
-                Ok(Sessions {
-                    table: Table::Postgres(store, pool.clone()),
-                    kept: None,
-                })
+                Ok(Sessions(Store::Postgres {
+                    table: store,
+                    pool: pool.clone(),
+                }))
             }
         }
     }
@@ -200,94 +200,62 @@ pub fn claim_sqlite_file(database_url: &str) -> Result<Option<std::fs::File>, St
     }
 }
 
-impl Table {
-    /// PostgreSQL: writes the record only where its row is still there and unexpired, in
-    /// one statement, since another instance may delete it between a read and a write.
-    /// The encoding is the store's own (MessagePack of the whole record).
-    async fn save_existing(&self, record: &Record) -> session_store::Result<()> {
-        let Table::Postgres(_, pool) = self else {
-            return self.save(record).await;
-        };
-        let data = rmp_serde::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        sqlx::query(&format!(
-            r#"UPDATE "public"."{TABLE}" SET data = $2, expiry_date = $3
-               WHERE id = $1 AND expiry_date > $4"#
-        ))
-        .bind(record.id.to_string())
-        .bind(data)
-        .bind(record.expiry_date)
-        .bind(time::OffsetDateTime::now_utc())
-        .execute(pool)
-        .await
-        .map_err(|e| session_store::Error::Backend(e.to_string()))?;
-        Ok(())
-    }
-}
-
-#[async_trait]
-impl SessionStore for Table {
-    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        match self {
-            Table::Sqlite(store) => store.create(record).await,
-            Table::Postgres(store, _) => store.create(record).await,
-        }
-    }
-
-    async fn save(&self, record: &Record) -> session_store::Result<()> {
-        match self {
-            Table::Sqlite(store) => store.save(record).await,
-            Table::Postgres(store, _) => store.save(record).await,
-        }
-    }
-
-    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        match self {
-            Table::Sqlite(store) => store.load(id).await,
-            Table::Postgres(store, _) => store.load(id).await,
-        }
-    }
-
-    async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        match self {
-            Table::Sqlite(store) => store.delete(id).await,
-            Table::Postgres(store, _) => store.delete(id).await,
-        }
-    }
+/// PostgreSQL: writes the record only where its row is still there and unexpired, in
+/// one statement, since another instance may delete it between a read and a write. The
+/// encoding is the store's own (MessagePack of the whole record).
+async fn save_existing_row(pool: &sqlx::PgPool, record: &Record) -> session_store::Result<()> {
+    let data = rmp_serde::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+    sqlx::query(&format!(
+        r#"UPDATE "public"."{TABLE}" SET data = $2, expiry_date = $3
+           WHERE id = $1 AND expiry_date > $4"#
+    ))
+    .bind(record.id.to_string())
+    .bind(data)
+    .bind(record.expiry_date)
+    .bind(time::OffsetDateTime::now_utc())
+    .execute(pool)
+    .await
+    .map_err(|e| session_store::Error::Backend(e.to_string()))?;
+    Ok(())
 }
 
 #[async_trait]
 impl SessionStore for Sessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        let Some(kept) = &self.kept else {
-            return self.table.create(record).await;
-        };
-        // A new id: no other request knows it yet, so no lock.
-        self.table.create(record).await?;
-        kept.records.insert(record.id, record.clone());
-        Ok(())
+        match &self.0 {
+            Store::Sqlite { table, kept } => {
+                // A new id: no other request knows it yet, so no lock.
+                table.create(record).await?;
+                kept.records.insert(record.id, record.clone());
+                Ok(())
+            }
+            Store::Postgres { table, .. } => table.create(record).await,
+        }
     }
 
     /// Saves a session that still exists. tower-sessions saves only ids it has just read,
     /// but a request that read its session before a sign-out deleted it may save after;
     /// the table's upsert would then bring the signed-out session back.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let Some(kept) = &self.kept else {
-            return self.table.save_existing(record).await;
+        let (table, kept) = match &self.0 {
+            Store::Sqlite { table, kept } => (table, kept),
+            Store::Postgres { pool, .. } => return save_existing_row(pool, record).await,
         };
         let _writing = kept.lock(&record.id).await;
-        if kept.get(&record.id).is_none() && self.table.load(&record.id).await?.is_none() {
+        if kept.get(&record.id).is_none() && table.load(&record.id).await?.is_none() {
             return Ok(());
         }
         // Forgotten first: if the write fails, memory does not hold what the table lacks.
         kept.records.invalidate(&record.id);
-        self.table.save(record).await?;
+        table.save(record).await?;
         kept.records.insert(record.id, record.clone());
         Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let Some(kept) = &self.kept else {
-            return self.table.load(id).await;
+        let (table, kept) = match &self.0 {
+            Store::Sqlite { table, kept } => (table, kept),
+            Store::Postgres { table, .. } => return table.load(id).await,
         };
         if let Some(record) = kept.get(id) {
             return Ok(Some(record));
@@ -295,7 +263,7 @@ impl SessionStore for Sessions {
         // Not in memory (a restart, or dropped for room). An id the table does not know
         // (an old or made-up cookie) is answered without the lock, so a flood of them
         // cannot hold up sign-ins.
-        if self.table.load(id).await?.is_none() {
+        if table.load(id).await?.is_none() {
             return Ok(None);
         }
         let _writing = kept.lock(id).await;
@@ -303,7 +271,7 @@ impl SessionStore for Sessions {
             return Ok(Some(record));
         }
         // Read again under the lock: what was read above may have been deleted since.
-        let record = self.table.load(id).await?;
+        let record = table.load(id).await?;
         if let Some(record) = &record {
             kept.records.insert(*id, record.clone());
         }
@@ -311,21 +279,23 @@ impl SessionStore for Sessions {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        let Some(kept) = &self.kept else {
-            return self.table.delete(id).await;
-        };
-        let _writing = kept.lock(id).await;
-        kept.records.invalidate(id);
-        self.table.delete(id).await
+        match &self.0 {
+            Store::Sqlite { table, kept } => {
+                let _writing = kept.lock(id).await;
+                kept.records.invalidate(id);
+                table.delete(id).await
+            }
+            Store::Postgres { table, .. } => table.delete(id).await,
+        }
     }
 }
 
 #[async_trait]
 impl ExpiredDeletion for Sessions {
     async fn delete_expired(&self) -> session_store::Result<()> {
-        match &self.table {
-            Table::Sqlite(store) => store.delete_expired().await,
-            Table::Postgres(store, _) => store.delete_expired().await,
+        match &self.0 {
+            Store::Sqlite { table, .. } => table.delete_expired().await,
+            Store::Postgres { table, .. } => table.delete_expired().await,
         }
     }
 }
@@ -351,6 +321,14 @@ mod tests {
         let before = Sessions::open(db).await.unwrap();
         before.create(&mut saved).await.unwrap();
         (saved, Sessions::open(db).await.unwrap())
+    }
+
+    /// The memory of a store on SQLite.
+    fn kept_by(sessions: &Sessions) -> Arc<Kept> {
+        match &sessions.0 {
+            Store::Sqlite { kept, .. } => kept.clone(),
+            Store::Postgres { .. } => panic!("only SQLite keeps records in memory"),
+        }
     }
 
     /// Fifty reads of `id` at once, as a cookie used from fifty tabs (or by an attacker).
@@ -478,7 +456,7 @@ mod tests {
     async fn a_read_that_waited_for_a_sign_out_finds_nothing() {
         let (db, _dir) = open_temporary_on(Backend::Sqlite).await;
         let (signed_in, sessions) = saved_before_a_restart(&db, "jdoe").await;
-        let kept = sessions.kept.clone().unwrap();
+        let kept = kept_by(&sessions);
         let signing_out = kept.lock(&signed_in.id).await;
         let read = tokio::spawn({
             let (sessions, id) = (sessions.clone(), signed_in.id);
@@ -501,7 +479,8 @@ mod tests {
         let (db, _dir) = open_temporary_on(Backend::Sqlite).await;
         let sessions = Sessions::open(&db).await.unwrap();
         let made_up = Id::default();
-        let _writing = sessions.kept.as_ref().unwrap().lock(&made_up).await;
+        let kept = kept_by(&sessions);
+        let _writing = kept.lock(&made_up).await;
         let read = tokio::time::timeout(Duration::from_secs(2), sessions.load(&made_up)).await;
         assert_eq!(read.expect("answered without the lock").unwrap(), None);
     }
