@@ -87,7 +87,8 @@ async fn run() -> Result<(), String> {
     let hasher = Arc::new(PasswordHasher::new(cores, config.password_hash_queue));
     let admin_password_file = Arc::new(config.data_dir().join("admin-password.txt"));
     create_first_admin(&config, &db, &hasher, clock.now(), &admin_password_file).await?;
-    let sessions = Sessions::open(&db).await?;
+    let key = Arc::new(key);
+    let sessions = Sessions::open(&db, key.clone()).await?;
     let site_files = site_files();
 
     let state = AppState::from(Services {
@@ -97,7 +98,7 @@ async fn run() -> Result<(), String> {
         clock,
         policy: Arc::new(policy(&config)),
         mailer: Arc::new(mailer(&config)?),
-        secret_key: Arc::new(key),
+        secret_key: key,
         sms: sms(&config)?,
         trust_events: app::state::trust_events(),
         site_files: Arc::new(site_files),

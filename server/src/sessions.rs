@@ -1,6 +1,10 @@
 //! Sessions, kept in the same database as everything else: tower-sessions' SQLite or
 //! PostgreSQL store behind one type, so the router does not care which.
 //!
+//! The cookie's id is a bearer secret, so the table never holds it: a row's key, and the
+//! id inside its record, are a keyed digest of it (see `StoredId`). A copy of the
+//! database therefore names no session a browser could present.
+//!
 //! Every signed-in request reads its session. On SQLite the records this process wrote
 //! are also kept in memory, so that read costs no query: this process is the only
 //! writer of the sessions table (SQLite serves one instance, and the operator's command
@@ -9,6 +13,7 @@
 //! table.
 
 use app::db::Db;
+use app::secret_key::SecretKey;
 use async_trait::async_trait;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -28,7 +33,47 @@ const KEPT_RECORDS: u64 = 20_000;
 const WRITE_LOCKS: usize = 64;
 
 #[derive(Clone, Debug)]
-pub struct Sessions(Store);
+pub struct Sessions {
+    store: Store,
+    ids: StoredId,
+}
+
+/// What the table (and memory) know a session by: HMAC-SHA-256 of the cookie's id under a
+/// key derived from the secret key, cut to the 128 bits tower-sessions' id holds. Keyed
+/// rather than a plain hash so that even a guess at an id cannot be checked against a
+/// copy of the table; the cost is that a new secret key signs everyone out.
+#[derive(Clone)]
+struct StoredId(Arc<SecretKey>);
+
+impl StoredId {
+    fn of(&self, id: &Id) -> Id {
+        let mac = self.0.mac(&[b"session id", &id.0.to_le_bytes()]);
+        let mut first = [0u8; 16];
+        first.copy_from_slice(&mac[..16]);
+        Id(i128::from_le_bytes(first))
+    }
+
+    /// The record as stored: under the digest of its id.
+    fn stored(&self, record: &Record) -> Record {
+        Record {
+            id: self.of(&record.id),
+            ..record.clone()
+        }
+    }
+}
+
+/// Never the key, nor any id.
+impl std::fmt::Debug for StoredId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StoredId")
+    }
+}
+
+/// A stored record handed back under the id the cookie carries (tower-sessions saves it
+/// under that id again).
+fn as_presented(stored: Record, id: &Id) -> Record {
+    Record { id: *id, ..stored }
+}
 
 #[derive(Clone, Debug)]
 enum Store {
@@ -41,7 +86,7 @@ enum Store {
     },
 }
 
-/// The records in memory. Every change to a session's row, and every copy of it from the
+/// The records in memory, under their stored ids as in the table. Every change to a session's row, and every copy of it from the
 /// table into memory, happens under that session's write lock: so a read that did not
 /// find its record in memory can never put back a record that a sign-out deleted, or an
 /// older one over a newer save. Reads that find their record take no lock.
@@ -113,9 +158,16 @@ impl moka::Expiry<Id, Record> for UntilRecordExpires {
 }
 
 impl Sessions {
-    /// The store over `db`, its table made if missing. On PostgreSQL an advisory lock
-    /// keeps instances that start together from making it at the same time.
-    pub async fn open(db: &Db) -> Result<Sessions, String> {
+    /// The store over `db`, its table made if missing, its rows keyed by digests under
+    /// `key`. On PostgreSQL an advisory lock keeps instances that start together from
+    /// making the table at the same time.
+    pub async fn open(db: &Db, key: Arc<SecretKey>) -> Result<Sessions, String> {
+        let ids = StoredId(key);
+        let store = Self::open_table(db).await?;
+        Ok(Sessions { store, ids })
+    }
+
+    async fn open_table(db: &Db) -> Result<Store, String> {
         let failed = |e: &dyn std::fmt::Display| format!("session store: {e}");
         match db {
             Db::Sqlite(pool) => {
@@ -123,10 +175,10 @@ impl Sessions {
                     .with_table_name(TABLE)
                     .map_err(|e| failed(&e))?;
                 store.migrate().await.map_err(|e| failed(&e))?;
-                Ok(Sessions(Store::Sqlite {
+                Ok(Store::Sqlite {
                     table: store,
                     kept: Arc::new(Kept::new()),
-                }))
+                })
             }
             Db::Postgres(pool) => {
                 let store = PostgresStore::new(pool.clone())
@@ -146,10 +198,10 @@ impl Sessions {
                     .await
                     .map_err(|e| failed(&e))?;
                 made.map_err(|e| failed(&e))?;
-                Ok(Sessions(Store::Postgres {
+                Ok(Store::Postgres {
                     table: store,
                     pool: pool.clone(),
-                }))
+                })
             }
         }
     }
@@ -202,7 +254,7 @@ pub fn claim_sqlite_file(database_url: &str) -> Result<Option<std::fs::File>, St
 
 /// PostgreSQL: writes the record only where its row is still there and unexpired, in
 /// one statement, since another instance may delete it between a read and a write. The
-/// encoding is the store's own (MessagePack of the whole record).
+/// encoding is the store's own (MessagePack of the whole record). `record` is as stored.
 async fn save_existing_row(pool: &sqlx::PgPool, record: &Record) -> session_store::Result<()> {
     let data = rmp_serde::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
     sqlx::query(&format!(
@@ -222,14 +274,24 @@ async fn save_existing_row(pool: &sqlx::PgPool, record: &Record) -> session_stor
 #[async_trait]
 impl SessionStore for Sessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        match &self.0 {
-            Store::Sqlite { table, kept } => {
-                // A new id: no other request knows it yet, so no lock.
-                table.create(record).await?;
-                kept.records.insert(record.id, record.clone());
-                Ok(())
+        loop {
+            let mut stored = self.ids.stored(record);
+            let wanted = stored.id;
+            match &self.store {
+                Store::Sqlite { table, .. } => table.create(&mut stored).await?,
+                Store::Postgres { table, .. } => table.create(&mut stored).await?,
             }
-            Store::Postgres { table, .. } => table.create(record).await,
+            if stored.id == wanted {
+                if let Store::Sqlite { kept, .. } = &self.store {
+                    // A new id: no other request knows it yet, so no lock.
+                    kept.records.insert(stored.id, stored);
+                }
+                return Ok(());
+            }
+            // The digest was taken, and the table put the row under an id of its own that
+            // no cookie maps to: remove that row and draw a new id.
+            self.delete_stored(&stored.id).await?;
+            record.id = Id::default();
         }
     }
 
@@ -237,63 +299,76 @@ impl SessionStore for Sessions {
     /// but a request that read its session before a sign-out deleted it may save after;
     /// the table's upsert would then bring the signed-out session back.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let (table, kept) = match &self.0 {
+        let stored = self.ids.stored(record);
+        let (table, kept) = match &self.store {
             Store::Sqlite { table, kept } => (table, kept),
-            Store::Postgres { pool, .. } => return save_existing_row(pool, record).await,
+            Store::Postgres { pool, .. } => return save_existing_row(pool, &stored).await,
         };
-        let _writing = kept.lock(&record.id).await;
-        if kept.get(&record.id).is_none() && table.load(&record.id).await?.is_none() {
+        let _writing = kept.lock(&stored.id).await;
+        if kept.get(&stored.id).is_none() && table.load(&stored.id).await?.is_none() {
             return Ok(());
         }
         // Forgotten first: if the write fails, memory does not hold what the table lacks.
-        kept.records.invalidate(&record.id);
-        table.save(record).await?;
-        kept.records.insert(record.id, record.clone());
+        kept.records.invalidate(&stored.id);
+        table.save(&stored).await?;
+        kept.records.insert(stored.id, stored);
         Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let (table, kept) = match &self.0 {
-            Store::Sqlite { table, kept } => (table, kept),
-            Store::Postgres { table, .. } => return table.load(id).await,
+        let stored_id = self.ids.of(id);
+        let found = match &self.store {
+            Store::Sqlite { table, kept } => load_kept(table, kept, &stored_id).await?,
+            Store::Postgres { table, .. } => table.load(&stored_id).await?,
         };
-        if let Some(record) = kept.get(id) {
-            return Ok(Some(record));
-        }
-        // Not in memory (a restart, or dropped for room). An id the table does not know
-        // (an old or made-up cookie) is answered without the lock, so a flood of them
-        // cannot hold up sign-ins.
-        if table.load(id).await?.is_none() {
-            return Ok(None);
-        }
-        let _writing = kept.lock(id).await;
-        if let Some(record) = kept.get(id) {
-            return Ok(Some(record));
-        }
-        // Read again under the lock: what was read above may have been deleted since.
-        let record = table.load(id).await?;
-        if let Some(record) = &record {
-            kept.records.insert(*id, record.clone());
-        }
-        Ok(record)
+        Ok(found.map(|stored| as_presented(stored, id)))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        match &self.0 {
+        self.delete_stored(&self.ids.of(id)).await
+    }
+}
+
+impl Sessions {
+    async fn delete_stored(&self, stored_id: &Id) -> session_store::Result<()> {
+        match &self.store {
             Store::Sqlite { table, kept } => {
-                let _writing = kept.lock(id).await;
-                kept.records.invalidate(id);
-                table.delete(id).await
+                let _writing = kept.lock(stored_id).await;
+                kept.records.invalidate(stored_id);
+                table.delete(stored_id).await
             }
-            Store::Postgres { table, .. } => table.delete(id).await,
+            Store::Postgres { table, .. } => table.delete(stored_id).await,
         }
     }
+}
+
+/// SQLite: the record from memory, else from the table (then kept).
+async fn load_kept(table: &SqliteStore, kept: &Kept, id: &Id) -> session_store::Result<Option<Record>> {
+    if let Some(record) = kept.get(id) {
+        return Ok(Some(record));
+    }
+    // Not in memory (a restart, or dropped for room). An id the table does not know
+    // (an old or made-up cookie) is answered without the lock, so a flood of them
+    // cannot hold up sign-ins.
+    if table.load(id).await?.is_none() {
+        return Ok(None);
+    }
+    let _writing = kept.lock(id).await;
+    if let Some(record) = kept.get(id) {
+        return Ok(Some(record));
+    }
+    // Read again under the lock: what was read above may have been deleted since.
+    let record = table.load(id).await?;
+    if let Some(record) = &record {
+        kept.records.insert(*id, record.clone());
+    }
+    Ok(record)
 }
 
 #[async_trait]
 impl ExpiredDeletion for Sessions {
     async fn delete_expired(&self) -> session_store::Result<()> {
-        match &self.0 {
+        match &self.store {
             Store::Sqlite { table, .. } => table.delete_expired().await,
             Store::Postgres { table, .. } => table.delete_expired().await,
         }
@@ -305,6 +380,13 @@ mod tests {
     use super::*;
     use app::db::{Backend, open_temporary_on};
     use std::collections::HashMap;
+
+    /// One key for every store of these tests: a restarted store reads what the one
+    /// before it wrote.
+    fn key() -> Arc<SecretKey> {
+        static KEY: std::sync::LazyLock<Arc<SecretKey>> = std::sync::LazyLock::new(|| Arc::new(SecretKey::random()));
+        KEY.clone()
+    }
 
     fn record(value: &str) -> Record {
         Record {
@@ -318,14 +400,14 @@ mod tests {
     /// its memory, so its reads go to the table).
     async fn saved_before_a_restart(db: &Db, value: &str) -> (Record, Sessions) {
         let mut saved = record(value);
-        let before = Sessions::open(db).await.unwrap();
+        let before = Sessions::open(db, key()).await.unwrap();
         before.create(&mut saved).await.unwrap();
-        (saved, Sessions::open(db).await.unwrap())
+        (saved, Sessions::open(db, key()).await.unwrap())
     }
 
     /// The memory of a store on SQLite.
     fn kept_by(sessions: &Sessions) -> Arc<Kept> {
-        match &sessions.0 {
+        match &sessions.store {
             Store::Sqlite { kept, .. } => kept.clone(),
             Store::Postgres { .. } => panic!("only SQLite keeps records in memory"),
         }
@@ -341,11 +423,13 @@ mod tests {
             .collect()
     }
 
-    async fn delete_row_behind_its_back(db: &Db, id: &Id) {
+    /// The row of the session whose cookie carries `id`, deleted as another instance would.
+    async fn delete_row_behind_its_back(db: &Db, sessions: &Sessions, id: &Id) {
+        let stored_id = sessions.ids.of(id);
         app::db::on_db!(db, |pool| sqlx::query(&format!(
             "DELETE FROM {TABLE} WHERE id = $1"
         ))
-        .bind(id.to_string())
+        .bind(stored_id.to_string())
         .execute(pool)
         .await
         .map(|_| ()))
@@ -356,10 +440,10 @@ mod tests {
     /// where another instance may sign the session out, from the table every time.
     async fn where_a_read_comes_from(backend: Backend) {
         let (db, _dir) = open_temporary_on(backend).await;
-        let sessions = Sessions::open(&db).await.unwrap();
+        let sessions = Sessions::open(&db, key()).await.unwrap();
         let mut signed_in = record("jdoe");
         sessions.create(&mut signed_in).await.unwrap();
-        delete_row_behind_its_back(&db, &signed_in.id).await;
+        delete_row_behind_its_back(&db, &sessions, &signed_in.id).await;
         let read = sessions.load(&signed_in.id).await.unwrap();
         match backend {
             Backend::Sqlite => assert_eq!(read, Some(signed_in), "no query for a kept record"),
@@ -377,7 +461,7 @@ mod tests {
             restarted.load(&signed_in.id).await.unwrap(),
             Some(signed_in.clone())
         );
-        delete_row_behind_its_back(&db, &signed_in.id).await;
+        delete_row_behind_its_back(&db, &restarted, &signed_in.id).await;
         assert_eq!(restarted.load(&signed_in.id).await.unwrap(), Some(signed_in));
         assert_eq!(
             restarted.load(&Id::default()).await.unwrap(),
@@ -426,7 +510,7 @@ mod tests {
     /// read (cancelling a code, say): the session stays signed out.
     async fn a_save_after_a_sign_out_does_not_bring_the_session_back(backend: Backend) {
         let (db, _dir) = open_temporary_on(backend).await;
-        let sessions = Sessions::open(&db).await.unwrap();
+        let sessions = Sessions::open(&db, key()).await.unwrap();
         let mut signed_in = record("jdoe");
         sessions.create(&mut signed_in).await.unwrap();
         let read = sessions.load(&signed_in.id).await.unwrap().unwrap();
@@ -436,12 +520,12 @@ mod tests {
             ..read.clone()
         };
         sessions.save(&changed).await.unwrap();
-        let restarted = Sessions::open(&db).await.unwrap();
+        let restarted = Sessions::open(&db, key()).await.unwrap();
         assert_eq!(restarted.load(&signed_in.id).await.unwrap(), Some(changed));
         sessions.delete(&signed_in.id).await.unwrap();
         sessions.save(&read).await.unwrap();
         assert_eq!(sessions.load(&signed_in.id).await.unwrap(), None);
-        let restarted = Sessions::open(&db).await.unwrap();
+        let restarted = Sessions::open(&db, key()).await.unwrap();
         assert_eq!(
             restarted.load(&signed_in.id).await.unwrap(),
             None,
@@ -457,7 +541,8 @@ mod tests {
         let (db, _dir) = open_temporary_on(Backend::Sqlite).await;
         let (signed_in, sessions) = saved_before_a_restart(&db, "jdoe").await;
         let kept = kept_by(&sessions);
-        let signing_out = kept.lock(&signed_in.id).await;
+        let stored_id = sessions.ids.of(&signed_in.id);
+        let signing_out = kept.lock(&stored_id).await;
         let read = tokio::spawn({
             let (sessions, id) = (sessions.clone(), signed_in.id);
             async move { sessions.load(&id).await.unwrap() }
@@ -467,20 +552,20 @@ mod tests {
             !read.is_finished(),
             "the read found the row and waits for the lock"
         );
-        delete_row_behind_its_back(&db, &signed_in.id).await;
+        delete_row_behind_its_back(&db, &sessions, &signed_in.id).await;
         drop(signing_out);
         assert_eq!(read.await.unwrap(), None);
-        assert_eq!(kept.get(&signed_in.id), None, "and put nothing in memory");
+        assert_eq!(kept.get(&stored_id), None, "and put nothing in memory");
     }
 
     /// A made-up cookie is answered at once, even while a write holds its lock.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn an_unknown_id_never_waits_for_a_write() {
         let (db, _dir) = open_temporary_on(Backend::Sqlite).await;
-        let sessions = Sessions::open(&db).await.unwrap();
+        let sessions = Sessions::open(&db, key()).await.unwrap();
         let made_up = Id::default();
         let kept = kept_by(&sessions);
-        let _writing = kept.lock(&made_up).await;
+        let _writing = kept.lock(&sessions.ids.of(&made_up)).await;
         let read = tokio::time::timeout(Duration::from_secs(2), sessions.load(&made_up)).await;
         assert_eq!(read.expect("answered without the lock").unwrap(), None);
     }
@@ -488,7 +573,7 @@ mod tests {
     #[tokio::test]
     async fn an_expired_record_is_not_read_from_memory() {
         let (db, _dir) = open_temporary_on(Backend::Sqlite).await;
-        let sessions = Sessions::open(&db).await.unwrap();
+        let sessions = Sessions::open(&db, key()).await.unwrap();
         let mut short = Record {
             expiry_date: time::OffsetDateTime::now_utc() + time::Duration::seconds(2),
             ..record("jdoe")
@@ -514,6 +599,41 @@ mod tests {
         let live = record("jane");
         kept.records.insert(live.id, live.clone());
         assert_eq!(kept.get(&live.id), Some(live));
+    }
+
+    /// What a copy of the table gives a reader: neither the row's key nor the record in it
+    /// is the id a cookie carries, so presenting either opens nothing; the cookie's id
+    /// still opens the session.
+    async fn the_table_holds_only_digests_of_session_ids(backend: Backend) {
+        let (db, _dir) = open_temporary_on(backend).await;
+        let sessions = Sessions::open(&db, key()).await.unwrap();
+        let mut signed_in = record("jdoe");
+        sessions.create(&mut signed_in).await.unwrap();
+        let rows: Vec<(String, Vec<u8>)> = app::db::on_db!(&db, |pool| sqlx::query_as(&format!(
+            "SELECT id, data FROM {TABLE}"
+        ))
+        .fetch_all(pool)
+        .await)
+        .unwrap();
+        assert_eq!(rows.len(), 1);
+        let (row_id, data) = &rows[0];
+        let cookie = signed_in.id.to_string();
+        assert_ne!(row_id, &cookie);
+        let kept: Record = rmp_serde::from_slice(data).unwrap();
+        assert_ne!(kept.id, signed_in.id, "the record inside names no cookie either");
+        assert!(!contains(data, &signed_in.id.0.to_le_bytes()) && !contains(data, cookie.as_bytes()));
+        let restarted = Sessions::open(&db, key()).await.unwrap();
+        for presented in [row_id.parse::<Id>().unwrap(), kept.id] {
+            assert_eq!(restarted.load(&presented).await.unwrap(), None, "{presented}");
+        }
+        assert_eq!(restarted.load(&signed_in.id).await.unwrap(), Some(signed_in.clone()));
+        let other_key = Sessions::open(&db, Arc::new(SecretKey::random())).await.unwrap();
+        assert_eq!(other_key.load(&signed_in.id).await.unwrap(), None, "a new key, new digests");
+    }
+    app::on_both_backends!(the_table_holds_only_digests_of_session_ids);
+
+    fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle)
     }
 
     #[test]
