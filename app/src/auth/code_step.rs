@@ -5,9 +5,9 @@
 //! in their session: a different session key from a signed-in one, so every page and
 //! server function still treats them as signed out. It is answered one of three ways: a
 //! code sent to them, a code of their authenticator app, or a recovery code. Whichever way,
-//! the pending sign-in has one row among the codes (`codes`): the session holds a random
-//! token whose digest the row keeps, so an answer is useless to any other sign-in, browser
-//! or person, and the row counts the tries.
+//! the pending sign-in has one row among the codes (`codes`): the session and the row hold
+//! the same binding (the digest of a random token that is then dropped), so an answer is
+//! useless to any other sign-in, browser or person, and the row counts the tries.
 
 use super::channel::Channel;
 use super::session;
@@ -37,8 +37,9 @@ struct Pending {
     epoch: i64,
     /// The pending sign-in's row among the codes.
     code_id: i64,
-    /// Random, hex; the code row holds only its digest.
-    token: String,
+    /// The digest of a random token nobody keeps; the code row holds the same. No
+    /// secret: what a browser presents is the session's id, which is kept as a digest.
+    binding: Vec<u8>,
     next: String,
     /// Step 2 as the page shows it, also for a page the browser loads after posting a
     /// form itself (a session from before this field shows a bare prompt).
@@ -49,14 +50,9 @@ struct Pending {
     sent: bool,
 }
 
-impl Pending {
-    fn binding(&self) -> Vec<u8> {
-        binding_of(&self.token)
-    }
-}
-
-fn binding_of(token: &str) -> Vec<u8> {
-    tokens::digest(token)
+/// A new pending sign-in's binding.
+fn new_binding() -> Vec<u8> {
+    tokens::digest(&tokens::new_secret())
 }
 
 fn send_by(channel: &Channel) -> SendBy {
@@ -127,12 +123,13 @@ pub async fn begin(
         return Ok(refuse(NO_CHANNEL));
     }
     // Every pending sign-in has a row, sent or not: the per-window cap counts them all.
-    let token = tokens::new_secret();
+    let binding = new_binding();
     let issued = codes::issue(
         &state.db,
+        &state.secret_key,
         &state.policy.codes,
         person.user_id,
-        &binding_of(&token),
+        &binding,
         Purpose::SignIn,
         now,
     )
@@ -171,7 +168,7 @@ pub async fn begin(
                 user_id: person.user_id,
                 epoch: person.epoch,
                 code_id: issued.id,
-                token,
+                binding,
                 next,
                 prompt: prompt.clone(),
                 sent,
@@ -300,7 +297,7 @@ pub async fn verify(
     let user_id = pending.user_id;
     let key = state.secret_key.as_ref();
     let (answer, what) = match pending.prompt.way {
-        Way::Sent { .. } => (Answer::Sent(typed), "code"),
+        Way::Sent { .. } => (Answer::Sent(key, typed), "code"),
         Way::App => (Answer::App(key, typed), "authenticator app code"),
         Way::Recovery => (Answer::Recovery(key, typed), "recovery code"),
     };
@@ -309,7 +306,7 @@ pub async fn verify(
         &state.policy.codes,
         pending.code_id,
         user_id,
-        &pending.binding(),
+        &pending.binding,
         answer,
         now,
     )
@@ -532,9 +529,10 @@ async fn send_new(
     }
     let issued = codes::issue(
         &state.db,
+        &state.secret_key,
         &state.policy.codes,
         pending.user_id,
-        &pending.binding(),
+        &pending.binding,
         purpose,
         now,
     )

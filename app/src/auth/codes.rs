@@ -1,6 +1,8 @@
 //! One-time codes of the second sign-in step (spec §2 "Codes"): issue, check, consume.
 //!
-//! Six digits from the OS random source, kept only as a salted digest, valid ten minutes
+//! Six digits from the OS random source, kept only as a salted HMAC under the secret key
+//! (a plain hash of a million candidates is reversed at once from a copy of the
+//! database; this one needs the key kept outside it), valid ten minutes
 //! and once. A new code voids the previous one; a resend waits 30 s; at most five codes per
 //! person in fifteen minutes; five wrong tries void a code, and a new code for the same
 //! pending sign-in carries its tries on. Each step is one write
@@ -17,7 +19,6 @@ use crate::clock::UnixSeconds;
 use crate::db::WritePool;
 use crate::secret_key::SecretKey;
 use rand::TryRngCore;
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,12 +102,8 @@ pub fn normalise(typed: &str) -> Option<String> {
     (code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())).then_some(code)
 }
 
-fn digest(salt: &[u8], code: &str) -> Vec<u8> {
-    Sha256::new()
-        .chain_update(salt)
-        .chain_update(code.as_bytes())
-        .finalize()
-        .to_vec()
+fn digest(key: &SecretKey, salt: &[u8], code: &str) -> Vec<u8> {
+    key.mac(&[b"sign-in code", salt, code.as_bytes()]).to_vec()
 }
 
 /// A code row as `check` needs it.
@@ -124,6 +121,7 @@ struct StoredCode {
 /// every earlier live code of that person.
 pub async fn issue(
     db: &crate::db::Db,
+    key: &SecretKey,
     policy: &CodePolicy,
     user_id: i64,
     binding: &[u8],
@@ -170,7 +168,7 @@ pub async fn issue(
         .bind(user_id)
         .bind(binding)
         .bind(&salt[..])
-        .bind(digest(&salt, &code))
+        .bind(digest(key, &salt, &code))
         .bind(now)
         .bind(now + policy.lifetime_seconds)
         .bind(tries)
@@ -203,8 +201,8 @@ pub async fn void_all_of(
 /// What was typed at step 2, and what it is checked against.
 #[derive(Clone, Copy)]
 pub enum Answer<'a> {
-    /// The code that was sent.
-    Sent(&'a str),
+    /// The code that was sent (its digest is keyed).
+    Sent(&'a SecretKey, &'a str),
     /// A code of the person's authenticator app.
     App(&'a SecretKey, &'a str),
     /// One of the person's recovery codes.
@@ -241,8 +239,8 @@ pub async fn check(
         }
         // The app's step and the recovery code are used up in this same transaction.
         let right = match answer {
-            Answer::Sent(typed) => normalise(typed)
-                .is_some_and(|code| bool::from(digest(&stored.salt, &code).ct_eq(&stored.digest))),
+            Answer::Sent(key, typed) => normalise(typed)
+                .is_some_and(|code| bool::from(digest(key, &stored.salt, &code).ct_eq(&stored.digest))),
             Answer::App(key, typed) => {
                 authenticator::use_step(&mut tx, key, user_id, typed, false, now).await? == AppCode::Accepted
             }
@@ -295,6 +293,12 @@ mod tests {
     const T0: i64 = 1_800_000_000;
     const BROWSER: &[u8] = b"browser-one";
 
+    /// The same key for every issue and check of a test.
+    fn test_key() -> SecretKey {
+        static KEY: std::sync::LazyLock<SecretKey> = std::sync::LazyLock::new(SecretKey::random);
+        KEY.clone()
+    }
+
     async fn setup(backend: Backend) -> (crate::state::AppState, crate::db::TempDb, i64) {
         let (state, db) = state_on(backend).await;
         let jdoe = person(&state, "Jane Doe", "jdoe", &[Permission::Personnel]).await;
@@ -303,7 +307,7 @@ mod tests {
 
     async fn issue_ok(db: &crate::db::Db, user: i64, now: i64) -> Issued {
         {
-            issue(db, &CodePolicy::default(), user, BROWSER, Purpose::Resend, now)
+            issue(db, &test_key(), &CodePolicy::default(), user, BROWSER, Purpose::Resend, now)
                 .await
                 .unwrap()
                 .unwrap()
@@ -318,7 +322,7 @@ mod tests {
                 issued.id,
                 user,
                 BROWSER,
-                Answer::Sent(typed),
+                Answer::Sent(&test_key(), typed),
                 now,
             )
             .await
@@ -422,7 +426,7 @@ mod tests {
         let (state, _db, user) = setup(backend).await;
         let policy = CodePolicy::default();
         let first = issue_ok(&state.db, user, T0).await;
-        let early = issue(&state.db, &policy, user, BROWSER, Purpose::Resend, T0 + 29)
+        let early = issue(&state.db, &test_key(), &policy, user, BROWSER, Purpose::Resend, T0 + 29)
             .await
             .unwrap();
         assert_eq!(
@@ -448,20 +452,20 @@ mod tests {
         for i in 0..5 {
             issue_ok(&state.db, user, T0 + i * 30).await;
         }
-        let sixth = issue(&state.db, &policy, user, BROWSER, Purpose::Resend, T0 + 150)
+        let sixth = issue(&state.db, &test_key(), &policy, user, BROWSER, Purpose::Resend, T0 + 150)
             .await
             .unwrap();
         assert_eq!(sixth.unwrap_err(), NotIssued::TooMany);
         // The first code leaves the window at T0 + 900.
         assert_eq!(
-            issue(&state.db, &policy, user, BROWSER, Purpose::Resend, T0 + 899)
+            issue(&state.db, &test_key(), &policy, user, BROWSER, Purpose::Resend, T0 + 899)
                 .await
                 .unwrap()
                 .unwrap_err(),
             NotIssued::TooMany
         );
         assert!(
-            issue(&state.db, &policy, user, BROWSER, Purpose::Resend, T0 + 900)
+            issue(&state.db, &test_key(), &policy, user, BROWSER, Purpose::Resend, T0 + 900)
                 .await
                 .unwrap()
                 .is_ok()
@@ -482,7 +486,7 @@ mod tests {
             issued.id,
             user,
             b"browser-two",
-            Answer::Sent(&issued.code),
+            Answer::Sent(&test_key(), &issued.code),
             T0 + 1,
         )
         .await;
@@ -507,7 +511,7 @@ mod tests {
                             issued.id,
                             user,
                             BROWSER,
-                            Answer::Sent(&issued.code),
+                            Answer::Sent(&test_key(), &issued.code),
                             T0 + round * 1000 + 1,
                         )
                         .await
@@ -529,7 +533,7 @@ mod tests {
         let (state, _db, user) = setup(backend).await;
         let policy = CodePolicy::default();
         let first = issue_ok(&state.db, user, T0).await;
-        let again = issue(&state.db, &policy, user, BROWSER, Purpose::SignIn, T0 + 5)
+        let again = issue(&state.db, &test_key(), &policy, user, BROWSER, Purpose::SignIn, T0 + 5)
             .await
             .unwrap()
             .unwrap();
@@ -539,13 +543,13 @@ mod tests {
             "the new sign-in voided the old code"
         );
         for i in 0..3 {
-            issue(&state.db, &policy, user, BROWSER, Purpose::SignIn, T0 + 10 + i)
+            issue(&state.db, &test_key(), &policy, user, BROWSER, Purpose::SignIn, T0 + 10 + i)
                 .await
                 .unwrap()
                 .unwrap();
         }
         assert_eq!(
-            issue(&state.db, &policy, user, BROWSER, Purpose::SignIn, T0 + 20)
+            issue(&state.db, &test_key(), &policy, user, BROWSER, Purpose::SignIn, T0 + 20)
                 .await
                 .unwrap()
                 .unwrap_err(),

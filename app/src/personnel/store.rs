@@ -662,6 +662,7 @@ mod tests {
         let issue = || async {
             codes::issue(
                 &state.db,
+                &state.secret_key,
                 &policy,
                 jdoe.id,
                 b"browser",
@@ -715,7 +716,7 @@ mod tests {
             sent.id,
             jdoe.id,
             b"browser",
-            codes::Answer::Sent(&sent.code),
+            codes::Answer::Sent(&state.secret_key, &sent.code),
             now,
         )
         .await
