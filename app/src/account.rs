@@ -125,8 +125,9 @@ pub mod ssr {
         let key = username_key(&user.username);
         let network = network_of(client_ip).to_string();
         let device = crate::auth::device::recognise(&state.db, device_cookie, &key, now).await?;
+        let typed_name = throttle::TypedName::of(&state.secret_key, &key);
         let Some(reservation) =
-            throttle::reserve(&state.db, &state.policy.throttle, &key, &network, device, now).await?
+            throttle::reserve(&state.db, &state.policy.throttle, &typed_name, &network, device, now).await?
         else {
             return Ok(None);
         };

@@ -1,7 +1,9 @@
 //! Password-attempt throttles (spec §2 "Password step"): at most 10 failures per person
 //! and 50 per network in 15 minutes, and 10 per device cookie. Past that the answer stays
 //! the ordinary refusal, so the throttle tells an attacker nothing. Counted by the typed
-//! username, known or not, so an unknown name is throttled exactly like a real one.
+//! username, known or not, so an unknown name is throttled exactly like a real one. The
+//! typed name is kept only as a keyed digest ([`TypedName`]): people type passwords into
+//! the Username field, and a copy of the database must not show them.
 //!
 //! An attempt is *reserved* before its password is hashed: the count and the new row
 //! are one write transaction, so fifty requests sent at once cannot all read "no
@@ -10,6 +12,26 @@
 
 use crate::clock::UnixSeconds;
 use crate::db::{Conn, Db, WritePool, on_conn, on_db};
+use crate::secret_key::SecretKey;
+
+/// A typed username as the failures table names it: HMAC-SHA-256 under the secret key,
+/// as hex. The same name always gives the same digest, so it still counts per person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypedName(String);
+
+impl std::fmt::Display for TypedName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TypedName {
+    /// `username_key` is the lower-cased username (`people::username_key`).
+    pub fn of(key: &SecretKey, username_key: &str) -> TypedName {
+        let mac = key.mac(&[b"typed username", username_key.as_bytes()]);
+        TypedName(mac.iter().map(|b| format!("{b:02x}")).collect())
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ThrottlePolicy {
@@ -55,14 +77,14 @@ pub struct Reservation {
     pub against: CountedAgainst,
 }
 
-/// Reserves a password attempt for `username_key` from `network`, or `None` when the
+/// Reserves a password attempt for the typed name `name` from `network`, or `None` when the
 /// limit is reached. With `device` (a valid device cookie of this person) the attempt
 /// counts against the cookie alone; a cookie that used up its own limit is void, and
 /// the attempt counts as one without a cookie.
 pub async fn reserve(
     db: &Db,
     policy: &ThrottlePolicy,
-    username_key: &str,
+    name: &TypedName,
     network: &str,
     device: Option<i64>,
     now: UnixSeconds,
@@ -93,7 +115,7 @@ pub async fn reserve(
                     .fetch_one(&mut *tx)
                     .await?;
             if used < policy.per_device {
-                let id = insert(Conn::from(&mut *tx), username_key, network, Some(device), now).await?;
+                let id = insert(Conn::from(&mut *tx), name, network, Some(device), now).await?;
                 tx.commit().await?;
                 return Ok(Some(Reservation {
                     id,
@@ -112,7 +134,7 @@ pub async fn reserve(
             (SELECT COUNT(*) FROM login_failures WHERE username_key = $1 AND device_id IS NULL AND at > $3),
             (SELECT COUNT(*) FROM login_failures WHERE network = $2 AND device_id IS NULL AND at > $3)",
         )
-        .bind(username_key)
+        .bind(&name.0)
         .bind(network)
         .bind(since)
         .fetch_one(&mut *tx)
@@ -121,7 +143,7 @@ pub async fn reserve(
             tx.commit().await?;
             return Ok(None);
         }
-        let id = insert(Conn::from(&mut *tx), username_key, network, None, now).await?;
+        let id = insert(Conn::from(&mut *tx), name, network, None, now).await?;
         tx.commit().await?;
         Ok(Some(Reservation {
             id,
@@ -144,7 +166,7 @@ pub async fn forget_old(db: &Db, policy: &ThrottlePolicy, now: UnixSeconds) -> R
 
 async fn insert(
     conn: Conn<'_>,
-    username_key: &str,
+    name: &TypedName,
     network: &str,
     device: Option<i64>,
     now: UnixSeconds,
@@ -153,7 +175,7 @@ async fn insert(
         "INSERT INTO login_failures (username_key, network, device_id, at) VALUES ($1, $2, $3, $4)
          RETURNING id",
     )
-    .bind(username_key)
+    .bind(&name.0)
     .bind(network)
     .bind(device)
     .bind(now)
@@ -182,8 +204,10 @@ mod tests {
     const NET: &str = "203.0.113.7/32";
     const T0: i64 = 1_800_000_000;
 
-    async fn try_once(pool: &Db, key: &str, net: &str, device: Option<i64>, at: i64) -> Option<Reservation> {
-        reserve(pool, &ThrottlePolicy::default(), key, net, device, at)
+    async fn try_once(pool: &Db, typed: &str, net: &str, device: Option<i64>, at: i64) -> Option<Reservation> {
+        static KEY: std::sync::LazyLock<SecretKey> = std::sync::LazyLock::new(SecretKey::random);
+        let name = TypedName::of(&KEY, typed);
+        reserve(pool, &ThrottlePolicy::default(), &name, net, device, at)
             .await
             .unwrap()
     }
