@@ -20,6 +20,10 @@ pub struct PostedAnswer {
     pub outcome: String,
     /// What was typed, for forms that show it again with the reasons (never a password).
     pub fields: Vec<(String, String)>,
+    /// Whether `outcome` is sealed to the session it was posted in (a secret such as new
+    /// recovery codes); opened on the server before any page sees it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sealed: bool,
 }
 
 impl PostedAnswer {
@@ -76,6 +80,7 @@ pub use server::*;
 #[cfg(feature = "ssr")]
 mod server {
     use super::PostedAnswer;
+    use base64::Engine;
     use leptos::prelude::*;
     use leptos::server_fn::ServerFn;
     use serde::Serialize;
@@ -135,11 +140,55 @@ mod server {
             tracing::error!("an answer could not be kept for the page");
             return Err(crate::error::AppError::Internal);
         };
-        let mut answer = PostedAnswer {
+        let answer = PostedAnswer {
             path: S::PATH.to_string(),
             outcome: json,
             fields,
+            sealed: false,
         };
+        keep(answer).await?;
+        if let Some(path) = then_go_to {
+            leptos_axum::redirect(path);
+        }
+        Ok(())
+    }
+
+    /// Like [`answer`], for an outcome that is itself a secret (new recovery codes): the
+    /// cookie carries it sealed under the secret key and bound to this session's id, so
+    /// whoever reads the browser's cookies next reads nothing, and the server opens it
+    /// only for a page load of the same session (see [`take`]). Nothing is stored.
+    pub async fn answer_sealed<S>(outcome: &S::Output) -> Result<(), crate::error::AppError>
+    where
+        S: ServerFn,
+        S::Output: Serialize,
+    {
+        if !is_plain_post(S::PATH) {
+            return Ok(());
+        }
+        let state = crate::state::app_state()?;
+        let session = crate::auth::session::request_session().await?;
+        let (Ok(json), Some(id)) = (serde_json::to_string(outcome), session.id()) else {
+            tracing::error!("a sealed answer could not be kept for the page");
+            return Err(crate::error::AppError::Internal);
+        };
+        let sealed = state.secret_key.seal(json.as_bytes(), &sealed_for(id));
+        keep(PostedAnswer {
+            path: S::PATH.to_string(),
+            outcome: base64::engine::general_purpose::STANDARD.encode(sealed),
+            fields: Vec::new(),
+            sealed: true,
+        })
+        .await
+    }
+
+    /// What a sealed answer is bound to: the session's id, which only its cookie holds.
+    fn sealed_for(id: tower_sessions::session::Id) -> Vec<u8> {
+        [b"posted answer\0".as_slice(), &id.0.to_le_bytes()].concat()
+    }
+
+    /// Puts `answer` in the cookie for the next page load; its typed fields are left out
+    /// if they would make it too long for a browser to keep.
+    async fn keep(mut answer: PostedAnswer) -> Result<(), crate::error::AppError> {
         let mut value = encode(&answer);
         if value.len() > COOKIE_MAX_BYTES {
             answer.fields.clear();
@@ -159,27 +208,40 @@ mod server {
                 );
             }
         }
-        if let Some(path) = then_go_to {
-            leptos_axum::redirect(path);
-        }
         Ok(())
     }
 
+    /// The cookie's value: the answer's JSON as URL-safe base64, which no cookie layer
+    /// encodes or decodes (percent-encoding did not survive: the jar decodes `%2B` to
+    /// `+`, and a second decoding made it a space).
     fn encode(answer: &PostedAnswer) -> String {
         let json = serde_json::to_string(answer).unwrap_or_default();
-        form_urlencoded::byte_serialize(json.as_bytes()).collect()
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
     }
 
     /// Takes the kept answer out of the browser (for the page load that shows it): read,
-    /// then removed, so it shows once.
-    pub fn take(cookies: &Cookies, secure: bool) -> Option<PostedAnswer> {
+    /// then removed, so it shows once. A sealed answer opens only with `key` for the
+    /// session `session_id` it was posted in; otherwise it is dropped.
+    pub fn take(
+        cookies: &Cookies,
+        secure: bool,
+        key: &crate::secret_key::SecretKey,
+        session_id: Option<tower_sessions::session::Id>,
+    ) -> Option<PostedAnswer> {
         let name = cookie_name(secure);
         let value = cookies.get(name)?.value().to_string();
-        cookies.remove(Cookie::build((name, "")).path("/").build());
-        let json: String = form_urlencoded::parse(format!("v={value}").as_bytes())
-            .next()
-            .map(|(_, v)| v.into_owned())?;
-        serde_json::from_str(&json).ok()
+        cookies.remove(Cookie::build((name, "")).path("/").secure(secure).build());
+        let json = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(value).ok()?;
+        let mut answer: PostedAnswer = serde_json::from_slice(&json).ok()?;
+        if answer.sealed {
+            let sealed = base64::engine::general_purpose::STANDARD
+                .decode(&answer.outcome)
+                .ok()?;
+            let plain = key.open(&sealed, &sealed_for(session_id?))?;
+            answer.outcome = String::from_utf8(plain).ok()?;
+            answer.sealed = false;
+        }
+        Some(answer)
     }
 
     /// The page the form was posted from (path and query, this site only), without the

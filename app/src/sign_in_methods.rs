@@ -91,7 +91,8 @@ pub async fn create_recovery_codes() -> Result<Vec<String>, AppError> {
     let state = crate::state::app_state()?;
     let client_ip = session::request_client_ip().await?.0;
     let codes = ssr::create_recovery_codes(&state, &user, client_ip).await?;
-    crate::form_post::answer::<CreateRecoveryCodes>(&codes, Vec::new(), None).await?;
+    // The codes themselves: never readable in the browser's cookies.
+    crate::form_post::answer_sealed::<CreateRecoveryCodes>(&codes).await?;
     Ok(codes)
 }
 
