@@ -83,6 +83,37 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     response
 }
 
+/// Over https every cookie this site sends carries `Secure`, removals included. A browser
+/// ignores a `__Host-` cookie without it, so a removal built without it (tower-sessions'
+/// own, at sign-out) would leave the old cookie in the browser.
+pub async fn secure_cookies(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if state.policy.secure_cookies() {
+        let headers = response.headers_mut();
+        let sent: Vec<HeaderValue> = headers.get_all(header::SET_COOKIE).iter().map(with_secure).collect();
+        headers.remove(header::SET_COOKIE);
+        for cookie in sent {
+            headers.append(header::SET_COOKIE, cookie);
+        }
+    }
+    response
+}
+
+/// A `Set-Cookie` value with the `Secure` attribute, added if it lacks it.
+fn with_secure(cookie: &HeaderValue) -> HeaderValue {
+    let Ok(text) = cookie.to_str() else {
+        return cookie.clone();
+    };
+    let has_it = text
+        .split(';')
+        .skip(1)
+        .any(|attribute| attribute.trim().eq_ignore_ascii_case("secure"));
+    if has_it {
+        return cookie.clone();
+    }
+    HeaderValue::from_str(&format!("{text}; Secure")).unwrap_or_else(|_| cookie.clone())
+}
+
 /// Refuses state-changing requests from another site.
 pub async fn same_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if origin::allows(
@@ -127,7 +158,14 @@ pub async fn page_guard(
     let posted = request
         .extensions()
         .get::<tower_cookies::Cookies>()
-        .and_then(|cookies| app::form_post::take(cookies, state.policy.secure_cookies()));
+        .and_then(|cookies| {
+            app::form_post::take(
+                cookies,
+                state.policy.secure_cookies(),
+                &state.secret_key,
+                session.id(),
+            )
+        });
     if let Some(answer) = posted {
         request.extensions_mut().insert(answer);
     }
@@ -222,4 +260,26 @@ fn query_value(query: Option<&str>, key: &str) -> Option<String> {
     form_urlencoded::parse(query?.as_bytes())
         .find(|(k, _)| k == key)
         .map(|(_, v)| v.into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_secure;
+    use http::HeaderValue;
+
+    #[test]
+    fn a_cookie_without_secure_gets_it_once() {
+        let removal = HeaderValue::from_static(
+            "__Host-twostep_session=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
+        );
+        let fixed = with_secure(&removal);
+        assert_eq!(
+            fixed.to_str().unwrap(),
+            "__Host-twostep_session=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Secure"
+        );
+        assert_eq!(with_secure(&fixed), fixed, "never twice");
+        // A value that merely contains the word is not the attribute.
+        let named = HeaderValue::from_static("secure=1; Path=/");
+        assert_eq!(with_secure(&named).to_str().unwrap(), "secure=1; Path=/; Secure");
+    }
 }
