@@ -216,37 +216,81 @@ pub async fn list(db: &crate::db::Db, sms_configured: bool) -> Result<Listing, O
     })
 }
 
-/// A consistent copy of the whole database into `target`, taken in one read transaction
-/// while the server goes on writing (SQLite `VACUUM INTO`). An existing file is never
-/// overwritten.
+/// A copy of the SQLite database at `target`, taken while the server goes on writing
+/// (SQLite `VACUUM INTO`). The copy is readable by its owner only and carries no session
+/// and no code (spec §2 "Secrets at rest"): restored, it signs everyone out. It is made
+/// under a temporary name beside `target`, scrubbed, then linked into place, so `target`
+/// appears whole or not at all, and never over an existing file.
 pub async fn backup(db: &crate::db::Db, target: &Path) -> Result<(), OperatorError> {
     let crate::db::Db::Sqlite(pool) = db else {
         return Err(refused(
             "twostep backup copies a SQLite database; back PostgreSQL up with pg_dump.",
         ));
     };
-    {
-        if target.exists() {
-            return Err(refused(format!(
+    if target.exists() {
+        return Err(refused(format!(
+            "{} already exists: name a new file (a backup never overwrites one).",
+            target.display()
+        )));
+    }
+    let folder = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    if !folder.is_dir() {
+        return Err(refused(format!("The folder {} does not exist.", folder.display())));
+    }
+    let Some(name) = target.file_name().and_then(|n| n.to_str()) else {
+        return Err(refused("The backup file's name must be valid UTF-8."));
+    };
+    let partial = folder.join(format!(".{name}.partial-{}", std::process::id()));
+    let made = copy_without_secrets(pool, &partial).await;
+    let placed = made.and_then(|()| {
+        std::fs::hard_link(&partial, target).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => refused(format!(
                 "{} already exists: name a new file (a backup never overwrites one).",
                 target.display()
-            )));
-        }
-        if let Some(parent) = target.parent()
-            && !parent.as_os_str().is_empty()
-            && !parent.is_dir()
-        {
-            return Err(refused(format!(
-                "The folder {} does not exist.",
-                parent.display()
-            )));
-        }
-        let Some(path) = target.to_str() else {
-            return Err(refused("The backup file's name must be valid UTF-8."));
-        };
-        sqlx::query("VACUUM INTO $1").bind(path).execute(pool).await?;
-        Ok(())
+            )),
+            _ => refused(format!("{}: {e}", target.display())),
+        })
+    });
+    let _ = std::fs::remove_file(&partial);
+    placed
+}
+
+/// `VACUUM INTO` a new 0600 file at `path`, then deletes the sessions and codes there
+/// with `secure_delete` and compacts it, so not even free pages keep them.
+async fn copy_without_secrets(pool: &sqlx::SqlitePool, path: &Path) -> Result<(), OperatorError> {
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+    use sqlx::{ConnectOptions, Connection};
+    use std::os::unix::fs::OpenOptionsExt;
+    let io = |e: std::io::Error| refused(format!("{}: {e}", path.display()));
+    let Some(text) = path.to_str() else {
+        return Err(refused("The backup file's name must be valid UTF-8."));
+    };
+    // An empty file of this mode first: VACUUM INTO writes into it and keeps the mode.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(io)?;
+    sqlx::query("VACUUM INTO $1").bind(text).execute(pool).await?;
+    let mut copy = SqliteConnectOptions::new()
+        .filename(path)
+        .journal_mode(SqliteJournalMode::Delete)
+        .connect()
+        .await?;
+    for step in [
+        "PRAGMA secure_delete = ON",
+        "DELETE FROM sessions",
+        "DELETE FROM codes",
+        "VACUUM",
+    ] {
+        sqlx::query(step).execute(&mut copy).await?;
     }
+    copy.close().await?;
+    std::fs::File::open(path).and_then(|f| f.sync_all()).map_err(io)
 }
 
 #[cfg(test)]
@@ -439,10 +483,47 @@ mod tests {
 
     #[tokio::test]
     async fn a_backup_is_a_whole_database_and_never_overwrites() {
+        use std::os::unix::fs::PermissionsExt;
         let (state, db) = testing::state().await;
-        testing::person(&state, "Jane", "jane", &[]).await;
+        let jane = testing::person(&state, "Jane", "jane", &[]).await;
+        // A session row and a code, each with a marker that must not reach the copy.
+        const MARK: &str = "session-row-that-must-not-be-copied";
+        crate::db::on_db!(&state.db, |pool| {
+            sqlx::query("INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2, $3)")
+                .bind(MARK)
+                .bind(MARK.as_bytes())
+                .bind(NOW + 3600)
+                .execute(pool)
+                .await
+                .unwrap();
+            sqlx::query(
+                "INSERT INTO codes (user_id, binding, salt, digest, created_at, expires_at)
+                 VALUES ($1, $2, $2, $2, $3, $4)",
+            )
+            .bind(jane.id)
+            .bind(MARK.as_bytes())
+            .bind(NOW)
+            .bind(NOW + 600)
+            .execute(pool)
+            .await
+            .map(|_| ())
+        })
+        .unwrap();
         let target = db.path().join("copy.db");
         backup(&state.db, &target).await.unwrap();
+        let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "readable by its owner only: {mode:o}");
+        let bytes = std::fs::read(&target).unwrap();
+        assert!(
+            !bytes.windows(MARK.len()).any(|w| w == MARK.as_bytes()),
+            "no session or code, not even in a free page"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(db.path())
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|name| name.contains("partial"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
         let copy = crate::db::sqlite::open(&format!("sqlite://{}", target.display()), &Default::default())
             .await
             .unwrap();
@@ -456,6 +537,13 @@ mod tests {
                 .await)
             .unwrap();
         assert_eq!(people, original);
+        for table in ["sessions", "codes"] {
+            let rows: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(&copy)
+                .await
+                .unwrap();
+            assert_eq!(rows, 0, "{table}");
+        }
         let before = std::fs::read(&target).unwrap();
         assert!(matches!(
             backup(&state.db, &target).await,
