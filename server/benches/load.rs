@@ -3,7 +3,7 @@
 //! driven by a Rust client in this process. Prints one table and writes the same figures
 //! to `target/bench/report.json`. Run with `make bench` (after `make build`).
 
-#[path = "../tests/binary/mod.rs"]
+#[path = "../tests/suite/binary/mod.rs"]
 mod binary;
 
 use binary::{ADMIN_PASSWORD, Server, admin_login, call, cpu_ticks_of, sign_in};

@@ -2,7 +2,7 @@
 //! event stream. The real router in process, a file database. Run with `make bench`
 //! (the first page of 10,000 entries is in the `load` bench's table).
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/suite/common/mod.rs"]
 mod common;
 
 use common::*;
@@ -29,7 +29,7 @@ async fn main() {
     let mut took = Vec::new();
     for i in 0..20 {
         let ip = format!("203.0.113.{i}").parse().unwrap();
-        let id = app::trusted_networks::store::trust(&app.pool, 1, ip, 30, now)
+        let id = app::trusted_networks::store::trust(app.pool(), 1, ip, 30, now)
             .await
             .unwrap();
         let started = Instant::now();

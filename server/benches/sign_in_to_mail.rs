@@ -3,7 +3,7 @@
 //! mailed code beside one with an authenticator app (password → code → signed in): the
 //! real router, real argon2id parameters, a real SMTP exchange. Run with `make bench`.
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/suite/common/mod.rs"]
 mod common;
 
 use app::clock::Clock;
@@ -20,7 +20,7 @@ const PAIRED_ROUNDS: usize = 40;
 async fn main() {
     let mut capture = SmtpCapture::start().await;
     let app = TestApp::with_mail(&capture.url).await;
-    app::settings::set_two_step_enabled(&app.pool, true)
+    app::settings::set_two_step_enabled(app.pool(), true)
         .await
         .unwrap();
 

@@ -2,7 +2,7 @@
 //! time, thirty rounds. (A page whose data never arrives would leave its browser waiting
 //! for ever; each body must end within 10 s.)
 
-mod common;
+use crate::common;
 
 use common::*;
 use std::sync::Arc;

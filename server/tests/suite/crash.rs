@@ -3,7 +3,7 @@
 //! (people, permissions, trusted networks) is there, the database passes
 //! `PRAGMA integrity_check`, and no code that signed someone in works again.
 
-mod binary;
+use crate::binary;
 
 use binary::{Server, call, password_step, session_cookie, sign_in};
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! the server function answers with a redirect to a page of this site, and the page load
 //! after it shows the answer once, to that browser only (a short-lived cookie).
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use common::*;
@@ -38,6 +38,15 @@ fn get_after(path: &str, session: &str, post: &Response<Body>) -> Request<Body> 
         .unwrap()
 }
 
+/// What a `Set-Cookie` line of the posted answer holds, decoded as anyone reading the
+/// browser's cookies could.
+fn cookie_contents(set_cookie: &str) -> String {
+    use base64::Engine;
+    let value = set_cookie.split(';').next().unwrap().split_once('=').unwrap().1;
+    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(value).unwrap();
+    String::from_utf8(json).unwrap()
+}
+
 fn location(response: &Response<Body>) -> String {
     response.headers()[header::LOCATION].to_str().unwrap().to_string()
 }
@@ -48,7 +57,7 @@ async fn admin(app: &TestApp) -> String {
 
 async fn people(app: &TestApp) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(&app.pool)
+        .fetch_one(app.pool())
         .await
         .unwrap()
 }
@@ -75,7 +84,8 @@ async fn a_refused_save_comes_back_with_the_reason_and_what_was_typed_once() {
     let response = app
         .send(plain_post(
             "/api/save_person",
-            &person_form("posted1", "not an address"),
+            // A phone typed with its `+`, which must come back as typed.
+            &person_form("posted1", "not an address").replace("phone=&", "phone=%2B32+2+555+01+23&"),
             &cookie,
             &editor,
         ))
@@ -84,7 +94,9 @@ async fn a_refused_save_comes_back_with_the_reason_and_what_was_typed_once() {
     assert_eq!(location(&response), editor, "back to the open editor");
     assert_eq!(people(&app).await, before, "nothing saved");
     let kept = set_cookie_named(&response, "twostep_posted").expect("the answer is kept");
-    assert!(!kept.contains("enough"), "never the password");
+    let contents = cookie_contents(&kept);
+    assert!(contents.contains("posted1"), "{contents}");
+    assert!(!contents.contains("enough"), "never the password: {contents}");
 
     let shown = app.send(get_after(&editor, &cookie, &response)).await;
     let removed = set_cookie_named(&shown, "twostep_posted").expect("the answer is taken back");
@@ -96,6 +108,7 @@ async fn a_refused_save_comes_back_with_the_reason_and_what_was_typed_once() {
     );
     assert!(page.contains(r#"value="not an address""#), "what was typed");
     assert!(page.contains(r#"value="posted1""#));
+    assert!(page.contains(r#"value="+32 2 555 01 23""#), "the + kept");
 
     let again = body_text(app.send(get(&editor, Some(&cookie))).await).await;
     assert!(!again.contains("Enter a valid email address"), "shown once");
@@ -159,7 +172,7 @@ async fn keeping_and_showing_an_answer_writes_no_session() {
     let app = TestApp::new().await;
     let sessions = || async {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sessions")
-            .fetch_one(&app.pool)
+            .fetch_one(app.pool())
             .await
             .unwrap()
     };
@@ -242,7 +255,7 @@ async fn the_toggle_and_the_trust_period_work_as_plain_forms() {
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), security);
-    assert!(app::settings::two_step_enabled(&app.pool).await.unwrap());
+    assert!(app::settings::two_step_enabled(app.pool()).await.unwrap());
     let page = body_text(app.send(get(security, Some(&cookie))).await).await;
     assert!(page.contains(r#"aria-pressed="true""#), "the page shows it on");
 
@@ -256,7 +269,7 @@ async fn the_toggle_and_the_trust_period_work_as_plain_forms() {
     );
     assert!(page.contains(r#"aria-invalid="true""#));
     assert_eq!(
-        app::settings::trust_days(&app.pool).await.unwrap(),
+        app::settings::trust_days(app.pool()).await.unwrap(),
         30,
         "nothing changed"
     );

@@ -2,7 +2,7 @@
 //! client forging its address through a proxy, a burst outrunning the throttle, a
 //! stranger locking a person out, and the smaller holes. Each refusal is shown failing.
 
-mod common;
+use crate::common;
 
 use app::permissions::Permission;
 use app::smtp_capture::SmtpCapture;
@@ -30,7 +30,7 @@ async fn edit_form(app: &TestApp, id: i64, change: &[(&str, &str)]) -> String {
     let (name, username, email, mobile, active): (String, String, Option<String>, Option<String>, bool) =
         sqlx::query_as("SELECT name, username, email, mobile, active FROM users WHERE id = $1")
             .bind(id)
-            .fetch_one(&app.pool)
+            .fetch_one(app.pool())
             .await
             .unwrap();
     let mut fields = vec![
@@ -71,7 +71,7 @@ async fn a_clerk_cannot_take_over_an_administrator_and_nothing_changes() {
     let app = TestApp::new().await;
     let (_, clerk) = signed_in_holding(&app, "clerk", &[Permission::Personnel]).await;
     let admin = 1;
-    let before = database_fingerprint(&app.pool).await;
+    let before = database_fingerprint(app.pool()).await;
     for change in [
         &[("email", "clerk@example.com")][..],
         &[("mobile", "+32 470 12 34 56")][..],
@@ -84,7 +84,7 @@ async fn a_clerk_cannot_take_over_an_administrator_and_nothing_changes() {
         assert_eq!(status, StatusCode::FORBIDDEN, "{change:?}: {body}");
         assert!(body.contains("Forbidden"), "{body}");
         assert_eq!(
-            database_fingerprint(&app.pool).await,
+            database_fingerprint(app.pool()).await,
             before,
             "{change:?} changed nothing"
         );
@@ -123,7 +123,7 @@ async fn the_editor_is_told_which_sign_in_details_it_may_change() {
     // Reset two-step methods is offered for others only: one's own are in My account.
     assert!(answer(plain).await.contains(r#""is_viewer":false"#));
     let clerk_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'clerk'")
-        .fetch_one(&app.pool)
+        .fetch_one(app.pool())
         .await
         .unwrap();
     assert!(answer(clerk_id).await.contains(r#""is_viewer":true"#));
@@ -153,7 +153,7 @@ async fn a_clerk_manages_plain_staff_fully() {
     );
     let active: bool = sqlx::query_scalar("SELECT active FROM users WHERE id = $1")
         .bind(plain)
-        .fetch_one(&app.pool)
+        .fetch_one(app.pool())
         .await
         .unwrap();
     assert!(!active);
@@ -169,10 +169,10 @@ async fn holding_every_permission_of_the_other_person_is_what_counts() {
         .await;
     let allowed = edit_form(&app, security_only, &[("email", "guard@elsewhere.example")]).await;
     assert_eq!(save(&app, &actor, &allowed).await.0, StatusCode::OK);
-    let before = database_fingerprint(&app.pool).await;
+    let before = database_fingerprint(app.pool()).await;
     let refused = edit_form(&app, more, &[("email", "chief@elsewhere.example")]).await;
     assert_eq!(save(&app, &actor, &refused).await.0, StatusCode::FORBIDDEN);
-    assert_eq!(database_fingerprint(&app.pool).await, before);
+    assert_eq!(database_fingerprint(app.pool()).await, before);
 }
 
 #[tokio::test]
@@ -182,13 +182,13 @@ async fn a_deactivated_former_administrator_is_reactivated_only_by_an_equal() {
     let former = app.add_person_holding("former", &Permission::ALL).await;
     sqlx::query("UPDATE users SET active = FALSE WHERE id = $1")
         .bind(former)
-        .execute(&app.pool)
+        .execute(app.pool())
         .await
         .unwrap();
-    let before = database_fingerprint(&app.pool).await;
+    let before = database_fingerprint(app.pool()).await;
     let reactivate = edit_form(&app, former, &[("active", "on")]).await;
     assert_eq!(save(&app, &clerk, &reactivate).await.0, StatusCode::FORBIDDEN);
-    assert_eq!(database_fingerprint(&app.pool).await, before, "still inactive");
+    assert_eq!(database_fingerprint(app.pool()).await, before, "still inactive");
 
     let (_, admin) = app.login("admin", ADMIN_PASSWORD, None).await;
     assert_eq!(save(&app, &admin.unwrap(), &reactivate).await.0, StatusCode::OK);
@@ -233,7 +233,7 @@ async fn a_grant_racing_the_save_never_slips_through() {
              FROM users u WHERE u.id = $1",
         )
         .bind(id)
-        .fetch_one(&app.pool)
+        .fetch_one(app.pool())
         .await
         .unwrap();
         match change {
@@ -254,12 +254,12 @@ const OFFICE: &str = "198.51.100.20";
 async fn two_step_behind_proxy() -> (TestApp, SmtpCapture) {
     let capture = SmtpCapture::start().await;
     let app = TestApp::with_mail_and_proxies(&capture.url, PROXY).await;
-    app::settings::set_two_step_enabled(&app.pool, true)
+    app::settings::set_two_step_enabled(app.pool(), true)
         .await
         .unwrap();
     // The admin trusts the office network.
     app::trusted_networks::store::trust(
-        &app.pool,
+        app.pool(),
         1,
         OFFICE.parse().unwrap(),
         30,
@@ -331,7 +331,7 @@ async fn a_proxy_address_is_never_trusted_and_the_box_is_not_offered() {
     let (app, mut capture) = two_step_behind_proxy().await;
     // Trusted before the proxy was configured, when every client looked like it.
     let then = app::clock::Clock::now(&app.clock);
-    app::trusted_networks::store::trust(&app.pool, 1, PROXY.parse().unwrap(), 30, then)
+    app::trusted_networks::store::trust(app.pool(), 1, PROXY.parse().unwrap(), 30, then)
         .await
         .unwrap();
     app.clock.advance(60);
@@ -356,7 +356,7 @@ async fn a_proxy_address_is_never_trusted_and_the_box_is_not_offered() {
     assert!(body.contains("SignedIn"), "{body}");
     let trusted_at: i64 =
         sqlx::query_scalar("SELECT created_at FROM trusted_networks WHERE network = '10.0.0.1/32'")
-            .fetch_one(&app.pool)
+            .fetch_one(app.pool())
             .await
             .unwrap();
     assert_eq!(trusted_at, then, "only the old entry, not renewed");
@@ -387,11 +387,11 @@ async fn sixty_wrong_passwords_at_once_get_ten_hashes_and_the_right_one_after_th
     // once ten attempts are counted (with reads after writes, that would be only after
     // ten hashes, and far more than ten would have been checked).
     for _ in 0..200 {
-        let counted: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE username_key = 'admin'")
-                .fetch_one(&app.pool)
-                .await
-                .unwrap();
+        let counted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE username_key = $1")
+            .bind(app.typed_name("admin"))
+            .fetch_one(app.pool())
+            .await
+            .unwrap();
         if counted >= 10 {
             break;
         }
@@ -446,7 +446,7 @@ fn device_cookie(response: &http::Response<axum::body::Body>) -> Option<String> 
 
 async fn device_cookies_stored(app: &TestApp) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM device_cookies")
-        .fetch_one(&app.pool)
+        .fetch_one(app.pool())
         .await
         .unwrap()
 }
@@ -533,9 +533,10 @@ async fn a_stolen_device_cookie_stops_working_after_ten_wrong_passwords() {
     assert_eq!(body_text(answer).await, refused());
     assert_eq!(device_cookies_stored(&app).await, 0, "void after ten");
     let person_failures: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM login_failures WHERE username_key = 'admin' AND device_id IS NULL",
+        "SELECT COUNT(*) FROM login_failures WHERE username_key = $1 AND device_id IS NULL",
     )
-    .fetch_one(&app.pool)
+    .bind(app.typed_name("admin"))
+    .fetch_one(app.pool())
     .await
     .unwrap();
     assert_eq!(person_failures, 1, "the eleventh counted against the person");
@@ -547,7 +548,7 @@ async fn a_device_cookie_never_skips_the_code() {
     let capture = SmtpCapture::start().await;
     let app = TestApp::with_mail(&capture.url).await;
     let device = admins_device(&app).await;
-    app::settings::set_two_step_enabled(&app.pool, true)
+    app::settings::set_two_step_enabled(app.pool(), true)
         .await
         .unwrap();
     let answer = app
@@ -603,7 +604,7 @@ async fn the_event_stream_ends_with_its_session_or_its_permission() {
         .into_data_stream();
     sqlx::query("DELETE FROM user_permissions WHERE user_id = $1")
         .bind(guard_id)
-        .execute(&app.pool)
+        .execute(app.pool())
         .await
         .unwrap();
     assert!(ends(&mut stream).await, "the Security permission is gone");
@@ -743,7 +744,7 @@ async fn over_https_the_cookies_are_host_prefixed_and_secure() {
 async fn a_code_voided_by_a_new_sign_in_or_a_resend_is_audited() {
     let capture = SmtpCapture::start().await;
     let app = TestApp::with_mail(&capture.url).await;
-    app::settings::set_two_step_enabled(&app.pool, true)
+    app::settings::set_two_step_enabled(app.pool(), true)
         .await
         .unwrap();
     let (_, first) = app.login("admin", ADMIN_PASSWORD, None).await;
@@ -753,7 +754,7 @@ async fn a_code_voided_by_a_new_sign_in_or_a_resend_is_audited() {
     assert!(body_text(resend).await.contains("Resent"));
     let voided: Vec<String> =
         sqlx::query_scalar("SELECT detail FROM audit WHERE kind = 'code_voided' ORDER BY id")
-            .fetch_all(&app.pool)
+            .fetch_all(app.pool())
             .await
             .unwrap();
     assert_eq!(voided, ["replaced: a new sign-in", "replaced: Send a new code"]);

@@ -2,7 +2,7 @@
 //! HTTP: every rule that holds in one process holds across them. PostgreSQL is a
 //! throw-away cluster of Debian's binaries on loopback (`app::db::test_cluster`).
 
-mod binary;
+use crate::binary;
 
 use app::db::test_cluster::{Cluster, fresh_database_url};
 use app::smtp_capture::{SmtpCapture, code_in};

@@ -2,7 +2,7 @@
 //! HTTP: the day mail breaks with two-step authentication on, a password reset, a backup
 //! under load, and bad input that changes nothing.
 
-mod binary;
+use crate::binary;
 
 use binary::{ADMIN_PASSWORD, Server, call, password_step, session_cookie, sign_in};
 use std::path::{Path, PathBuf};
@@ -307,4 +307,91 @@ async fn events_in(dir: &Path) -> i64 {
         .unwrap();
     pool.close().await;
     count
+}
+
+/// Every session id the live database file holds: the rows' keys and the ids inside the
+/// records (what a reader with a copy of the file would try as cookies).
+async fn ids_in_sessions_table(file: &Path) -> Vec<String> {
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(file)
+        .read_only(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let rows: Vec<(String, Vec<u8>)> = sqlx::query_as("SELECT id, data FROM sessions")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let mut ids = Vec::new();
+    for (id, data) in rows {
+        let record: tower_sessions::session::Record = rmp_serde::from_slice(&data).unwrap();
+        ids.extend([id, record.id.to_string()]);
+    }
+    ids
+}
+
+/// Issue 24, against the real binary over HTTP: an id read from the database's file
+/// opens nothing; `twostep backup` writes a 0600 copy with no session in it; that copy,
+/// restored and served, has nobody signed in and lets everyone sign in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_copy_of_the_database_or_a_backup_opens_no_session() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir("stolen-copy");
+    let server = Server::start(&dir).await;
+    let client = reqwest::Client::new();
+    let mut cookies = Vec::new();
+    for _ in 0..3 {
+        cookies.push(sign_in(&client, &server.base).await.expect("signed in"));
+    }
+    let me = |cookie: String| {
+        let (client, base) = (client.clone(), server.base.clone());
+        async move { call(&client, &base, &cookie, "me", "").await.unwrap_or_default() }
+    };
+    let stolen = ids_in_sessions_table(&dir.join("twostep.db")).await;
+    assert!(stolen.len() >= 6, "three rows, each with a record: {stolen:?}");
+    for id in &stolen {
+        assert_eq!(me(format!("twostep_session={id}")).await, "null", "the stored id {id}");
+    }
+    for cookie in &cookies {
+        assert!(me(cookie.clone()).await.contains("\"admin\""), "the cookies still work");
+    }
+
+    let copy = dir.join("backup.db");
+    let backup = run(&server, &["backup", copy.to_str().unwrap()]).await;
+    assert_eq!(backup.status.code(), Some(0), "{}", text(&backup.stderr));
+    let mode = std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "readable by its owner only: {mode:o}");
+    let in_copy = {
+        let pool = sqlx::SqlitePool::connect_with(
+            sqlx::sqlite::SqliteConnectOptions::new().filename(&copy).read_only(true),
+        )
+        .await
+        .unwrap();
+        let counts: (i64, i64) =
+            sqlx::query_as("SELECT (SELECT COUNT(*) FROM sessions), (SELECT COUNT(*) FROM codes)")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        pool.close().await;
+        counts
+    };
+    assert_eq!(in_copy, (0, 0), "no sessions and no codes in the copy");
+    drop(server);
+
+    // Restored: the copy as the database, with the same key, served anew.
+    let restored = temp_dir("restored");
+    std::fs::copy(&copy, restored.join("twostep.db")).unwrap();
+    std::fs::copy(dir.join("secret.key"), restored.join("secret.key")).unwrap();
+    let server = Server::start(&restored).await;
+    let me = |cookie: String| {
+        let (client, base) = (client.clone(), server.base.clone());
+        async move { call(&client, &base, &cookie, "me", "").await.unwrap_or_default() }
+    };
+    for cookie in &cookies {
+        assert_eq!(me(cookie.clone()).await, "null", "a restore signs everyone out");
+    }
+    let again = sign_in(&client, &server.base).await.expect("and everyone can sign in");
+    assert!(me(again).await.contains("\"admin\""));
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&restored);
 }

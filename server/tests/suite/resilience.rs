@@ -2,7 +2,7 @@
 //! server that drops or stalls, a locked database, many writers at once. Each bounded
 //! in time; loopback only.
 
-mod common;
+use crate::common;
 
 use app::messages::{INCORRECT_CREDENTIALS, SEND_FAILED};
 use common::*;
@@ -81,7 +81,7 @@ async fn a_mail_server_that_drops_refuses_or_stalls_gives_a_clear_answer_and_no_
     for behaviour in ["drops", "refuses", "stalls"] {
         let url = bad_smtp(behaviour).await;
         let app = TestApp::with_mail_timeout(&url, Duration::from_millis(500)).await;
-        app::settings::set_two_step_enabled(&app.pool, true)
+        app::settings::set_two_step_enabled(app.pool(), true)
             .await
             .unwrap();
         let response = tokio::time::timeout(HANG, app.send(login_request("admin", ADMIN_PASSWORD, None)))
@@ -97,7 +97,7 @@ async fn a_mail_server_that_drops_refuses_or_stalls_gives_a_clear_answer_and_no_
 
 /// Another writer that holds the database past the busy timeout, until it rolls back.
 async fn lock_database(app: &TestApp) -> sqlx::pool::PoolConnection<sqlx::Sqlite> {
-    let mut holder = app.pool.acquire().await.unwrap();
+    let mut holder = app.pool().acquire().await.unwrap();
     sqlx::query("BEGIN EXCLUSIVE")
         .execute(&mut *holder)
         .await
@@ -109,7 +109,7 @@ async fn lock_database(app: &TestApp) -> sqlx::pool::PoolConnection<sqlx::Sqlite
 async fn a_locked_database_fails_sign_in_closed_and_recovers() {
     let capture = app::smtp_capture::SmtpCapture::start().await;
     let app = TestApp::with_mail(&capture.url).await;
-    app::settings::set_two_step_enabled(&app.pool, true)
+    app::settings::set_two_step_enabled(app.pool(), true)
         .await
         .unwrap();
 
@@ -141,7 +141,7 @@ async fn a_locked_database_is_503_busy_from_every_server_function_that_writes() 
     // An address to send a code to: turning two-step authentication on gets as far as
     // the write.
     sqlx::query("UPDATE users SET email = 'admin@example.com' WHERE username = 'admin'")
-        .execute(&app.pool)
+        .execute(app.pool())
         .await
         .unwrap();
     let mut holder = lock_database(&app).await;
@@ -182,8 +182,9 @@ async fn thirty_two_writers_at_once_never_see_the_database_busy() {
         .into_iter()
         .map(|user| {
             let pool = app.state.db.clone();
+            let code_key = app.state.secret_key.clone();
             tokio::spawn(async move {
-                let key = format!("writer{user}");
+                let key = throttle::TypedName::of(&code_key, &format!("writer{user}"));
                 for round in 0..5 {
                     throttle::reserve(
                         &pool,
@@ -197,6 +198,7 @@ async fn thirty_two_writers_at_once_never_see_the_database_busy() {
                     .expect("a throttle reservation");
                     let issued = codes::issue(
                         &pool,
+                        &code_key,
                         &CodePolicy::default(),
                         user,
                         b"b",
@@ -212,7 +214,7 @@ async fn thirty_two_writers_at_once_never_see_the_database_busy() {
                         issued.id,
                         user,
                         b"b",
-                        codes::Answer::Sent(&issued.code),
+                        codes::Answer::Sent(&code_key, &issued.code),
                         now + round,
                     )
                     .await

@@ -1,7 +1,7 @@
 //! The real router, end to end in process: layers, sessions, server functions and the
 //! database, with a mocked TCP peer address.
 
-mod common;
+use crate::common;
 
 use common::*;
 use http::{StatusCode, header};
@@ -10,7 +10,7 @@ async fn health_is_200_with_the_database_and_503_without_it() {
     let app = TestApp::new().await;
     let response = app.send(get("/healthz", None)).await;
     assert_eq!(response.status(), StatusCode::OK);
-    app.pool.close().await;
+    app.pool().close().await;
     let response = app.send(get("/healthz", None)).await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
 }
@@ -220,7 +220,7 @@ async fn deactivating_a_person_ends_their_session_on_the_next_request() {
     let (_, cookie) = app.login("admin", ADMIN_PASSWORD, None).await;
     let cookie = cookie.unwrap();
     sqlx::query("UPDATE users SET active = FALSE")
-        .execute(&app.pool)
+        .execute(app.pool())
         .await
         .unwrap();
     assert_eq!(app.me(&cookie).await, "null");
@@ -262,7 +262,7 @@ async fn every_admin_server_function_refuses_a_person_without_the_permission() {
             .await
             .unwrap();
     assert_eq!(admins_entry, 1, "the entry the delete below aims at");
-    let before = database_fingerprint(&app.pool).await;
+    let before = database_fingerprint(app.pool()).await;
     let calls = [
         ("/api/people", "search=&offset=0".to_string()),
         ("/api/person", "id=1".to_string()),
@@ -294,7 +294,7 @@ async fn every_admin_server_function_refuses_a_person_without_the_permission() {
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
         assert!(body_text(response).await.contains("Forbidden"), "{path}");
     }
-    assert_eq!(database_fingerprint(&app.pool).await, before, "nothing changed");
+    assert_eq!(database_fingerprint(app.pool()).await, before, "nothing changed");
 }
 
 #[tokio::test]
@@ -356,7 +356,7 @@ async fn a_removed_permission_is_lost_on_the_next_request() {
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     sqlx::query("DELETE FROM user_permissions WHERE permission = 'personnel'")
-        .execute(&app.pool)
+        .execute(app.pool())
         .await
         .unwrap();
     let response = app
@@ -369,7 +369,7 @@ async fn a_removed_permission_is_lost_on_the_next_request() {
 async fn an_invalid_email_is_refused_next_to_the_field_and_nothing_is_saved() {
     let app = TestApp::new().await;
     let (_, cookie) = app.login("admin", ADMIN_PASSWORD, None).await;
-    let before = database_fingerprint(&app.pool).await;
+    let before = database_fingerprint(app.pool()).await;
     let form = "name=Jane&username=jdoe&email=jane%40&phone=&mobile=&password=long+enough&active=on";
     let response = app.send(post("/api/save_person", form, cookie.as_deref())).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -378,7 +378,7 @@ async fn an_invalid_email_is_refused_next_to_the_field_and_nothing_is_saved() {
         body.contains(r#""email":"Enter a valid email address, like name@example.com.""#),
         "{body}"
     );
-    assert_eq!(database_fingerprint(&app.pool).await, before);
+    assert_eq!(database_fingerprint(app.pool()).await, before);
 }
 
 #[tokio::test]
@@ -394,7 +394,7 @@ async fn editing_a_person_through_the_server_function_changes_them() {
     .await;
     assert!(body.contains("Saved"), "{body}");
     let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'jdoe'")
-        .fetch_one(&app.pool)
+        .fetch_one(app.pool())
         .await
         .unwrap();
     let edit = format!(
@@ -404,7 +404,7 @@ async fn editing_a_person_through_the_server_function_changes_them() {
     assert_eq!(body, format!(r#"{{"Saved":{{"id":{id}}}}}"#));
     let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM users WHERE id = $1")
         .bind(id)
-        .fetch_one(&app.pool)
+        .fetch_one(app.pool())
         .await
         .unwrap();
     assert_eq!(phone.as_deref(), Some("+3225112233"));

@@ -2,7 +2,7 @@
 //! that does not open the authenticator secrets its database holds, and says which key
 //! it expected.
 
-mod binary;
+use crate::binary;
 
 use binary::{Server, start_expecting_refusal};
 

@@ -1,7 +1,7 @@
 //! System › Security and My account through the real router (issue 5): deletes, who may
 //! make them, the Origin check, and the live event stream.
 
-mod common;
+use crate::common;
 
 use common::*;
 use futures::StreamExt;
@@ -10,14 +10,14 @@ use std::time::Duration;
 
 async fn trusted_count(app: &TestApp) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM trusted_networks")
-        .fetch_one(&app.pool)
+        .fetch_one(app.pool())
         .await
         .unwrap()
 }
 
 async fn trust(app: &TestApp, user_id: i64, ip: &str) -> i64 {
     app::trusted_networks::store::trust(
-        &app.pool,
+        app.pool(),
         user_id,
         ip.parse().unwrap(),
         30,
@@ -86,7 +86,7 @@ async fn an_admin_delete_is_audited_with_who_did_it() {
     assert_eq!(trusted_count(&app).await, 0);
     let (actor, subject, detail): (i64, i64, String) =
         sqlx::query_as("SELECT actor_id, subject_id, detail FROM audit WHERE kind = 'network_deleted'")
-            .fetch_one(&app.pool)
+            .fetch_one(app.pool())
             .await
             .unwrap();
     assert_eq!((actor, subject, detail.as_str()), (1, jdoe, "2001:db8:1:2::/64"));
@@ -109,7 +109,7 @@ async fn cross_site_toggle_and_delete_are_refused() {
         assert_eq!(app.send(request).await.status(), StatusCode::FORBIDDEN, "{path}");
     }
     assert_eq!(trusted_count(&app).await, 1);
-    assert_eq!(app::settings::trust_days(&app.pool).await.unwrap(), 30);
+    assert_eq!(app::settings::trust_days(app.pool()).await.unwrap(), 30);
 }
 
 fn events_request(cookie: Option<&str>) -> Request<axum::body::Body> {

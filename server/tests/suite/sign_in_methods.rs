@@ -3,7 +3,7 @@
 //! and an administrator's reset. Each rule that should refuse something is shown
 //! refusing it.
 
-mod common;
+use crate::common;
 
 use app::auth::totp;
 use app::clock::Clock;
@@ -81,7 +81,7 @@ fn wrong(code: &str) -> String {
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
+    sqlx::query_scalar(sql).fetch_one(app.pool()).await.unwrap()
 }
 
 #[tokio::test]
@@ -125,7 +125,7 @@ async fn the_app_signs_in_each_code_once_and_five_wrong_tries_end_the_sign_in() 
         "Trust this IP works with the app"
     );
     sqlx::query("DELETE FROM trusted_networks")
-        .execute(&app.pool)
+        .execute(app.pool())
         .await
         .unwrap();
 
@@ -283,7 +283,7 @@ async fn a_person_without_email_but_with_an_app_gets_the_app_step() {
     let cookie = signed_in_admin(&app, &mut capture).await;
     turn_app_on(&app, &cookie).await;
     sqlx::query("UPDATE users SET email = NULL WHERE username = 'admin'")
-        .execute(&app.pool)
+        .execute(app.pool())
         .await
         .unwrap();
     let (body, _) = password(&app, "admin", ADMIN_PASSWORD).await;
@@ -396,7 +396,7 @@ async fn only_someone_holding_all_of_a_persons_permissions_may_reset_their_metho
          + (SELECT COUNT(*) FROM trusted_networks WHERE user_id = $1)",
     )
     .bind(clerk)
-    .fetch_one(&app.pool)
+    .fetch_one(app.pool())
     .await
     .unwrap();
     assert_eq!(left, 0);

@@ -1,7 +1,7 @@
 //! Two-step sign-in through the real router (issue 4): codes by real SMTP, the pending
 //! state, trusted networks and the client address they are keyed by.
 
-mod common;
+use crate::common;
 
 use app::messages::{CODE_SPENT, NO_CHANNEL, SEND_FAILED, WRONG_CODE};
 use app::smtp_capture::SmtpCapture;
@@ -110,7 +110,7 @@ async fn the_mailed_code_signs_in_and_nothing_works_before_it() {
 
     let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM codes WHERE digest = $1")
         .bind(code.as_bytes())
-        .fetch_one(&app.pool)
+        .fetch_one(app.pool())
         .await
         .unwrap();
     assert_eq!(stored, 0, "the code is not stored in clear");
@@ -120,7 +120,7 @@ async fn the_mailed_code_signs_in_and_nothing_works_before_it() {
         "{kinds:?}"
     );
     let trusted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM trusted_networks")
-        .fetch_one(&app.pool)
+        .fetch_one(app.pool())
         .await
         .unwrap();
     assert_eq!(trusted, 0, "no trust unless asked");
@@ -250,7 +250,7 @@ async fn two_simultaneous_right_codes_give_exactly_one_session() {
     }
     let sessions: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE instr(data, CAST('signed_in' AS BLOB)) > 0")
-            .fetch_one(&app.pool)
+            .fetch_one(app.pool())
             .await
             .unwrap();
     assert_eq!(sessions, 5, "one signed-in session per round");
@@ -259,7 +259,7 @@ async fn two_simultaneous_right_codes_give_exactly_one_session() {
 #[tokio::test]
 async fn no_email_means_no_entry_and_the_reason_is_said() {
     let app = TestApp::new().await; // the admin has no email address
-    app::settings::set_two_step_enabled(&app.pool, true)
+    app::settings::set_two_step_enabled(app.pool(), true)
         .await
         .unwrap();
     let (body, cookie) = password_from(&app, OFFICE, "admin", ADMIN_PASSWORD).await;
@@ -278,19 +278,19 @@ async fn a_failed_send_says_so_and_leaves_no_session() {
         .local_addr()
         .unwrap();
     let app = TestApp::with_mail(&format!("smtp://{closed}")).await;
-    app::settings::set_two_step_enabled(&app.pool, true)
+    app::settings::set_two_step_enabled(app.pool(), true)
         .await
         .unwrap();
     let (body, cookie) = password_from(&app, OFFICE, "admin", ADMIN_PASSWORD).await;
     assert_eq!(body, outcome("Refused", SEND_FAILED));
     assert_eq!(cookie, None, "no session");
     let failures: Vec<String> = sqlx::query_scalar("SELECT detail FROM audit WHERE kind = 'send_failed'")
-        .fetch_all(&app.pool)
+        .fetch_all(app.pool())
         .await
         .unwrap();
     assert_eq!(failures.len(), 1);
     let live: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM codes WHERE state = 'live'")
-        .fetch_one(&app.pool)
+        .fetch_one(app.pool())
         .await
         .unwrap();
     assert_eq!(live, 0, "an undelivered code is void");
@@ -307,7 +307,7 @@ async fn a_trusted_network_skips_the_code_for_that_person_only_and_for_the_perio
     );
     let (network, from): (String, String) =
         sqlx::query_as("SELECT network, created_from FROM trusted_networks")
-            .fetch_one(&app.pool)
+            .fetch_one(app.pool())
             .await
             .unwrap();
     assert_eq!((network.as_str(), from.as_str()), ("198.51.100.20/32", OFFICE));
@@ -318,7 +318,7 @@ async fn a_trusted_network_skips_the_code_for_that_person_only_and_for_the_perio
     assert_eq!(body, r#"{"SignedIn":{"next":"/"}}"#);
     assert!(app.me(&cookie.unwrap()).await.contains("admin"));
     let last_used: Option<i64> = sqlx::query_scalar("SELECT last_used_at FROM trusted_networks")
-        .fetch_one(&app.pool)
+        .fetch_one(app.pool())
         .await
         .unwrap();
     assert_eq!(last_used, Some(app::clock::Clock::now(&app.clock)));
@@ -355,7 +355,7 @@ async fn a_deleted_trust_asks_for_the_code_again() {
     let (app, mut capture) = two_step_app().await;
     full_sign_in(&app, &mut capture, OFFICE, true).await;
     let _notice = capture.next_message().await;
-    app::trusted_networks::store::remove_all_of(&app.pool, 1)
+    app::trusted_networks::store::remove_all_of(app.pool(), 1)
         .await
         .unwrap();
     let (body, _) = password_from(&app, OFFICE, "admin", ADMIN_PASSWORD).await;
@@ -385,7 +385,7 @@ async fn forged_forwarding_headers_do_not_borrow_a_trusted_address() {
 async fn behind_a_trusted_proxy_the_rightmost_untrusted_hop_is_trusted_and_recognised() {
     let mut capture = SmtpCapture::start().await;
     let app = TestApp::with_mail_and_proxies(&capture.url, "10.0.0.0/8").await;
-    app::settings::set_two_step_enabled(&app.pool, true)
+    app::settings::set_two_step_enabled(app.pool(), true)
         .await
         .unwrap();
     let through_proxy = |forwarded_for: &str| {
@@ -412,7 +412,7 @@ async fn behind_a_trusted_proxy_the_rightmost_untrusted_hop_is_trusted_and_recog
     let body = body_text(app.send_from("10.0.0.1", verify).await).await;
     assert!(body.contains("SignedIn"), "{body}");
     let network: String = sqlx::query_scalar("SELECT network FROM trusted_networks")
-        .fetch_one(&app.pool)
+        .fetch_one(app.pool())
         .await
         .unwrap();
     assert_eq!(network, "203.0.113.9/32", "the rightmost hop that is not a proxy");
@@ -491,7 +491,7 @@ async fn turning_two_step_off_and_on_mails_every_security_holder_and_is_audited(
         "{mail}"
     );
     assert!(mail.contains(ADMIN_EMAIL));
-    assert!(app::settings::two_step_enabled(&app.pool).await.unwrap());
+    assert!(app::settings::two_step_enabled(app.pool()).await.unwrap());
 
     let off = body_text(
         app.send(post("/api/set_two_step", "enabled=false", Some(&admin)))

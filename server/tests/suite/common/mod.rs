@@ -5,8 +5,7 @@
 
 use app::auth::password::PasswordHasher;
 use app::clock::{Clock, ManualClock};
-use app::db::TempDb;
-use app::db::sqlite::open_temporary;
+use app::db::{Backend, Db, TempDb};
 use app::mail::{Mailer, SMTP_TIMEOUT};
 use app::messages::INCORRECT_CREDENTIALS;
 use app::personnel::people::bootstrap_admin;
@@ -29,7 +28,6 @@ pub const PERSON_PASSWORD: &str = "a person's password";
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 
 pub struct TestApp {
-    pub pool: sqlx::SqlitePool,
     pub state: AppState,
     pub store: Sessions,
     pub clock: ManualClock,
@@ -55,20 +53,38 @@ impl TestApp {
     }
 
     async fn build(proxies: &str, smtp_url: Option<&str>) -> Self {
-        Self::build_with(proxies, smtp_url, SMTP_TIMEOUT).await
+        Self::build_with(Backend::Sqlite, proxies, smtp_url, SMTP_TIMEOUT).await
     }
 
     /// With mail to `smtp_url` that gives up after `timeout` (fault tests).
     pub async fn with_mail_timeout(smtp_url: &str, timeout: std::time::Duration) -> Self {
-        Self::build_with("", Some(smtp_url), timeout).await
+        Self::build_with(Backend::Sqlite, "", Some(smtp_url), timeout).await
     }
 
-    async fn build_with(proxies: &str, smtp_url: Option<&str>, smtp_timeout: std::time::Duration) -> Self {
-        let (pool, db) = open_temporary().await;
+    /// On `backend` (a throw-away PostgreSQL database, or a SQLite file), with mail going
+    /// to `smtp_url`.
+    pub async fn on(backend: Backend, smtp_url: &str) -> Self {
+        Self::build_with(backend, "", Some(smtp_url), SMTP_TIMEOUT).await
+    }
+
+    /// The SQLite pool of an app on SQLite (most tests read the database directly).
+    pub fn pool(&self) -> &sqlx::SqlitePool {
+        match &self.state.db {
+            Db::Sqlite(pool) => pool,
+            Db::Postgres(_) => panic!("this test reads SQLite directly"),
+        }
+    }
+
+    async fn build_with(
+        backend: Backend,
+        proxies: &str,
+        smtp_url: Option<&str>,
+        smtp_timeout: std::time::Duration,
+    ) -> Self {
+        let (database, db) = app::db::open_temporary_on(backend).await;
         let clock = ManualClock::at(1_800_000_000);
         let hasher = Arc::new(PasswordHasher::new(2, 16));
         let admin_email = smtp_url.map(|_| ADMIN_EMAIL.to_string());
-        let database = app::db::Db::Sqlite(pool.clone());
         bootstrap_admin(
             &database,
             &hasher,
@@ -86,7 +102,8 @@ impl TestApp {
         )
         .unwrap();
         // The server's own store: sessions kept in memory as well as in the table.
-        let store = Sessions::open(&database).await.unwrap();
+        let secret_key = Arc::new(app::secret_key::SecretKey::random());
+        let store = Sessions::open(&database, secret_key.clone()).await.unwrap();
         let state = AppState::from(Services {
             leptos_options: LeptosOptions::builder()
                 .output_name("twostep")
@@ -107,14 +124,13 @@ impl TestApp {
                 stream_recheck: Some(std::time::Duration::from_millis(200)),
             }),
             mailer: Arc::new(mailer),
-            secret_key: Arc::new(app::secret_key::SecretKey::random()),
+            secret_key,
             sms: None,
             trust_events: app::state::trust_events(),
             site_files: Arc::new(app::site_files::SiteFiles::plain("twostep", "pkg")),
             first_admin_password_file: None,
         });
         Self {
-            pool,
             state,
             store,
             clock,
@@ -205,16 +221,22 @@ impl TestApp {
         .unwrap()
     }
 
+    /// How the failures table names a typed username (a keyed digest).
+    pub fn typed_name(&self, username: &str) -> String {
+        let name = app::auth::throttle::TypedName::of(&self.state.secret_key, username);
+        format!("{name}")
+    }
+
     pub async fn audit_kinds(&self) -> Vec<String> {
         sqlx::query_scalar("SELECT kind FROM audit ORDER BY id")
-            .fetch_all(&self.pool)
+            .fetch_all(self.pool())
             .await
             .unwrap()
     }
 
     pub async fn audit_count(&self) -> i64 {
         sqlx::query_scalar("SELECT COUNT(*) FROM audit")
-            .fetch_one(&self.pool)
+            .fetch_one(self.pool())
             .await
             .unwrap()
     }
@@ -224,7 +246,7 @@ impl TestApp {
 pub async fn two_step_app() -> (TestApp, app::smtp_capture::SmtpCapture) {
     let capture = app::smtp_capture::SmtpCapture::start().await;
     let app = TestApp::with_mail(&capture.url).await;
-    app::settings::set_two_step_enabled(&app.pool, true)
+    app::settings::set_two_step_enabled(&app.state.db, true)
         .await
         .unwrap();
     (app, capture)

@@ -1,0 +1,24 @@
+//! Every integration test of the server in one binary: each file below was a test binary
+//! of its own, and each of those linked the whole app again (minutes of CI time).
+//!
+//! In-process router tests: `router`, `two_step`, `security_page`, `hardening`,
+//! `form_posts`, `concurrent_pages`, `sign_in_methods`, `resilience`, `secrets_at_rest`.
+//! Tests of the real server binary (`binary`): `crash`, `operator`, `instances`,
+//! `secret_key`.
+
+mod binary;
+mod common;
+
+mod concurrent_pages;
+mod crash;
+mod form_posts;
+mod hardening;
+mod instances;
+mod operator;
+mod resilience;
+mod router;
+mod secret_key;
+mod secrets_at_rest;
+mod security_page;
+mod sign_in_methods;
+mod two_step;
