@@ -238,12 +238,18 @@ pub async fn backup(db: &crate::db::Db, target: &Path) -> Result<(), OperatorErr
         _ => Path::new("."),
     };
     if !folder.is_dir() {
-        return Err(refused(format!("The folder {} does not exist.", folder.display())));
+        return Err(refused(format!(
+            "The folder {} does not exist.",
+            folder.display()
+        )));
     }
     let Some(name) = target.file_name().and_then(|n| n.to_str()) else {
         return Err(refused("The backup file's name must be valid UTF-8."));
     };
-    let partial = folder.join(format!(".{name}.partial-{}", std::process::id()));
+    // A private folder (0700) beside the target holds the copy while it is made: nobody
+    // else can swap the file SQLite reopens by name, and a crash leaves only that folder.
+    let workspace = private_folder(folder, name)?;
+    let partial = workspace.join(name);
     let made = copy_without_secrets(pool, &partial).await;
     let placed = made.and_then(|()| {
         std::fs::hard_link(&partial, target).map_err(|e| match e.kind() {
@@ -254,8 +260,26 @@ pub async fn backup(db: &crate::db::Db, target: &Path) -> Result<(), OperatorErr
             _ => refused(format!("{}: {e}", target.display())),
         })
     });
-    let _ = std::fs::remove_file(&partial);
+    let _ = std::fs::remove_dir_all(&workspace);
+    if placed.is_ok() {
+        // The new name itself is durable once the folder is.
+        let _ = std::fs::File::open(folder).and_then(|f| f.sync_all());
+    }
     placed
+}
+
+/// A new folder only its owner may enter, named after the backup, in `folder`.
+fn private_folder(folder: &Path, name: &str) -> Result<std::path::PathBuf, OperatorError> {
+    use std::os::unix::fs::DirBuilderExt;
+    let mut random = [0u8; 8];
+    rand::RngCore::fill_bytes(&mut rand::TryRngCore::unwrap_err(rand::rngs::OsRng), &mut random);
+    let suffix: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    let path = folder.join(format!(".{name}.partial-{suffix}"));
+    std::fs::DirBuilder::new()
+        .mode(0o700)
+        .create(&path)
+        .map_err(|e| refused(format!("{}: {e}", path.display())))?;
+    Ok(path)
 }
 
 /// `VACUUM INTO` a new 0600 file at `path`, then deletes the sessions and codes there
