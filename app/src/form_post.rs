@@ -171,7 +171,9 @@ mod server {
             tracing::error!("a sealed answer could not be kept for the page");
             return Err(crate::error::AppError::Internal);
         };
-        let sealed = state.secret_key.seal(json.as_bytes(), &sealed_for(id));
+        // The time goes inside: the server, not only the browser, ends its life.
+        let plain = format!("{}\n{json}", state.clock.now());
+        let sealed = state.secret_key.seal(plain.as_bytes(), &sealed_for(id, S::PATH));
         keep(PostedAnswer {
             path: S::PATH.to_string(),
             outcome: base64::engine::general_purpose::STANDARD.encode(sealed),
@@ -181,9 +183,15 @@ mod server {
         .await
     }
 
-    /// What a sealed answer is bound to: the session's id, which only its cookie holds.
-    fn sealed_for(id: tower_sessions::session::Id) -> Vec<u8> {
-        [b"posted answer\0".as_slice(), &id.0.to_le_bytes()].concat()
+    /// What a sealed answer is bound to: the session's id, which only its cookie holds,
+    /// and the form it answers.
+    fn sealed_for(id: tower_sessions::session::Id, path: &str) -> Vec<u8> {
+        [
+            b"posted answer\0".as_slice(),
+            &id.0.to_le_bytes(),
+            path.as_bytes(),
+        ]
+        .concat()
     }
 
     /// Puts `answer` in the cookie for the next page load; its typed fields are left out
@@ -220,25 +228,36 @@ mod server {
     }
 
     /// Takes the kept answer out of the browser (for the page load that shows it): read,
-    /// then removed, so it shows once. A sealed answer opens only with `key` for the
-    /// session `session_id` it was posted in; otherwise it is dropped.
+    /// then removed, so it shows once. A sealed answer opens only with the state's key,
+    /// for the session `session_id` it was posted in, within the cookie's lifetime;
+    /// otherwise it is dropped.
     pub fn take(
         cookies: &Cookies,
-        secure: bool,
-        key: &crate::secret_key::SecretKey,
+        state: &crate::state::AppState,
         session_id: Option<tower_sessions::session::Id>,
     ) -> Option<PostedAnswer> {
+        let secure = state.policy.secure_cookies();
         let name = cookie_name(secure);
         let value = cookies.get(name)?.value().to_string();
         cookies.remove(Cookie::build((name, "")).path("/").secure(secure).build());
-        let json = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(value).ok()?;
+        let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(value)
+            .ok()?;
         let mut answer: PostedAnswer = serde_json::from_slice(&json).ok()?;
         if answer.sealed {
             let sealed = base64::engine::general_purpose::STANDARD
                 .decode(&answer.outcome)
                 .ok()?;
-            let plain = key.open(&sealed, &sealed_for(session_id?))?;
-            answer.outcome = String::from_utf8(plain).ok()?;
+            let plain = state
+                .secret_key
+                .open(&sealed, &sealed_for(session_id?, &answer.path))?;
+            let plain = String::from_utf8(plain).ok()?;
+            let (sealed_at, json) = plain.split_once('\n')?;
+            let age = state.clock.now() - sealed_at.parse::<i64>().ok()?;
+            if !(0..=COOKIE_SECONDS).contains(&age) {
+                return None;
+            }
+            answer.outcome = json.to_string();
             answer.sealed = false;
         }
         Some(answer)

@@ -90,7 +90,11 @@ pub async fn secure_cookies(State(state): State<AppState>, request: Request, nex
     let mut response = next.run(request).await;
     if state.policy.secure_cookies() {
         let headers = response.headers_mut();
-        let sent: Vec<HeaderValue> = headers.get_all(header::SET_COOKIE).iter().map(with_secure).collect();
+        let sent: Vec<HeaderValue> = headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(with_secure)
+            .collect();
         headers.remove(header::SET_COOKIE);
         for cookie in sent {
             headers.append(header::SET_COOKIE, cookie);
@@ -158,14 +162,7 @@ pub async fn page_guard(
     let posted = request
         .extensions()
         .get::<tower_cookies::Cookies>()
-        .and_then(|cookies| {
-            app::form_post::take(
-                cookies,
-                state.policy.secure_cookies(),
-                &state.secret_key,
-                session.id(),
-            )
-        });
+        .and_then(|cookies| app::form_post::take(cookies, &state, session.id()));
     if let Some(answer) = posted {
         request.extensions_mut().insert(answer);
     }
