@@ -11,10 +11,10 @@ CREATE TABLE IF NOT EXISTS public.sessions (
 );
 DELETE FROM public.sessions;
 
--- Codes are now kept as an HMAC under the secret key: a live code's old digest (a salted
--- SHA-256 of six digits) could be reversed from a copy. Their sign-ins ended with the
--- sessions above.
-UPDATE codes SET state = 'voided' WHERE state = 'live';
+-- Codes are now kept as an HMAC under the secret key: the old digests (a salted SHA-256
+-- of six digits) could be reversed from a copy. Their sign-ins ended with the sessions
+-- above, and the rows only counted codes per 15 minutes.
+DELETE FROM codes;
 
 -- Failed attempts now name the typed username by a keyed digest (a password typed into
 -- the Username field is not kept in clear). The rows cover the last 15 minutes only.
