@@ -126,8 +126,15 @@ pub mod ssr {
         let network = network_of(client_ip).to_string();
         let device = crate::auth::device::recognise(&state.db, device_cookie, &key, now).await?;
         let typed_name = throttle::TypedName::of(&state.secret_key, &key);
-        let Some(reservation) =
-            throttle::reserve(&state.db, &state.policy.throttle, &typed_name, &network, device, now).await?
+        let Some(reservation) = throttle::reserve(
+            &state.db,
+            &state.policy.throttle,
+            &typed_name,
+            &network,
+            device,
+            now,
+        )
+        .await?
         else {
             return Ok(None);
         };

@@ -384,7 +384,8 @@ mod tests {
     /// One key for every store of these tests: a restarted store reads what the one
     /// before it wrote.
     fn key() -> Arc<SecretKey> {
-        static KEY: std::sync::LazyLock<Arc<SecretKey>> = std::sync::LazyLock::new(|| Arc::new(SecretKey::random()));
+        static KEY: std::sync::LazyLock<Arc<SecretKey>> =
+            std::sync::LazyLock::new(|| Arc::new(SecretKey::random()));
         KEY.clone()
     }
 
@@ -621,14 +622,24 @@ mod tests {
         assert_ne!(row_id, &cookie);
         let kept: Record = rmp_serde::from_slice(data).unwrap();
         assert_ne!(kept.id, signed_in.id, "the record inside names no cookie either");
-        assert!(!contains(data, &signed_in.id.0.to_le_bytes()) && !contains(data, cookie.as_bytes()));
+        for bytes in [signed_in.id.0.to_le_bytes(), signed_in.id.0.to_be_bytes()] {
+            assert!(!contains(data, &bytes), "the id's bytes, either order");
+        }
+        assert!(!contains(data, cookie.as_bytes()));
         let restarted = Sessions::open(&db, key()).await.unwrap();
         for presented in [row_id.parse::<Id>().unwrap(), kept.id] {
             assert_eq!(restarted.load(&presented).await.unwrap(), None, "{presented}");
         }
-        assert_eq!(restarted.load(&signed_in.id).await.unwrap(), Some(signed_in.clone()));
+        assert_eq!(
+            restarted.load(&signed_in.id).await.unwrap(),
+            Some(signed_in.clone())
+        );
         let other_key = Sessions::open(&db, Arc::new(SecretKey::random())).await.unwrap();
-        assert_eq!(other_key.load(&signed_in.id).await.unwrap(), None, "a new key, new digests");
+        assert_eq!(
+            other_key.load(&signed_in.id).await.unwrap(),
+            None,
+            "a new key, new digests"
+        );
     }
     app::on_both_backends!(the_table_holds_only_digests_of_session_ids);
 

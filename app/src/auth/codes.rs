@@ -307,10 +307,18 @@ mod tests {
 
     async fn issue_ok(db: &crate::db::Db, user: i64, now: i64) -> Issued {
         {
-            issue(db, &test_key(), &CodePolicy::default(), user, BROWSER, Purpose::Resend, now)
-                .await
-                .unwrap()
-                .unwrap()
+            issue(
+                db,
+                &test_key(),
+                &CodePolicy::default(),
+                user,
+                BROWSER,
+                Purpose::Resend,
+                now,
+            )
+            .await
+            .unwrap()
+            .unwrap()
         }
     }
 
@@ -426,9 +434,17 @@ mod tests {
         let (state, _db, user) = setup(backend).await;
         let policy = CodePolicy::default();
         let first = issue_ok(&state.db, user, T0).await;
-        let early = issue(&state.db, &test_key(), &policy, user, BROWSER, Purpose::Resend, T0 + 29)
-            .await
-            .unwrap();
+        let early = issue(
+            &state.db,
+            &test_key(),
+            &policy,
+            user,
+            BROWSER,
+            Purpose::Resend,
+            T0 + 29,
+        )
+        .await
+        .unwrap();
         assert_eq!(
             early.unwrap_err(),
             NotIssued::TooSoon {
@@ -452,23 +468,47 @@ mod tests {
         for i in 0..5 {
             issue_ok(&state.db, user, T0 + i * 30).await;
         }
-        let sixth = issue(&state.db, &test_key(), &policy, user, BROWSER, Purpose::Resend, T0 + 150)
-            .await
-            .unwrap();
+        let sixth = issue(
+            &state.db,
+            &test_key(),
+            &policy,
+            user,
+            BROWSER,
+            Purpose::Resend,
+            T0 + 150,
+        )
+        .await
+        .unwrap();
         assert_eq!(sixth.unwrap_err(), NotIssued::TooMany);
         // The first code leaves the window at T0 + 900.
         assert_eq!(
-            issue(&state.db, &test_key(), &policy, user, BROWSER, Purpose::Resend, T0 + 899)
-                .await
-                .unwrap()
-                .unwrap_err(),
+            issue(
+                &state.db,
+                &test_key(),
+                &policy,
+                user,
+                BROWSER,
+                Purpose::Resend,
+                T0 + 899
+            )
+            .await
+            .unwrap()
+            .unwrap_err(),
             NotIssued::TooMany
         );
         assert!(
-            issue(&state.db, &test_key(), &policy, user, BROWSER, Purpose::Resend, T0 + 900)
-                .await
-                .unwrap()
-                .is_ok()
+            issue(
+                &state.db,
+                &test_key(),
+                &policy,
+                user,
+                BROWSER,
+                Purpose::Resend,
+                T0 + 900
+            )
+            .await
+            .unwrap()
+            .is_ok()
         );
     }
 
@@ -533,26 +573,50 @@ mod tests {
         let (state, _db, user) = setup(backend).await;
         let policy = CodePolicy::default();
         let first = issue_ok(&state.db, user, T0).await;
-        let again = issue(&state.db, &test_key(), &policy, user, BROWSER, Purpose::SignIn, T0 + 5)
-            .await
-            .unwrap()
-            .unwrap();
+        let again = issue(
+            &state.db,
+            &test_key(),
+            &policy,
+            user,
+            BROWSER,
+            Purpose::SignIn,
+            T0 + 5,
+        )
+        .await
+        .unwrap()
+        .unwrap();
         assert_eq!(
             try_code(&state.db, &first, user, &first.code, T0 + 6).await,
             Checked::Spent,
             "the new sign-in voided the old code"
         );
         for i in 0..3 {
-            issue(&state.db, &test_key(), &policy, user, BROWSER, Purpose::SignIn, T0 + 10 + i)
-                .await
-                .unwrap()
-                .unwrap();
+            issue(
+                &state.db,
+                &test_key(),
+                &policy,
+                user,
+                BROWSER,
+                Purpose::SignIn,
+                T0 + 10 + i,
+            )
+            .await
+            .unwrap()
+            .unwrap();
         }
         assert_eq!(
-            issue(&state.db, &test_key(), &policy, user, BROWSER, Purpose::SignIn, T0 + 20)
-                .await
-                .unwrap()
-                .unwrap_err(),
+            issue(
+                &state.db,
+                &test_key(),
+                &policy,
+                user,
+                BROWSER,
+                Purpose::SignIn,
+                T0 + 20
+            )
+            .await
+            .unwrap()
+            .unwrap_err(),
             NotIssued::TooMany
         );
         drop(again);

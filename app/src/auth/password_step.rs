@@ -63,8 +63,15 @@ pub async fn sign_in(
     let device = device::recognise(&state.db, device_cookie, &key, now).await?;
     let typed_name = throttle::TypedName::of(&state.secret_key, &key);
     // Counted before the hash, so a burst sent at once cannot outrun the limit.
-    let Some(reservation) =
-        throttle::reserve(&state.db, &state.policy.throttle, &typed_name, &network, device, now).await?
+    let Some(reservation) = throttle::reserve(
+        &state.db,
+        &state.policy.throttle,
+        &typed_name,
+        &network,
+        device,
+        now,
+    )
+    .await?
     else {
         tracing::warn!(%client_ip, "password attempt refused by the throttle");
         return Ok(refused());

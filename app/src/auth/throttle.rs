@@ -204,7 +204,13 @@ mod tests {
     const NET: &str = "203.0.113.7/32";
     const T0: i64 = 1_800_000_000;
 
-    async fn try_once(pool: &Db, typed: &str, net: &str, device: Option<i64>, at: i64) -> Option<Reservation> {
+    async fn try_once(
+        pool: &Db,
+        typed: &str,
+        net: &str,
+        device: Option<i64>,
+        at: i64,
+    ) -> Option<Reservation> {
         static KEY: std::sync::LazyLock<SecretKey> = std::sync::LazyLock::new(SecretKey::random);
         let name = TypedName::of(&KEY, typed);
         reserve(pool, &ThrottlePolicy::default(), &name, net, device, at)

@@ -43,7 +43,9 @@ fn get_after(path: &str, session: &str, post: &Response<Body>) -> Request<Body> 
 fn cookie_contents(set_cookie: &str) -> String {
     use base64::Engine;
     let value = set_cookie.split(';').next().unwrap().split_once('=').unwrap().1;
-    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(value).unwrap();
+    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(value)
+        .unwrap();
     String::from_utf8(json).unwrap()
 }
 

@@ -349,10 +349,17 @@ async fn a_copy_of_the_database_or_a_backup_opens_no_session() {
     let stolen = ids_in_sessions_table(&dir.join("twostep.db")).await;
     assert!(stolen.len() >= 6, "three rows, each with a record: {stolen:?}");
     for id in &stolen {
-        assert_eq!(me(format!("twostep_session={id}")).await, "null", "the stored id {id}");
+        assert_eq!(
+            me(format!("twostep_session={id}")).await,
+            "null",
+            "the stored id {id}"
+        );
     }
     for cookie in &cookies {
-        assert!(me(cookie.clone()).await.contains("\"admin\""), "the cookies still work");
+        assert!(
+            me(cookie.clone()).await.contains("\"admin\""),
+            "the cookies still work"
+        );
     }
 
     let copy = dir.join("backup.db");
@@ -362,7 +369,9 @@ async fn a_copy_of_the_database_or_a_backup_opens_no_session() {
     assert_eq!(mode, 0o600, "readable by its owner only: {mode:o}");
     let in_copy = {
         let pool = sqlx::SqlitePool::connect_with(
-            sqlx::sqlite::SqliteConnectOptions::new().filename(&copy).read_only(true),
+            sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(&copy)
+                .read_only(true),
         )
         .await
         .unwrap();
@@ -389,7 +398,9 @@ async fn a_copy_of_the_database_or_a_backup_opens_no_session() {
     for cookie in &cookies {
         assert_eq!(me(cookie.clone()).await, "null", "a restore signs everyone out");
     }
-    let again = sign_in(&client, &server.base).await.expect("and everyone can sign in");
+    let again = sign_in(&client, &server.base)
+        .await
+        .expect("and everyone can sign in");
     assert!(me(again).await.contains("\"admin\""));
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);

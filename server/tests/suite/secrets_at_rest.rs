@@ -36,13 +36,25 @@ fn forms(secret: &str) -> Vec<String> {
         b64.encode(secret),
         url.encode(secret),
     ];
-    if let Ok(bytes) = url.decode(secret) {
-        forms.extend([hex(&bytes), hex(&bytes).to_uppercase(), b64.encode(&bytes)]);
-        if let Ok(id) = <[u8; 16]>::try_from(bytes.as_slice()) {
-            forms.push(i128::from_le_bytes(id).to_string());
-        }
+    for bytes in id_bytes(secret) {
+        forms.extend([hex(&bytes), hex(&bytes).to_uppercase(), b64.encode(bytes)]);
+    }
+    if let Some(id) = id_bytes(secret).first() {
+        forms.push(i128::from_le_bytes(*id).to_string());
     }
     forms
+}
+
+/// The bytes a session id stands for, in the cookie's order and reversed (MessagePack
+/// writes an `i128` big-endian): nothing for a secret that is not a session id.
+fn id_bytes(secret: &str) -> Vec<[u8; 16]> {
+    let decoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(secret);
+    let Some(id) = decoded.ok().and_then(|b| <[u8; 16]>::try_from(b.as_slice()).ok()) else {
+        return Vec::new();
+    };
+    let mut reversed = id;
+    reversed.reverse();
+    vec![id, reversed]
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -60,14 +72,16 @@ async fn every_row(db: &Db) -> Vec<String> {
                     .unwrap();
             let mut rows = Vec::new();
             for table in tables {
-                let columns: Vec<String> = sqlx::query_scalar(&format!(
-                    "SELECT name FROM pragma_table_info('{table}')"
-                ))
-                .fetch_all(pool)
-                .await
-                .unwrap();
+                let columns: Vec<String> =
+                    sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                        .fetch_all(pool)
+                        .await
+                        .unwrap();
                 let quoted: Vec<String> = columns.iter().map(|c| format!("quote(\"{c}\")")).collect();
-                let row_text = format!("SELECT '{table}: ' || {} FROM \"{table}\"", quoted.join(" || ','  || "));
+                let row_text = format!(
+                    "SELECT '{table}: ' || {} FROM \"{table}\"",
+                    quoted.join(" || ','  || ")
+                );
                 rows.extend(
                     sqlx::query_scalar::<_, String>(&row_text)
                         .fetch_all(pool)
@@ -158,7 +172,9 @@ async fn full_sign_in(
     assert!(body_text(response).await.contains("SignedIn"));
     secrets.sessions.extend([pending, signed_in.clone()]);
     secrets.codes.push(code);
-    secrets.devices.push(device.split_once('.').unwrap().1.to_string());
+    secrets
+        .devices
+        .push(device.split_once('.').unwrap().1.to_string());
     secrets.devices.push(device);
     signed_in
 }
@@ -189,14 +205,20 @@ async fn a_database_reader_finds_no_secret(backend: Backend) {
     let capture = app::smtp_capture::SmtpCapture::start().await;
     let mut capture = capture;
     let app = TestApp::on(backend, &capture.url).await;
-    app::settings::set_two_step_enabled(&app.state.db, true).await.unwrap();
+    app::settings::set_two_step_enabled(&app.state.db, true)
+        .await
+        .unwrap();
     app.add_person_holding("bob", &[]).await;
     app.add_person_holding("jane", &[]).await;
     let mut secrets = Secrets::default();
 
     // The admin: a full sign-in (a device cookie), then recovery codes by fetch.
     let admin = full_sign_in(&app, &mut capture, "admin", ADMIN_PASSWORD, &mut secrets).await;
-    let created = body_text(app.send(post("/api/create_recovery_codes", "", Some(&admin))).await).await;
+    let created = body_text(
+        app.send(post("/api/create_recovery_codes", "", Some(&admin)))
+            .await,
+    )
+    .await;
     let codes: Vec<String> = serde_json::from_str(&created).unwrap();
     assert_eq!(codes.len(), 10, "{created}");
     secrets.recovery.extend(codes);
@@ -209,11 +231,18 @@ async fn a_database_reader_finds_no_secret(backend: Backend) {
     let posted_value = cookie_value(&posted, "twostep_posted").expect("the answer's cookie");
     secrets.posted.push(posted_value.clone());
 
+    // Someone types a password into the Username field: refused, and counted.
+    const TYPED_AS_NAME: &str = "jane's own password 1234";
+    let (body, _) = app.login(TYPED_AS_NAME, PERSON_PASSWORD, None).await;
+    assert_eq!(body, refused());
+
     // Jane: the password, and the code on its way (not answered).
     let (body, pending) = app.login("jane", PERSON_PASSWORD, None).await;
     assert!(body.contains("CodeRequired"), "{body}");
     secrets.sessions.push(pending.unwrap());
-    secrets.codes.push(code_mailed_to(&mut capture, "jane@example.com").await);
+    secrets
+        .codes
+        .push(code_mailed_to(&mut capture, "jane@example.com").await);
 
     let rows = every_row(&app.state.db).await;
     let files = raw_files(&app.state.db);
@@ -227,6 +256,8 @@ async fn a_database_reader_finds_no_secret(backend: Backend) {
     long_secrets.extend(secrets.recovery.iter().map(|s| ("recovery code", s)));
     let undashed: Vec<String> = secrets.recovery.iter().map(|c| c.replace('-', "")).collect();
     long_secrets.extend(undashed.iter().map(|s| ("recovery code", s)));
+    let typed = [TYPED_AS_NAME.to_string(), TYPED_AS_NAME.to_lowercase()];
+    long_secrets.extend(typed.iter().map(|s| ("password typed as a username", s)));
     for (what, secret) in long_secrets {
         for form in forms(secret) {
             for row in &rows {
@@ -237,9 +268,7 @@ async fn a_database_reader_finds_no_secret(backend: Backend) {
             }
         }
         // And the raw bytes a session id stands for.
-        if let Ok(bytes) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(secret)
-            && bytes.len() == 16
-        {
+        for bytes in id_bytes(secret) {
             for (path, file) in &files {
                 assert!(!contains(file, &bytes), "a {what}'s bytes in {path}");
             }
@@ -264,7 +293,10 @@ async fn a_database_reader_finds_no_secret(backend: Backend) {
     for (salt, digest) in &stored {
         for n in 0..1_000_000u32 {
             let candidate = format!("{n:06}");
-            let salted = Sha256::new().chain_update(salt).chain_update(&candidate).finalize();
+            let salted = Sha256::new()
+                .chain_update(salt)
+                .chain_update(&candidate)
+                .finalize();
             let plain = Sha256::digest(candidate.as_bytes());
             assert!(
                 salted.as_slice() != digest.as_slice() && plain.as_slice() != digest.as_slice(),
@@ -273,14 +305,20 @@ async fn a_database_reader_finds_no_secret(backend: Backend) {
         }
     }
 
-    // Each id the table holds, presented as a cookie, opens nothing; the cookies do.
-    let stored_ids: Vec<String> = app::db::on_db!(&app.state.db, |pool| sqlx::query_scalar(
-        "SELECT id FROM sessions"
+    // Each id the table holds, as a row's key or inside its record, presented as a
+    // cookie, opens nothing; the cookies do.
+    let stored: Vec<(String, Vec<u8>)> = app::db::on_db!(&app.state.db, |pool| sqlx::query_as(
+        "SELECT id, data FROM sessions"
     )
     .fetch_all(pool)
     .await)
     .unwrap();
-    assert!(stored_ids.len() >= 3, "{stored_ids:?}");
+    assert!(stored.len() >= 3, "{stored:?}");
+    let mut stored_ids = Vec::new();
+    for (id, data) in stored {
+        let record: tower_sessions::session::Record = rmp_serde::from_slice(&data).unwrap();
+        stored_ids.extend([id, record.id.to_string()]);
+    }
     for id in &stored_ids {
         assert_eq!(app.me(id).await, "null", "the stored id {id}");
     }
@@ -291,20 +329,27 @@ async fn a_database_reader_finds_no_secret(backend: Backend) {
     let mut page = get("/account", None);
     page.headers_mut().insert(
         header::COOKIE,
-        format!("twostep_session={bob}; twostep_posted={posted_value}").parse().unwrap(),
+        format!("twostep_session={bob}; twostep_posted={posted_value}")
+            .parse()
+            .unwrap(),
     );
     let shown = recovery_codes_in(&body_text(app.send(page).await).await);
     assert_eq!(shown.len(), 10, "the posted codes are shown once");
     let json = cookie_contents(&posted_value);
     for code in &shown {
-        assert!(!json.contains(code) && !json.contains(&code.replace('-', "")), "{code} in the cookie");
+        assert!(
+            !json.contains(code) && !json.contains(&code.replace('-', "")),
+            "{code} in the cookie"
+        );
     }
 }
 app::on_both_backends!(a_database_reader_finds_no_secret);
 
 /// The posted-answer cookie's contents as a reader of the browser's cookies sees them.
 fn cookie_contents(value: &str) -> String {
-    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(value).unwrap();
+    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(value)
+        .unwrap();
     String::from_utf8(json).unwrap()
 }
 
@@ -322,14 +367,33 @@ async fn posted_recovery_codes_open_only_for_their_session() {
         let mut page = get("/account", None);
         page.headers_mut().insert(
             header::COOKIE,
-            format!("twostep_session={session}; twostep_posted={value}").parse().unwrap(),
+            format!("twostep_session={session}; twostep_posted={value}")
+                .parse()
+                .unwrap(),
         );
         page
     };
     let elsewhere = body_text(app.send(show(other.unwrap())).await).await;
-    assert!(recovery_codes_in(&elsewhere).is_empty(), "another session sees none");
-    let own = body_text(app.send(show(admin)).await).await;
+    assert!(
+        recovery_codes_in(&elsewhere).is_empty(),
+        "another session sees none"
+    );
+    let own = body_text(app.send(show(admin.clone())).await).await;
     assert_eq!(recovery_codes_in(&own).len(), 10);
+    // The cookie kept past its minute (a browser that ignored Max-Age, or a copy of it):
+    // the server opens it no more, even for the same session.
+    let posted = app.send(plain_post("/api/create_recovery_codes", &admin)).await;
+    let value = cookie_value(&posted, "twostep_posted").unwrap();
+    app.clock.advance(61);
+    let mut late = get("/account", None);
+    late.headers_mut().insert(
+        header::COOKIE,
+        format!("twostep_session={admin}; twostep_posted={value}")
+            .parse()
+            .unwrap(),
+    );
+    let late = body_text(app.send(late).await).await;
+    assert!(recovery_codes_in(&late).is_empty(), "too late to show");
 }
 
 /// Over https, removing the session cookie at sign-out and the posted answer's cookie
@@ -345,8 +409,12 @@ async fn removals_of_host_cookies_are_secure_over_https() {
     let state = app::state::AppState::from(services);
     let https = |request: Request<Body>| {
         let (mut parts, body) = request.into_parts();
-        parts.headers.insert(header::HOST, "plan.example.test".parse().unwrap());
-        parts.headers.insert(header::ORIGIN, "https://plan.example.test".parse().unwrap());
+        parts
+            .headers
+            .insert(header::HOST, "plan.example.test".parse().unwrap());
+        parts
+            .headers
+            .insert(header::ORIGIN, "https://plan.example.test".parse().unwrap());
         let cookie = parts
             .headers
             .get(header::COOKIE)
@@ -369,12 +437,17 @@ async fn removals_of_host_cookies_are_secure_over_https() {
     let mut page = get("/account", None);
     page.headers_mut().insert(
         header::COOKIE,
-        format!("twostep_session={session}; twostep_posted={posted_value}").parse().unwrap(),
+        format!("twostep_session={session}; twostep_posted={posted_value}")
+            .parse()
+            .unwrap(),
     );
     let shown = send(page).await;
     let removal = set_cookie_named(&shown, "__Host-twostep_posted").expect("removed once shown");
     assert!(removal.contains("Secure"), "{removal}");
     let out = send(post("/api/logout", "", Some(&session))).await;
     let removal = set_cookie_named(&out, "__Host-twostep_session").expect("removed at sign-out");
-    assert!(removal.contains("Max-Age=0") && removal.contains("Secure"), "{removal}");
+    assert!(
+        removal.contains("Max-Age=0") && removal.contains("Secure"),
+        "{removal}"
+    );
 }
