@@ -63,6 +63,7 @@ pub mod ssr {
     use super::{PasswordChange, PasswordErrors};
     use crate::audit::{self, Event, EventKind};
     use crate::auth::password::StoredHash;
+    use crate::auth::password_step::reserve_attempt;
     use crate::auth::session;
     use crate::auth::throttle;
     use crate::error::AppError;
@@ -70,7 +71,6 @@ pub mod ssr {
     use crate::permissions::CurrentUser;
     use crate::personnel::people;
     use crate::personnel::people::username_key;
-    use crate::request::client_addr::network_of;
     use crate::state::AppState;
     use std::net::IpAddr;
     use tower_sessions::Session;
@@ -123,19 +123,7 @@ pub mod ssr {
         }
         let now = state.clock.now();
         let key = username_key(&user.username);
-        let network = network_of(client_ip).to_string();
-        let device = crate::auth::device::recognise(&state.db, device_cookie, &key, now).await?;
-        let typed_name = throttle::TypedName::of(&state.secret_key, &key);
-        let Some(reservation) = throttle::reserve(
-            &state.db,
-            &state.policy.throttle,
-            &typed_name,
-            &network,
-            device,
-            now,
-        )
-        .await?
-        else {
+        let Some(reservation) = reserve_attempt(state, &key, client_ip, device_cookie, now).await? else {
             return Ok(None);
         };
         let stored = people::password_hash_of(&state.db, user.id).await?;

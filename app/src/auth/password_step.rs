@@ -35,6 +35,31 @@ async fn honoured_trust(
     trust::honour(&state.db, user_id, client_ip, now).await
 }
 
+/// Reserves a password attempt for the name typed as `username_key` from `client_ip`,
+/// counted against the browser's device cookie when it presents a valid one for that
+/// person (spec §2 "Password step"). Every door that checks a password calls this before
+/// the hash; `None` when the throttle refuses.
+pub(crate) async fn reserve_attempt(
+    state: &AppState,
+    username_key: &str,
+    client_ip: IpAddr,
+    device_cookie: Option<&str>,
+    now: crate::clock::UnixSeconds,
+) -> Result<Option<throttle::Reservation>, AppError> {
+    let device = device::recognise(&state.db, device_cookie, username_key, now).await?;
+    let typed_name = throttle::TypedName::of(&state.secret_key, username_key);
+    let network = network_of(client_ip).to_string();
+    Ok(throttle::reserve(
+        &state.db,
+        &state.policy.throttle,
+        &typed_name,
+        &network,
+        device,
+        now,
+    )
+    .await?)
+}
+
 /// Checks a username and password and, when they are right, signs the session in.
 ///
 /// Every refusal has the same text: an unknown username, a wrong password, an inactive
@@ -51,7 +76,6 @@ pub async fn sign_in(
 ) -> Result<LoginOutcome, AppError> {
     let now = state.clock.now();
     let key = people::username_key(username);
-    let network = network_of(client_ip).to_string();
     let refused = || LoginOutcome::Refused {
         message: INCORRECT_CREDENTIALS.to_string(),
     };
@@ -60,19 +84,8 @@ pub async fn sign_in(
     if key.is_empty() || key.len() > MAX_USERNAME || password.chars().count() > PASSWORD_MAX {
         return Ok(refused());
     }
-    let device = device::recognise(&state.db, device_cookie, &key, now).await?;
-    let typed_name = throttle::TypedName::of(&state.secret_key, &key);
     // Counted before the hash, so a burst sent at once cannot outrun the limit.
-    let Some(reservation) = throttle::reserve(
-        &state.db,
-        &state.policy.throttle,
-        &typed_name,
-        &network,
-        device,
-        now,
-    )
-    .await?
-    else {
+    let Some(reservation) = reserve_attempt(state, &key, client_ip, device_cookie, now).await? else {
         tracing::warn!(%client_ip, "password attempt refused by the throttle");
         return Ok(refused());
     };
