@@ -10,19 +10,6 @@ use http::{Request, Response, StatusCode, header};
 
 const PERSONNEL: &str = "/maintenance/organisation/personnel";
 
-/// A form post as a browser sends it: asks for a page back, from the page it was on.
-fn plain_post(path: &str, form: &str, cookie: &str, from_page: &str) -> Request<Body> {
-    Request::post(path)
-        .header(header::HOST, HOST)
-        .header(header::ORIGIN, ORIGIN)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
-        .header(header::REFERER, format!("{ORIGIN}{from_page}"))
-        .header(header::COOKIE, format!("twostep_session={cookie}"))
-        .body(Body::from(form.to_string()))
-        .unwrap()
-}
-
 /// A page load as the browser makes it after the redirect: with the session and the
 /// answer cookie the post set (if any).
 fn get_after(path: &str, session: &str, post: &Response<Body>) -> Request<Body> {

@@ -133,19 +133,6 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-/// A form post as the browser sends it without JavaScript.
-fn plain_post(path: &str, session: &str) -> Request<Body> {
-    Request::post(path)
-        .header(header::HOST, HOST)
-        .header(header::ORIGIN, ORIGIN)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "text/html")
-        .header(header::REFERER, format!("{ORIGIN}/account"))
-        .header(header::COOKIE, format!("twostep_session={session}"))
-        .body(Body::empty())
-        .unwrap()
-}
-
 fn cookie_value(response: &Response<Body>, name: &str) -> Option<String> {
     let line = set_cookie_named(response, name)?;
     let value = line.split(';').next()?.split_once('=')?.1.to_string();
@@ -226,7 +213,9 @@ async fn a_database_reader_finds_no_secret(backend: Backend) {
     // Bob: a full sign-in, then Create posted by the browser itself (no JavaScript): the
     // answer waits in a cookie for the next page load, which has not happened yet.
     let bob = full_sign_in(&app, &mut capture, "bob", PERSON_PASSWORD, &mut secrets).await;
-    let posted = app.send(plain_post("/api/create_recovery_codes", &bob)).await;
+    let posted = app
+        .send(plain_post("/api/create_recovery_codes", "", &bob, "/account"))
+        .await;
     assert_eq!(posted.status(), StatusCode::SEE_OTHER);
     let posted_value = cookie_value(&posted, "twostep_posted").expect("the answer's cookie");
     secrets.posted.push(posted_value.clone());
@@ -360,7 +349,9 @@ async fn posted_recovery_codes_open_only_for_their_session() {
     let app = TestApp::new().await;
     let (_, admin) = app.login("admin", ADMIN_PASSWORD, None).await;
     let admin = admin.unwrap();
-    let posted = app.send(plain_post("/api/create_recovery_codes", &admin)).await;
+    let posted = app
+        .send(plain_post("/api/create_recovery_codes", "", &admin, "/account"))
+        .await;
     let value = cookie_value(&posted, "twostep_posted").unwrap();
     let (_, other) = app.login("admin", ADMIN_PASSWORD, None).await;
     let show = |session: String| {
@@ -382,7 +373,9 @@ async fn posted_recovery_codes_open_only_for_their_session() {
     assert_eq!(recovery_codes_in(&own).len(), 10);
     // The cookie kept past its minute (a browser that ignored Max-Age, or a copy of it):
     // the server opens it no more, even for the same session.
-    let posted = app.send(plain_post("/api/create_recovery_codes", &admin)).await;
+    let posted = app
+        .send(plain_post("/api/create_recovery_codes", "", &admin, "/account"))
+        .await;
     let value = cookie_value(&posted, "twostep_posted").unwrap();
     app.clock.advance(61);
     let mut late = get("/account", None);
@@ -432,7 +425,7 @@ async fn removals_of_host_cookies_are_secure_over_https() {
     };
     let signed_in = send(login_request("admin", ADMIN_PASSWORD, None)).await;
     let session = cookie_value(&signed_in, "__Host-twostep_session").expect("a session");
-    let posted = send(plain_post("/api/create_recovery_codes", &session)).await;
+    let posted = send(plain_post("/api/create_recovery_codes", "", &session, "/account")).await;
     let posted_value = cookie_value(&posted, "__Host-twostep_posted").expect("an answer");
     let mut page = get("/account", None);
     page.headers_mut().insert(

@@ -267,6 +267,19 @@ pub fn post(path: &str, form: &str, cookie: Option<&str>) -> Request<Body> {
         .unwrap()
 }
 
+/// A form post as a browser sends it: asks for a page back, from the page it was on.
+pub fn plain_post(path: &str, form: &str, cookie: &str, from_page: &str) -> Request<Body> {
+    Request::post(path)
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, ORIGIN)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
+        .header(header::REFERER, format!("{ORIGIN}{from_page}"))
+        .header(header::COOKIE, format!("twostep_session={cookie}"))
+        .body(Body::from(form.to_string()))
+        .unwrap()
+}
+
 pub fn login_request(username: &str, password: &str, cookie: Option<&str>) -> Request<Body> {
     let form: String = form_urlencoded::Serializer::new(String::new())
         .append_pair("username", username)
