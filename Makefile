@@ -20,29 +20,40 @@ build: setup
 run: build
 	LEPTOS_SITE_ROOT=target/site ./target/release/twostep
 
-test: setup lint unit e2e
+# The release build comes before the Rust tests: they run in release too, so that they link
+# the libraries it compiled instead of compiling every dependency once more (CI time).
+test: setup lint build unit e2e
 
 lint:
 	cargo fmt --all --check
 	cargo clippy -p app -p server --all-targets -- -D warnings
 	cargo clippy -p app -p frontend --target wasm32-unknown-unknown -- -D warnings
 
-unit:
-	cargo test -p app --features ssr
-	cargo test -p server
+# What cargo-leptos sets for the server build (Cargo.toml's [[workspace.metadata.leptos]]).
+# leptos reads these while it compiles: a cargo build with other values would compile
+# leptos and all that depends on it again, so the tests and the benches get the same.
+LEPTOS_BUILD_ENV := LEPTOS_OUTPUT_NAME=twostep LEPTOS_SITE_ROOT=target/site \
+	LEPTOS_SITE_PKG_DIR=pkg LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 \
+	LEPTOS_LIB_DIR=frontend LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=true \
+	LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE_NAME=hash.txt
+
+# Every Rust test, in one cargo call with --release: the libraries and the `twostep`
+# binary the command-line tests start are the ones `make build` made.
+unit: build
+	$(LEPTOS_BUILD_ENV) cargo test --release -p app -p server --features app/ssr
 
 # Playwright in Debian's Chromium against the release server on a fresh database.
 e2e: build
 	cd end2end && npx playwright test
 
 # Speed goals, measured (never asserted in tests). Numbers go in the issue notes.
-# LEPTOS_OUTPUT_NAME as cargo-leptos sets it: the server cargo builds for the benches must
-# name the same WASM file the site holds (leptos reads it at compile time).
+# LEPTOS_BUILD_ENV: the server cargo builds for the benches must name the same WASM file
+# the site holds (leptos reads it at compile time), and so reuse the release libraries.
 # sign_in_to_mail first, on its own: cargo runs the benches of one call in name order,
 # and load puts the rows sign_in_to_mail has just written into its table.
 bench: build
-	LEPTOS_OUTPUT_NAME=twostep cargo bench -p server --bench sign_in_to_mail
-	LEPTOS_OUTPUT_NAME=twostep cargo bench -p server --bench security_page --bench load
+	$(LEPTOS_BUILD_ENV) cargo bench -p server --bench sign_in_to_mail
+	$(LEPTOS_BUILD_ENV) cargo bench -p server --bench security_page --bench load
 
 # Coverage-guided fuzzing of the parsers of untrusted text (nightly + cargo-fuzz):
 # `make fuzz FUZZ_SECONDS=300` runs each target that long (default 60). Not part of `make test`.
