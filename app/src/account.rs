@@ -58,19 +58,69 @@ pub async fn change_password(current: String, new: String) -> Result<PasswordCha
     Ok(outcome)
 }
 
+/// What My account's Email and Mobile form sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactTyped {
+    pub email: String,
+    pub mobile: String,
+    pub current: String,
+}
+
+/// Why an email or mobile change was not made, per field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactErrors {
+    pub email: Option<String>,
+    pub mobile: Option<String>,
+    pub current: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ContactChange {
+    Changed,
+    Unchanged,
+    Invalid(ContactErrors),
+}
+
+/// Changes the signed-in person's own email address and mobile number, once their
+/// current password, typed in the same form, matches (spec §1 "Asking again for the
+/// password"). A new address withdraws their trusted networks and the codes already sent,
+/// and both the old and the new address are told.
+#[server(prefix = "/api", endpoint = "change_contact")]
+pub async fn change_contact(
+    email: String,
+    mobile: String,
+    current: String,
+) -> Result<ContactChange, AppError> {
+    use crate::auth::session;
+    let user = session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let client_ip = session::request_client_ip().await?.0;
+    let device_cookie = crate::auth::device::presented(state.policy.secure_cookies()).await;
+    let typed_back = vec![
+        ("email".to_string(), email.clone()),
+        ("mobile".to_string(), mobile.clone()),
+    ];
+    let typed = ContactTyped {
+        email,
+        mobile,
+        current,
+    };
+    let outcome = ssr::change_contact(&state, &user, client_ip, typed, device_cookie.as_deref())
+        .await
+        .map_err(AppError::with_status)?;
+    crate::form_post::answer::<ChangeContact>(&outcome, typed_back, None).await?;
+    Ok(outcome)
+}
+
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use super::{PasswordChange, PasswordErrors};
-    use crate::audit::{self, Event, EventKind};
-    use crate::auth::password::StoredHash;
-    use crate::auth::password_step::reserve_attempt;
     use crate::auth::session;
-    use crate::auth::throttle;
     use crate::error::AppError;
-    use crate::limits::{PASSWORD_MAX, password_length_problem};
+    use crate::limits::password_length_problem;
     use crate::permissions::CurrentUser;
     use crate::personnel::people;
-    use crate::personnel::people::username_key;
+    use crate::sign_in_details::{self, proof::NOT_YOUR_PASSWORD};
     use crate::state::AppState;
     use std::net::IpAddr;
     use tower_sessions::Session;
@@ -93,13 +143,15 @@ pub mod ssr {
         if let Some(problem) = password_length_problem(&new) {
             return invalid(None, Some(problem));
         }
-        let wrong = "That is not your current password.";
-        let Some(stored) = check_own_password(state, user, client_ip, current, device_cookie).await? else {
-            return invalid(Some(wrong), None);
+        let Some(proof) =
+            sign_in_details::check_own_password(state, user, client_ip, current, device_cookie).await?
+        else {
+            return invalid(Some(NOT_YOUR_PASSWORD), None);
         };
         let hash = state.hasher.hash(new).await?;
-        let Some(epoch) = store_new_password(state, user.id, &stored, &hash, client_ip).await? else {
-            return invalid(Some(wrong), None);
+        let Some(epoch) = sign_in_details::change_own_password(state, user, &proof, &hash, client_ip).await?
+        else {
+            return invalid(Some(NOT_YOUR_PASSWORD), None);
         };
         people::forget_first_admin_password(state, user.id).await?;
         // Every other session of this person died with the epoch; this one lives on.
@@ -107,79 +159,46 @@ pub mod ssr {
         Ok(PasswordChange::Changed)
     }
 
-    /// Checks a signed-in person's own password (to change it, or to remove their
-    /// authenticator app): a password guess like any other, so under the same throttle,
-    /// reserved before the hash. The stored hash it matched, or `None` when it is wrong
-    /// (or the throttle refused the try).
-    pub async fn check_own_password(
+    /// My account's Email and Mobile: validated, then changed once the current password
+    /// matched.
+    pub async fn change_contact(
         state: &AppState,
         user: &CurrentUser,
         client_ip: IpAddr,
-        typed: String,
+        typed: super::ContactTyped,
         device_cookie: Option<&str>,
-    ) -> Result<Option<StoredHash>, AppError> {
-        if typed.chars().count() > PASSWORD_MAX {
-            return Ok(None);
-        }
-        let now = state.clock.now();
-        let key = username_key(&user.username);
-        let Some(reservation) = reserve_attempt(state, &key, client_ip, device_cookie, now).await? else {
-            return Ok(None);
+    ) -> Result<super::ContactChange, AppError> {
+        use crate::personnel::validate::{email_address, mobile_number};
+        let email = email_address(&typed.email);
+        let mobile = mobile_number(&typed.mobile, state.policy.default_region);
+        let mut errors = super::ContactErrors {
+            email: email.as_ref().err().cloned(),
+            mobile: mobile.as_ref().err().cloned(),
+            current: None,
         };
-        let stored = people::password_hash_of(&state.db, user.id).await?;
-        match state.hasher.verify(typed, Some(stored.clone())).await {
-            Ok(false) => Ok(None),
-            Ok(true) => {
-                throttle::release(&state.db, reservation).await?;
-                Ok(Some(stored))
-            }
-            Err(busy) => {
-                throttle::release(&state.db, reservation).await?;
-                Err(busy.into())
-            }
-        }
-    }
-
-    /// Replaces the password `checked` (the one the person just proved they know) with
-    /// `new`, ending their other sessions and their trust; the new epoch. `None` when
-    /// `checked` is no longer their password: a reset by an administrator (on another
-    /// instance, say) while the new one was being hashed wins, and nothing changes.
-    pub(crate) async fn store_new_password(
-        state: &AppState,
-        user_id: i64,
-        checked: &StoredHash,
-        new: &StoredHash,
-        client_ip: IpAddr,
-    ) -> Result<Option<i64>, AppError> {
-        let now = state.clock.now();
-        let mut tx = state.db.begin_write().await?;
-        if people::password_hash_of_in(&mut tx, user_id).await?.as_deref() != Some(checked.as_str()) {
-            return Ok(None);
-        }
-        let epoch = people::set_password(&mut tx, user_id, new, now).await?;
-        let event = Event {
-            kind: EventKind::PasswordChanged,
-            actor_id: Some(user_id),
-            subject_id: Some(user_id),
-            client_ip: Some(client_ip),
-            detail: String::new(),
+        let (Ok(email), Ok(mobile)) = (email, mobile) else {
+            return Ok(super::ContactChange::Invalid(errors));
         };
-        audit::record(&mut tx, now, event).await?;
-        let removed = crate::trusted_networks::store::remove_all_of(&mut tx, user_id).await?;
-        if removed > 0 {
-            let detail = format!("{removed} trusted network(s): password changed");
-            audit::record(
-                &mut tx,
-                now,
-                Event::own(EventKind::NetworkDeleted, user_id, client_ip, detail),
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        if removed > 0 {
-            state.trust_changed(user_id);
-        }
-        Ok(Some(epoch))
+        let Some(proof) =
+            sign_in_details::check_own_password(state, user, client_ip, typed.current, device_cookie).await?
+        else {
+            errors.current = Some(NOT_YOUR_PASSWORD.into());
+            return Ok(super::ContactChange::Invalid(errors));
+        };
+        let changed = sign_in_details::change_own_contact(
+            state,
+            user,
+            &proof,
+            email.as_deref(),
+            mobile.as_deref(),
+            client_ip,
+        )
+        .await?;
+        Ok(if changed {
+            super::ContactChange::Changed
+        } else {
+            super::ContactChange::Unchanged
+        })
     }
 }
 
@@ -269,7 +288,8 @@ mod tests {
         let epoch_after_reset = epoch(&state, jdoe.id).await;
         // ...and her change, hashed meanwhile, lands after it: refused, nothing changes.
         let mine = state.hasher.hash("jane's own new one".into()).await.unwrap();
-        let stored = ssr::store_new_password(&state, jdoe.id, &checked, &mine, IP)
+        let proof = crate::sign_in_details::PasswordProof::checked_earlier(jdoe.id, checked);
+        let stored = crate::sign_in_details::change_own_password(&state, &jdoe, &proof, &mine, IP)
             .await
             .unwrap();
         assert_eq!(stored, None);

@@ -39,6 +39,8 @@ pub mod secret_key;
 #[cfg(feature = "ssr")]
 pub mod settings;
 #[cfg(feature = "ssr")]
+pub mod sign_in_details;
+#[cfg(feature = "ssr")]
 pub mod sms;
 #[cfg(any(test, feature = "test-support"))]
 pub mod smtp_capture;

@@ -338,7 +338,8 @@ pub fn two_step_changed_letter(name: &str, email: &str, enabled: bool, by: &str)
 
 /// A short notice about the person's own sign-in: `what` says what happened, and the
 /// letter ends with what to do if it was not them.
-fn sign_in_notice(name: &str, email: &str, subject: &str, what: &str) -> Letter {
+/// A notice about the person's own sign-in (its texts: `sign_in_details::notices`).
+pub(crate) fn sign_in_notice(name: &str, email: &str, subject: &str, what: &str) -> Letter {
     let advice = "If this was not you, change your password now and tell an administrator.";
     let text = format!("Hello {name},\n\n{what}\n\n{advice}\n");
     let html = format!(
@@ -347,52 +348,6 @@ fn sign_in_notice(name: &str, email: &str, subject: &str, what: &str) -> Letter 
         escape_html(what)
     );
     Letter::to(name, email, format!("Twostep: {subject}"), text, html)
-}
-
-/// Tells a person one of their recovery codes was used, and how many are left.
-pub fn recovery_code_used_letter(name: &str, email: &str, left: i64) -> Letter {
-    let codes = if left == 1 { "code is" } else { "codes are" };
-    let what = format!(
-        "A recovery code was used to sign in to Twostep as you. {left} recovery {codes} left; \
-         create a new set in My account."
-    );
-    sign_in_notice(name, email, "a recovery code was used", &what)
-}
-
-/// Tells a person a new set of recovery codes was made (and the old set voided).
-pub fn recovery_codes_created_letter(name: &str, email: &str) -> Letter {
-    sign_in_notice(
-        name,
-        email,
-        "new recovery codes were created",
-        "A new set of recovery codes was created for your Twostep sign-in; any earlier codes no longer work.",
-    )
-}
-
-/// Tells a person an authenticator app was turned on or removed for their sign-in.
-pub fn authenticator_letter(name: &str, email: &str, added: bool) -> Letter {
-    let (subject, what) = if added {
-        (
-            "an authenticator app was set up",
-            "An authenticator app was set up for your Twostep sign-in.",
-        )
-    } else {
-        (
-            "your authenticator app was removed",
-            "The authenticator app was removed from your Twostep sign-in.",
-        )
-    };
-    sign_in_notice(name, email, subject, what)
-}
-
-/// Tells a person an administrator removed their app, recovery codes and trusted networks.
-pub fn methods_reset_letter(name: &str, email: &str, by: &str) -> Letter {
-    let what = format!(
-        "{by} reset your two-step methods: your authenticator app, recovery codes and trusted \
-         networks were removed, and you were signed out everywhere. Your next sign-in asks for a \
-         code sent to you."
-    );
-    sign_in_notice(name, email, "your two-step methods were reset", &what)
 }
 
 #[cfg(test)]

@@ -13,7 +13,8 @@ use crate::db::WritePool;
 use crate::permissions::Permission;
 use crate::personnel::people::username_key;
 use crate::security_settings::Unreachable;
-use crate::{settings, trusted_networks};
+use crate::settings;
+use crate::sign_in_details::{self, By, Change, Door, NewDetails};
 use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
@@ -70,61 +71,76 @@ pub fn random_password() -> String {
         .join("-")
 }
 
-/// A new password for `username`: every session of theirs ends (their epoch moves on)
-/// and their trusted networks go, as with a reset in Personnel.
+/// What a change from the command line did to one person: who, and the notices to mail
+/// (the command line sends them through the configured transport and says how it went).
+#[derive(Debug)]
+pub struct Changed {
+    pub subject: i64,
+    pub revoked: crate::sign_in_details::Revoked,
+    pub notices: Vec<crate::sign_in_details::Notice>,
+}
+
+/// Makes `change` to `username` through the owner of sign-in details, as the operator.
+async fn change_person(
+    db: &crate::db::Db,
+    username: &str,
+    change: Change,
+    new: &NewDetails<'_>,
+    now: UnixSeconds,
+) -> Result<Changed, OperatorError> {
+    let mut tx = db.begin_write().await?;
+    let (id, _, _) = person_named(&mut tx, username).await?;
+    let made = sign_in_details::make(&mut tx, &By::Operator, Door::CommandLine, id, &[change], new, now)
+        .await?
+        // The operator is refused nothing, and no username is written here.
+        .map_err(|why| refused_by_rule(&why))?;
+    tx.commit().await?;
+    // Open Security and My account pages on the running instances re-read.
+    crate::changes::tell_other_instances(db, id).await;
+    Ok(Changed {
+        subject: id,
+        revoked: made.revoked,
+        notices: made.notices,
+    })
+}
+
+fn refused_by_rule(why: &sign_in_details::MakeRefused) -> OperatorError {
+    refused(format!("refused: {why:?}"))
+}
+
+/// A new password for `username`: every session of theirs ends (their epoch moves on),
+/// their codes are voided and their trusted networks go, as with a reset in Personnel.
 pub async fn reset_password(
     db: &crate::db::Db,
     hasher: &PasswordHasher,
     username: &str,
     password: String,
     now: UnixSeconds,
-) -> Result<(), OperatorError> {
-    crate::db::on_db!(db, |pool| {
-        if let Some(problem) = crate::limits::password_length_problem(&password) {
-            return Err(refused(format!("The new password is refused: {problem}")));
-        }
-        let (id, _, _) = person_named(pool, username).await?;
-        let hash = hasher
-            .hash(password)
-            .await
-            .map_err(|e| OperatorError::Hash(e.to_string()))?;
-        let mut tx = pool.begin_write().await?;
-        crate::personnel::people::set_password(&mut tx, id, &hash, now).await?;
-        trusted_networks::store::remove_all_of(&mut *tx, id).await?;
-        audit::record_by_operator(&mut *tx, now, EventKind::PasswordReset, Some(id), "").await?;
-        tx.commit().await?;
-        // Open Security and My account pages on the running instances re-read.
-        crate::changes::tell_other_instances(db, id).await;
-        Ok(())
-    })
+) -> Result<Changed, OperatorError> {
+    if let Some(problem) = crate::limits::password_length_problem(&password) {
+        return Err(refused(format!("The new password is refused: {problem}")));
+    }
+    person_named(db, username).await?;
+    let hash = hasher
+        .hash(password)
+        .await
+        .map_err(|e| OperatorError::Hash(e.to_string()))?;
+    let new = NewDetails {
+        password: Some(&hash),
+        ..Default::default()
+    };
+    change_person(db, username, Change::PasswordReset, &new, now).await
 }
 
-/// Removes what lets `username` pass the second step without a mailed code: their
-/// trusted networks, authenticator app and recovery codes. Returns how many networks
-/// went.
+/// Removes what lets `username` pass the second step without a mailed code (their
+/// trusted networks, authenticator app and recovery codes), voids their codes and ends
+/// their sessions, as Reset two-step methods does in Personnel.
 pub async fn reset_methods(
     db: &crate::db::Db,
     username: &str,
     now: UnixSeconds,
-) -> Result<u64, OperatorError> {
-    crate::db::on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
-        let (id, _, _) = person_named(&mut *tx, username).await?;
-        let removed = trusted_networks::store::remove_all_of(&mut *tx, id).await?;
-        let app_and_codes = crate::auth::authenticator::remove_all_of(&mut *tx, id).await?;
-        let detail = format!(
-            "{removed} trusted network(s) removed{}",
-            if app_and_codes > 0 {
-                "; authenticator app and recovery codes removed"
-            } else {
-                ""
-            }
-        );
-        audit::record_by_operator(&mut *tx, now, EventKind::TwoStepMethodsReset, Some(id), &detail).await?;
-        tx.commit().await?;
-        crate::changes::tell_other_instances(db, id).await;
-        Ok(removed)
-    })
+) -> Result<Changed, OperatorError> {
+    change_person(db, username, Change::MethodsReset, &NewDetails::default(), now).await
 }
 
 /// The permission named `text` (any case): Personnel, Permissions or Security.
@@ -365,7 +381,7 @@ mod tests {
 
     /// `id` trusts the network of `address` for a day, as a sign-in with Trust this IP does.
     async fn trust(state: &crate::state::AppState, id: i64, address: &str) {
-        trusted_networks::store::trust(&state.db, id, address.parse().unwrap(), 1, NOW)
+        crate::trusted_networks::store::trust(&state.db, id, address.parse().unwrap(), 1, NOW)
             .await
             .unwrap();
     }
@@ -410,6 +426,21 @@ mod tests {
             ("password_reset", Some(OPERATOR_LABEL), Some(jane.id))
         );
         assert!(!detail.contains("brand new"), "never the password");
+        let removal: (String, Option<String>) = crate::db::on_db!(&state.db, |pool| sqlx::query_as(
+            "SELECT detail, actor_label FROM audit WHERE kind = 'network_deleted' AND subject_id = $1"
+        )
+        .bind(jane.id)
+        .fetch_one(pool)
+        .await)
+        .unwrap();
+        assert_eq!(
+            removal,
+            (
+                "1 trusted network(s): password reset".to_string(),
+                Some(OPERATOR_LABEL.to_string())
+            ),
+            "the removed network is audited as from every other door"
+        );
     }
 
     async fn bad_input_is_refused_in_words_and_changes_nothing(backend: Backend) {
@@ -425,8 +456,11 @@ mod tests {
                 "a brand new password".into(),
                 NOW,
             )
-            .await,
-            reset_password(&state.db, &state.hasher, "jane", "short".into(), NOW).await,
+            .await
+            .map(|_| ()),
+            reset_password(&state.db, &state.hasher, "jane", "short".into(), NOW)
+                .await
+                .map(|_| ()),
             reset_methods(&state.db, "nobody", NOW).await.map(|_| ()),
             grant(&state.db, "nobody", Permission::Security, NOW)
                 .await
@@ -463,7 +497,14 @@ mod tests {
             .await
             .unwrap();
         assert!(authenticator::has_app(&state.db, jane.id).await.unwrap());
-        assert_eq!(reset_methods(&state.db, "jane", NOW).await.unwrap(), 2);
+        let epoch = testing::epoch(&state, jane.id).await;
+        let changed = reset_methods(&state.db, "jane", NOW).await.unwrap();
+        assert_eq!(changed.revoked.trusted_networks, 2);
+        assert_eq!(
+            testing::epoch(&state, jane.id).await,
+            epoch + 1,
+            "her sessions ended"
+        );
         assert_eq!(trusted_count(&state.db, jane.id).await, 0);
         assert!(
             !authenticator::has_app(&state.db, jane.id).await.unwrap(),

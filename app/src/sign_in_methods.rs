@@ -46,14 +46,21 @@ pub async fn my_methods() -> Result<Methods, AppError> {
     ssr::my_methods(&state, &user).await
 }
 
-/// **Set up**: a new secret, shown by `my_methods` until it is confirmed.
+/// **Set up**: a new secret, shown by `my_methods` until it is confirmed, once the
+/// current password typed in the same form matches: a session left open must not be
+/// enough to add a second factor of someone else's.
 #[server(prefix = "/api", endpoint = "set_up_app")]
-pub async fn set_up_app() -> Result<(), AppError> {
-    let user = crate::auth::session::require_user().await?;
+pub async fn set_up_app(password: String) -> Result<MethodOutcome, AppError> {
+    use crate::auth::session;
+    let user = session::require_user().await?;
     let state = crate::state::app_state()?;
-    crate::auth::authenticator::begin_setup(&state.db, &state.secret_key, user.id, state.clock.now()).await?;
-    crate::form_post::answer::<SetUpApp>(&(), Vec::new(), None).await?;
-    Ok(())
+    let client_ip = session::request_client_ip().await?.0;
+    let device_cookie = crate::auth::device::presented(state.policy.secure_cookies()).await;
+    let outcome = ssr::set_up_app(&state, &user, client_ip, password, device_cookie.as_deref())
+        .await
+        .map_err(AppError::with_status)?;
+    crate::form_post::answer::<SetUpApp>(&outcome, Vec::new(), None).await?;
+    Ok(outcome)
 }
 
 /// **Confirm**: one code from the app turns it on.
@@ -83,17 +90,31 @@ pub async fn remove_app(password: String) -> Result<MethodOutcome, AppError> {
     Ok(outcome)
 }
 
-/// **Create**: ten new recovery codes, shown this once; the old set is void.
+/// The answer to **Create**.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RecoveryOutcome {
+    /// The new codes, shown this once.
+    Created(Vec<String>),
+    Refused {
+        message: String,
+    },
+}
+
+/// **Create**: ten new recovery codes, shown this once; the old set is void. Asks for the
+/// current password, as Set up does.
 #[server(prefix = "/api", endpoint = "create_recovery_codes")]
-pub async fn create_recovery_codes() -> Result<Vec<String>, AppError> {
+pub async fn create_recovery_codes(password: String) -> Result<RecoveryOutcome, AppError> {
     use crate::auth::session;
     let user = session::require_user().await?;
     let state = crate::state::app_state()?;
     let client_ip = session::request_client_ip().await?.0;
-    let codes = ssr::create_recovery_codes(&state, &user, client_ip).await?;
+    let device_cookie = crate::auth::device::presented(state.policy.secure_cookies()).await;
+    let outcome = ssr::create_recovery_codes(&state, &user, client_ip, password, device_cookie.as_deref())
+        .await
+        .map_err(AppError::with_status)?;
     // The codes themselves: never readable in the browser's cookies.
-    crate::form_post::answer_sealed::<CreateRecoveryCodes>(&codes).await?;
-    Ok(codes)
+    crate::form_post::answer_sealed::<CreateRecoveryCodes>(&outcome).await?;
+    Ok(outcome)
 }
 
 /// **Reset two-step methods** of person `id`: their app, recovery codes and trusted
@@ -122,14 +143,15 @@ pub fn recovery_codes_left(left: i64) -> String {
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
-    use super::{AppStatus, MethodOutcome, Methods};
+    use super::{AppStatus, MethodOutcome, Methods, RecoveryOutcome};
     use crate::audit::{self, Event, EventKind};
     use crate::auth::authenticator::{self, AppCode};
     use crate::auth::{qr, recovery, totp};
     use crate::error::AppError;
-    use crate::mail;
     use crate::permissions::CurrentUser;
     use crate::personnel::people;
+    use crate::sign_in_details::proof::NOT_YOUR_PASSWORD;
+    use crate::sign_in_details::{self, By, Change, Door, NewDetails, Notice, check_own_password};
     use crate::state::AppState;
     use std::net::IpAddr;
 
@@ -168,18 +190,27 @@ pub mod ssr {
             .join(" ")
     }
 
-    /// Mails `user` a notice about their own sign-in, when they have an email address.
-    async fn tell(
-        state: &AppState,
-        user_id: i64,
-        letter: impl FnOnce(&str, &str) -> mail::Letter,
-    ) -> Result<(), AppError> {
-        if let Some(contact) = people::contact(&state.db, user_id).await?
-            && let Some(email) = contact.email.as_deref().filter(|e| !e.trim().is_empty())
-        {
-            state.mail_in_background(user_id, letter(&contact.name, email));
+    fn not_your_password() -> MethodOutcome {
+        MethodOutcome::Refused {
+            message: NOT_YOUR_PASSWORD.to_string(),
         }
-        Ok(())
+    }
+
+    pub async fn set_up_app(
+        state: &AppState,
+        user: &CurrentUser,
+        client_ip: IpAddr,
+        password: String,
+        device_cookie: Option<&str>,
+    ) -> Result<MethodOutcome, AppError> {
+        if check_own_password(state, user, client_ip, password, device_cookie)
+            .await?
+            .is_none()
+        {
+            return Ok(not_your_password());
+        }
+        authenticator::begin_setup(&state.db, &state.secret_key, user.id, state.clock.now()).await?;
+        Ok(MethodOutcome::Done)
     }
 
     pub async fn confirm_app(
@@ -193,10 +224,7 @@ pub mod ssr {
             AppCode::Accepted => {
                 let event = Event::own(EventKind::AuthenticatorAdded, user.id, client_ip, "");
                 audit::record(&state.db, now, event).await?;
-                tell(state, user.id, |name, email| {
-                    mail::authenticator_letter(name, email, true)
-                })
-                .await?;
+                sign_in_details::tell(state, user.id, &[Notice::AppAdded]).await?;
                 Ok(MethodOutcome::Done)
             }
             AppCode::Wrong => Ok(MethodOutcome::Refused {
@@ -215,12 +243,11 @@ pub mod ssr {
         password: String,
         device_cookie: Option<&str>,
     ) -> Result<MethodOutcome, AppError> {
-        let checked =
-            crate::account::ssr::check_own_password(state, user, client_ip, password, device_cookie).await?;
-        if checked.is_none() {
-            return Ok(MethodOutcome::Refused {
-                message: "That is not your password.".into(),
-            });
+        if check_own_password(state, user, client_ip, password, device_cookie)
+            .await?
+            .is_none()
+        {
+            return Ok(not_your_password());
         }
         let now = state.clock.now();
         let mut tx = state.db.begin_write().await?;
@@ -233,10 +260,7 @@ pub mod ssr {
             );
             audit::record(&mut tx, now, event).await?;
             tx.commit().await?;
-            tell(state, user.id, |name, email| {
-                mail::authenticator_letter(name, email, false)
-            })
-            .await?;
+            sign_in_details::tell(state, user.id, &[Notice::AppRemoved]).await?;
         }
         Ok(MethodOutcome::Done)
     }
@@ -245,7 +269,17 @@ pub mod ssr {
         state: &AppState,
         user: &CurrentUser,
         client_ip: IpAddr,
-    ) -> Result<Vec<String>, AppError> {
+        password: String,
+        device_cookie: Option<&str>,
+    ) -> Result<RecoveryOutcome, AppError> {
+        if check_own_password(state, user, client_ip, password, device_cookie)
+            .await?
+            .is_none()
+        {
+            return Ok(RecoveryOutcome::Refused {
+                message: NOT_YOUR_PASSWORD.to_string(),
+            });
+        }
         let codes = recovery::create(&state.db, &state.secret_key, user.id).await?;
         let event = Event::own(
             EventKind::RecoveryCodesCreated,
@@ -255,8 +289,8 @@ pub mod ssr {
         );
         audit::record(&state.db, state.clock.now(), event).await?;
         // Ten new ways in: the person hears of it, in case it was not them.
-        tell(state, user.id, mail::recovery_codes_created_letter).await?;
-        Ok(codes)
+        sign_in_details::tell(state, user.id, &[Notice::RecoveryCodesCreated]).await?;
+        Ok(RecoveryOutcome::Created(codes))
     }
 
     /// Removes person `id`'s app, recovery codes and trusted networks, if `actor` holds
@@ -276,42 +310,31 @@ pub mod ssr {
             });
         }
         let now = state.clock.now();
+        let by = By::Person {
+            user: actor,
+            client_ip,
+        };
         let mut tx = state.db.begin_write().await?;
         let Some(name) = people::contact(&mut tx, id).await?.map(|c| c.name) else {
             return Err(AppError::NotFound);
         };
-        if !crate::personnel::store::actor_may_manage(&mut tx, actor, id).await? {
+        let made = sign_in_details::make(
+            &mut tx,
+            &by,
+            Door::Personnel,
+            id,
+            &[Change::MethodsReset],
+            &NewDetails::default(),
+            now,
+        )
+        .await?;
+        let Ok(made) = made else {
             return Ok(MethodOutcome::Refused {
                 message: crate::personnel::sign_in_details_locked(&name),
             });
-        }
-        let networks = crate::trusted_networks::store::remove_all_of(&mut tx, id).await?;
-        let app_and_codes = authenticator::remove_all_of(&mut tx, id).await?;
-        // Whoever got in with the lost phone is out, and a sign-in under way ends.
-        crate::auth::codes::void_all_of(&mut tx, id, now).await?;
-        people::end_sessions(&mut tx, id).await?;
-        let event = Event {
-            kind: EventKind::TwoStepMethodsReset,
-            actor_id: Some(actor.id),
-            subject_id: Some(id),
-            client_ip: Some(client_ip),
-            detail: format!(
-                "{networks} trusted network(s){}",
-                if app_and_codes > 0 {
-                    "; authenticator app and recovery codes removed"
-                } else {
-                    ""
-                }
-            ),
         };
-        audit::record(&mut tx, now, event).await?;
         tx.commit().await?;
-        state.trust_changed(id);
-        let by = actor.name.clone();
-        tell(state, id, |name, email| {
-            mail::methods_reset_letter(name, email, &by)
-        })
-        .await?;
+        sign_in_details::after_commit(state, id, &made).await?;
         Ok(MethodOutcome::Done)
     }
 }

@@ -98,8 +98,9 @@ test('Save trust period and Change password work before the app has loaded', asy
     const page = await freshBrowser(browser, run, person.context());
     const next = `plain password ${run + 2}`;
     await goEarly(page, '/account');
-    await page.getByLabel('Current password').fill(plain.password);
-    await page.getByLabel('New password').fill(next);
+    const change = page.getByRole('region', { name: 'Change password' });
+    await change.getByLabel('Current password').fill(plain.password);
+    await change.getByLabel('New password').fill(next);
     await page.getByRole('button', { name: 'Change password' }).click();
     await expect(page.getByText('Your password was changed.'), `run ${run}`).toBeVisible();
     plain.password = next;

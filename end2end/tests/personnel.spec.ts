@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { ADMIN_PASSWORD } from '../playwright.config';
 import { addPerson, open, PERSONNEL, signedIn, submitPassword } from './helpers';
+import { mailCount, mailTo } from './mail';
 
 function unique(prefix: string) {
   return `${prefix}${Date.now().toString(36)}`;
@@ -105,13 +106,46 @@ test('My account changes the password with the current one', async ({ browser })
   await addPerson(admin, { name: `Acct ${username}`, username, password: 'first password' });
   const person = await signedIn(browser, username, 'first password');
   await open(person, '/account');
-  await person.getByLabel('Current password').fill('wrong password');
-  await person.getByLabel('New password').fill('second password');
-  await person.getByRole('button', { name: 'Change password' }).click();
-  await expect(person.getByLabel('Current password')).toHaveAccessibleDescription('That is not your current password.');
-  await person.getByLabel('Current password').fill('first password');
-  await person.getByRole('button', { name: 'Change password' }).click();
+  const change = person.getByRole('region', { name: 'Change password' });
+  await change.getByLabel('Current password').fill('wrong password');
+  await change.getByLabel('New password').fill('second password');
+  await change.getByRole('button', { name: 'Change password' }).click();
+  await expect(change.getByLabel('Current password')).toHaveAccessibleDescription('That is not your current password.');
+  await change.getByLabel('Current password').fill('first password');
+  await change.getByRole('button', { name: 'Change password' }).click();
   await expect(person.getByText('Your password was changed.')).toBeVisible();
+});
+
+test('one\'s own email changes only in My account, with the current password, and both addresses are told', async ({ browser }) => {
+  const admin = await signedIn(browser, 'admin', ADMIN_PASSWORD);
+  const username = unique('self');
+  const first = `${username}@example.com`;
+  const second = `${username}.new@example.com`;
+  await addPerson(admin, { name: `Self ${username}`, username, email: first, password: 'self password 1' });
+  await open(admin, '/system/permissions');
+  await admin.getByRole('checkbox', { name: `Personnel for ${username}` }).check();
+  await expect(admin.getByRole('row').filter({ hasText: username }).getByRole('status')).toHaveText('Granted.');
+
+  // In Personnel, their own entry shows Email read-only, with the way to My account.
+  const person = await signedIn(browser, username, 'self password 1');
+  await open(person, PERSONNEL);
+  await person.getByRole('link', { name: `Self ${username}` }).click();
+  await expect(person.getByLabel('Email')).toHaveAttribute('readonly', '');
+  await expect(person.getByLabel('Password')).toHaveAttribute('readonly', '');
+  await expect(person.getByLabel('Email')).toHaveAccessibleDescription(/changed in My account/);
+  await person.getByRole('link', { name: 'My account' }).first().click();
+
+  const form = person.getByRole('region', { name: 'Email and mobile' });
+  await form.getByLabel('Email').fill(second);
+  await form.getByLabel('Current password').fill('not my password');
+  await form.getByRole('button', { name: 'Save email and mobile' }).click();
+  await expect(form.getByLabel('Current password')).toHaveAccessibleDescription('That is not your current password.');
+  const toOld = await mailCount(first);
+  await form.getByLabel('Current password').fill('self password 1');
+  await form.getByRole('button', { name: 'Save email and mobile' }).click();
+  await expect(form.getByRole('status')).toContainText('Saved.');
+  expect((await mailTo(first, toOld)).subject).toContain('your email address was changed');
+  expect((await mailTo(second, 0)).subject).toContain('your email address was changed');
 });
 
 test("a clerk sees an administrator's sign-in details read-only, and why", async ({ browser }) => {

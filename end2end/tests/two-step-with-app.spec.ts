@@ -69,6 +69,11 @@ test('an app set up in My account signs in, and Email me a code instead still wo
   const alice = await signedIn(browser, ALICE.username, ALICE.password);
   await open(alice, '/account');
   const section = alice.getByRole('region', { name: 'Authenticator app' });
+  // Set up asks for the current password in the same form: an open session is not enough.
+  await section.getByRole('button', { name: 'Set up' }).click();
+  await expect(section.getByLabel('Current password')).toHaveAccessibleDescription('That is not your current password.');
+  await expect(section.getByRole('img', { name: 'QR code for your authenticator app' })).toHaveCount(0);
+  await section.getByLabel('Current password').fill(ALICE.password);
   await section.getByRole('button', { name: 'Set up' }).click();
   await expect(section.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
   key = (await section.getByTestId('authenticator-secret').textContent())!.trim();
@@ -113,6 +118,7 @@ test('recovery codes: shown once with Download, and one signs in with JavaScript
   await open(page, '/account');
   const section = page.getByRole('region', { name: 'Recovery codes' });
   await expect(section.getByText('You have no recovery codes.')).toBeVisible();
+  await section.getByLabel('Current password').fill(BOB.password);
   await section.getByRole('button', { name: 'Create' }).click();
   const list = section.getByRole('listitem');
   await expect(list).toHaveCount(10);

@@ -181,20 +181,25 @@ async fn admin_on(config: &Config, pool: &app::db::Db, admin: Admin) -> Result<(
                 (operator::random_password(), true)
             };
             let hasher = app::auth::password::PasswordHasher::new(1, 1);
-            operator::reset_password(pool, &hasher, &username, password.clone(), now()).await?;
+            let changed = operator::reset_password(pool, &hasher, &username, password.clone(), now()).await?;
             // Printed once, to the terminal only: never logged.
             if generated {
                 println!("New password for {username}: {password}");
             } else {
                 println!("The password of {username} was changed.");
             }
-            println!("Their sessions have ended and their trusted networks are removed.");
+            println!(
+                "Their sessions have ended, their codes are void and their trusted networks are removed."
+            );
+            tell(config, pool, &changed).await?;
         }
         Admin::ResetMethods { username } => {
-            let removed = operator::reset_methods(pool, &username, now()).await?;
+            let changed = operator::reset_methods(pool, &username, now()).await?;
             println!(
-                "{removed} trusted network(s), the authenticator app and the recovery codes of {username} removed; they get a mailed code at their next sign-in."
+                "{} trusted network(s), the authenticator app and the recovery codes of {username} removed, and their sessions ended; they get a mailed code at their next sign-in.",
+                changed.revoked.trusted_networks
             );
+            tell(config, pool, &changed).await?;
         }
         Admin::Grant { username, permission } => {
             let permission = operator::permission_named(&permission)?;
@@ -226,6 +231,29 @@ async fn admin_on(config: &Config, pool: &app::db::Db, admin: Admin) -> Result<(
             if listing.unreachable.is_empty() {
                 println!("  (nobody)");
             }
+        }
+    }
+    Ok(())
+}
+
+/// Mails the person the notices of a change just made (spec §2 "Notices"), through the
+/// configured transport, and says how it went. The change stands either way.
+async fn tell(config: &Config, pool: &app::db::Db, changed: &operator::Changed) -> Result<(), Failure> {
+    let mailer = match mailer(config) {
+        Ok(mailer) => mailer,
+        Err(error) => {
+            println!("warning: the person was not told by mail ({error}).");
+            return Ok(());
+        }
+    };
+    let sent =
+        app::sign_in_details::notices::send_now(pool, &mailer, changed.subject, &changed.notices, now())
+            .await
+            .map_err(|e| Failure::Failed(format!("database: {e}")))?;
+    for outcome in sent {
+        match outcome {
+            Ok(()) => println!("A notice was mailed to them."),
+            Err(error) => println!("warning: a notice could not be mailed ({error})."),
         }
     }
     Ok(())

@@ -375,14 +375,8 @@ async fn recovery_code_used(state: &AppState, user_id: i64, client_ip: IpAddr) -
         format!("{left} left"),
     );
     audit::record(&state.db, state.clock.now(), event).await?;
-    if let Some(contact) = people::contact(&state.db, user_id).await?
-        && let Some(email) = contact.email.filter(|e| !e.trim().is_empty())
-    {
-        state.mail_in_background(
-            user_id,
-            mail::recovery_code_used_letter(&contact.name, &email, left),
-        );
-    }
+    let used = crate::sign_in_details::Notice::RecoveryCodeUsed { left };
+    crate::sign_in_details::tell(state, user_id, &[used]).await?;
     Ok(left)
 }
 

@@ -1,7 +1,9 @@
 //! My account (spec §1): the signed-in person's own details, authenticator app, recovery
 //! codes, trusted IP addresses and password.
 
-use crate::account::{ChangePassword, PasswordChange, PasswordErrors, my_account};
+use crate::account::{
+    ChangeContact, ChangePassword, ContactChange, ContactErrors, PasswordChange, PasswordErrors, my_account,
+};
 use crate::pages::live::use_trust_changes;
 use crate::pages::trusted_table::{DeleteTarget, TrustedTable};
 use crate::pages::widgets::{ErrorLine, Loading, SubmitButton, TextField};
@@ -24,9 +26,10 @@ pub fn AccountPage() -> impl IntoView {
                         <dl class="details">
                             <dt>"Name"</dt><dd>{me.name}</dd>
                             <dt>"Username"</dt><dd>{me.username}</dd>
-                            <dt>"Email"</dt><dd>{or_dash(me.email)}</dd>
-                            <dt>"Mobile"</dt><dd>{or_dash(me.mobile)}</dd>
+                            <dt>"Email"</dt><dd>{or_dash(me.email.clone())}</dd>
+                            <dt>"Mobile"</dt><dd>{or_dash(me.mobile.clone())}</dd>
                         </dl>
+                        <ContactForm email=me.email.unwrap_or_default() mobile=me.mobile.unwrap_or_default() />
                     }),
                     Err(error) => Either::Right(view! {
                         <p class="form-error" role="alert">{error.to_string()}</p>
@@ -64,6 +67,55 @@ fn MyTrusted() -> impl IntoView {
                     }
                 })}
             </Transition>
+        </section>
+    }
+}
+
+/// Email and Mobile, changed with the current password typed in the same form (spec §1
+/// "Asking again for the password").
+#[component]
+fn ContactForm(email: String, mobile: String) -> impl IntoView {
+    let change = ServerAction::<ChangeContact>::new();
+    let typed = crate::form_post::restore(change);
+    let shown = |name: &str, stored: String| {
+        typed
+            .as_ref()
+            .and_then(|t| t.field(name))
+            .map(str::to_string)
+            .unwrap_or(stored)
+    };
+    let (email, mobile) = (shown("email", email), shown("mobile", mobile));
+    let pending = change.pending();
+    let errors = Memo::new(move |_| match change.value().get() {
+        Some(Ok(ContactChange::Invalid(errors))) => errors,
+        _ => ContactErrors::default(),
+    });
+    let outcome = move || match change.value().get() {
+        Some(Ok(ContactChange::Changed)) => Some(Ok(
+            "Saved. Your trusted IP addresses were removed, and a notice was mailed to you.",
+        )),
+        Some(Ok(ContactChange::Unchanged)) => Some(Ok("Nothing changed.")),
+        Some(Err(error)) => Some(Err(error.to_string())),
+        _ => None,
+    };
+    view! {
+        <section class="panel" aria-labelledby="contact-heading">
+            <h2 id="contact-heading">"Email and mobile"</h2>
+            <p class="lead">"Codes are sent here. A change removes your trusted IP addresses."</p>
+            <ActionForm action=change attr:novalidate=true>
+                <TextField label="Email" name="email" kind="email" value=email autocomplete="email"
+                    error=Signal::derive(move || errors.get().email) />
+                <TextField label="Mobile" name="mobile" kind="tel" value=mobile autocomplete="tel"
+                    error=Signal::derive(move || errors.get().mobile) />
+                <TextField label="Current password" name="current" kind="password" value=String::new()
+                    autocomplete="current-password" error=Signal::derive(move || errors.get().current) />
+                {move || match outcome() {
+                    Some(Ok(text)) => Either::Left(view! { <p class="success" role="status">{text}</p> }),
+                    Some(Err(text)) => Either::Right(view! { <p class="form-error" role="alert">{text}</p> }),
+                    None => Either::Left(view! { <p class="success" role="status">{""}</p> }),
+                }}
+                <SubmitButton label="Save email and mobile" pending />
+            </ActionForm>
         </section>
     }
 }

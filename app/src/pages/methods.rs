@@ -4,8 +4,8 @@
 
 use crate::pages::widgets::{ErrorLine, Loading, SubmitButton, TextField};
 use crate::sign_in_methods::{
-    AppStatus, ConfirmApp, CreateRecoveryCodes, MethodOutcome, RemoveApp, ResetTwoStepMethods, SetUpApp,
-    my_methods, recovery_codes_left,
+    AppStatus, ConfirmApp, CreateRecoveryCodes, MethodOutcome, RecoveryOutcome, RemoveApp,
+    ResetTwoStepMethods, SetUpApp, my_methods, recovery_codes_left,
 };
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
@@ -18,6 +18,7 @@ pub fn MyMethods() -> impl IntoView {
     let confirm = ServerAction::<ConfirmApp>::new();
     let remove = ServerAction::<RemoveApp>::new();
     let create = ServerAction::<CreateRecoveryCodes>::new();
+    crate::form_post::restore(set_up);
     crate::form_post::restore(confirm);
     crate::form_post::restore(remove);
     crate::form_post::restore(create);
@@ -70,6 +71,7 @@ fn AppSection(
                  Microsoft Authenticator or 1Password) instead of waiting for an email."
             </p>
             <ActionForm action=set_up>
+                <CurrentPassword id="set-up-password" error=Signal::derive(move || refusal(set_up.value().get())) />
                 <SubmitButton label="Set up" pending=set_up.pending() />
             </ActionForm>
         }),
@@ -99,8 +101,7 @@ fn AppSection(
                     }}
                 </p>
                 <ActionForm action=remove>
-                    <TextField label="Your password" name="password" kind="password" value=String::new()
-                        autocomplete="current-password" hint="To remove the app, confirm it is you." error />
+                    <CurrentPassword id="remove-app-password" error />
                     <SubmitButton label="Remove" pending=remove.pending() />
                 </ActionForm>
             })
@@ -124,13 +125,14 @@ fn RecoverySection(left: Option<i64>, create: ServerAction<CreateRecoveryCodes>)
         Some(n) => Either::Right(view! { <p role="status">{recovery_codes_left(n)}</p> }),
     };
     let shown = move || match create.value().get() {
-        Some(Ok(codes)) if !codes.is_empty() => Some(view! { <NewCodes codes /> }),
+        Some(Ok(RecoveryOutcome::Created(codes))) if !codes.is_empty() => Some(view! { <NewCodes codes /> }),
         _ => None,
     };
-    let error = move || match create.value().get() {
-        Some(Err(error)) => Some(view! { <ErrorLine text=error.to_string() /> }),
+    let error = Signal::derive(move || match create.value().get() {
+        Some(Ok(RecoveryOutcome::Refused { message })) => Some(message),
+        Some(Err(error)) => Some(error.to_string()),
         _ => None,
-    };
+    });
     view! {
         <section class="panel" aria-labelledby="recovery-heading">
             <h2 id="recovery-heading">"Recovery codes"</h2>
@@ -142,10 +144,26 @@ fn RecoverySection(left: Option<i64>, create: ServerAction<CreateRecoveryCodes>)
             {shown}
             <ActionForm action=create>
                 {left.map(|_| view! { <p class="hint" id="create-hint">"A new set makes the old codes stop working."</p> })}
+                <CurrentPassword id="create-codes-password" error />
                 <SubmitButton label="Create" pending=create.pending() />
             </ActionForm>
-            {error}
         </section>
+    }
+}
+
+/// The **Current password** field of a form that changes a way to sign in (spec §1
+/// "Asking again for the password"), with the refusal under it. `id`: unique on the page.
+#[component]
+fn CurrentPassword(id: &'static str, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=id>"Current password"</label>
+            <input id=id name="password" type="password" autocomplete="current-password"
+                aria-describedby=error_id.clone()
+                aria-invalid=move || error.get().is_some().then_some("true") />
+            <p id=error_id class="field-error">{move || error.get()}</p>
+        </div>
     }
 }
 

@@ -234,6 +234,10 @@ fn PersonForm(
         .filter(|p| !p.may_change_sign_in)
         .map(|p| sign_in_details_locked(&p.person.name));
     let lock = locked_by.as_ref().map(|_| "sign-in-locked");
+    // One's own Email, Mobile and Password change only in My account, where the current
+    // password is asked (spec §1).
+    let own = person.as_ref().is_some_and(|p| p.is_viewer);
+    let own_lock = if own { Some("own-details") } else { lock };
     // One's own methods are reset in My account, not here.
     let resettable = person.as_ref().filter(|p| !p.is_viewer).map(|p| p.person.id);
     let person = person.map(|p| p.person);
@@ -282,16 +286,16 @@ fn PersonForm(
                 <div class="editor-fields">
                     <TextField label="Name" name="name" value=name
                         autocomplete="off" error=Signal::derive(move || errors.get().name) />
-                    <TextField label="Username" name="username" value=username
+                    <TextField label="Username" name="username" value=username locked_by=lock
                         autocomplete="off" error=Signal::derive(move || errors.get().username) />
-                    <TextField label="Email" name="email" kind="email" value=email locked_by=lock
+                    <TextField label="Email" name="email" kind="email" value=email locked_by=own_lock
                         autocomplete="off" error=Signal::derive(move || errors.get().email) />
                     <TextField label="Phone" name="phone" kind="tel" value=phone
                         autocomplete="off" error=Signal::derive(move || errors.get().phone) />
-                    <TextField label="Mobile" name="mobile" kind="tel" value=mobile locked_by=lock
+                    <TextField label="Mobile" name="mobile" kind="tel" value=mobile locked_by=own_lock
                         autocomplete="off" error=Signal::derive(move || errors.get().mobile) />
                     <TextField label="Password" name="password" kind="password" value=String::new()
-                        autocomplete="new-password" hint=password_hint locked_by=lock
+                        autocomplete="new-password" hint=password_hint locked_by=own_lock
                         error=Signal::derive(move || errors.get().password) />
                 </div>
                 <div class="field checkbox">
@@ -303,6 +307,12 @@ fn PersonForm(
                     {(lock.is_some() && active).then(|| view! { <input type="hidden" name="active" value="on" /> })}
                 </div>
                 {locked_by.map(|line| view! { <p id="sign-in-locked" class="hint">{line}</p> })}
+                {own.then(|| view! {
+                    <p id="own-details" class="hint">
+                        "Your own email, mobile number and password are changed in "
+                        <a href=crate::routes::ACCOUNT>"My account"</a>"."
+                    </p>
+                })}
                 <p class="form-error" role="alert">{refusal}</p>
                 <div class="actions">
                     <SubmitButton label="Save" pending />

@@ -117,17 +117,6 @@ pub async fn active_contacts(db: &crate::db::Db) -> Result<Vec<Reachable>, sqlx:
     })
 }
 
-/// Ends every session of person `id` (their epoch moves on). Whether they exist.
-pub async fn end_sessions(conn: impl Into<crate::db::Conn<'_>>, id: i64) -> Result<bool, sqlx::Error> {
-    crate::db::on_conn!(conn.into(), |c| {
-        sqlx::query("UPDATE users SET session_epoch = session_epoch + 1 WHERE id = $1")
-            .bind(id)
-            .execute(c)
-            .await
-            .map(|done| done.rows_affected() > 0)
-    })
-}
-
 /// A person's name and addresses, whatever their state (for a notice about them).
 pub async fn contact(conn: impl Into<crate::db::Conn<'_>>, id: i64) -> Result<Option<Contact>, sqlx::Error> {
     crate::db::on_conn!(conn.into(), |c| {
@@ -221,8 +210,10 @@ pub async fn password_hash_of_in(
     })
 }
 
-/// Sets a new password and ends every session of the person (their epoch moves on);
-/// returns the new epoch, for the one session that continues.
+/// Sets a new password and ends every session of the person, as a reset made elsewhere
+/// (another instance, say) would: tests only. The product's one writer of passwords is
+/// `sign_in_details`.
+#[cfg(test)]
 pub async fn set_password(
     conn: impl Into<crate::db::Conn<'_>>,
     id: i64,

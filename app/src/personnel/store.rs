@@ -1,20 +1,21 @@
 //! The Personnel editor's SQL: the list, one person, and the save with every rule checked
-//! in its write transaction (who may change sign-in details, deactivation, the audit,
-//! withdrawing codes and trust).
+//! in its write transaction. Name and phone are the editor's own; the sign-in details
+//! (who may change them, what that revokes, who is told) belong to `sign_in_details`.
 
 use super::validate::{Valid, display_number};
 use super::{FieldErrors, PeoplePage, PersonRow, SaveOutcome};
 use crate::audit::{self, Event, EventKind};
-use crate::auth::codes;
 use crate::auth::password::StoredHash;
 use crate::clock::UnixSeconds;
 use crate::error::AppError;
 use crate::permissions::may_manage;
 use crate::permissions::store::is_last_active_holder;
 use crate::permissions::{CurrentUser, Permission};
-use crate::personnel::people::{self, permissions_of, username_key};
+use crate::personnel::people::{self, permissions_of};
+use crate::sign_in_details::{
+    self, By, Change as Detail, Door, Made, MakeRefused, NewDetails, OWN_DETAILS_IN_MY_ACCOUNT, Refusal,
+};
 use crate::state::AppState;
-use crate::trusted_networks::store as trust;
 use std::net::IpAddr;
 
 /// A person as the list and the editor read them.
@@ -95,6 +96,7 @@ pub struct Change {
 #[derive(sqlx::FromRow)]
 struct Stored {
     name: String,
+    username: String,
     email: Option<String>,
     phone: Option<String>,
     mobile: Option<String>,
@@ -109,6 +111,13 @@ struct Saving<'a> {
 }
 
 impl Saving<'_> {
+    fn by(&self) -> By<'_> {
+        By::Person {
+            user: self.actor,
+            client_ip: self.client_ip,
+        }
+    }
+
     async fn audit(
         &self,
         conn: impl Into<crate::db::Conn<'_>>,
@@ -152,13 +161,13 @@ pub async fn save(
         None => insert(&mut tx, &saving, &change, password_hash.as_ref()).await?,
         Some(id) => update(&mut tx, &saving, id, &change, password_hash.as_ref()).await?,
     };
-    let (id, trust_removed) = match saved {
+    let (id, made) = match saved {
         Ok(saved) => saved,
         Err(refusal) => return Ok(refusal),
     };
     tx.commit().await?;
-    if trust_removed > 0 {
-        state.trust_changed(id);
+    if let Some(made) = &made {
+        sign_in_details::after_commit(state, id, made).await?;
     }
     if change.id.is_some() && password_hash.is_some() {
         crate::personnel::people::forget_first_admin_password(state, id).await?;
@@ -166,9 +175,9 @@ pub async fn save(
     Ok(SaveOutcome::Saved { id })
 }
 
-/// What a step of the save did: the person's id and how many trusted networks went, or
-/// the refusal to show.
-type Saved = Result<(i64, u64), SaveOutcome>;
+/// What a step of the save did: the person's id and, for an edit, what the owner of
+/// sign-in details made of it; or the refusal to show.
+type Saved = Result<(i64, Option<Made>), SaveOutcome>;
 
 /// Adds a new person.
 async fn insert(
@@ -202,11 +211,48 @@ async fn insert(
         saving
             .audit(&mut *tx, EventKind::PersonCreated, id, &p.username)
             .await?;
-        Ok(Ok((id, 0)))
+        Ok(Ok((id, None)))
     })
 }
 
-/// Changes person `id`, every rule checked inside the transaction.
+/// The sign-in details an edit changes, and their new values.
+fn detail_changes<'a>(
+    before: &Stored,
+    change: &'a Change,
+    password_hash: Option<&'a StoredHash>,
+) -> (Vec<Detail>, NewDetails<'a>) {
+    let p = &change.person;
+    let mut changes = Vec::new();
+    let mut new = NewDetails::default();
+    if password_hash.is_some() {
+        changes.push(Detail::PasswordReset);
+        new.password = password_hash;
+    }
+    if before.email != p.email {
+        changes.push(Detail::Email);
+        new.email = Some(p.email.as_deref());
+    }
+    if before.mobile != p.mobile {
+        changes.push(Detail::Mobile);
+        new.mobile = Some(p.mobile.as_deref());
+    }
+    if before.username != p.username {
+        changes.push(Detail::Username);
+        new.username = Some(&p.username);
+    }
+    if before.active != change.active {
+        changes.push(if change.active {
+            Detail::Reactivated
+        } else {
+            Detail::Deactivated
+        });
+        new.active = Some(change.active);
+    }
+    (changes, new)
+}
+
+/// Changes person `id`, every rule checked inside the transaction. Name and phone are
+/// the Personnel editor's own; every sign-in detail goes through `sign_in_details`.
 async fn update(
     conn: impl Into<crate::db::Conn<'_>>,
     saving: &Saving<'_>,
@@ -216,102 +262,51 @@ async fn update(
 ) -> Result<Saved, AppError> {
     crate::db::on_conn!(conn.into(), |tx| {
         let before: Option<Stored> =
-            sqlx::query_as("SELECT name, email, phone, mobile, active FROM users WHERE id = $1")
+            sqlx::query_as("SELECT name, username, email, phone, mobile, active FROM users WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?;
         let Some(before) = before else {
             return Err(AppError::NotFound);
         };
-        let p = &change.person;
-        let new_contact = before.email != p.email || before.mobile != p.mobile;
-        let touches_sign_in = new_contact || password_hash.is_some() || before.active != change.active;
-        if touches_sign_in && id != saving.actor.id && !actor_may_manage(&mut *tx, saving.actor, id).await? {
-            tracing::warn!(
-                actor = saving.actor.id,
-                subject = id,
-                "refused: sign-in details of someone holding more"
-            );
-            return Err(AppError::Forbidden);
+        let (changes, new) = detail_changes(&before, change, password_hash);
+        let by = saving.by();
+        if changes.contains(&Detail::Deactivated) && id == saving.actor.id {
+            return Ok(Err(refused("You cannot make yourself inactive.")));
         }
-        let deactivating = before.active && !change.active;
-        if deactivating
-            && let Some(refusal) = deactivation_refused(&mut *tx, saving.actor, id, &p.name).await?
+        match sign_in_details::may_change(&mut *tx, &by, Door::Personnel, id, &changes).await? {
+            Ok(()) => {}
+            Err(Refusal::HoldsLess) => return Err(AppError::Forbidden),
+            Err(Refusal::OwnDetailsInMyAccount) => return Ok(Err(refused(OWN_DETAILS_IN_MY_ACCOUNT))),
+        }
+        if changes.contains(&Detail::Deactivated)
+            && let Some(refusal) =
+                deactivation_refused(&mut *tx, saving.actor, id, &change.person.name).await?
         {
             return Ok(Err(refusal));
         }
-
-        let updated = sqlx::query(
-        "UPDATE users SET name = $2, username = $3, username_key = $4, email = $5, phone = $6, mobile = $7,
-                active = $8, updated_at = $9,
-                password_hash = COALESCE($10, password_hash),
-                -- A new password or a deactivation ends every session of this person.
-                session_epoch = session_epoch + (CASE WHEN $10 IS NOT NULL OR $11 THEN 1 ELSE 0 END)
-         WHERE id = $1",
-    )
-    .bind(id)
-    .bind(&p.name)
-    .bind(&p.username)
-    .bind(username_key(&p.username))
-    .bind(&p.email)
-    .bind(&p.phone)
-    .bind(&p.mobile)
-    .bind(change.active)
-    .bind(saving.now)
-    .bind(password_hash.map(|h| h.as_str().to_string()))
-    .bind(deactivating)
-    .execute(&mut *tx)
-    .await;
-        match updated {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => return Ok(Err(username_taken())),
-            Err(e) => return Err(e.into()),
-        }
-
-        let changed = changed_fields(&before, p, change.active);
+        let p = &change.person;
+        sqlx::query("UPDATE users SET name = $2, phone = $3, updated_at = $4 WHERE id = $1")
+            .bind(id)
+            .bind(&p.name)
+            .bind(&p.phone)
+            .bind(saving.now)
+            .execute(&mut *tx)
+            .await?;
+        let made = match sign_in_details::make(&mut *tx, &by, Door::Personnel, id, &changes, &new, saving.now)
+            .await?
+        {
+            Ok(made) => made,
+            Err(MakeRefused::UsernameTaken) => return Ok(Err(username_taken())),
+            Err(MakeRefused::Rule(_)) => return Err(AppError::Forbidden),
+        };
+        let changed = changed_fields(&before, p);
         if !changed.is_empty() {
             saving
                 .audit(&mut *tx, EventKind::PersonChanged, id, &changed.join(", "))
                 .await?;
         }
-        if password_hash.is_some() {
-            saving.audit(&mut *tx, EventKind::PasswordReset, id, "").await?;
-        }
-        if deactivating {
-            saving
-                .audit(&mut *tx, EventKind::PersonDeactivated, id, "")
-                .await?;
-        }
-        // A code already in the post went to the old address: it must not sign anyone in.
-        if new_contact {
-            let voided = codes::void_all_of(&mut *tx, id, saving.now).await?;
-            if voided > 0 {
-                let detail = format!("{voided} code(s): email or mobile changed");
-                saving.audit(&mut *tx, EventKind::CodeVoided, id, &detail).await?;
-            }
-        }
-        // Trust was given to this person as they were: a new password, a new address for
-        // codes or a deactivation withdraws all of it (spec §2 "Trusted networks").
-        let reason = if password_hash.is_some() {
-            Some("password reset")
-        } else if deactivating {
-            Some("made inactive")
-        } else if new_contact {
-            Some("email or mobile changed")
-        } else {
-            None
-        };
-        let mut trust_removed = 0;
-        if let Some(reason) = reason {
-            trust_removed = trust::remove_all_of(&mut *tx, id).await?;
-            if trust_removed > 0 {
-                let detail = format!("{trust_removed} trusted network(s): {reason}");
-                saving
-                    .audit(&mut *tx, EventKind::NetworkDeleted, id, &detail)
-                    .await?;
-            }
-        }
-        Ok(Ok((id, trust_removed)))
+        Ok(Ok((id, Some(made))))
     })
 }
 
@@ -365,15 +360,12 @@ async fn deactivation_refused(
     })
 }
 
-/// The audit's list of what an edit changed (the password and a deactivation have
-/// events of their own).
-fn changed_fields(before: &Stored, after: &Valid, active: bool) -> Vec<&'static str> {
+/// The audit's list of what an edit changed among the editor's own fields (the sign-in
+/// details are audited by `sign_in_details`).
+fn changed_fields(before: &Stored, after: &Valid) -> Vec<&'static str> {
     [
         ("name", before.name != after.name),
-        ("email", before.email != after.email),
         ("phone", before.phone != after.phone),
-        ("mobile", before.mobile != after.mobile),
-        ("reactivated", !before.active && active),
     ]
     .into_iter()
     .filter_map(|(field, differs)| differs.then_some(field))
@@ -400,10 +392,12 @@ fn is_unique_violation(error: &sqlx::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::codes;
     use crate::db::Backend;
     use crate::personnel::validate::{Submitted, person as validate};
     use crate::testing::state_on;
     use crate::testing::{epoch, password_works, person};
+    use crate::trusted_networks::store as trust;
 
     const IP: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1));
 
@@ -530,7 +524,17 @@ mod tests {
         .fetch_all(pool)
         .await)
         .unwrap();
-        assert_eq!(kinds, ["person_created", "person_changed", "password_reset"]);
+        // The editor's own fields (the name) and the sign-in details (the email and
+        // mobile the form adds) are audited apart; then the reset.
+        assert_eq!(
+            kinds,
+            [
+                "person_created",
+                "person_changed",
+                "person_changed",
+                "password_reset"
+            ]
+        );
     }
 
     async fn trust_is_withdrawn_by_a_reset_a_new_address_or_a_deactivation_but_not_by_a_new_name(

@@ -50,11 +50,9 @@ pub fn person(
             .any(|c| !(c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')))
             .then(|| "Use letters, digits and . _ - @ only, without spaces.".to_string())
     });
-    let email = optional(&input.email);
-    if let Some(email) = email
-        && (email.len() > EMAIL_MAX || !EmailAddress::is_valid(email) || !email.contains('.'))
-    {
-        errors.email = Some("Enter a valid email address, like name@example.com.".into());
+    let email = email_address(&input.email);
+    if let Err(problem) = &email {
+        errors.email = Some(problem.clone());
     }
     let phone = optional(&input.phone).map(|n| phone_number(n, default_region));
     let mobile = optional(&input.mobile).map(|n| phone_number(n, default_region));
@@ -77,11 +75,30 @@ pub fn person(
     Ok(Valid {
         name: name.to_string(),
         username: username.to_string(),
-        email: email.map(str::to_string),
+        email: email.ok().flatten(),
         phone: phone.and_then(Result::ok),
         mobile: mobile.and_then(Result::ok),
         password: password.map(str::to_string),
     })
+}
+
+/// An email address as typed: `None` when left empty, the reason when it is not one.
+pub fn email_address(typed: &str) -> Result<Option<String>, String> {
+    match optional(typed) {
+        None => Ok(None),
+        Some(email) if email.len() > EMAIL_MAX || !EmailAddress::is_valid(email) || !email.contains('.') => {
+            Err("Enter a valid email address, like name@example.com.".into())
+        }
+        Some(email) => Ok(Some(email.to_string())),
+    }
+}
+
+/// A mobile number as typed, in E.164: `None` when left empty, the reason when it is
+/// not a number.
+pub fn mobile_number(typed: &str, default_region: Option<Region>) -> Result<Option<String>, String> {
+    optional(typed)
+        .map(|n| phone_number(n, default_region))
+        .transpose()
 }
 
 /// A stored E.164 number as people read it: `+32 470 12 34 56`.

@@ -77,6 +77,8 @@ async fn a_clerk_cannot_take_over_an_administrator_and_nothing_changes() {
         &[("mobile", "+32 470 12 34 56")][..],
         &[("password", "clerk knows this one")][..],
         &[("active", "")][..],
+        // A new username: they could no longer sign in by their own name.
+        &[("username", "boss")][..],
         // The same, hidden among harmless changes.
         &[("name", "Boss"), ("email", "clerk@example.com")][..],
     ] {
@@ -89,7 +91,7 @@ async fn a_clerk_cannot_take_over_an_administrator_and_nothing_changes() {
             "{change:?} changed nothing"
         );
     }
-    // Name, username and phone stay open to Personnel.
+    // Name and phone stay open to Personnel.
     let form = edit_form(
         &app,
         admin,

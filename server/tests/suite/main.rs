@@ -2,7 +2,8 @@
 //! of its own, and each of those linked the whole app again (minutes of CI time).
 //!
 //! In-process router tests: `router`, `two_step`, `security_page`, `hardening`,
-//! `form_posts`, `concurrent_pages`, `sign_in_methods`, `resilience`, `secrets_at_rest`.
+//! `form_posts`, `concurrent_pages`, `sign_in_methods`, `resilience`, `secrets_at_rest`,
+//! `sign_in_details` (its command-line rows run the binary too).
 //! Tests of the real server binary (`binary`): `crash`, `operator`, `instances`,
 //! `secret_key`.
 
@@ -20,5 +21,6 @@ mod router;
 mod secret_key;
 mod secrets_at_rest;
 mod security_page;
+mod sign_in_details;
 mod sign_in_methods;
 mod two_step;

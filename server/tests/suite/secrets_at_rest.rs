@@ -202,11 +202,18 @@ async fn a_database_reader_finds_no_secret(backend: Backend) {
     // The admin: a full sign-in (a device cookie), then recovery codes by fetch.
     let admin = full_sign_in(&app, &mut capture, "admin", ADMIN_PASSWORD, &mut secrets).await;
     let created = body_text(
-        app.send(post("/api/create_recovery_codes", "", Some(&admin)))
-            .await,
+        app.send(post(
+            "/api/create_recovery_codes",
+            &password_form(ADMIN_PASSWORD),
+            Some(&admin),
+        ))
+        .await,
     )
     .await;
-    let codes: Vec<String> = serde_json::from_str(&created).unwrap();
+    let app::sign_in_methods::RecoveryOutcome::Created(codes) = serde_json::from_str(&created).unwrap()
+    else {
+        panic!("{created}");
+    };
     assert_eq!(codes.len(), 10, "{created}");
     secrets.recovery.extend(codes);
 
@@ -214,7 +221,12 @@ async fn a_database_reader_finds_no_secret(backend: Backend) {
     // answer waits in a cookie for the next page load, which has not happened yet.
     let bob = full_sign_in(&app, &mut capture, "bob", PERSON_PASSWORD, &mut secrets).await;
     let posted = app
-        .send(plain_post("/api/create_recovery_codes", "", &bob, "/account"))
+        .send(plain_post(
+            "/api/create_recovery_codes",
+            &password_form(PERSON_PASSWORD),
+            &bob,
+            "/account",
+        ))
         .await;
     assert_eq!(posted.status(), StatusCode::SEE_OTHER);
     let posted_value = cookie_value(&posted, "twostep_posted").expect("the answer's cookie");
@@ -350,7 +362,12 @@ async fn posted_recovery_codes_open_only_for_their_session() {
     let (_, admin) = app.login("admin", ADMIN_PASSWORD, None).await;
     let admin = admin.unwrap();
     let posted = app
-        .send(plain_post("/api/create_recovery_codes", "", &admin, "/account"))
+        .send(plain_post(
+            "/api/create_recovery_codes",
+            &password_form(ADMIN_PASSWORD),
+            &admin,
+            "/account",
+        ))
         .await;
     let value = cookie_value(&posted, "twostep_posted").unwrap();
     let (_, other) = app.login("admin", ADMIN_PASSWORD, None).await;
@@ -374,7 +391,12 @@ async fn posted_recovery_codes_open_only_for_their_session() {
     // The cookie kept past its minute (a browser that ignored Max-Age, or a copy of it):
     // the server opens it no more, even for the same session.
     let posted = app
-        .send(plain_post("/api/create_recovery_codes", "", &admin, "/account"))
+        .send(plain_post(
+            "/api/create_recovery_codes",
+            &password_form(ADMIN_PASSWORD),
+            &admin,
+            "/account",
+        ))
         .await;
     let value = cookie_value(&posted, "twostep_posted").unwrap();
     app.clock.advance(61);
@@ -425,7 +447,13 @@ async fn removals_of_host_cookies_are_secure_over_https() {
     };
     let signed_in = send(login_request("admin", ADMIN_PASSWORD, None)).await;
     let session = cookie_value(&signed_in, "__Host-twostep_session").expect("a session");
-    let posted = send(plain_post("/api/create_recovery_codes", "", &session, "/account")).await;
+    let posted = send(plain_post(
+        "/api/create_recovery_codes",
+        &password_form(ADMIN_PASSWORD),
+        &session,
+        "/account",
+    ))
+    .await;
     let posted_value = cookie_value(&posted, "__Host-twostep_posted").expect("an answer");
     let mut page = get("/account", None);
     page.headers_mut().insert(

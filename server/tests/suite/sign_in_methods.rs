@@ -8,7 +8,7 @@ use crate::common;
 use app::auth::totp;
 use app::clock::Clock;
 use app::messages::WRONG_CODE;
-use app::sign_in_methods::{AppStatus, Methods};
+use app::sign_in_methods::{AppStatus, Methods, RecoveryOutcome};
 use app::smtp_capture::SmtpCapture;
 use common::*;
 use http::StatusCode;
@@ -47,13 +47,49 @@ async fn signed_in_admin(app: &TestApp, capture: &mut SmtpCapture) -> String {
     cookie.unwrap()
 }
 
+/// [`turn_app_on_with`] for the admin.
+async fn turn_app_on(app: &TestApp, cookie: &str) -> Vec<u8> {
+    turn_app_on_with(app, cookie, ADMIN_PASSWORD).await
+}
+
+/// **Create** for the signed-in person whose password is `password`: the new codes.
+async fn create_codes(app: &TestApp, cookie: &str, password: &str) -> Vec<String> {
+    let refused = call(app, "/api/create_recovery_codes", "password=not+it", cookie).await;
+    assert!(refused.contains("Refused"), "{refused}");
+    let created = call(
+        app,
+        "/api/create_recovery_codes",
+        &password_form(password),
+        cookie,
+    )
+    .await;
+    match serde_json::from_str(&created).unwrap() {
+        RecoveryOutcome::Created(codes) => codes,
+        other => panic!("{other:?}"),
+    }
+}
+
 async fn methods(app: &TestApp, cookie: &str) -> Methods {
     serde_json::from_str(&call(app, "/api/my_methods", "", cookie).await).unwrap()
 }
 
-/// **Set up** and **Confirm** for the signed-in person: the secret their app holds.
-async fn turn_app_on(app: &TestApp, cookie: &str) -> Vec<u8> {
-    call(app, "/api/set_up_app", "", cookie).await;
+/// **Set up** and **Confirm** for the signed-in person whose password is `password`:
+/// the secret their app holds.
+async fn turn_app_on_with(app: &TestApp, cookie: &str, password: &str) -> Vec<u8> {
+    // An open session alone sets nothing up.
+    let without = app.send(post("/api/set_up_app", "", Some(cookie))).await;
+    assert_eq!(without.status(), StatusCode::BAD_REQUEST, "the field is required");
+    let refused = call(app, "/api/set_up_app", "password=not+it", cookie).await;
+    assert!(refused.contains("Refused"), "{refused}");
+    assert_eq!(
+        methods(app, cookie).await.app,
+        AppStatus::Off,
+        "nothing set up without the password"
+    );
+    assert_eq!(
+        call(app, "/api/set_up_app", &password_form(password), cookie).await,
+        r#""Done""#
+    );
     let AppStatus::SettingUp { qr_svg, secret_text } = methods(app, cookie).await.app else {
         panic!("set-up shows the secret");
     };
@@ -212,8 +248,7 @@ async fn a_way_the_person_does_not_have_is_refused_and_changes_nothing() {
 async fn a_recovery_code_signs_in_once_never_trusts_and_is_mailed_and_audited() {
     let (app, mut capture) = two_step_app().await;
     let cookie = signed_in_admin(&app, &mut capture).await;
-    let codes: Vec<String> =
-        serde_json::from_str(&call(&app, "/api/create_recovery_codes", "", &cookie).await).unwrap();
+    let codes = create_codes(&app, &cookie, ADMIN_PASSWORD).await;
     assert_eq!(codes.len(), 10);
     assert_eq!(methods(&app, &cookie).await.recovery_left, Some(10));
     assert!(
@@ -301,10 +336,10 @@ async fn removing_the_app_needs_the_password() {
     let refused = call(&app, "/api/remove_app", "password=not+it", &cookie).await;
     assert!(refused.contains("Refused"), "{refused}");
     assert_eq!(methods(&app, &cookie).await.app, AppStatus::On);
-    let form: String = form_urlencoded::Serializer::new(String::new())
-        .append_pair("password", ADMIN_PASSWORD)
-        .finish();
-    assert_eq!(call(&app, "/api/remove_app", &form, &cookie).await, r#""Done""#);
+    assert_eq!(
+        call(&app, "/api/remove_app", &password_form(ADMIN_PASSWORD), &cookie).await,
+        r#""Done""#
+    );
     assert_eq!(methods(&app, &cookie).await.app, AppStatus::Off);
     let kinds = app.audit_kinds().await;
     assert!(
@@ -328,8 +363,8 @@ async fn only_someone_holding_all_of_a_persons_permissions_may_reset_their_metho
     let (_, pending) = password(&app, "clerk", PERSON_PASSWORD).await;
     let (_, clerk_cookie) = answer(&app, &pending, &capture.next_code().await, false).await;
     let clerk_cookie = clerk_cookie.unwrap();
-    turn_app_on(&app, &clerk_cookie).await;
-    call(&app, "/api/create_recovery_codes", "", &clerk_cookie).await;
+    turn_app_on_with(&app, &clerk_cookie, PERSON_PASSWORD).await;
+    create_codes(&app, &clerk_cookie, PERSON_PASSWORD).await;
     for notice in [
         "an authenticator app was set up",
         "new recovery codes were created",

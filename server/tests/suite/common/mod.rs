@@ -280,6 +280,13 @@ pub fn plain_post(path: &str, form: &str, cookie: &str, from_page: &str) -> Requ
         .unwrap()
 }
 
+/// The form of a control that asks for the current password (`password=…`).
+pub fn password_form(password: &str) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("password", password)
+        .finish()
+}
+
 pub fn login_request(username: &str, password: &str, cookie: Option<&str>) -> Request<Body> {
     let form: String = form_urlencoded::Serializer::new(String::new())
         .append_pair("username", username)

@@ -1,0 +1,237 @@
+//! The mails that tell a person a sign-in detail of theirs changed (spec §2 "Notices"):
+//! one path for every door, with a per-person limit so that a run of changes cannot
+//! become a flood of mail to anyone.
+
+use crate::auth::channel::mask_email;
+use crate::clock::UnixSeconds;
+use crate::db::Db;
+use crate::mail::{self, Letter};
+
+/// At most this many notices of one kind per person per [`WINDOW_SECONDS`]; past it,
+/// that kind is dropped (and logged) until the window moves on. Counted per kind, so a
+/// run of username changes cannot silence the notice of a password reset.
+pub const PER_WINDOW: i64 = 6;
+pub const WINDOW_SECONDS: i64 = 60 * 60;
+
+/// What the person is told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    PasswordChanged,
+    PasswordReset {
+        by: String,
+    },
+    /// Mailed to the new address and to `old`.
+    EmailChanged {
+        old: Option<String>,
+    },
+    MobileChanged,
+    UsernameChanged,
+    MethodsReset {
+        by: String,
+    },
+    AppAdded,
+    AppRemoved,
+    RecoveryCodesCreated,
+    RecoveryCodeUsed {
+        left: i64,
+    },
+}
+
+/// The person's name, username and email as they are now.
+#[derive(sqlx::FromRow)]
+struct Addressee {
+    name: String,
+    username: String,
+    email: Option<String>,
+}
+
+impl Notice {
+    /// What the limit counts by.
+    fn kind(&self) -> &'static str {
+        match self {
+            Notice::PasswordChanged => "password_changed",
+            Notice::PasswordReset { .. } => "password_reset",
+            Notice::EmailChanged { .. } => "email_changed",
+            Notice::MobileChanged => "mobile_changed",
+            Notice::UsernameChanged => "username_changed",
+            Notice::MethodsReset { .. } => "methods_reset",
+            Notice::AppAdded => "app_added",
+            Notice::AppRemoved => "app_removed",
+            Notice::RecoveryCodesCreated => "recovery_codes_created",
+            Notice::RecoveryCodeUsed { .. } => "recovery_code_used",
+        }
+    }
+}
+
+/// The letters for `notices` about person `subject`. Each notice is counted against the
+/// person's limit for its kind before the letters are returned, so parallel changes
+/// share one limit; one past the limit is left out (and logged).
+pub async fn letters(
+    db: &Db,
+    subject: i64,
+    notices: &[Notice],
+    now: UnixSeconds,
+) -> Result<Vec<Letter>, sqlx::Error> {
+    if notices.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut tx = db.begin_write().await?;
+    let (addressee, allowed) = crate::db::on_conn!((&mut tx).into(), |c| {
+        let addressee: Option<Addressee> =
+            sqlx::query_as("SELECT name, username, email FROM users WHERE id = $1")
+                .bind(subject)
+                .fetch_optional(&mut *c)
+                .await?;
+        sqlx::query("DELETE FROM notices_sent WHERE sent_at <= $1")
+            .bind(now - WINDOW_SECONDS)
+            .execute(&mut *c)
+            .await?;
+        let mut allowed = Vec::new();
+        for notice in notices {
+            let sent: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM notices_sent WHERE user_id = $1 AND kind = $2")
+                    .bind(subject)
+                    .bind(notice.kind())
+                    .fetch_one(&mut *c)
+                    .await?;
+            if sent >= PER_WINDOW {
+                tracing::warn!(
+                    user_id = subject,
+                    kind = notice.kind(),
+                    "a notice over the per-person limit was not sent"
+                );
+                continue;
+            }
+            sqlx::query("INSERT INTO notices_sent (user_id, kind, sent_at) VALUES ($1, $2, $3)")
+                .bind(subject)
+                .bind(notice.kind())
+                .bind(now)
+                .execute(&mut *c)
+                .await?;
+            allowed.push(notice);
+        }
+        Ok::<_, sqlx::Error>((addressee, allowed))
+    })?;
+    tx.commit().await?;
+    let Some(to) = addressee else {
+        return Ok(Vec::new());
+    };
+    Ok(allowed
+        .into_iter()
+        .flat_map(|notice| letters_for(&to, notice))
+        .collect())
+}
+
+fn usable(email: Option<&str>) -> Option<&str> {
+    email.map(str::trim).filter(|e| !e.is_empty())
+}
+
+/// The letters of one notice: one to the person's address, and for a new address one to
+/// the old address too.
+fn letters_for(to: &Addressee, notice: &Notice) -> Vec<Letter> {
+    let name = to.name.as_str();
+    let now_at = usable(to.email.as_deref());
+    let one = |subject: &str, what: &str| {
+        now_at
+            .map(|email| mail::sign_in_notice(name, email, subject, what))
+            .into_iter()
+            .collect::<Vec<_>>()
+    };
+    match notice {
+        Notice::PasswordChanged => one(
+            "your password was changed",
+            "The password of your Twostep sign-in was changed.",
+        ),
+        Notice::PasswordReset { by } => one(
+            "your password was reset",
+            &format!("{by} set a new password for your Twostep sign-in. You were signed out everywhere."),
+        ),
+        Notice::EmailChanged { old } => {
+            let mut letters = one(
+                "your email address was changed",
+                "This is now the email address of your Twostep sign-in: codes and notices come here.",
+            );
+            if let Some(old) = usable(old.as_deref()).filter(|old| Some(*old) != now_at) {
+                let moved_to = now_at.map(mask_email).unwrap_or_else(|| "no address".into());
+                let what = format!(
+                    "The email address of your Twostep sign-in was changed from this address to {moved_to}. \
+                     Codes and notices no longer come here."
+                );
+                letters.push(mail::sign_in_notice(
+                    name,
+                    old,
+                    "your email address was changed",
+                    &what,
+                ));
+            }
+            letters
+        }
+        Notice::MobileChanged => one(
+            "your mobile number was changed",
+            "The mobile number of your Twostep sign-in was changed.",
+        ),
+        Notice::UsernameChanged => one(
+            "your username was changed",
+            &format!("Your Twostep username is now {}.", to.username),
+        ),
+        Notice::MethodsReset { by } => one(
+            "your two-step methods were reset",
+            &format!(
+                "{by} reset your two-step methods: your authenticator app, recovery codes and trusted \
+                 networks were removed, and you were signed out everywhere. Your next sign-in asks for a \
+                 code sent to you."
+            ),
+        ),
+        Notice::AppAdded => one(
+            "an authenticator app was set up",
+            "An authenticator app was set up for your Twostep sign-in.",
+        ),
+        Notice::AppRemoved => one(
+            "your authenticator app was removed",
+            "The authenticator app was removed from your Twostep sign-in.",
+        ),
+        Notice::RecoveryCodesCreated => one(
+            "new recovery codes were created",
+            "A new set of recovery codes was created for your Twostep sign-in; any earlier codes no longer work.",
+        ),
+        Notice::RecoveryCodeUsed { left } => {
+            let codes = if *left == 1 { "code is" } else { "codes are" };
+            one(
+                "a recovery code was used",
+                &format!(
+                    "A recovery code was used to sign in to Twostep as you. {left} recovery {codes} left; \
+                     create a new set in My account."
+                ),
+            )
+        }
+    }
+}
+
+/// Sends `notices` about `subject` from a request: the request does not wait for the
+/// mail server (a failure is logged).
+pub async fn send_in_background(
+    state: &crate::state::AppState,
+    subject: i64,
+    notices: &[Notice],
+) -> Result<(), sqlx::Error> {
+    for letter in letters(&state.db, subject, notices, state.clock.now()).await? {
+        state.mail_in_background(subject, letter);
+    }
+    Ok(())
+}
+
+/// Sends `notices` about `subject` and waits (the command line, which exits right after).
+/// Whether each went: a failure is reported, the change stands.
+pub async fn send_now(
+    db: &Db,
+    mailer: &mail::Mailer,
+    subject: i64,
+    notices: &[Notice],
+    now: UnixSeconds,
+) -> Result<Vec<Result<(), mail::MailError>>, sqlx::Error> {
+    let mut sent = Vec::new();
+    for letter in letters(db, subject, notices, now).await? {
+        sent.push(mailer.send(letter).await);
+    }
+    Ok(sent)
+}
