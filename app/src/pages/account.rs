@@ -15,12 +15,19 @@ use leptos_meta::Title;
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let account = Resource::new(|| (), |_| my_account());
+    // Made here, outside the Suspense: whatever a page makes while its data resolves
+    // would be numbered in the order the data happens to arrive, and the browser then
+    // hydrates another page than the one rendered.
+    let contact = ServerAction::<ChangeContact>::new();
+    let contact_typed = crate::form_post::restore(contact);
     let or_dash = |value: Option<String>| value.filter(|v| !v.is_empty()).unwrap_or_else(|| "—".into());
     view! {
         <Title text="My account" />
         <h1>"My account"</h1>
         <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
+            {move || {
+                let contact_typed = contact_typed.clone();
+                Suspend::new(async move {
                 match account.await {
                     Ok(me) => Either::Left(view! {
                         <dl class="details">
@@ -29,13 +36,15 @@ pub fn AccountPage() -> impl IntoView {
                             <dt>"Email"</dt><dd>{or_dash(me.email.clone())}</dd>
                             <dt>"Mobile"</dt><dd>{or_dash(me.mobile.clone())}</dd>
                         </dl>
-                        <ContactForm email=me.email.unwrap_or_default() mobile=me.mobile.unwrap_or_default() />
+                        <ContactForm change=contact typed=contact_typed
+                            email=me.email.unwrap_or_default() mobile=me.mobile.unwrap_or_default() />
                     }),
                     Err(error) => Either::Right(view! {
                         <p class="form-error" role="alert">{error.to_string()}</p>
                     }),
                 }
-            })}
+            })
+            }}
         </Suspense>
         <crate::pages::methods::MyMethods />
         <MyTrusted />
@@ -74,9 +83,13 @@ fn MyTrusted() -> impl IntoView {
 /// Email and Mobile, changed with the current password typed in the same form (spec §1
 /// "Asking again for the password").
 #[component]
-fn ContactForm(email: String, mobile: String) -> impl IntoView {
-    let change = ServerAction::<ChangeContact>::new();
-    let typed = crate::form_post::restore(change);
+fn ContactForm(
+    change: ServerAction<ChangeContact>,
+    /// What a form posted without JavaScript sent, shown again with the reasons.
+    typed: Option<crate::form_post::PostedAnswer>,
+    email: String,
+    mobile: String,
+) -> impl IntoView {
     let shown = |name: &str, stored: String| {
         typed
             .as_ref()
