@@ -26,6 +26,7 @@ test: setup lint build unit e2e
 
 lint:
 	cargo fmt --all --check
+	python3 scripts/import_cycles.py
 	cargo clippy -p app -p server --all-targets -- -D warnings
 	cargo clippy -p app -p frontend --target wasm32-unknown-unknown -- -D warnings
 

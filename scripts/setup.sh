@@ -9,11 +9,12 @@ CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 
 # The tools are built without their own release profile's whole-program optimisation
-# (cargo-leptos asks for fat LTO in one codegen unit): the same optimised code in
-# separate units, which compiles in a fraction of the time on two cores. Both installs
-# share one target folder, so the crates they have in common are compiled once.
+# (cargo-leptos asks for fat LTO in one codegen unit) and at opt-level 1: they spend their
+# time waiting for cargo, so code that is a little slower costs seconds a build, while
+# the full optimisation cost many minutes of every fresh machine's first `make test`.
+# Both installs share one target folder: the crates they have in common compile once.
 tool_build() {
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
     CARGO_TARGET_DIR="$PWD/target/tools" "$@"
 }
 

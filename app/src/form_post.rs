@@ -292,7 +292,7 @@ mod server {
     pub fn local_path(target: &str) -> Option<String> {
         let uri = target.parse::<http::Uri>().ok()?;
         let path_and_query = uri.path_and_query()?.as_str();
-        crate::auth::is_local_path(path_and_query).then(|| path_and_query.to_string())
+        crate::routes::is_local_path(path_and_query).then(|| path_and_query.to_string())
     }
 }
 

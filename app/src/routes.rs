@@ -5,6 +5,12 @@
 
 use crate::permissions::Permission;
 
+/// Whether a browser sent to `path` stays on this site: it starts with one `/` and holds
+/// no `\\` (browsers read `/\\evil` as `//evil`) and no control character.
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.chars().any(|c| c.is_control() || c == '\\')
+}
+
 /// The top navigation's tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {

@@ -1,7 +1,7 @@
 //! The Security page's list of security events: the newest first, as many as asked for,
 //! filtered by kind and by a person named as actor or subject.
 
-use crate::security_settings::{EventRow, EventsPage};
+use crate::security_settings::event_rows::{EventRow, EventsPage};
 
 /// One event with the names of who did it and to whom.
 #[derive(sqlx::FromRow)]

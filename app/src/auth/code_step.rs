@@ -343,7 +343,14 @@ pub async fn verify(
     };
     session.remove::<Pending>(PENDING).await?;
     session::start(session, user_id, pending.epoch).await?;
-    super::device::after_sign_in(state, user_id, device_cookie).await?;
+    super::device::after_sign_in(
+        &state.db,
+        user_id,
+        device_cookie,
+        state.clock.now(),
+        state.policy.secure_cookies(),
+    )
+    .await?;
     let event = Event::own(
         EventKind::SignInOk,
         user_id,

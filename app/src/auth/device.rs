@@ -98,14 +98,16 @@ pub async fn remember(
 }
 
 /// After a full sign-in of `user_id` in the current request: hands out a device cookie
-/// unless the browser presented a valid one of theirs.
+/// unless the browser presented a valid one of theirs (`Secure` when `secure`).
 pub async fn after_sign_in(
-    state: &crate::state::AppState,
+    db: &crate::db::Db,
     user_id: i64,
     presented: Option<&str>,
+    now: UnixSeconds,
+    secure: bool,
 ) -> Result<(), sqlx::Error> {
-    if let Some(value) = remember(&state.db, user_id, presented, state.clock.now()).await? {
-        hand_out(value, state.policy.secure_cookies()).await;
+    if let Some(value) = remember(db, user_id, presented, now).await? {
+        hand_out(value, secure).await;
     }
     Ok(())
 }

@@ -111,17 +111,11 @@ pub enum CodeOutcome {
     Restart { message: String },
 }
 
-/// Whether a browser sent to `path` stays on this site: it starts with one `/` and holds
-/// no `\\` (browsers read `/\\evil` as `//evil`) and no control character.
-pub fn is_local_path(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.chars().any(|c| c.is_control() || c == '\\')
-}
-
 /// The page a person may be sent to after signing in: only a path on this site.
 /// Anything else (another host, `//evil`, `/\evil`, a scheme) becomes `/`.
 pub fn safe_next(next: Option<&str>) -> String {
     match next.map(str::trim) {
-        Some(path) if is_local_path(path) && !path.starts_with("/login") => path.to_string(),
+        Some(path) if crate::routes::is_local_path(path) && !path.starts_with("/login") => path.to_string(),
         _ => "/".to_string(),
     }
 }

@@ -125,7 +125,14 @@ pub async fn sign_in(
                 return code_step::begin(state, session, client_ip, verified, next).await;
             };
             session::start(session, person.id, person.session_epoch).await?;
-            device::after_sign_in(state, person.id, device_cookie).await?;
+            device::after_sign_in(
+                &state.db,
+                person.id,
+                device_cookie,
+                state.clock.now(),
+                state.policy.secure_cookies(),
+            )
+            .await?;
             audit::record(
                 &state.db,
                 now,

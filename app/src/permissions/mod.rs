@@ -1,12 +1,16 @@
 //! Who may see and do what: the three permissions, the signed-in person as every check
-//! sees them, who may manage whom, and System › Permissions' grid (`store` keeps the SQL
-//! and the last-holder rule that Permissions and Personnel both apply).
+//! sees them, who may manage whom. System › Permissions' grid: its server functions in
+//! `api` and its SQL and the last-holder rule (that Personnel applies too) in `store`.
+//! This file holds only the shared types, so every module may use them without an
+//! import circle.
 
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-use crate::error::AppError;
-use leptos::prelude::*;
+// The grid's server functions, where the pages have always found them.
+pub use api::*;
+
 use serde::{Deserialize, Serialize};
 
 /// What a person may see and do beyond their own account.
@@ -84,26 +88,6 @@ pub enum ChangeOutcome {
 /// account that could do more than their own.
 pub fn may_manage(actor: &CurrentUser, subject_id: i64, subject_holds: &[Permission]) -> bool {
     actor.id == subject_id || subject_holds.iter().all(|p| actor.may(*p))
-}
-
-#[server(prefix = "/api", endpoint = "permission_grid")]
-pub async fn permission_grid() -> Result<Vec<GridRow>, AppError> {
-    crate::auth::session::require_permission(Permission::Permissions).await?;
-    let state = crate::state::app_state()?;
-    Ok(store::grid(&state.db).await?)
-}
-
-#[server(prefix = "/api", endpoint = "set_permission")]
-pub async fn set_permission(
-    user_id: i64,
-    permission: Permission,
-    granted: bool,
-) -> Result<ChangeOutcome, AppError> {
-    use crate::auth::session;
-    let actor = session::require_permission(Permission::Permissions).await?;
-    let state = crate::state::app_state()?;
-    let client_ip = session::request_client_ip().await?.0;
-    store::set(&state, &actor, user_id, permission, granted, client_ip).await
 }
 
 #[cfg(test)]

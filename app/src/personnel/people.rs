@@ -177,7 +177,10 @@ pub async fn load_current(
 }
 
 /// A person's own details, for My account.
-pub async fn account_view(db: &crate::db::Db, id: i64) -> Result<crate::account::AccountView, sqlx::Error> {
+pub async fn account_view(
+    db: &crate::db::Db,
+    id: i64,
+) -> Result<crate::account::view::AccountView, sqlx::Error> {
     crate::db::on_db!(db, |pool| {
         sqlx::query_as("SELECT name, username, email, mobile FROM users WHERE id = $1")
             .bind(id)

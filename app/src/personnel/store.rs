@@ -8,10 +8,9 @@ use crate::audit::{self, Event, EventKind};
 use crate::auth::password::StoredHash;
 use crate::clock::UnixSeconds;
 use crate::error::AppError;
-use crate::permissions::may_manage;
 use crate::permissions::store::is_last_active_holder;
 use crate::permissions::{CurrentUser, Permission};
-use crate::personnel::people::{self, permissions_of};
+use crate::personnel::people;
 use crate::sign_in_details::{
     self, By, Change as Detail, Door, Made, MakeRefused, NewDetails, OWN_DETAILS_IN_MY_ACCOUNT, Refusal,
 };
@@ -307,33 +306,6 @@ async fn update(
                 .await?;
         }
         Ok(Ok((id, Some(made))))
-    })
-}
-
-/// Whether `actor` holds, as of this transaction, every permission person `subject`
-/// holds. Read inside the write transaction: a grant to the subject (or a loss of the
-/// actor's own permissions, or their deactivation) that commits first is seen here, and
-/// none can commit between this check and the update.
-pub(crate) async fn actor_may_manage(
-    conn: impl Into<crate::db::Conn<'_>>,
-    actor: &CurrentUser,
-    subject: i64,
-) -> Result<bool, sqlx::Error> {
-    crate::db::on_conn!(conn.into(), |tx| {
-        let active: Option<bool> = sqlx::query_scalar("SELECT active FROM users WHERE id = $1")
-            .bind(actor.id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let actor_now = CurrentUser {
-            permissions: if active == Some(true) {
-                permissions_of(&mut *tx, actor.id).await?
-            } else {
-                Vec::new()
-            },
-            ..actor.clone()
-        };
-        let subject_holds = permissions_of(&mut *tx, subject).await?;
-        Ok(may_manage(&actor_now, subject, &subject_holds))
     })
 }
 

@@ -2,6 +2,7 @@
 //! a code if it were on, the trust period, and the page's list of security events (the
 //! query itself is `audit::events`). The trusted IP table is `trusted_networks`.
 
+pub mod event_rows;
 #[cfg(feature = "ssr")]
 pub mod store;
 
@@ -35,27 +36,7 @@ pub enum SettingOutcome {
 
 pub use crate::limits::TRUST_DAYS as TRUST_DAYS_RANGE;
 
-/// One security event as the page lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EventRow {
-    pub id: i64,
-    pub at: i64,
-    pub kind: String,
-    pub actor: Option<String>,
-    pub subject: Option<String>,
-    pub client_ip: Option<String>,
-    pub detail: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EventsPage {
-    /// The newest events that match, at most the number asked for.
-    pub rows: Vec<EventRow>,
-    /// How many match in all.
-    pub total: i64,
-    /// Every kind stored so far, for the filter.
-    pub kinds: Vec<String>,
-}
+pub use event_rows::{EventRow, EventsPage};
 
 /// Events shown at first, and added by each **Show more**.
 pub const EVENTS_PAGE_SIZE: i64 = 50;

@@ -206,7 +206,7 @@ pub async fn may_change(
     if changes.is_empty() {
         return Ok(Ok(()));
     }
-    let allowed = crate::personnel::store::actor_may_manage(conn, user, subject).await?;
+    let allowed = actor_may_manage(conn, user, subject).await?;
     if !allowed {
         tracing::warn!(
             actor = user.id,
@@ -215,6 +215,37 @@ pub async fn may_change(
         );
     }
     Ok(if allowed { Ok(()) } else { Err(Refusal::HoldsLess) })
+}
+
+/// Whether `actor` holds, as of this transaction, every permission person `subject`
+/// holds. Read inside the write transaction: a grant to the subject (or a loss of the
+/// actor's own permissions, or their deactivation) that commits first is seen here, and
+/// none can commit between this check and the update.
+async fn actor_may_manage(
+    conn: impl Into<crate::db::Conn<'_>>,
+    actor: &CurrentUser,
+    subject: i64,
+) -> Result<bool, sqlx::Error> {
+    crate::db::on_conn!(conn.into(), |tx| {
+        let active: Option<bool> = sqlx::query_scalar("SELECT active FROM users WHERE id = $1")
+            .bind(actor.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let actor_now = CurrentUser {
+            permissions: if active == Some(true) {
+                crate::personnel::people::permissions_of(&mut *tx, actor.id).await?
+            } else {
+                Vec::new()
+            },
+            ..actor.clone()
+        };
+        let subject_holds = crate::personnel::people::permissions_of(&mut *tx, subject).await?;
+        Ok(crate::permissions::may_manage(
+            &actor_now,
+            subject,
+            &subject_holds,
+        ))
+    })
 }
 
 /// The new values of the detail columns, `None` where unchanged.

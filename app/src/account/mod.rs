@@ -4,14 +4,9 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct AccountView {
-    pub name: String,
-    pub username: String,
-    pub email: Option<String>,
-    pub mobile: Option<String>,
-}
+pub mod view;
+
+pub use view::AccountView;
 
 #[server(prefix = "/api", endpoint = "my_account")]
 pub async fn my_account() -> Result<AccountView, AppError> {
