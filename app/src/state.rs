@@ -98,6 +98,7 @@ pub struct Services {
 
 impl AppState {
     /// A copy of the parts, to build a state that differs in one (tests).
+    #[cfg(any(test, feature = "test-support"))]
     pub fn parts(&self) -> Services {
         (*self.0).clone()
     }

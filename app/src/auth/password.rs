@@ -69,10 +69,13 @@ pub struct PasswordHasher {
     running: Arc<Semaphore>,
     admitted: Arc<Semaphore>,
     /// Running plus waiting places.
+    #[cfg(any(test, feature = "test-support"))]
     capacity: usize,
     /// Checked against when the username is unknown, so that path costs the same work.
     dummy: StoredHash,
-    /// Password checks begun since start: what an attacker got to try (tests, benches).
+    /// Password checks begun since start: what an attacker got to try. A probe for the
+    /// tests and benches, kept out of the release binary.
+    #[cfg(any(test, feature = "test-support"))]
     verifications: std::sync::atomic::AtomicU64,
 }
 
@@ -107,8 +110,10 @@ impl PasswordHasher {
             jobs,
             running: Arc::new(Semaphore::new(workers)),
             admitted: Arc::new(Semaphore::new(workers + queue)),
+            #[cfg(any(test, feature = "test-support"))]
             capacity: workers + queue,
             dummy,
+            #[cfg(any(test, feature = "test-support"))]
             verifications: Default::default(),
         }
     }
@@ -125,6 +130,7 @@ impl PasswordHasher {
             Some(hash) => (hash, true),
             None => (self.dummy.clone(), false),
         };
+        #[cfg(any(test, feature = "test-support"))]
         self.verifications
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let matches = self
@@ -133,12 +139,14 @@ impl PasswordHasher {
         Ok(known && matches)
     }
 
-    /// How many password checks were begun since start.
+    /// How many password checks were begun since start (tests).
+    #[cfg(any(test, feature = "test-support"))]
     pub fn verifications(&self) -> u64 {
         self.verifications.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Hashes waiting or running right now.
+    /// Hashes waiting or running right now (tests).
+    #[cfg(any(test, feature = "test-support"))]
     pub fn in_flight(&self) -> usize {
         self.capacity - self.admitted.available_permits()
     }

@@ -37,7 +37,9 @@ pub fn secret_text(secret: &[u8]) -> String {
     totp_rs::Secret::Raw(secret.to_vec()).to_encoded().to_string()
 }
 
-/// The secret from its base32 text, as `secret_text` writes it (spaces and case ignored).
+/// The secret from its base32 text, as `secret_text` writes it (spaces and case ignored):
+/// what an app does with it, for the tests.
+#[cfg(any(test, feature = "test-support"))]
 pub fn secret_from_text(text: &str) -> Option<Vec<u8>> {
     let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     totp_rs::Secret::Encoded(text.to_ascii_uppercase())
