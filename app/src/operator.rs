@@ -55,22 +55,6 @@ pub async fn set_two_step(
     Ok(crate::security_settings::store::switch_two_step(db, enabled, now, None).await?)
 }
 
-/// A password the operator hands over once: 20 characters from letters and digits that
-/// cannot be mistaken for each other, in groups of five (about 100 bits, OS random).
-pub fn random_password() -> String {
-    use rand::TryRngCore;
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-    let mut os = rand::rngs::OsRng.unwrap_err();
-    (0..4)
-        .map(|_| {
-            (0..5)
-                .map(|_| ALPHABET[rand::Rng::random_range(&mut os, 0..ALPHABET.len())] as char)
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
 /// What a change from the command line did to one person: who, and the notices to mail
 /// (the command line sends them through the configured transport and says how it went).
 #[derive(Debug)]
@@ -534,16 +518,6 @@ mod tests {
             grant(&state.db, "jane", Permission::Personnel, NOW).await,
             Err(OperatorError::Refused(_))
         ));
-    }
-
-    #[test]
-    fn random_passwords_are_long_unambiguous_and_different() {
-        let first = random_password();
-        assert_eq!(first.len(), 23);
-        assert!(first.split('-').all(|group| group.len() == 5));
-        assert!(!first.contains(['0', 'o', '1', 'l', 'i']));
-        assert!(crate::limits::password_length_problem(&first).is_none());
-        assert_ne!(first, random_password());
     }
 
     #[tokio::test]

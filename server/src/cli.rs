@@ -178,7 +178,7 @@ async fn admin_on(config: &Config, pool: &app::db::Db, admin: Admin) -> Result<(
                     .map_err(|e| Failure::Failed(format!("reading the password: {e}")))?;
                 (line.trim_end_matches(['\r', '\n']).to_string(), false)
             } else {
-                (operator::random_password(), true)
+                (app::auth::password::random_password(), true)
             };
             let hasher = app::auth::password::PasswordHasher::new(1, 1);
             let changed = operator::reset_password(pool, &hasher, &username, password.clone(), now()).await?;
@@ -239,7 +239,7 @@ async fn admin_on(config: &Config, pool: &app::db::Db, admin: Admin) -> Result<(
 /// Mails the person the notices of a change just made (spec §2 "Notices"), through the
 /// configured transport, and says how it went. The change stands either way.
 async fn tell(config: &Config, pool: &app::db::Db, changed: &operator::Changed) -> Result<(), Failure> {
-    let mailer = match mailer(config) {
+    let mailer = match config.mailer() {
         Ok(mailer) => mailer,
         Err(error) => {
             println!("warning: the person was not told by mail ({error}).");
@@ -272,7 +272,7 @@ async fn mail_test(config: &Config, address: &str) -> Result<(), Failure> {
     if !app::mail::is_valid_address(address) {
         return Err(Failure::BadInput(format!("{address:?} is not an email address.")));
     }
-    let mailer = mailer(config).map_err(Failure::Failed)?;
+    let mailer = config.mailer().map_err(Failure::Failed)?;
     match mailer.deliver(app::mail::test_letter(address)).await {
         Ok(app::mail::Delivery::Smtp) => {
             println!(
@@ -280,7 +280,7 @@ async fn mail_test(config: &Config, address: &str) -> Result<(), Failure> {
                 config
                     .smtp_url
                     .as_deref()
-                    .map(without_password)
+                    .map(crate::config::mask_url_password)
                     .unwrap_or_default()
             );
             Ok(())
@@ -293,28 +293,6 @@ async fn mail_test(config: &Config, address: &str) -> Result<(), Failure> {
             Ok(())
         }
         Err(error) => Err(Failure::Failed(error.to_string())),
-    }
-}
-
-fn mailer(config: &Config) -> Result<app::mail::Mailer, String> {
-    app::mail::Mailer::new(
-        config.smtp_url.as_deref(),
-        &config.outbox_dir,
-        &config.mail_from,
-        app::mail::SMTP_TIMEOUT,
-    )
-    .map_err(|e| format!("mail: {e}"))
-}
-
-/// An SMTP URL as it may be printed: `smtps://user:secret@host` loses the secret.
-fn without_password(url: &str) -> String {
-    match (url.split_once("://"), url.rfind('@')) {
-        (Some((scheme, rest)), Some(at)) if at > scheme.len() => {
-            let host = &url[at + 1..];
-            let user = rest.split([':', '@']).next().unwrap_or("");
-            format!("{scheme}://{user}@{host}")
-        }
-        _ => url.to_string(),
     }
 }
 
@@ -376,13 +354,13 @@ async fn check() -> ExitCode {
         ),
         Err(error) => line(false, "database", format!("{}: {error}", config.database_shown())),
     }
-    match mailer(&config) {
+    match config.mailer() {
         Ok(mailer) => match mailer.check().await {
             Ok(detail) => line(
                 true,
                 "mail",
                 match &config.smtp_url {
-                    Some(url) => format!("{}: {detail}", without_password(url)),
+                    Some(url) => format!("{}: {detail}", crate::config::mask_url_password(url)),
                     None => detail,
                 },
             ),
@@ -404,7 +382,10 @@ async fn check() -> ExitCode {
         true,
         "SMS",
         match &config.sms_url {
-            Some(url) => format!("codes may also go by SMS through {}", without_password(url)),
+            Some(url) => format!(
+                "codes may also go by SMS through {}",
+                crate::config::mask_url_password(url)
+            ),
             None => "not configured: codes go by email only".into(),
         },
     );
@@ -461,9 +442,12 @@ mod tests {
     #[test]
     fn a_printed_smtp_url_never_shows_its_password() {
         assert_eq!(
-            without_password("smtps://mailer:s3cret@mail.example:465"),
-            "smtps://mailer@mail.example:465"
+            crate::config::mask_url_password("smtps://mailer:s3cret@mail.example:465"),
+            "smtps://mailer:•••@mail.example:465"
         );
-        assert_eq!(without_password("smtp://127.0.0.1:2525"), "smtp://127.0.0.1:2525");
+        assert_eq!(
+            crate::config::mask_url_password("smtp://127.0.0.1:2525"),
+            "smtp://127.0.0.1:2525"
+        );
     }
 }

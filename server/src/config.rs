@@ -342,6 +342,20 @@ impl Config {
     }
 }
 
+impl Config {
+    /// The mail transport this configuration names: the one builder the server and the
+    /// command line share.
+    pub fn mailer(&self) -> Result<app::mail::Mailer, String> {
+        app::mail::Mailer::new(
+            self.smtp_url.as_deref(),
+            &self.outbox_dir,
+            &self.mail_from,
+            app::mail::SMTP_TIMEOUT,
+        )
+        .map_err(|e| format!("mail: {e}"))
+    }
+}
+
 /// `url` with its password masked: the user-info part before the host (up to the last
 /// `@`, so a password holding `@` is masked whole) and any `password=` parameter.
 pub fn mask_url_password(url: &str) -> String {

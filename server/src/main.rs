@@ -3,7 +3,6 @@
 
 use app::auth::password::PasswordHasher;
 use app::clock::{Clock, SystemClock};
-use app::mail::{Mailer, SMTP_TIMEOUT};
 use app::personnel::people::{Bootstrap, bootstrap_admin};
 use app::site_files::SiteFiles;
 use app::sms::{SMS_TIMEOUT, SmsSender};
@@ -97,7 +96,7 @@ async fn run() -> Result<(), String> {
         hasher,
         clock,
         policy: Arc::new(policy(&config)),
-        mailer: Arc::new(mailer(&config)?),
+        mailer: Arc::new(config.mailer()?),
         secret_key: key,
         sms: sms(&config)?,
         trust_events: app::state::trust_events(),
@@ -207,16 +206,6 @@ fn policy(config: &Config) -> Policy {
         default_region: config.default_region,
         stream_recheck: None,
     }
-}
-
-fn mailer(config: &Config) -> Result<Mailer, String> {
-    Mailer::new(
-        config.smtp_url.as_deref(),
-        &config.outbox_dir,
-        &config.mail_from,
-        SMTP_TIMEOUT,
-    )
-    .map_err(|e| format!("mail: {e}"))
 }
 
 /// `None` when no SMS provider is configured: email only.

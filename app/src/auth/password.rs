@@ -212,16 +212,36 @@ fn verify_now(password: &str, stored: &StoredHash, memory: &mut Memory) -> bool 
         && bool::from(computed.ct_eq(expected.as_bytes()))
 }
 
-/// A password nobody knows: 24 characters from the OS random source.
+/// A new random password (the first admin's, one the operator hands over, the hash of
+/// unknown usernames): 20 characters from letters and digits that
+/// cannot be mistaken for each other, in groups of five (about 100 bits, OS random).
 pub fn random_password() -> String {
     use rand::TryRngCore;
-    use rand::distr::{Alphanumeric, SampleString};
-    Alphanumeric.sample_string(&mut rand::rngs::OsRng.unwrap_err(), 24)
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut os = rand::rngs::OsRng.unwrap_err();
+    (0..4)
+        .map(|_| {
+            (0..5)
+                .map(|_| ALPHABET[rand::Rng::random_range(&mut os, 0..ALPHABET.len())] as char)
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn random_passwords_are_long_unambiguous_and_different() {
+        let first = random_password();
+        assert_eq!(first.len(), 23);
+        assert!(first.split('-').all(|group| group.len() == 5));
+        assert!(!first.contains(['0', 'o', '1', 'l', 'i']));
+        assert!(crate::limits::password_length_problem(&first).is_none());
+        assert_ne!(first, random_password());
+    }
 
     #[tokio::test]
     async fn a_hash_verifies_its_own_password_only() {
