@@ -187,14 +187,16 @@ pub async fn void_all_of(
     now: UnixSeconds,
 ) -> Result<u64, sqlx::Error> {
     crate::db::on_conn!(conn.into(), |db| {
-        Ok(sqlx::query(
-            "UPDATE codes SET state = 'voided' WHERE user_id = $1 AND state = 'live' AND expires_at > $2",
+        Ok(
+            sqlx::query("UPDATE codes SET state = $3 WHERE user_id = $1 AND state = $4 AND expires_at > $2")
+                .bind(user_id)
+                .bind(now)
+                .bind(CodeState::Voided.as_str())
+                .bind(CodeState::Live.as_str())
+                .execute(db)
+                .await?
+                .rows_affected(),
         )
-        .bind(user_id)
-        .bind(now)
-        .execute(db)
-        .await?
-        .rows_affected())
     })
 }
 
@@ -234,7 +236,10 @@ pub async fn check(
         let Some(stored) = row else {
             return Ok(Checked::Spent);
         };
-        if stored.state != "live" || now >= stored.expires_at || !bool::from(stored.binding.ct_eq(binding)) {
+        if stored.state != CodeState::Live.as_str()
+            || now >= stored.expires_at
+            || !bool::from(stored.binding.ct_eq(binding))
+        {
             return Ok(Checked::Spent);
         }
         // The app's step and the recovery code are used up in this same transaction.
@@ -249,8 +254,9 @@ pub async fn check(
                 .is_some(),
         };
         if right {
-            sqlx::query("UPDATE codes SET state = 'used' WHERE id = $1")
+            sqlx::query("UPDATE codes SET state = $2 WHERE id = $1")
                 .bind(id)
+                .bind(CodeState::Used.as_str())
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
@@ -258,24 +264,44 @@ pub async fn check(
         }
         let tries = stored.tries + 1;
         let spent = tries >= policy.max_tries;
-        sqlx::query(
-            "UPDATE codes SET tries = $2, state = CASE WHEN $3 THEN 'voided' ELSE state END WHERE id = $1",
-        )
-        .bind(id)
-        .bind(tries)
-        .bind(spent)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query("UPDATE codes SET tries = $2, state = CASE WHEN $3 THEN $4 ELSE state END WHERE id = $1")
+            .bind(id)
+            .bind(tries)
+            .bind(spent)
+            .bind(CodeState::Voided.as_str())
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(if spent { Checked::Voided } else { Checked::Wrong })
     })
 }
 
+/// Where a code stands, as the `codes.state` column stores it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeState {
+    /// Sent and not yet answered, used up or voided (it may still have expired).
+    Live,
+    Used,
+    Voided,
+}
+
+impl CodeState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CodeState::Live => "live",
+            CodeState::Used => "used",
+            CodeState::Voided => "voided",
+        }
+    }
+}
+
 /// Voids a code that could not be delivered: nobody may hold it.
 pub async fn void(db: &crate::db::Db, id: i64) -> Result<(), sqlx::Error> {
     crate::db::on_db!(db, |pool| {
-        sqlx::query("UPDATE codes SET state = 'voided' WHERE id = $1 AND state = 'live'")
+        sqlx::query("UPDATE codes SET state = $2 WHERE id = $1 AND state = $3")
             .bind(id)
+            .bind(CodeState::Voided.as_str())
+            .bind(CodeState::Live.as_str())
             .execute(pool)
             .await
             .map(|_| ())
