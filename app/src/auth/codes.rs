@@ -5,8 +5,9 @@
 //! database; this one needs the key kept outside it), valid ten minutes
 //! and once. A new code voids the previous one; a resend waits 30 s; at most five codes per
 //! person in fifteen minutes; five wrong tries void a code, and a new code for the same
-//! pending sign-in carries its tries on. Each step is one write
-//! transaction (`BEGIN IMMEDIATE`), so two simultaneous right answers give one success.
+//! pending sign-in carries its tries on. Each step is one write transaction (SQLite's
+//! write lock, or PostgreSQL's advisory lock: `Db::begin_write`), so two simultaneous
+//! right answers give one success.
 //!
 //! A pending sign-in answered with an authenticator app or a recovery code has a row here
 //! too, whose code is never sent: it binds the sign-in to the browser and counts its tries,

@@ -1,6 +1,7 @@
 //! Sessions: who a browser is signed in as.
 //!
-//! The session (tower-sessions, stored in SQLite) holds only the person's id and their
+//! The session (tower-sessions, in the database's `sessions` table under a digest of its
+//! id: `server::sessions`) holds only the person's id and their
 //! session epoch. Every request re-reads the person, so a deactivation, a password change
 //! or a lost permission takes effect on the very next request.
 
