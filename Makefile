@@ -5,9 +5,13 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: setup build run test lint unit e2e bench fuzz
+.PHONY: setup wasm-target build run test lint unit e2e bench fuzz
 
-setup:
+# Both `setup` and `lint` need it; added first, so that the two can run side by side.
+wasm-target:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+setup: wasm-target
 	./scripts/setup.sh
 
 # Release build: the server binary and the browser bundle (target/site/pkg), with each
@@ -20,11 +24,15 @@ build: setup
 run: build
 	LEPTOS_SITE_ROOT=target/site ./target/release/twostep
 
-# The release build comes before the Rust tests: they run in release too, so that they link
-# the libraries it compiled instead of compiling every dependency once more (CI time).
-test: setup lint build unit e2e
+# Installing the tools and linting run side by side: each leaves a core idle in its long
+# single-crate stretches, which the other fills (CI time). Then the release build, before
+# the Rust tests: they run in release too and link the libraries it compiled instead of
+# compiling every dependency once more; then the end-to-end tests.
+test:
+	$(MAKE) -j2 --output-sync=target setup lint
+	$(MAKE) unit e2e
 
-lint:
+lint: wasm-target
 	cargo fmt --all --check
 	python3 scripts/import_cycles.py
 	cargo clippy -p app -p server --all-targets -- -D warnings
