@@ -342,22 +342,15 @@ pub async fn verify(
         return Ok(restart());
     };
     session.remove::<Pending>(PENDING).await?;
-    session::start(session, user_id, pending.epoch).await?;
-    super::device::after_sign_in(
-        &state.db,
+    let how = format!("password and {what}");
+    let sign_in = super::signed_in::SignIn {
         user_id,
+        epoch: pending.epoch,
         device_cookie,
-        state.clock.now(),
-        state.policy.secure_cookies(),
-    )
-    .await?;
-    let event = Event::own(
-        EventKind::SignInOk,
-        user_id,
         client_ip,
-        format!("password and {what}"),
-    );
-    audit::record(&state.db, now, event).await?;
+        how: &how,
+    };
+    super::signed_in::finish(state, session, sign_in).await?;
     let mut next = pending.next;
     if let Some(left) = recovery_left {
         if left <= recovery::FEW_LEFT {

@@ -3,7 +3,7 @@
 
 use super::code_step::{self, Verified};
 use super::device;
-use super::session;
+use super::signed_in::{self, SignIn};
 use crate::audit::{self, Event, EventKind};
 use crate::auth::throttle;
 use crate::auth::{LoginOutcome, safe_next};
@@ -124,21 +124,14 @@ pub async fn sign_in(
                 };
                 return code_step::begin(state, session, client_ip, verified, next).await;
             };
-            session::start(session, person.id, person.session_epoch).await?;
-            device::after_sign_in(
-                &state.db,
-                person.id,
+            let sign_in = SignIn {
+                user_id: person.id,
+                epoch: person.session_epoch,
                 device_cookie,
-                state.clock.now(),
-                state.policy.secure_cookies(),
-            )
-            .await?;
-            audit::record(
-                &state.db,
-                now,
-                Event::own(EventKind::SignInOk, person.id, client_ip, how),
-            )
-            .await?;
+                client_ip,
+                how,
+            };
+            signed_in::finish(state, session, sign_in).await?;
             Ok(LoginOutcome::SignedIn { next })
         }
         person => {
