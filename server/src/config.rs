@@ -67,7 +67,7 @@ struct File {
     #[serde(default)]
     bootstrap: Bootstrap,
     #[serde(default)]
-    policy: Policy,
+    policy: PolicySection,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -116,9 +116,10 @@ struct Bootstrap {
     admin_email: Option<String>,
 }
 
+/// The file's `[policy]` table (the running server's policy is `app::state::Policy`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Policy {
+struct PolicySection {
     password_hash_queue: Option<String>,
     default_region: Option<String>,
 }
