@@ -91,12 +91,7 @@ mod server {
     /// from a new browser would otherwise store a session), and showing it never saves
     /// the session again (which could bring back one that was just signed out).
     pub fn cookie_name(secure: bool) -> &'static str {
-        // Over https no sibling domain can plant one (`__Host-`: Secure, this host, `/`).
-        if secure {
-            "__Host-twostep_posted"
-        } else {
-            "twostep_posted"
-        }
+        crate::cookie_names::POSTED.on(secure)
     }
 
     /// Long enough to follow the redirect, short enough not to greet a later visit.

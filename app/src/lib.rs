@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod cookie_names;
 pub mod error;
 pub mod form_post;
 pub mod limits;

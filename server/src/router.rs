@@ -17,17 +17,9 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
 
-/// The session cookie's name over http (development, tests).
-pub const SESSION_COOKIE: &str = "twostep_session";
-
-/// Over https the name carries the `__Host-` prefix: the browser then keeps it only if it
-/// is Secure, for path `/` and this host alone, so no sibling domain can plant one.
+/// The session cookie's name: `__Host-` prefixed over https (`app::cookie_names`).
 pub fn session_cookie_name(secure: bool) -> &'static str {
-    if secure {
-        "__Host-twostep_session"
-    } else {
-        SESSION_COOKIE
-    }
+    app::cookie_names::SESSION.on(secure)
 }
 
 /// Largest request body accepted. Every form here is a few hundred bytes; a flood of

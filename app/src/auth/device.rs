@@ -20,11 +20,7 @@ pub const LIFETIME_SECONDS: i64 = 90 * 24 * 60 * 60;
 /// The cookie's name: `__Host-` prefixed when the site is served over https, so that no
 /// other host or path can plant one.
 pub fn cookie_name(secure: bool) -> &'static str {
-    if secure {
-        "__Host-twostep_device"
-    } else {
-        "twostep_device"
-    }
+    crate::cookie_names::DEVICE.on(secure)
 }
 
 /// A cookie value as `(id, secret)`, if it has that shape.

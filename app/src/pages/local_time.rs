@@ -15,7 +15,7 @@ use leptos::prelude::*;
 /// The cookie that tells the server the reader's time zone; over https with the
 /// `__Host-` prefix, so no sibling domain can plant one.
 pub fn zone_cookie(secure: bool) -> &'static str {
-    if secure { "__Host-twostep_tz" } else { "twostep_tz" }
+    crate::cookie_names::TIME_ZONE.on(secure)
 }
 
 /// An instant: its local date and time (or, given `relative_to`, "in 29 days" with the
