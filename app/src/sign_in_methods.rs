@@ -151,7 +151,9 @@ pub mod ssr {
     use crate::permissions::CurrentUser;
     use crate::personnel::people;
     use crate::sign_in_details::proof::NOT_YOUR_PASSWORD;
-    use crate::sign_in_details::{self, By, Change, Door, NewDetails, Notice, check_own_password};
+    use crate::sign_in_details::{
+        self, By, Change, Door, NewDetails, Notice, check_own_password, proof_holds,
+    };
     use crate::state::AppState;
     use std::net::IpAddr;
 
@@ -203,13 +205,15 @@ pub mod ssr {
         password: String,
         device_cookie: Option<&str>,
     ) -> Result<MethodOutcome, AppError> {
-        if check_own_password(state, user, client_ip, password, device_cookie)
-            .await?
-            .is_none()
-        {
+        let Some(proof) = check_own_password(state, user, client_ip, password, device_cookie).await? else {
             return Ok(not_your_password());
+        };
+        let mut tx = state.db.begin_write().await?;
+        if !proof_holds(&mut tx, &proof).await? {
+            return Err(AppError::Unauthorized);
         }
-        authenticator::begin_setup(&state.db, &state.secret_key, user.id, state.clock.now()).await?;
+        authenticator::begin_setup(&mut tx, &state.secret_key, user.id, state.clock.now()).await?;
+        tx.commit().await?;
         Ok(MethodOutcome::Done)
     }
 
@@ -243,14 +247,14 @@ pub mod ssr {
         password: String,
         device_cookie: Option<&str>,
     ) -> Result<MethodOutcome, AppError> {
-        if check_own_password(state, user, client_ip, password, device_cookie)
-            .await?
-            .is_none()
-        {
+        let Some(proof) = check_own_password(state, user, client_ip, password, device_cookie).await? else {
             return Ok(not_your_password());
-        }
+        };
         let now = state.clock.now();
         let mut tx = state.db.begin_write().await?;
+        if !proof_holds(&mut tx, &proof).await? {
+            return Err(AppError::Unauthorized);
+        }
         if authenticator::remove(&mut tx, user.id).await? {
             let event = Event::own(
                 EventKind::AuthenticatorRemoved,
@@ -272,22 +276,26 @@ pub mod ssr {
         password: String,
         device_cookie: Option<&str>,
     ) -> Result<RecoveryOutcome, AppError> {
-        if check_own_password(state, user, client_ip, password, device_cookie)
-            .await?
-            .is_none()
-        {
+        let Some(proof) = check_own_password(state, user, client_ip, password, device_cookie).await? else {
             return Ok(RecoveryOutcome::Refused {
                 message: NOT_YOUR_PASSWORD.to_string(),
             });
+        };
+        // Made only if the proof still holds when they are written: a methods reset by an
+        // administrator that commits while the password is being checked wins.
+        let mut tx = state.db.begin_write().await?;
+        if !proof_holds(&mut tx, &proof).await? {
+            return Err(AppError::Unauthorized);
         }
-        let codes = recovery::create(&state.db, &state.secret_key, user.id).await?;
+        let codes = recovery::create(&mut tx, &state.secret_key, user.id).await?;
         let event = Event::own(
             EventKind::RecoveryCodesCreated,
             user.id,
             client_ip,
             format!("{} codes; any earlier set is void", codes.len()),
         );
-        audit::record(&state.db, state.clock.now(), event).await?;
+        audit::record(&mut tx, state.clock.now(), event).await?;
+        tx.commit().await?;
         // Ten new ways in: the person hears of it, in case it was not them.
         sign_in_details::tell(state, user.id, &[Notice::RecoveryCodesCreated]).await?;
         Ok(RecoveryOutcome::Created(codes))

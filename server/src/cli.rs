@@ -250,6 +250,9 @@ async fn tell(config: &Config, pool: &app::db::Db, changed: &operator::Changed) 
         app::sign_in_details::notices::send_now(pool, &mailer, changed.subject, &changed.notices, now())
             .await
             .map_err(|e| Failure::Failed(format!("database: {e}")))?;
+    if sent.is_empty() && !changed.notices.is_empty() {
+        println!("No notice was mailed: they have no email address, or had too many notices this hour.");
+    }
     for outcome in sent {
         match outcome {
             Ok(()) => println!("A notice was mailed to them."),

@@ -273,6 +273,7 @@ mod tests {
         let checked = crate::personnel::people::password_hash_of(&state.db, jdoe.id)
             .await
             .unwrap();
+        let epoch_when_checked = epoch(&state, jdoe.id).await;
         // An administrator resets Jane's password after she proved the old one...
         let reset = state.hasher.hash("reset by the admin".into()).await.unwrap();
         let mut tx = state.db.begin_write().await.unwrap();
@@ -283,7 +284,8 @@ mod tests {
         let epoch_after_reset = epoch(&state, jdoe.id).await;
         // ...and her change, hashed meanwhile, lands after it: refused, nothing changes.
         let mine = state.hasher.hash("jane's own new one".into()).await.unwrap();
-        let proof = crate::sign_in_details::PasswordProof::checked_earlier(jdoe.id, checked);
+        let proof =
+            crate::sign_in_details::PasswordProof::checked_earlier(jdoe.id, checked, epoch_when_checked);
         let stored = crate::sign_in_details::change_own_password(&state, &jdoe, &proof, &mine, IP)
             .await
             .unwrap();

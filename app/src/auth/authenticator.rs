@@ -69,17 +69,17 @@ pub async fn check_key(db: &Db, key: &SecretKey) -> Result<Result<(), WrongKey>,
 }
 
 /// A new secret for `user_id`, not on until confirmed; replaces a set-up left
-/// unconfirmed. `None` when an app is already on (it must be removed first).
+/// unconfirmed. `None` when an app is already on (it must be removed first). Inside the
+/// caller's write transaction.
 pub async fn begin_setup(
-    db: &Db,
+    conn: impl Into<Conn<'_>>,
     key: &SecretKey,
     user_id: i64,
     now: UnixSeconds,
 ) -> Result<Option<Vec<u8>>, sqlx::Error> {
     let secret = totp::new_secret();
     let sealed = key.seal(&secret, &owner(user_id));
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    crate::db::on_conn!(conn.into(), |tx| {
         let on: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM authenticators WHERE user_id = $1 AND confirmed_at IS NOT NULL",
         )
@@ -99,7 +99,6 @@ pub async fn begin_setup(
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
         Ok(Some(secret))
     })
 }

@@ -7,7 +7,7 @@
 //! database alone useless for guessing offline.
 
 use crate::clock::UnixSeconds;
-use crate::db::{Conn, Db, WritePool, on_conn, on_db};
+use crate::db::{Conn, Db, on_conn, on_db};
 use crate::secret_key::SecretKey;
 use subtle::ConstantTimeEq;
 
@@ -41,10 +41,14 @@ pub fn normalise(typed: &str) -> Option<String> {
 }
 
 /// Makes a new set of ten for `user_id`, voiding the old set; the codes, to show once.
-pub async fn create(db: &Db, key: &SecretKey, user_id: i64) -> Result<Vec<String>, sqlx::Error> {
+/// Inside the caller's write transaction (which checked the person may still do it).
+pub async fn create(
+    conn: impl Into<crate::db::Conn<'_>>,
+    key: &SecretKey,
+    user_id: i64,
+) -> Result<Vec<String>, sqlx::Error> {
     let codes: Vec<String> = (0..COUNT).map(|_| generate()).collect();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    crate::db::on_conn!(conn.into(), |tx| {
         sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
             .bind(user_id)
             .execute(&mut *tx)
@@ -64,7 +68,6 @@ pub async fn create(db: &Db, key: &SecretKey, user_id: i64) -> Result<Vec<String
                 .execute(&mut *tx)
                 .await?;
         }
-        tx.commit().await?;
         Ok::<_, sqlx::Error>(())
     })?;
     Ok(codes)
@@ -137,6 +140,7 @@ pub async fn use_code_in(
 mod tests {
     use super::*;
     use crate::db::Backend;
+    use crate::db::WritePool;
     use crate::testing::{person, state_on};
 
     fn key(byte: u8) -> SecretKey {

@@ -200,6 +200,21 @@ pub async fn password_hash_of(db: &crate::db::Db, id: i64) -> Result<StoredHash,
     })
 }
 
+/// An active person's stored hash and session epoch (to check their current password).
+pub async fn password_and_epoch(
+    db: &crate::db::Db,
+    id: i64,
+) -> Result<Option<(StoredHash, i64)>, sqlx::Error> {
+    crate::db::on_db!(db, |pool| {
+        let row: Option<(String, i64)> =
+            sqlx::query_as("SELECT password_hash, session_epoch FROM users WHERE id = $1 AND active = TRUE")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+        Ok(row.map(|(hash, epoch)| (StoredHash::from_stored(hash), epoch)))
+    })
+}
+
 /// The stored hash of an active person, read inside the caller's write transaction.
 pub async fn password_hash_of_in(
     conn: impl Into<crate::db::Conn<'_>>,

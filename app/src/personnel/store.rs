@@ -277,6 +277,7 @@ async fn update(
             Ok(()) => {}
             Err(Refusal::HoldsLess) => return Err(AppError::Forbidden),
             Err(Refusal::OwnDetailsInMyAccount) => return Ok(Err(refused(OWN_DETAILS_IN_MY_ACCOUNT))),
+            Err(Refusal::NotOnOneself) => return Ok(Err(refused("You cannot make yourself inactive."))),
         }
         if changes.contains(&Detail::Deactivated)
             && let Some(refusal) =

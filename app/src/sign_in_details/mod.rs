@@ -18,7 +18,7 @@ use crate::permissions::CurrentUser;
 use std::net::IpAddr;
 
 pub use notices::Notice;
-pub use proof::{PasswordProof, check_own_password};
+pub use proof::{PasswordProof, check_own_password, proof_holds};
 
 /// A sign-in detail that changed, as the table names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -171,6 +171,9 @@ pub enum Refusal {
     OwnDetailsInMyAccount,
     /// The actor does not hold every permission the subject holds.
     HoldsLess,
+    /// Nobody deactivates themselves or resets their own methods (those are done to
+    /// someone; one's own app and codes are removed in My account, with the password).
+    NotOnOneself,
 }
 
 /// The line people read for one's own details outside My account.
@@ -191,6 +194,12 @@ pub async fn may_change(
         return Ok(Ok(()));
     };
     if by.acts_on_self(subject) {
+        if changes
+            .iter()
+            .any(|c| matches!(c, Change::Deactivated | Change::MethodsReset))
+        {
+            return Ok(Err(Refusal::NotOnOneself));
+        }
         let own_only_in_my_account = changes.iter().any(|c| {
             matches!(
                 c,
@@ -528,8 +537,7 @@ pub async fn change_own_password(
     let now = state.clock.now();
     let by = By::Person { user, client_ip };
     let mut tx = state.db.begin_write().await?;
-    let stored = crate::personnel::people::password_hash_of_in(&mut tx, user.id).await?;
-    if stored.as_deref() != Some(proof.matched().as_str()) {
+    if !proof::proof_holds(&mut tx, proof).await? {
         return Ok(None);
     }
     let new_details = NewDetails {
@@ -570,6 +578,10 @@ pub async fn change_own_contact(
     let now = state.clock.now();
     let by = By::Person { user, client_ip };
     let mut tx = state.db.begin_write().await?;
+    if !proof::proof_holds(&mut tx, proof).await? {
+        // Reset, deactivated or signed out everywhere while the password was checked.
+        return Err(crate::error::AppError::Unauthorized);
+    }
     let Some(before) = crate::personnel::people::contact(&mut tx, user.id).await? else {
         return Err(crate::error::AppError::NotFound);
     };
@@ -611,4 +623,96 @@ pub async fn tell(
     notices: &[Notice],
 ) -> Result<(), sqlx::Error> {
     notices::send_in_background(state, subject, notices).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Backend;
+    use crate::testing::{epoch, person, state_on};
+
+    const IP: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1));
+
+    /// A proof outlived by a reset, a deactivation or a methods reset (committed while
+    /// the password was being hashed) allows nothing.
+    async fn a_proof_outlived_by_a_reset_changes_nothing(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
+        let jane = person(&state, "Jane", "jane", &[]).await;
+        let stored = crate::personnel::people::password_hash_of(&state.db, jane.id)
+            .await
+            .unwrap();
+        let proof = PasswordProof::checked_earlier(jane.id, stored, epoch(&state, jane.id).await);
+        assert!(proof_holds(&state.db, &proof).await.unwrap());
+
+        // An administrator resets her methods meanwhile: her sessions end.
+        let admin = person(&state, "Admin", "admin", &crate::permissions::Permission::ALL).await;
+        let by = By::Person {
+            user: &admin,
+            client_ip: IP,
+        };
+        let mut tx = state.db.begin_write().await.unwrap();
+        make(
+            &mut tx,
+            &by,
+            Door::Personnel,
+            jane.id,
+            &[Change::MethodsReset],
+            &NewDetails::default(),
+            1,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        tx.commit().await.unwrap();
+
+        assert!(!proof_holds(&state.db, &proof).await.unwrap());
+        let moved = change_own_contact(&state, &jane, &proof, Some("jane@attacker.example"), None, IP).await;
+        assert_eq!(moved, Err(crate::error::AppError::Unauthorized));
+        let contact = crate::personnel::people::contact(&state.db, jane.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(contact.email, None, "unchanged");
+        let new = state
+            .hasher
+            .hash("a password of the attacker".into())
+            .await
+            .unwrap();
+        let changed = change_own_password(&state, &jane, &proof, &new, IP)
+            .await
+            .unwrap();
+        assert_eq!(changed, None, "the reset's sessions stay ended");
+        assert!(!crate::testing::password_works(&state, "jane", "a password of the attacker").await);
+    }
+
+    /// Nobody deactivates themselves or resets their own methods, through any door.
+    async fn some_changes_are_never_made_to_oneself(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
+        let admin = person(&state, "Admin", "admin", &crate::permissions::Permission::ALL).await;
+        let by = By::Person {
+            user: &admin,
+            client_ip: IP,
+        };
+        for door in [Door::MyAccount, Door::Personnel] {
+            for change in [Change::Deactivated, Change::MethodsReset] {
+                let rule = may_change(&state.db, &by, door, admin.id, &[change])
+                    .await
+                    .unwrap();
+                assert_eq!(rule, Err(Refusal::NotOnOneself), "{door:?} {change:?}");
+            }
+        }
+        let rule = may_change(&state.db, &by, Door::Personnel, admin.id, &[Change::Email])
+            .await
+            .unwrap();
+        assert_eq!(rule, Err(Refusal::OwnDetailsInMyAccount));
+        let rule = may_change(&state.db, &by, Door::MyAccount, admin.id, &[Change::Email])
+            .await
+            .unwrap();
+        assert_eq!(rule, Ok(()));
+    }
+
+    crate::on_both_backends!(
+        a_proof_outlived_by_a_reset_changes_nothing,
+        some_changes_are_never_made_to_oneself,
+    );
 }

@@ -16,9 +16,12 @@ use std::net::IpAddr;
 #[derive(Debug)]
 pub struct PasswordProof {
     user_id: i64,
-    /// The hash it matched: a change of the password itself is made only if this is
-    /// still the stored one (a reset by an administrator meanwhile wins).
+    /// The hash it matched and the person's session epoch then: what the proof allows is
+    /// done only if both are still so, inside the write ([`proof_holds`]). A reset, a
+    /// deactivation or a methods reset committed while the password was being checked
+    /// wins, and nothing changes.
     stored: StoredHash,
+    epoch: i64,
 }
 
 impl PasswordProof {
@@ -32,8 +35,12 @@ impl PasswordProof {
 
     /// A proof of a password checked earlier in a test (a race with a reset, say).
     #[cfg(test)]
-    pub(crate) fn checked_earlier(user_id: i64, stored: StoredHash) -> Self {
-        Self { user_id, stored }
+    pub(crate) fn checked_earlier(user_id: i64, stored: StoredHash, epoch: i64) -> Self {
+        Self {
+            user_id,
+            stored,
+            epoch,
+        }
     }
 }
 
@@ -58,7 +65,9 @@ pub async fn check_own_password(
     let Some(reservation) = reserve_attempt(state, &key, client_ip, device_cookie, now).await? else {
         return Ok(None);
     };
-    let stored = people::password_hash_of(&state.db, user.id).await?;
+    let Some((stored, epoch)) = people::password_and_epoch(&state.db, user.id).await? else {
+        return Ok(None);
+    };
     match state.hasher.verify(typed, Some(stored.clone())).await {
         Ok(false) => Ok(None),
         Ok(true) => {
@@ -66,6 +75,7 @@ pub async fn check_own_password(
             Ok(Some(PasswordProof {
                 user_id: user.id,
                 stored,
+                epoch,
             }))
         }
         Err(busy) => {
@@ -73,4 +83,24 @@ pub async fn check_own_password(
             Err(busy.into())
         }
     }
+}
+
+/// Whether `proof` still holds, read inside the caller's write transaction: the person is
+/// active, with the password it matched and the sessions it was given in.
+pub async fn proof_holds(
+    conn: impl Into<crate::db::Conn<'_>>,
+    proof: &PasswordProof,
+) -> Result<bool, sqlx::Error> {
+    crate::db::on_conn!(conn.into(), |c| {
+        let holds: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM users
+             WHERE id = $1 AND active = TRUE AND password_hash = $2 AND session_epoch = $3",
+        )
+        .bind(proof.user_id)
+        .bind(proof.stored.as_str())
+        .bind(proof.epoch)
+        .fetch_one(c)
+        .await?;
+        Ok(holds == 1)
+    })
 }
