@@ -27,35 +27,7 @@ async fn signed_in_holding(app: &TestApp, username: &str, permissions: &[Permiss
 
 /// The Personnel editor's form for person `id` as stored, with `change` applied.
 async fn edit_form(app: &TestApp, id: i64, change: &[(&str, &str)]) -> String {
-    let (name, username, email, mobile, active): (String, String, Option<String>, Option<String>, bool) =
-        sqlx::query_as("SELECT name, username, email, mobile, active FROM users WHERE id = $1")
-            .bind(id)
-            .fetch_one(app.pool())
-            .await
-            .unwrap();
-    let mut fields = vec![
-        ("id", id.to_string()),
-        ("name", name),
-        ("username", username),
-        ("email", email.unwrap_or_default()),
-        ("phone", String::new()),
-        ("mobile", mobile.unwrap_or_default()),
-        ("password", String::new()),
-    ];
-    if active {
-        fields.push(("active", "on".into()));
-    }
-    for (key, value) in change {
-        fields.retain(|(k, _)| k != key);
-        if !value.is_empty() || *key != "active" {
-            fields.push((key, value.to_string()));
-        }
-    }
-    let mut form = form_urlencoded::Serializer::new(String::new());
-    for (key, value) in &fields {
-        form.append_pair(key, value);
-    }
-    form.finish()
+    person_form(app.pool(), id, change).await
 }
 
 async fn save(app: &TestApp, cookie: &str, form: &str) -> (StatusCode, String) {

@@ -297,39 +297,6 @@ async fn mail_received(capture: &mut app::smtp_capture::SmtpCapture, expected: u
     got
 }
 
-/// The Personnel editor's form for Jane as stored, with `change` applied.
-async fn jane_form(pool: &sqlx::SqlitePool, jane: i64, change: &[(&str, &str)]) -> String {
-    let (name, username, email, mobile, active): (String, String, Option<String>, Option<String>, bool) =
-        sqlx::query_as("SELECT name, username, email, mobile, active FROM users WHERE id = $1")
-            .bind(jane)
-            .fetch_one(pool)
-            .await
-            .unwrap();
-    let mut fields = vec![
-        ("id", jane.to_string()),
-        ("name", name),
-        ("username", username),
-        ("email", email.unwrap_or_default()),
-        ("phone", String::new()),
-        ("mobile", mobile.unwrap_or_default()),
-        ("password", String::new()),
-    ];
-    if active {
-        fields.push(("active", "on".into()));
-    }
-    for (key, value) in change {
-        fields.retain(|(k, _)| k != key);
-        if *key != "active" || !value.is_empty() {
-            fields.push((key, value.to_string()));
-        }
-    }
-    let mut form = form_urlencoded::Serializer::new(String::new());
-    for (key, value) in &fields {
-        form.append_pair(key, value);
-    }
-    form.finish()
-}
-
 fn form(pairs: &[(&str, &str)]) -> String {
     let mut form = form_urlencoded::Serializer::new(String::new());
     for (key, value) in pairs {
@@ -408,7 +375,7 @@ async fn make(app: &TestApp, door: Door, change: Change, jane: i64, jane_cookie:
                 Change::Reactivated => &[("active", "on")],
                 other => panic!("Personnel does not offer {other:?}"),
             };
-            let fields = jane_form(app.pool(), jane, edit).await;
+            let fields = person_form(app.pool(), jane, edit).await;
             let body = body_text(
                 app.send(post("/api/save_person", &fields, Some(admin_cookie)))
                     .await,
@@ -599,7 +566,7 @@ async fn one_s_own_details_are_refused_outside_my_account() {
         &[("mobile", "+32 470 12 34 56")][..],
         &[("password", "a password nobody asked for")][..],
     ] {
-        let fields = jane_form(app.pool(), 1, change).await;
+        let fields = person_form(app.pool(), 1, change).await;
         let body = body_text(
             app.send(post("/api/save_person", &fields, Some(&admin_cookie)))
                 .await,
@@ -616,7 +583,7 @@ async fn one_s_own_details_are_refused_outside_my_account() {
         );
     }
     // Name and username of one's own entry stay open there.
-    let fields = jane_form(app.pool(), 1, &[("name", "The Administrator")]).await;
+    let fields = person_form(app.pool(), 1, &[("name", "The Administrator")]).await;
     let body = body_text(
         app.send(post("/api/save_person", &fields, Some(&admin_cookie)))
             .await,

@@ -280,6 +280,40 @@ pub fn plain_post(path: &str, form: &str, cookie: &str, from_page: &str) -> Requ
         .unwrap()
 }
 
+/// The Personnel editor's form for person `id` as stored, with `change` applied (an
+/// empty `active` unticks the box).
+pub async fn person_form(pool: &sqlx::SqlitePool, id: i64, change: &[(&str, &str)]) -> String {
+    let (name, username, email, mobile, active): (String, String, Option<String>, Option<String>, bool) =
+        sqlx::query_as("SELECT name, username, email, mobile, active FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    let mut fields = vec![
+        ("id", id.to_string()),
+        ("name", name),
+        ("username", username),
+        ("email", email.unwrap_or_default()),
+        ("phone", String::new()),
+        ("mobile", mobile.unwrap_or_default()),
+        ("password", String::new()),
+    ];
+    if active {
+        fields.push(("active", "on".into()));
+    }
+    for (key, value) in change {
+        fields.retain(|(k, _)| k != key);
+        if *key != "active" || !value.is_empty() {
+            fields.push((key, value.to_string()));
+        }
+    }
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in &fields {
+        form.append_pair(key, value);
+    }
+    form.finish()
+}
+
 /// The form of a control that asks for the current password (`password=…`).
 pub fn password_form(password: &str) -> String {
     form_urlencoded::Serializer::new(String::new())
