@@ -15,4 +15,7 @@ export async function expectNoSeriousAxeFindings(page: Page, what: string) {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   expect(serious, `axe on ${what}`).toEqual([]);
+  // axe rates a repeated id as minor, but a label then names a field in another form.
+  const ids: string[] = await page.evaluate(() => [...document.querySelectorAll('[id]')].map((e) => e.id));
+  expect(ids.filter((id, i) => ids.indexOf(id) !== i), `ids used twice on ${what}`).toEqual([]);
 }

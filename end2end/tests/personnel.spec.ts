@@ -129,7 +129,7 @@ test('one\'s own email changes only in My account, with the current password, an
   // In Personnel, their own entry shows Email read-only, with the way to My account.
   const person = await signedIn(browser, username, 'self password 1');
   await open(person, PERSONNEL);
-  await person.getByRole('link', { name: `Self ${username}` }).click();
+  await person.getByRole('main').getByRole('link', { name: `Self ${username}` }).click();
   await expect(person.getByLabel('Email')).toHaveAttribute('readonly', '');
   await expect(person.getByLabel('Password')).toHaveAttribute('readonly', '');
   await expect(person.getByLabel('Email')).toHaveAccessibleDescription(/changed in My account/);

@@ -116,12 +116,13 @@ fn ContactForm(
             <h2 id="contact-heading">"Email and mobile"</h2>
             <p class="lead">"Codes are sent here. A change removes your trusted IP addresses."</p>
             <ActionForm action=change attr:novalidate=true>
-                <TextField label="Email" name="email" kind="email" value=email autocomplete="email"
+                <TextField label="Email" name="email" id="contact-email" kind="email" value=email autocomplete="email"
                     error=Signal::derive(move || errors.get().email) />
-                <TextField label="Mobile" name="mobile" kind="tel" value=mobile autocomplete="tel"
+                <TextField label="Mobile" name="mobile" id="contact-mobile" kind="tel" value=mobile autocomplete="tel"
                     error=Signal::derive(move || errors.get().mobile) />
-                <TextField label="Current password" name="current" kind="password" value=String::new()
-                    autocomplete="current-password" error=Signal::derive(move || errors.get().current) />
+                <TextField label="Current password" name="current" id="contact-current" kind="password"
+                    value=String::new() autocomplete="current-password"
+                    error=Signal::derive(move || errors.get().current) />
                 {move || match outcome() {
                     Some(Ok(text)) => Either::Left(view! { <p class="success" role="status">{text}</p> }),
                     Some(Err(text)) => Either::Right(view! { <p class="form-error" role="alert">{text}</p> }),

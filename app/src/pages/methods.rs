@@ -155,15 +155,9 @@ fn RecoverySection(left: Option<i64>, create: ServerAction<CreateRecoveryCodes>)
 /// "Asking again for the password"), with the refusal under it. `id`: unique on the page.
 #[component]
 fn CurrentPassword(id: &'static str, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
-    let error_id = format!("{id}-error");
     view! {
-        <div class="field">
-            <label for=id>"Current password"</label>
-            <input id=id name="password" type="password" autocomplete="current-password"
-                aria-describedby=error_id.clone()
-                aria-invalid=move || error.get().is_some().then_some("true") />
-            <p id=error_id class="field-error">{move || error.get()}</p>
-        </div>
+        <TextField label="Current password" name="password" id kind="password" value=String::new()
+            autocomplete="current-password" error />
     }
 }
 

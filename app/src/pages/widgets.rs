@@ -45,6 +45,9 @@ pub fn TextField(
     label: &'static str,
     name: &'static str,
     value: String,
+    /// Needed where two forms on one page share a field name (each id once per page).
+    #[prop(optional)]
+    id: Option<&'static str>,
     #[prop(optional)] kind: Option<&'static str>,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional, into)] hint: Option<String>,
@@ -54,7 +57,7 @@ pub fn TextField(
     locked_by: Option<&'static str>,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = id.map_or_else(|| format!("field-{name}"), str::to_string);
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let mut described_by = error_id.clone();
