@@ -156,15 +156,7 @@ pub async fn grant(
                 "{name} is not active: make them active in Personnel first."
             )));
         }
-        let added = sqlx::query(
-            "INSERT INTO user_permissions (user_id, permission) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        )
-        .bind(id)
-        .bind(permission.as_str())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            > 0;
+        let added = crate::permissions::held::hold(&mut tx, id, permission).await?;
         if added {
             audit::record_by_operator(
                 &mut *tx,

@@ -2,6 +2,7 @@
 
 const TWO_STEP_ENABLED: &str = "two_step_enabled";
 const TRUST_DAYS: &str = "trust_days";
+const SECRET_KEY_ID: &str = "secret_key_id";
 
 /// The trust period when the stored value is missing or unreadable (spec §2).
 pub const DEFAULT_TRUST_DAYS: i64 = 30;
@@ -60,6 +61,16 @@ pub async fn set_trust_days(conn: impl Into<crate::db::Conn<'_>>, days: i64) -> 
     crate::db::on_conn!(conn.into(), |db| {
         write(db, TRUST_DAYS, &days.to_string()).await
     })
+}
+
+/// The id of the secret key that sealed the stored secrets (`secret_key.rs`), if any was
+/// recorded.
+pub async fn secret_key_id(conn: impl Into<crate::db::Conn<'_>>) -> Result<Option<String>, sqlx::Error> {
+    read(conn, SECRET_KEY_ID).await
+}
+
+pub async fn set_secret_key_id(conn: impl Into<crate::db::Conn<'_>>, id: &str) -> Result<(), sqlx::Error> {
+    write(conn, SECRET_KEY_ID, id).await
 }
 
 #[cfg(test)]

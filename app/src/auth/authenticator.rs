@@ -11,9 +11,6 @@ use crate::secret_key::SecretKey;
 /// (a set-up left open by someone else must not greet the owner later).
 pub const SETUP_SECONDS: i64 = 10 * 60;
 
-/// The settings row naming the key that sealed this database's secrets.
-const KEY_ID_SETTING: &str = "secret_key_id";
-
 fn owner(user_id: i64) -> Vec<u8> {
     user_id.to_string().into_bytes()
 }
@@ -34,10 +31,7 @@ pub struct WrongKey {
 pub async fn check_key(db: &Db, key: &SecretKey) -> Result<Result<(), WrongKey>, sqlx::Error> {
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
-        let recorded: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-            .bind(KEY_ID_SETTING)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let recorded = crate::settings::secret_key_id(&mut tx).await?;
         // Recovery codes count too: their digests are keyed, so under another key every
         // one of them would silently stop working.
         let secrets: i64 = sqlx::query_scalar(
@@ -55,14 +49,7 @@ pub async fn check_key(db: &Db, key: &SecretKey) -> Result<Result<(), WrongKey>,
             Some(expected) if expected == key.id() => return Ok(Ok(())),
             _ => {}
         }
-        sqlx::query(
-            "INSERT INTO settings (key, value) VALUES ($1, $2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(KEY_ID_SETTING)
-        .bind(key.id())
-        .execute(&mut *tx)
-        .await?;
+        crate::settings::set_secret_key_id(&mut tx, key.id()).await?;
         tx.commit().await?;
         Ok(Ok(()))
     })

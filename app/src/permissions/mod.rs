@@ -1,10 +1,13 @@
 //! Who may see and do what: the three permissions, the signed-in person as every check
 //! sees them, who may manage whom. System › Permissions' grid: its server functions in
-//! `api` and its SQL and the last-holder rule (that Personnel applies too) in `store`.
+//! `api` and its SQL and the last-holder rule (that Personnel applies too) in `store`;
+//! `held` is the one insert of a grant, for every door that grants.
 //! This file holds only the shared types, so every module may use them without an
 //! import circle.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod held;
 #[cfg(feature = "ssr")]
 pub mod store;
 

@@ -92,18 +92,16 @@ pub async fn set(
             }
         }
         let changed = if granted {
-            sqlx::query(
-                "INSERT INTO user_permissions (user_id, permission) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            )
+            super::held::hold(&mut tx, user_id, permission).await?
         } else {
-            sqlx::query("DELETE FROM user_permissions WHERE user_id = $1 AND permission = $2")
-        }
-        .bind(user_id)
-        .bind(permission.as_str())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if changed > 0 {
+            let removed = sqlx::query("DELETE FROM user_permissions WHERE user_id = $1 AND permission = $2")
+                .bind(user_id)
+                .bind(permission.as_str())
+                .execute(&mut *tx)
+                .await?;
+            removed.rows_affected() > 0
+        };
+        if changed {
             let kind = if granted {
                 EventKind::PermissionGranted
             } else {

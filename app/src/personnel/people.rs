@@ -347,11 +347,7 @@ async fn create_in(
         };
         let id = insert(&mut *tx, row, now).await?;
         for permission in person.permissions {
-            sqlx::query("INSERT INTO user_permissions (user_id, permission) VALUES ($1, $2)")
-                .bind(id)
-                .bind(permission.as_str())
-                .execute(&mut *tx)
-                .await?;
+            crate::permissions::held::hold(&mut *tx, id, *permission).await?;
         }
         audit::record(
             &mut *tx,
