@@ -13,7 +13,7 @@ use super::channel::Channel;
 use super::session;
 use crate::audit::{self, Event, EventKind};
 use crate::auth::codes::{self, Answer, Checked, NotIssued, Purpose};
-use crate::auth::{CodeOutcome, CodePrompt, LoginOutcome, SendBy, Way};
+use crate::auth::{CodeOutcome, CodePrompt, LoginOutcome, OtherWay, SendBy, Way};
 use crate::auth::{authenticator, recovery, tokens};
 use crate::error::AppError;
 use crate::messages::{CODE_SPENT, NO_CHANNEL, SEND_FAILED, WRONG_CODE, too_many_codes};
@@ -421,7 +421,7 @@ pub async fn resend(state: &AppState, session: &Session, client_ip: IpAddr) -> R
         });
     };
     if !matches!(pending.prompt.way, Way::Sent { .. }) {
-        return change_way(state, session, client_ip, "send").await;
+        return change_way(state, session, client_ip, Some(OtherWay::Send)).await;
     }
     match send_new(
         state,
@@ -443,14 +443,13 @@ pub async fn resend(state: &AppState, session: &Session, client_ip: IpAddr) -> R
     }
 }
 
-/// Another way to answer step 2: `send` (**Email me a code instead**, **Text me a code
-/// instead**), `app`, or `recovery` (**Use a recovery code**). A way the person does not
-/// have is refused and changes nothing.
+/// Another way to answer step 2. A way the person does not have, or none (a hand-made
+/// request naming no known way), is refused and changes nothing.
 pub async fn change_way(
     state: &AppState,
     session: &Session,
     client_ip: IpAddr,
-    to: &str,
+    to: Option<OtherWay>,
 ) -> Result<CodeOutcome, AppError> {
     let restart = |message: &str| CodeOutcome::Restart {
         message: message.to_string(),
@@ -464,15 +463,15 @@ pub async fn change_way(
     };
     let ways = Ways::of(state, pending.user_id, &contact).await?;
     let mut pending = match to {
-        "app" if ways.has_app => Pending {
+        Some(OtherWay::App) if ways.has_app => Pending {
             prompt: ways.prompt(Way::App, false),
             ..pending
         },
-        "recovery" if ways.has_recovery => Pending {
+        Some(OtherWay::Recovery) if ways.has_recovery => Pending {
             prompt: ways.prompt(Way::Recovery, false),
             ..pending
         },
-        "send" if ways.channel.is_some() => {
+        Some(OtherWay::Send) if ways.channel.is_some() => {
             // The first send of a sign-in that began with the app goes at once; after
             // that, sends wait out the cooldown as **Send a new code** does.
             let purpose = if pending.sent {

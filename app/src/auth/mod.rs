@@ -60,6 +60,34 @@ pub enum Way {
     Recovery,
 }
 
+/// The way a person asks to answer step 2 instead ([`change_way`]). On the wire it is the
+/// form field `to`; anything else is refused as a way the person does not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OtherWay {
+    /// **Email me a code instead** / **Text me a code instead**.
+    Send,
+    /// **Use the authenticator app**.
+    App,
+    /// **Use a recovery code**.
+    Recovery,
+}
+
+impl OtherWay {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OtherWay::Send => "send",
+            OtherWay::App => "app",
+            OtherWay::Recovery => "recovery",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<OtherWay> {
+        [OtherWay::Send, OtherWay::App, OtherWay::Recovery]
+            .into_iter()
+            .find(|way| way.as_str() == text)
+    }
+}
+
 /// How a code can be sent to the person, when they have a channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SendBy {
@@ -215,15 +243,15 @@ pub async fn resend_code() -> Result<CodeOutcome, AppError> {
     Ok(outcome)
 }
 
-/// Step 2: another way to answer it. `to` is `send` (**Email me a code instead**, or
-/// **Text me a code instead**), `app` or `recovery` (**Use a recovery code**).
+/// Step 2: another way to answer it; `to` is an [`OtherWay`] by its name (`send`, `app`,
+/// `recovery`): kept a plain string on the wire so that any other value is a refusal.
 #[server(prefix = "/api", endpoint = "change_way")]
 pub async fn change_way(to: String) -> Result<CodeOutcome, AppError> {
     use crate::request::client_addr::ClientIp;
     let state = crate::state::app_state()?;
     let session = session::request_session().await?;
     let ClientIp(client_ip) = session::request_client_ip().await?;
-    let outcome = code_step::change_way(&state, &session, client_ip, &to)
+    let outcome = code_step::change_way(&state, &session, client_ip, OtherWay::parse(&to))
         .await
         .map_err(AppError::with_status)?;
     answer_step_two::<ChangeWay>(&session, &outcome).await?;
