@@ -29,12 +29,23 @@ pub struct Policy {
     pub client_ip_header: ClientIpHeader,
     /// Region for phone numbers typed in national form (`BE`); none: international only.
     pub default_region: Option<phonenumber::country::Id>,
-    /// How often an open event stream re-checks its session; `None`: the server's
-    /// default (tests shorten it).
+    /// How often an open event stream re-checks its session, shortened by the tests; the
+    /// server itself always uses its own interval (`server/src/live.rs`).
+    #[cfg(any(test, feature = "test-support"))]
     pub stream_recheck: Option<std::time::Duration>,
 }
 
 impl Policy {
+    /// How often an open event stream re-checks its session: `every`, unless a test
+    /// shortened it.
+    pub fn stream_recheck_or(&self, every: std::time::Duration) -> std::time::Duration {
+        #[cfg(any(test, feature = "test-support"))]
+        if let Some(shorter) = self.stream_recheck {
+            return shorter;
+        }
+        every
+    }
+
     /// Whether people reach the site over https: cookies then get `Secure` and the
     /// `__Host-` prefix.
     pub fn secure_cookies(&self) -> bool {

@@ -109,7 +109,7 @@ pub async fn trusted_events<Store: SessionStore + Clone>(
         Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
         Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
     };
-    let recheck_every = state.policy.stream_recheck.unwrap_or(RECHECK_EVERY);
+    let recheck_every = state.policy.stream_recheck_or(RECHECK_EVERY);
     let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + recheck_every, recheck_every);
     recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let listener = Listener {

@@ -197,14 +197,13 @@ fn leptos_options(config: &Config, files: &SiteFiles) -> LeptosOptions {
 
 fn policy(config: &Config) -> Policy {
     Policy {
-        throttle: Default::default(),
-        codes: Default::default(),
         public_origin: config.public_origin.clone(),
         site_addr: Some(config.site_addr),
         trusted_proxies: config.trusted_proxies.clone(),
         client_ip_header: config.client_ip_header,
         default_region: config.default_region,
-        stream_recheck: None,
+        // The rest (and the tests' probes, when they are compiled in) at their defaults.
+        ..Default::default()
     }
 }
 
