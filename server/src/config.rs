@@ -145,156 +145,43 @@ impl Config {
         Self::parse(text.as_deref(), env)
     }
 
-    /// Builds the configuration from the file's text (if any) and an environment look-up.
+    /// Builds the configuration from the file's text (if any) and an environment look-up:
+    /// one reader per section of the file, each refusing a bad value by its key.
     pub fn parse(file: Option<&str>, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let file: File = match file {
             Some(text) => toml::from_str(text).map_err(|e| ConfigError::Parse(e.to_string()))?,
             None => File::default(),
         };
-        // The environment wins over the file; an empty value counts as unset.
-        let pick = |from_file: Option<String>, name: &str| -> Option<String> {
-            env(name)
-                .or(from_file)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
-
-        let site_addr = pick(file.site.addr, "LEPTOS_SITE_ADDR")
-            .unwrap_or_else(|| "127.0.0.1:3000".into())
-            .parse()
-            .map_err(|e: std::net::AddrParseError| ConfigError::Invalid {
-                key: "site.addr",
-                reason: e.to_string(),
-            })?;
-        let public_origin = pick(file.site.public_origin, "TWOSTEP_PUBLIC_ORIGIN")
-            .map(|origin| origin.trim_end_matches('/').to_string());
-        if let Some(origin) = &public_origin
-            && !(origin.starts_with("http://") || origin.starts_with("https://"))
-        {
-            return Err(ConfigError::Invalid {
-                key: "site.public_origin",
-                reason: format!("must start with http:// or https://, got {origin:?}"),
-            });
-        }
-        let database_url = pick(file.database.url, "TWOSTEP_DATABASE_URL")
-            .unwrap_or_else(|| "sqlite://data/twostep.db".into());
-        if Backend::of_url(&database_url).is_none() {
-            return Err(ConfigError::Invalid {
-                key: "database.url",
-                reason: format!(
-                    "must be a sqlite: or postgres:// URL, got {:?}",
-                    mask_url_password(&database_url)
-                ),
-            });
-        }
-        let defaults = PoolOptions::default();
-        let whole_number =
-            |value: Option<String>, key: &'static str, range: std::ops::RangeInclusive<u64>| {
-                value
-                    .map(|n| {
-                        n.parse::<u64>()
-                            .ok()
-                            .filter(|n| range.contains(n))
-                            .ok_or_else(|| ConfigError::Invalid {
-                                key,
-                                reason: format!(
-                                    "must be a whole number from {} to {}, got {n:?}",
-                                    range.start(),
-                                    range.end()
-                                ),
-                            })
-                    })
-                    .transpose()
-            };
-        let database_pool = PoolOptions {
-            max_connections: whole_number(
-                pick(file.database.pool_size, "TWOSTEP_DATABASE_POOL_SIZE"),
-                "database.pool_size",
-                // One connection can be held by the clean-up's lock while its work runs.
-                2..=1000,
-            )?
-            .map_or(defaults.max_connections, |n| n as u32),
-            statement_timeout: whole_number(
-                pick(
-                    file.database.statement_timeout_ms,
-                    "TWOSTEP_DATABASE_STATEMENT_TIMEOUT_MS",
-                ),
-                "database.statement_timeout_ms",
-                1..=3_600_000,
-            )?
-            .map_or(defaults.statement_timeout, std::time::Duration::from_millis),
-            connect_timeout: whole_number(
-                pick(
-                    file.database.connect_timeout_ms,
-                    "TWOSTEP_DATABASE_CONNECT_TIMEOUT_MS",
-                ),
-                "database.connect_timeout_ms",
-                1..=3_600_000,
-            )?
-            .map_or(defaults.connect_timeout, std::time::Duration::from_millis),
-        };
-        let trusted_proxies = TrustedProxies::parse(
-            &pick(file.network.trusted_proxies, "TWOSTEP_TRUSTED_PROXIES").unwrap_or_default(),
-        )
-        .map_err(|reason| ConfigError::Invalid {
-            key: "network.trusted_proxies",
-            reason,
-        })?;
-        let client_ip_header = match pick(file.network.client_ip_header, "TWOSTEP_CLIENT_IP_HEADER") {
-            Some(name) => ClientIpHeader::parse(&name).map_err(|reason| ConfigError::Invalid {
-                key: "network.client_ip_header",
-                reason,
-            })?,
-            None => ClientIpHeader::default(),
-        };
-        let password_hash_queue = match pick(file.policy.password_hash_queue, "TWOSTEP_PASSWORD_HASH_QUEUE") {
-            Some(n) => n.parse().map_err(|_| ConfigError::Invalid {
-                key: "policy.password_hash_queue",
-                reason: format!("must be a whole number, got {n:?}"),
-            })?,
-            None => 64,
-        };
-
-        let default_region = pick(file.policy.default_region, "TWOSTEP_DEFAULT_REGION")
-            .map(|code| app::personnel::validate::region(&code))
-            .transpose()
-            .map_err(|reason| ConfigError::Invalid {
-                key: "policy.default_region",
-                reason,
-            })?;
-
-        let admin_password = pick(file.bootstrap.admin_password, "TWOSTEP_ADMIN_PASSWORD");
-        if let Some(problem) = admin_password
-            .as_deref()
-            .and_then(app::limits::password_length_problem)
-        {
-            return Err(ConfigError::Invalid {
-                key: "bootstrap.admin_password",
-                reason: problem,
-            });
-        }
+        let values = Values(&env);
+        let site = values.site(file.site)?;
+        let (database_url, database_pool) = values.database(file.database)?;
+        let (trusted_proxies, client_ip_header) = values.network(file.network)?;
+        let (password_hash_queue, default_region) = values.policy(file.policy)?;
+        let (admin_password, admin_email) = values.bootstrap(file.bootstrap)?;
         Ok(Config {
-            default_region,
-            site_addr,
-            site_root: pick(file.site.root, "LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
-            public_origin,
+            site_addr: site.addr,
+            site_root: site.root,
+            public_origin: site.public_origin,
             database_url,
             database_pool,
-            smtp_url: pick(file.mail.smtp_url, "TWOSTEP_SMTP_URL"),
-            outbox_dir: pick(file.mail.outbox_dir, "TWOSTEP_OUTBOX_DIR")
+            smtp_url: values.pick(file.mail.smtp_url, "TWOSTEP_SMTP_URL"),
+            outbox_dir: values
+                .pick(file.mail.outbox_dir, "TWOSTEP_OUTBOX_DIR")
                 .unwrap_or_else(|| "data/outbox".into())
                 .into(),
-            mail_from: pick(file.mail.from, "TWOSTEP_MAIL_FROM")
+            mail_from: values
+                .pick(file.mail.from, "TWOSTEP_MAIL_FROM")
                 .unwrap_or_else(|| "Twostep <no-reply@localhost>".into()),
-            sms_url: pick(file.sms.url, "TWOSTEP_SMS_URL"),
-            sms_token: pick(file.sms.token, "TWOSTEP_SMS_TOKEN"),
+            sms_url: values.pick(file.sms.url, "TWOSTEP_SMS_URL"),
+            sms_token: values.pick(file.sms.token, "TWOSTEP_SMS_TOKEN"),
             trusted_proxies,
             client_ip_header,
             admin_password,
-            admin_email: pick(file.bootstrap.admin_email, "TWOSTEP_ADMIN_EMAIL"),
+            admin_email,
             // Never from the file, which is usually committed.
             secret_key: env("TWOSTEP_SECRET_KEY").filter(|k| !k.trim().is_empty()),
             password_hash_queue,
+            default_region,
         })
     }
 
@@ -354,6 +241,170 @@ impl Config {
             app::mail::SMTP_TIMEOUT,
         )
         .map_err(|e| format!("mail: {e}"))
+    }
+}
+
+fn invalid(key: &'static str, reason: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        key,
+        reason: reason.into(),
+    }
+}
+
+/// `[site]`, read.
+struct SiteValues {
+    addr: SocketAddr,
+    root: String,
+    public_origin: Option<String>,
+}
+
+/// The values of the file and of the environment together.
+struct Values<'e, E: Fn(&str) -> Option<String>>(&'e E);
+
+impl<E: Fn(&str) -> Option<String>> Values<'_, E> {
+    /// The environment wins over the file; an empty value counts as unset.
+    fn pick(&self, from_file: Option<String>, name: &str) -> Option<String> {
+        (self.0)(name)
+            .or(from_file)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// A whole number within `range`, or unset.
+    fn whole_number(
+        &self,
+        from_file: Option<String>,
+        name: &str,
+        key: &'static str,
+        range: std::ops::RangeInclusive<u64>,
+    ) -> Result<Option<u64>, ConfigError> {
+        self.pick(from_file, name)
+            .map(|n| {
+                n.parse::<u64>()
+                    .ok()
+                    .filter(|n| range.contains(n))
+                    .ok_or_else(|| {
+                        invalid(
+                            key,
+                            format!(
+                                "must be a whole number from {} to {}, got {n:?}",
+                                range.start(),
+                                range.end()
+                            ),
+                        )
+                    })
+            })
+            .transpose()
+    }
+
+    fn site(&self, site: Site) -> Result<SiteValues, ConfigError> {
+        let addr = self
+            .pick(site.addr, "LEPTOS_SITE_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:3000".into())
+            .parse()
+            .map_err(|e: std::net::AddrParseError| invalid("site.addr", e.to_string()))?;
+        let public_origin = self
+            .pick(site.public_origin, "TWOSTEP_PUBLIC_ORIGIN")
+            .map(|origin| origin.trim_end_matches('/').to_string());
+        if let Some(origin) = &public_origin
+            && !(origin.starts_with("http://") || origin.starts_with("https://"))
+        {
+            let reason = format!("must start with http:// or https://, got {origin:?}");
+            return Err(invalid("site.public_origin", reason));
+        }
+        Ok(SiteValues {
+            addr,
+            root: self
+                .pick(site.root, "LEPTOS_SITE_ROOT")
+                .unwrap_or_else(|| "target/site".into()),
+            public_origin,
+        })
+    }
+
+    fn database(&self, database: Database) -> Result<(String, PoolOptions), ConfigError> {
+        let url = self
+            .pick(database.url, "TWOSTEP_DATABASE_URL")
+            .unwrap_or_else(|| "sqlite://data/twostep.db".into());
+        if Backend::of_url(&url).is_none() {
+            let reason = format!(
+                "must be a sqlite: or postgres:// URL, got {:?}",
+                mask_url_password(&url)
+            );
+            return Err(invalid("database.url", reason));
+        }
+        let defaults = PoolOptions::default();
+        let pool = PoolOptions {
+            max_connections: self
+                .whole_number(
+                    database.pool_size,
+                    "TWOSTEP_DATABASE_POOL_SIZE",
+                    "database.pool_size",
+                    // One connection can be held by the clean-up's lock while its work runs.
+                    2..=1000,
+                )?
+                .map_or(defaults.max_connections, |n| n as u32),
+            statement_timeout: self
+                .whole_number(
+                    database.statement_timeout_ms,
+                    "TWOSTEP_DATABASE_STATEMENT_TIMEOUT_MS",
+                    "database.statement_timeout_ms",
+                    1..=3_600_000,
+                )?
+                .map_or(defaults.statement_timeout, std::time::Duration::from_millis),
+            connect_timeout: self
+                .whole_number(
+                    database.connect_timeout_ms,
+                    "TWOSTEP_DATABASE_CONNECT_TIMEOUT_MS",
+                    "database.connect_timeout_ms",
+                    1..=3_600_000,
+                )?
+                .map_or(defaults.connect_timeout, std::time::Duration::from_millis),
+        };
+        Ok((url, pool))
+    }
+
+    fn network(&self, network: Network) -> Result<(TrustedProxies, ClientIpHeader), ConfigError> {
+        let proxies = self
+            .pick(network.trusted_proxies, "TWOSTEP_TRUSTED_PROXIES")
+            .unwrap_or_default();
+        let trusted_proxies =
+            TrustedProxies::parse(&proxies).map_err(|reason| invalid("network.trusted_proxies", reason))?;
+        let client_ip_header = match self.pick(network.client_ip_header, "TWOSTEP_CLIENT_IP_HEADER") {
+            Some(name) => {
+                ClientIpHeader::parse(&name).map_err(|reason| invalid("network.client_ip_header", reason))?
+            }
+            None => ClientIpHeader::default(),
+        };
+        Ok((trusted_proxies, client_ip_header))
+    }
+
+    fn policy(
+        &self,
+        policy: PolicySection,
+    ) -> Result<(usize, Option<phonenumber::country::Id>), ConfigError> {
+        let queue = match self.pick(policy.password_hash_queue, "TWOSTEP_PASSWORD_HASH_QUEUE") {
+            Some(n) => n.parse().map_err(|_| {
+                invalid(
+                    "policy.password_hash_queue",
+                    format!("must be a whole number, got {n:?}"),
+                )
+            })?,
+            None => 64,
+        };
+        let region = self
+            .pick(policy.default_region, "TWOSTEP_DEFAULT_REGION")
+            .map(|code| app::personnel::validate::region(&code))
+            .transpose()
+            .map_err(|reason| invalid("policy.default_region", reason))?;
+        Ok((queue, region))
+    }
+
+    fn bootstrap(&self, bootstrap: Bootstrap) -> Result<(Option<String>, Option<String>), ConfigError> {
+        let password = self.pick(bootstrap.admin_password, "TWOSTEP_ADMIN_PASSWORD");
+        if let Some(problem) = password.as_deref().and_then(app::limits::password_length_problem) {
+            return Err(invalid("bootstrap.admin_password", problem));
+        }
+        Ok((password, self.pick(bootstrap.admin_email, "TWOSTEP_ADMIN_EMAIL")))
     }
 }
 
