@@ -3,7 +3,7 @@
 //! code instead**), **Use a recovery code**; **Cancel** goes back to step 1.
 
 use crate::auth::{CancelCode, ChangeWay, ResendCode, VerifyCode};
-use crate::auth::{CodeOutcome, CodePrompt, SendBy, Way};
+use crate::auth::{CodeOutcome, CodePrompt, OtherWay, SendBy, Way};
 use crate::limits::CODE_LIFETIME_SECONDS;
 use crate::pages::widgets::{SubmitButton, go_to};
 use leptos::lazy;
@@ -43,7 +43,6 @@ pub fn CodeForm(prompt: CodePrompt, back_to_password: Callback<Option<String>>) 
     let cancel = ServerAction::<CancelCode>::new();
     let prompt = RwSignal::new(prompt);
     let verifying = verify.pending();
-    let resending = resend.pending();
     let changing = change.pending();
 
     // Where each answer leads: on, back to step 1, another way, or a message next to its
@@ -56,27 +55,19 @@ pub fn CodeForm(prompt: CodePrompt, back_to_password: Callback<Option<String>>) 
         CodeOutcome::Switched(now) => prompt.set(now),
         CodeOutcome::Refused { .. } => {}
     };
-    Effect::new(move |_| {
-        if let Some(Ok(outcome)) = verify.value().get()
-            && verify.version().get_untracked() > 0
-        {
-            follow(outcome);
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(outcome)) = resend.value().get()
-            && resend.version().get_untracked() > 0
-        {
-            follow(outcome);
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(outcome)) = change.value().get()
-            && change.version().get_untracked() > 0
-        {
-            follow(outcome);
-        }
-    });
+    for (value, version) in [
+        (verify.value(), verify.version()),
+        (resend.value(), resend.version()),
+        (change.value(), change.version()),
+    ] {
+        Effect::new(move |_| {
+            if let Some(Ok(outcome)) = value.get()
+                && version.get_untracked() > 0
+            {
+                follow(outcome);
+            }
+        });
+    }
     // A new way asks for a fresh answer: the last one's refusal no longer applies.
     Effect::new(move |_| {
         if change.version().get() > 0 || resend.version().get() > 0 {
@@ -116,26 +107,7 @@ pub fn CodeForm(prompt: CodePrompt, back_to_password: Callback<Option<String>>) 
             {move || prompt.with(|p| where_the_code_is(&p.way))}
         </p>
         <ActionForm action=verify>
-            <div class="field">
-                <label for="code">"Security code"</label>
-                <input
-                    id="code"
-                    name="code"
-                    autocomplete=move || if recovery() { "off" } else { "one-time-code" }
-                    inputmode=move || if recovery() { "text" } else { "numeric" }
-                    pattern=move || (!recovery()).then_some("[0-9 ]*")
-                    autocapitalize="none"
-                    spellcheck="false"
-                    maxlength=move || if recovery() { "24" } else { "12" }
-                    required
-                    autofocus
-                    aria-describedby="code-sent-to code-error"
-                    aria-invalid=move || code_error().is_some().then_some("true")
-                />
-                <p id="code-error" class="field-error" role="alert">
-                    {code_error}
-                </p>
-            </div>
+            <CodeField recovery=Signal::derive(recovery) error=Signal::derive(code_error) />
             <Show when=move || prompt.with(|p| p.may_trust)>
                 <div class="field">
                     <div class="check">
@@ -150,34 +122,7 @@ pub fn CodeForm(prompt: CodePrompt, back_to_password: Callback<Option<String>>) 
             <SubmitButton label="Verify" pending=verifying class="primary" />
         </ActionForm>
         <div class="code-actions">
-            {move || {
-                let p = prompt.get();
-                let sent = matches!(p.way, Way::Sent { .. });
-                let send_instead = p.can_send.filter(|_| !sent).map(|by| match by {
-                    SendBy::Email => "Email me a code instead",
-                    SendBy::Sms => "Text me a code instead",
-                });
-                view! {
-                    {sent.then(|| view! {
-                        <ActionForm action=resend>
-                            <button
-                                type="submit"
-                                class="quiet"
-                                disabled=move || resending.get()
-                                aria-busy=move || resending.get().then_some("true")
-                                aria-describedby="code-status"
-                            >
-                                "Send a new code"
-                            </button>
-                        </ActionForm>
-                    })}
-                    {send_instead.map(|label| view! { <WayButton change to="send" label /> })}
-                    {(p.has_recovery && p.way != Way::Recovery)
-                        .then(|| view! { <WayButton change to="recovery" label="Use a recovery code" /> })}
-                    {(p.has_app && p.way == Way::Recovery)
-                        .then(|| view! { <WayButton change to="app" label="Use the authenticator app" /> })}
-                }
-            }}
+            {move || view! { <OtherWays prompt=prompt.get() resend change /> }}
             <a
                 href="/login"
                 on:click=move |event| {
@@ -195,14 +140,77 @@ pub fn CodeForm(prompt: CodePrompt, back_to_password: Callback<Option<String>>) 
     }
 }
 
+/// The **Security code** field: digits for a sent or app code, text for a recovery code.
+#[component]
+fn CodeField(recovery: Signal<bool>, error: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="code">"Security code"</label>
+            <input
+                id="code"
+                name="code"
+                autocomplete=move || if recovery.get() { "off" } else { "one-time-code" }
+                inputmode=move || if recovery.get() { "text" } else { "numeric" }
+                pattern=move || (!recovery.get()).then_some("[0-9 ]*")
+                autocapitalize="none"
+                spellcheck="false"
+                maxlength=move || if recovery.get() { "24" } else { "12" }
+                required
+                autofocus
+                aria-describedby="code-sent-to code-error"
+                aria-invalid=move || error.get().is_some().then_some("true")
+            />
+            <p id="code-error" class="field-error" role="alert">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
+/// **Send a new code** while a sent code is asked for, and the ways the person has
+/// besides the one asked for now.
+#[component]
+fn OtherWays(
+    prompt: CodePrompt,
+    resend: ServerAction<ResendCode>,
+    change: ServerAction<ChangeWay>,
+) -> impl IntoView {
+    let resending = resend.pending();
+    let sent = matches!(prompt.way, Way::Sent { .. });
+    let send_instead = prompt.can_send.filter(|_| !sent).map(|by| match by {
+        SendBy::Email => "Email me a code instead",
+        SendBy::Sms => "Text me a code instead",
+    });
+    view! {
+        {sent.then(|| view! {
+            <ActionForm action=resend>
+                <button
+                    type="submit"
+                    class="quiet"
+                    disabled=move || resending.get()
+                    aria-busy=move || resending.get().then_some("true")
+                    aria-describedby="code-status"
+                >
+                    "Send a new code"
+                </button>
+            </ActionForm>
+        })}
+        {send_instead.map(|label| view! { <WayButton change to=OtherWay::Send label /> })}
+        {(prompt.has_recovery && prompt.way != Way::Recovery)
+            .then(|| view! { <WayButton change to=OtherWay::Recovery label="Use a recovery code" /> })}
+        {(prompt.has_app && prompt.way == Way::Recovery)
+            .then(|| view! { <WayButton change to=OtherWay::App label="Use the authenticator app" /> })}
+    }
+}
+
 /// One of step 2's other ways, as a form of its own (so it works before the page's code
 /// has loaded): disabled and marked busy while any change of way is under way.
 #[component]
-fn WayButton(change: ServerAction<ChangeWay>, to: &'static str, label: &'static str) -> impl IntoView {
+fn WayButton(change: ServerAction<ChangeWay>, to: OtherWay, label: &'static str) -> impl IntoView {
     let changing = change.pending();
     view! {
         <ActionForm action=change>
-            <input type="hidden" name="to" value=to />
+            <input type="hidden" name="to" value=to.as_str() />
             <button
                 type="submit"
                 class="quiet"
