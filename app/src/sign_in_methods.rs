@@ -41,8 +41,8 @@ pub enum MethodOutcome {
 /// The signed-in person's app and recovery codes.
 #[server(prefix = "/api", endpoint = "my_methods")]
 pub async fn my_methods() -> Result<Methods, AppError> {
-    let user = crate::auth::session::require_user().await?;
-    let state = crate::state::app_state()?;
+    use crate::request::context::SignedIn;
+    let SignedIn { state, user, .. } = SignedIn::anyone().await?;
     ssr::my_methods(&state, &user).await
 }
 
@@ -51,10 +51,12 @@ pub async fn my_methods() -> Result<Methods, AppError> {
 /// enough to add a second factor of someone else's.
 #[server(prefix = "/api", endpoint = "set_up_app")]
 pub async fn set_up_app(password: String) -> Result<MethodOutcome, AppError> {
-    use crate::auth::session;
-    let user = session::require_user().await?;
-    let state = crate::state::app_state()?;
-    let client_ip = session::request_client_ip().await?.0;
+    use crate::request::context::SignedIn;
+    let SignedIn {
+        state,
+        user,
+        client_ip,
+    } = SignedIn::anyone().await?;
     let device_cookie = crate::auth::device::presented(state.policy.secure_cookies()).await;
     let outcome = ssr::set_up_app(&state, &user, client_ip, password, device_cookie.as_deref())
         .await
@@ -66,10 +68,12 @@ pub async fn set_up_app(password: String) -> Result<MethodOutcome, AppError> {
 /// **Confirm**: one code from the app turns it on.
 #[server(prefix = "/api", endpoint = "confirm_app")]
 pub async fn confirm_app(code: String) -> Result<MethodOutcome, AppError> {
-    use crate::auth::session;
-    let user = session::require_user().await?;
-    let state = crate::state::app_state()?;
-    let client_ip = session::request_client_ip().await?.0;
+    use crate::request::context::SignedIn;
+    let SignedIn {
+        state,
+        user,
+        client_ip,
+    } = SignedIn::anyone().await?;
     let outcome = ssr::confirm_app(&state, &user, client_ip, &code).await?;
     crate::form_post::answer::<ConfirmApp>(&outcome, Vec::new(), None).await?;
     Ok(outcome)
@@ -78,10 +82,12 @@ pub async fn confirm_app(code: String) -> Result<MethodOutcome, AppError> {
 /// **Remove**: the app goes, once the person's password proves it is them.
 #[server(prefix = "/api", endpoint = "remove_app")]
 pub async fn remove_app(password: String) -> Result<MethodOutcome, AppError> {
-    use crate::auth::session;
-    let user = session::require_user().await?;
-    let state = crate::state::app_state()?;
-    let client_ip = session::request_client_ip().await?.0;
+    use crate::request::context::SignedIn;
+    let SignedIn {
+        state,
+        user,
+        client_ip,
+    } = SignedIn::anyone().await?;
     let device_cookie = crate::auth::device::presented(state.policy.secure_cookies()).await;
     let outcome = ssr::remove_app(&state, &user, client_ip, password, device_cookie.as_deref())
         .await
@@ -104,10 +110,12 @@ pub enum RecoveryOutcome {
 /// current password, as Set up does.
 #[server(prefix = "/api", endpoint = "create_recovery_codes")]
 pub async fn create_recovery_codes(password: String) -> Result<RecoveryOutcome, AppError> {
-    use crate::auth::session;
-    let user = session::require_user().await?;
-    let state = crate::state::app_state()?;
-    let client_ip = session::request_client_ip().await?.0;
+    use crate::request::context::SignedIn;
+    let SignedIn {
+        state,
+        user,
+        client_ip,
+    } = SignedIn::anyone().await?;
     let device_cookie = crate::auth::device::presented(state.policy.secure_cookies()).await;
     let outcome = ssr::create_recovery_codes(&state, &user, client_ip, password, device_cookie.as_deref())
         .await
@@ -121,11 +129,13 @@ pub async fn create_recovery_codes(password: String) -> Result<RecoveryOutcome, 
 /// networks go. Only for someone holding every permission that person holds.
 #[server(prefix = "/api", endpoint = "reset_two_step_methods")]
 pub async fn reset_two_step_methods(id: i64) -> Result<MethodOutcome, AppError> {
-    use crate::auth::session;
     use crate::permissions::Permission;
-    let actor = session::require_permission(Permission::Personnel).await?;
-    let state = crate::state::app_state()?;
-    let client_ip = session::request_client_ip().await?.0;
+    use crate::request::context::SignedIn;
+    let SignedIn {
+        state,
+        user: actor,
+        client_ip,
+    } = SignedIn::holding(Permission::Personnel).await?;
     let outcome = ssr::reset(&state, &actor, id, client_ip)
         .await
         .map_err(AppError::with_status)?;

@@ -10,8 +10,8 @@ pub use view::AccountView;
 
 #[server(prefix = "/api", endpoint = "my_account")]
 pub async fn my_account() -> Result<AccountView, AppError> {
-    let user = crate::auth::session::require_user().await?;
-    let state = crate::state::app_state()?;
+    use crate::request::context::SignedIn;
+    let SignedIn { state, user, .. } = SignedIn::anyone().await?;
     Ok(crate::personnel::people::account_view(&state.db, user.id).await?)
 }
 
@@ -33,10 +33,13 @@ pub enum PasswordChange {
 #[server(prefix = "/api", endpoint = "change_password")]
 pub async fn change_password(current: String, new: String) -> Result<PasswordChange, AppError> {
     use crate::auth::session;
-    let user = session::require_user().await?;
-    let state = crate::state::app_state()?;
+    use crate::request::context::SignedIn;
+    let SignedIn {
+        state,
+        user,
+        client_ip,
+    } = SignedIn::anyone().await?;
     let browser = session::request_session().await?;
-    let client_ip = session::request_client_ip().await?.0;
     let device_cookie = crate::auth::device::presented(state.policy.secure_cookies()).await;
     let outcome = ssr::change_password(
         &state,
@@ -86,10 +89,12 @@ pub async fn change_contact(
     mobile: String,
     current: String,
 ) -> Result<ContactChange, AppError> {
-    use crate::auth::session;
-    let user = session::require_user().await?;
-    let state = crate::state::app_state()?;
-    let client_ip = session::request_client_ip().await?.0;
+    use crate::request::context::SignedIn;
+    let SignedIn {
+        state,
+        user,
+        client_ip,
+    } = SignedIn::anyone().await?;
     let device_cookie = crate::auth::device::presented(state.policy.secure_cookies()).await;
     let typed_back = vec![
         ("email".to_string(), email.clone()),

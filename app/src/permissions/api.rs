@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "permission_grid")]
 pub async fn permission_grid() -> Result<Vec<GridRow>, AppError> {
-    crate::auth::session::require_permission(Permission::Permissions).await?;
-    let state = crate::state::app_state()?;
+    use crate::request::context::SignedIn;
+    let SignedIn { state, .. } = SignedIn::holding(Permission::Permissions).await?;
     Ok(super::store::grid(&state.db).await?)
 }
 
@@ -17,9 +17,11 @@ pub async fn set_permission(
     permission: Permission,
     granted: bool,
 ) -> Result<ChangeOutcome, AppError> {
-    use crate::auth::session;
-    let actor = session::require_permission(Permission::Permissions).await?;
-    let state = crate::state::app_state()?;
-    let client_ip = session::request_client_ip().await?.0;
+    use crate::request::context::SignedIn;
+    let SignedIn {
+        state,
+        user: actor,
+        client_ip,
+    } = SignedIn::holding(Permission::Permissions).await?;
     super::store::set(&state, &actor, user_id, permission, granted, client_ip).await
 }

@@ -84,8 +84,8 @@ pub enum SaveOutcome {
 #[server(prefix = "/api", endpoint = "people")]
 pub async fn list_people(search: String, offset: i64) -> Result<PeoplePage, AppError> {
     use crate::permissions::Permission;
-    crate::auth::session::require_permission(Permission::Personnel).await?;
-    let state = crate::state::app_state()?;
+    use crate::request::context::SignedIn;
+    let SignedIn { state, .. } = SignedIn::holding(Permission::Personnel).await?;
     let search: String = search.trim().chars().take(100).collect();
     Ok(store::list(&state.db, &search, crate::limits::list_offset(offset), PAGE_SIZE).await?)
 }
@@ -94,8 +94,10 @@ pub async fn list_people(search: String, offset: i64) -> Result<PeoplePage, AppE
 #[server(prefix = "/api", endpoint = "person")]
 pub async fn get_person(id: i64) -> Result<EditedPerson, AppError> {
     use crate::permissions::Permission;
-    let actor = crate::auth::session::require_permission(Permission::Personnel).await?;
-    let state = crate::state::app_state()?;
+    use crate::request::context::SignedIn;
+    let SignedIn {
+        state, user: actor, ..
+    } = SignedIn::holding(Permission::Personnel).await?;
     let person = store::row(&state.db, id)
         .await?
         .ok_or_else(|| AppError::NotFound.with_status())?;
@@ -119,11 +121,13 @@ pub async fn save_person(
     password: String,
     active: Option<String>,
 ) -> Result<SaveOutcome, AppError> {
-    use crate::auth::session;
     use crate::permissions::Permission;
-    let actor = session::require_permission(Permission::Personnel).await?;
-    let state = crate::state::app_state()?;
-    let client_ip = session::request_client_ip().await?.0;
+    use crate::request::context::SignedIn;
+    let SignedIn {
+        state,
+        user: actor,
+        client_ip,
+    } = SignedIn::holding(Permission::Personnel).await?;
     // What was typed goes back to a form the browser posted itself (never the password).
     let typed = vec![
         ("id".to_string(), id.map(|id| id.to_string()).unwrap_or_default()),

@@ -59,11 +59,9 @@ pub enum ToggleOutcome {
 
 #[server(prefix = "/api", endpoint = "security_overview")]
 pub async fn security_overview() -> Result<SecuritySummary, AppError> {
-    use crate::auth::session;
     use crate::permissions::Permission;
-    session::require_permission(Permission::Security).await?;
-    let state = crate::state::app_state()?;
-    let client_ip = session::request_client_ip().await?.0;
+    use crate::request::context::SignedIn;
+    let SignedIn { state, client_ip, .. } = SignedIn::holding(Permission::Security).await?;
     Ok(SecuritySummary {
         two_step_enabled: crate::settings::two_step_enabled(&state.db).await?,
         cannot_receive: store::unreachable(&state.db, state.sms.is_some()).await?,
@@ -74,11 +72,13 @@ pub async fn security_overview() -> Result<SecuritySummary, AppError> {
 
 #[server(prefix = "/api", endpoint = "set_two_step")]
 pub async fn set_two_step(enabled: bool) -> Result<ToggleOutcome, AppError> {
-    use crate::auth::session;
     use crate::permissions::Permission;
-    let actor = session::require_permission(Permission::Security).await?;
-    let state = crate::state::app_state()?;
-    let client_ip = session::request_client_ip().await?.0;
+    use crate::request::context::SignedIn;
+    let SignedIn {
+        state,
+        user: actor,
+        client_ip,
+    } = SignedIn::holding(Permission::Security).await?;
     let outcome = store::set_two_step(&state, &actor, enabled, client_ip).await?;
     crate::form_post::answer::<SetTwoStep>(&outcome, Vec::new(), None).await?;
     Ok(outcome)
@@ -86,11 +86,13 @@ pub async fn set_two_step(enabled: bool) -> Result<ToggleOutcome, AppError> {
 
 #[server(prefix = "/api", endpoint = "set_trust_days")]
 pub async fn set_trust_days(days: i64) -> Result<SettingOutcome, AppError> {
-    use crate::auth::session;
     use crate::permissions::Permission;
-    let actor = session::require_permission(Permission::Security).await?;
-    let state = crate::state::app_state()?;
-    let client_ip = session::request_client_ip().await?.0;
+    use crate::request::context::SignedIn;
+    let SignedIn {
+        state,
+        user: actor,
+        client_ip,
+    } = SignedIn::holding(Permission::Security).await?;
     let outcome = store::set_trust_days(&state, &actor, days, client_ip).await?;
     let typed = vec![("days".to_string(), days.to_string())];
     crate::form_post::answer::<SetTrustDays>(&outcome, typed, None).await?;
@@ -101,10 +103,9 @@ pub async fn set_trust_days(days: i64) -> Result<SettingOutcome, AppError> {
 /// (actor or subject) and a kind.
 #[server(prefix = "/api", endpoint = "security_events")]
 pub async fn security_events(person: String, kind: String, shown: i64) -> Result<EventsPage, AppError> {
-    use crate::auth::session;
     use crate::permissions::Permission;
-    session::require_permission(Permission::Security).await?;
-    let state = crate::state::app_state()?;
+    use crate::request::context::SignedIn;
+    let SignedIn { state, .. } = SignedIn::holding(Permission::Security).await?;
     let person: String = person.chars().take(100).collect();
     let kind: String = kind.chars().take(100).collect();
     Ok(crate::audit::events::newest(&state.db, &person, &kind, events_shown(shown)).await?)

@@ -88,10 +88,9 @@ pub async fn trusted_networks(
     order: TrustedOrder,
     offset: i64,
 ) -> Result<TrustedPage, AppError> {
-    use crate::auth::session;
     use crate::permissions::Permission;
-    session::require_permission(Permission::Security).await?;
-    let state = crate::state::app_state()?;
+    use crate::request::context::SignedIn;
+    let SignedIn { state, .. } = SignedIn::holding(Permission::Security).await?;
     let now = state.clock.now();
     let filter: String = filter.chars().take(100).collect();
     let offset = crate::limits::list_offset(offset);
@@ -107,19 +106,21 @@ pub async fn trusted_networks(
 /// Deletes any entry (Security).
 #[server(prefix = "/api", endpoint = "delete_trusted")]
 pub async fn delete_trusted(id: i64) -> Result<(), AppError> {
-    use crate::auth::session;
     use crate::permissions::Permission;
-    let actor = session::require_permission(Permission::Security).await?;
-    let state = crate::state::app_state()?;
-    let client_ip = session::request_client_ip().await?.0;
+    use crate::request::context::SignedIn;
+    let SignedIn {
+        state,
+        user: actor,
+        client_ip,
+    } = SignedIn::holding(Permission::Security).await?;
     store::delete_audited(&state, actor.id, id, None, client_ip).await
 }
 
 /// The signed-in person's own entries (My account).
 #[server(prefix = "/api", endpoint = "my_trusted")]
 pub async fn my_trusted() -> Result<TrustedPage, AppError> {
-    let user = crate::auth::session::require_user().await?;
-    let state = crate::state::app_state()?;
+    use crate::request::context::SignedIn;
+    let SignedIn { state, user, .. } = SignedIn::anyone().await?;
     let now = state.clock.now();
     let rows = store::list_of(&state.db, user.id, now).await?;
     Ok(TrustedPage {
@@ -133,9 +134,11 @@ pub async fn my_trusted() -> Result<TrustedPage, AppError> {
 /// Deletes one of the signed-in person's own entries; anyone else's is 404.
 #[server(prefix = "/api", endpoint = "delete_my_trusted")]
 pub async fn delete_my_trusted(id: i64) -> Result<(), AppError> {
-    use crate::auth::session;
-    let user = session::require_user().await?;
-    let state = crate::state::app_state()?;
-    let client_ip = session::request_client_ip().await?.0;
+    use crate::request::context::SignedIn;
+    let SignedIn {
+        state,
+        user,
+        client_ip,
+    } = SignedIn::anyone().await?;
     store::delete_audited(&state, user.id, id, Some(user.id), client_ip).await
 }
