@@ -52,13 +52,8 @@ pub async fn my_methods() -> Result<Methods, AppError> {
 #[server(prefix = "/api", endpoint = "set_up_app")]
 pub async fn set_up_app(password: String) -> Result<MethodOutcome, AppError> {
     use crate::request::context::SignedIn;
-    let SignedIn {
-        state,
-        user,
-        client_ip,
-    } = SignedIn::anyone().await?;
-    let device_cookie = crate::auth::device::presented(state.policy.secure_cookies()).await;
-    let outcome = ssr::set_up_app(&state, &user, client_ip, password, device_cookie.as_deref())
+    let cx = SignedIn::anyone().await?;
+    let outcome = ssr::set_up_app(&cx, password)
         .await
         .map_err(AppError::with_status)?;
     crate::form_post::answer::<SetUpApp>(&outcome, Vec::new(), None).await?;
@@ -69,12 +64,8 @@ pub async fn set_up_app(password: String) -> Result<MethodOutcome, AppError> {
 #[server(prefix = "/api", endpoint = "confirm_app")]
 pub async fn confirm_app(code: String) -> Result<MethodOutcome, AppError> {
     use crate::request::context::SignedIn;
-    let SignedIn {
-        state,
-        user,
-        client_ip,
-    } = SignedIn::anyone().await?;
-    let outcome = ssr::confirm_app(&state, &user, client_ip, &code).await?;
+    let cx = SignedIn::anyone().await?;
+    let outcome = ssr::confirm_app(&cx, &code).await?;
     crate::form_post::answer::<ConfirmApp>(&outcome, Vec::new(), None).await?;
     Ok(outcome)
 }
@@ -83,13 +74,8 @@ pub async fn confirm_app(code: String) -> Result<MethodOutcome, AppError> {
 #[server(prefix = "/api", endpoint = "remove_app")]
 pub async fn remove_app(password: String) -> Result<MethodOutcome, AppError> {
     use crate::request::context::SignedIn;
-    let SignedIn {
-        state,
-        user,
-        client_ip,
-    } = SignedIn::anyone().await?;
-    let device_cookie = crate::auth::device::presented(state.policy.secure_cookies()).await;
-    let outcome = ssr::remove_app(&state, &user, client_ip, password, device_cookie.as_deref())
+    let cx = SignedIn::anyone().await?;
+    let outcome = ssr::remove_app(&cx, password)
         .await
         .map_err(AppError::with_status)?;
     crate::form_post::answer::<RemoveApp>(&outcome, Vec::new(), None).await?;
@@ -111,13 +97,8 @@ pub enum RecoveryOutcome {
 #[server(prefix = "/api", endpoint = "create_recovery_codes")]
 pub async fn create_recovery_codes(password: String) -> Result<RecoveryOutcome, AppError> {
     use crate::request::context::SignedIn;
-    let SignedIn {
-        state,
-        user,
-        client_ip,
-    } = SignedIn::anyone().await?;
-    let device_cookie = crate::auth::device::presented(state.policy.secure_cookies()).await;
-    let outcome = ssr::create_recovery_codes(&state, &user, client_ip, password, device_cookie.as_deref())
+    let cx = SignedIn::anyone().await?;
+    let outcome = ssr::create_recovery_codes(&cx, password)
         .await
         .map_err(AppError::with_status)?;
     // The codes themselves: never readable in the browser's cookies.
@@ -131,14 +112,8 @@ pub async fn create_recovery_codes(password: String) -> Result<RecoveryOutcome, 
 pub async fn reset_two_step_methods(id: i64) -> Result<MethodOutcome, AppError> {
     use crate::permissions::Permission;
     use crate::request::context::SignedIn;
-    let SignedIn {
-        state,
-        user: actor,
-        client_ip,
-    } = SignedIn::holding(Permission::Personnel).await?;
-    let outcome = ssr::reset(&state, &actor, id, client_ip)
-        .await
-        .map_err(AppError::with_status)?;
+    let cx = SignedIn::holding(Permission::Personnel).await?;
+    let outcome = ssr::reset(&cx, id).await.map_err(AppError::with_status)?;
     crate::form_post::answer::<ResetTwoStepMethods>(&outcome, Vec::new(), None).await?;
     Ok(outcome)
 }
@@ -160,12 +135,12 @@ pub mod ssr {
     use crate::error::AppError;
     use crate::permissions::CurrentUser;
     use crate::personnel::people;
+    use crate::request::context::SignedIn;
     use crate::sign_in_details::proof::NOT_YOUR_PASSWORD;
     use crate::sign_in_details::{
         self, By, Change, Door, NewDetails, Notice, check_own_password, proof_holds,
     };
     use crate::state::AppState;
-    use std::net::IpAddr;
 
     pub const OWN_METHODS: &str =
         "Your own app, recovery codes and trusted IP addresses are managed in My account.";
@@ -208,14 +183,9 @@ pub mod ssr {
         }
     }
 
-    pub async fn set_up_app(
-        state: &AppState,
-        user: &CurrentUser,
-        client_ip: IpAddr,
-        password: String,
-        device_cookie: Option<&str>,
-    ) -> Result<MethodOutcome, AppError> {
-        let Some(proof) = check_own_password(state, user, client_ip, password, device_cookie).await? else {
+    pub async fn set_up_app(cx: &SignedIn, password: String) -> Result<MethodOutcome, AppError> {
+        let (state, user) = (&cx.state, &cx.user);
+        let Some(proof) = check_own_password(cx, password).await? else {
             return Ok(not_your_password());
         };
         let mut tx = state.db.begin_write().await?;
@@ -227,12 +197,8 @@ pub mod ssr {
         Ok(MethodOutcome::Done)
     }
 
-    pub async fn confirm_app(
-        state: &AppState,
-        user: &CurrentUser,
-        client_ip: IpAddr,
-        typed: &str,
-    ) -> Result<MethodOutcome, AppError> {
+    pub async fn confirm_app(cx: &SignedIn, typed: &str) -> Result<MethodOutcome, AppError> {
+        let (state, user, client_ip) = (&cx.state, &cx.user, cx.client_ip);
         let now = state.clock.now();
         match authenticator::check(&state.db, &state.secret_key, user.id, typed, true, now).await? {
             AppCode::Accepted => {
@@ -250,14 +216,9 @@ pub mod ssr {
         }
     }
 
-    pub async fn remove_app(
-        state: &AppState,
-        user: &CurrentUser,
-        client_ip: IpAddr,
-        password: String,
-        device_cookie: Option<&str>,
-    ) -> Result<MethodOutcome, AppError> {
-        let Some(proof) = check_own_password(state, user, client_ip, password, device_cookie).await? else {
+    pub async fn remove_app(cx: &SignedIn, password: String) -> Result<MethodOutcome, AppError> {
+        let (state, user, client_ip) = (&cx.state, &cx.user, cx.client_ip);
+        let Some(proof) = check_own_password(cx, password).await? else {
             return Ok(not_your_password());
         };
         let now = state.clock.now();
@@ -279,14 +240,9 @@ pub mod ssr {
         Ok(MethodOutcome::Done)
     }
 
-    pub async fn create_recovery_codes(
-        state: &AppState,
-        user: &CurrentUser,
-        client_ip: IpAddr,
-        password: String,
-        device_cookie: Option<&str>,
-    ) -> Result<RecoveryOutcome, AppError> {
-        let Some(proof) = check_own_password(state, user, client_ip, password, device_cookie).await? else {
+    pub async fn create_recovery_codes(cx: &SignedIn, password: String) -> Result<RecoveryOutcome, AppError> {
+        let (state, user, client_ip) = (&cx.state, &cx.user, cx.client_ip);
+        let Some(proof) = check_own_password(cx, password).await? else {
             return Ok(RecoveryOutcome::Refused {
                 message: NOT_YOUR_PASSWORD.to_string(),
             });
@@ -314,12 +270,8 @@ pub mod ssr {
     /// Removes person `id`'s app, recovery codes and trusted networks, if `actor` holds
     /// every permission they hold (checked inside the write transaction, so a grant that
     /// commits first is seen).
-    pub async fn reset(
-        state: &AppState,
-        actor: &CurrentUser,
-        id: i64,
-        client_ip: IpAddr,
-    ) -> Result<MethodOutcome, AppError> {
+    pub async fn reset(cx: &SignedIn, id: i64) -> Result<MethodOutcome, AppError> {
+        let (state, actor, client_ip) = (&cx.state, &cx.user, cx.client_ip);
         if id == actor.id {
             // One's own app goes in My account, where Remove asks for the password: a
             // session left open must not be enough to swap the app for another.

@@ -64,6 +64,20 @@ pub async fn person(state: &AppState, name: &str, username: &str, permissions: &
     people::load_current(&state.db, id, 0).await.unwrap().unwrap()
 }
 
+/// `user`'s request from `client_ip`, as a server function sees it (no device cookie).
+pub fn request_of(
+    state: &AppState,
+    user: &CurrentUser,
+    client_ip: std::net::IpAddr,
+) -> crate::request::context::SignedIn {
+    crate::request::context::SignedIn {
+        state: state.clone(),
+        user: user.clone(),
+        client_ip,
+        device_cookie: None,
+    }
+}
+
 pub async fn epoch(state: &AppState, id: i64) -> i64 {
     crate::db::on_db!(&state.db, |pool| sqlx::query_scalar(
         "SELECT session_epoch FROM users WHERE id = $1"

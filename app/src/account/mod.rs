@@ -34,24 +34,11 @@ pub enum PasswordChange {
 pub async fn change_password(current: String, new: String) -> Result<PasswordChange, AppError> {
     use crate::auth::session;
     use crate::request::context::SignedIn;
-    let SignedIn {
-        state,
-        user,
-        client_ip,
-    } = SignedIn::anyone().await?;
+    let cx = SignedIn::anyone().await?;
     let browser = session::request_session().await?;
-    let device_cookie = crate::auth::device::presented(state.policy.secure_cookies()).await;
-    let outcome = ssr::change_password(
-        &state,
-        &browser,
-        &user,
-        client_ip,
-        current,
-        new,
-        device_cookie.as_deref(),
-    )
-    .await
-    .map_err(AppError::with_status)?;
+    let outcome = ssr::change_password(&cx, &browser, current, new)
+        .await
+        .map_err(AppError::with_status)?;
     crate::form_post::answer::<ChangePassword>(&outcome, Vec::new(), None).await?;
     Ok(outcome)
 }
@@ -90,12 +77,7 @@ pub async fn change_contact(
     current: String,
 ) -> Result<ContactChange, AppError> {
     use crate::request::context::SignedIn;
-    let SignedIn {
-        state,
-        user,
-        client_ip,
-    } = SignedIn::anyone().await?;
-    let device_cookie = crate::auth::device::presented(state.policy.secure_cookies()).await;
+    let cx = SignedIn::anyone().await?;
     let typed_back = vec![
         ("email".to_string(), email.clone()),
         ("mobile".to_string(), mobile.clone()),
@@ -105,7 +87,7 @@ pub async fn change_contact(
         mobile,
         current,
     };
-    let outcome = ssr::change_contact(&state, &user, client_ip, typed, device_cookie.as_deref())
+    let outcome = ssr::change_contact(&cx, typed)
         .await
         .map_err(AppError::with_status)?;
     crate::form_post::answer::<ChangeContact>(&outcome, typed_back, None).await?;
@@ -118,22 +100,18 @@ pub mod ssr {
     use crate::auth::session;
     use crate::error::AppError;
     use crate::limits::password_length_problem;
-    use crate::permissions::CurrentUser;
     use crate::personnel::people;
+    use crate::request::context::SignedIn;
     use crate::sign_in_details::{self, proof::NOT_YOUR_PASSWORD};
-    use crate::state::AppState;
-    use std::net::IpAddr;
     use tower_sessions::Session;
 
     pub async fn change_password(
-        state: &AppState,
+        cx: &SignedIn,
         browser: &Session,
-        user: &CurrentUser,
-        client_ip: IpAddr,
         current: String,
         new: String,
-        device_cookie: Option<&str>,
     ) -> Result<PasswordChange, AppError> {
+        let (state, user, client_ip) = (&cx.state, &cx.user, cx.client_ip);
         let invalid = |current: Option<&str>, new: Option<String>| {
             Ok(PasswordChange::Invalid(PasswordErrors {
                 current: current.map(str::to_string),
@@ -143,9 +121,7 @@ pub mod ssr {
         if let Some(problem) = password_length_problem(&new) {
             return invalid(None, Some(problem));
         }
-        let Some(proof) =
-            sign_in_details::check_own_password(state, user, client_ip, current, device_cookie).await?
-        else {
+        let Some(proof) = sign_in_details::check_own_password(cx, current).await? else {
             return invalid(Some(NOT_YOUR_PASSWORD), None);
         };
         let hash = state.hasher.hash(new).await?;
@@ -162,12 +138,10 @@ pub mod ssr {
     /// My account's Email and Mobile: validated, then changed once the current password
     /// matched.
     pub async fn change_contact(
-        state: &AppState,
-        user: &CurrentUser,
-        client_ip: IpAddr,
+        cx: &SignedIn,
         typed: super::ContactTyped,
-        device_cookie: Option<&str>,
     ) -> Result<super::ContactChange, AppError> {
+        let (state, user, client_ip) = (&cx.state, &cx.user, cx.client_ip);
         use crate::personnel::validate::{email_address, mobile_number};
         let email = email_address(&typed.email);
         let mobile = mobile_number(&typed.mobile, state.policy.default_region);
@@ -179,9 +153,7 @@ pub mod ssr {
         let (Ok(email), Ok(mobile)) = (email, mobile) else {
             return Ok(super::ContactChange::Invalid(errors));
         };
-        let Some(proof) =
-            sign_in_details::check_own_password(state, user, client_ip, typed.current, device_cookie).await?
-        else {
+        let Some(proof) = sign_in_details::check_own_password(cx, typed.current).await? else {
             errors.current = Some(NOT_YOUR_PASSWORD.into());
             return Ok(super::ContactChange::Invalid(errors));
         };
@@ -207,7 +179,7 @@ mod tests {
     use super::*;
     use crate::db::Backend;
     use crate::testing::state_on;
-    use crate::testing::{PASSWORD, epoch, person};
+    use crate::testing::{PASSWORD, epoch, person, request_of};
     use std::sync::Arc;
     use tower_sessions::{MemoryStore, Session};
 
@@ -218,21 +190,23 @@ mod tests {
         let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
         let browser = Session::new(None, Arc::new(MemoryStore::default()), None);
         let outcome = ssr::change_password(
-            &state,
+            &request_of(&state, &jdoe, IP),
             &browser,
-            &jdoe,
-            IP,
             "not it".into(),
             "new password!".into(),
-            None,
         )
         .await
         .unwrap();
         assert!(matches!(outcome, PasswordChange::Invalid(ref e) if e.current.is_some()));
         assert_eq!(epoch(&state, jdoe.id).await, 0);
-        let short = ssr::change_password(&state, &browser, &jdoe, IP, PASSWORD.into(), "short".into(), None)
-            .await
-            .unwrap();
+        let short = ssr::change_password(
+            &request_of(&state, &jdoe, IP),
+            &browser,
+            PASSWORD.into(),
+            "short".into(),
+        )
+        .await
+        .unwrap();
         assert!(matches!(short, PasswordChange::Invalid(ref e) if e.new.is_some()));
     }
 
@@ -245,13 +219,10 @@ mod tests {
             .await
             .unwrap();
         let outcome = ssr::change_password(
-            &state,
+            &request_of(&state, &jdoe, IP),
             &browser,
-            &jdoe,
-            IP,
             PASSWORD.into(),
             "a new password".into(),
-            None,
         )
         .await
         .unwrap();

@@ -18,10 +18,6 @@ pub async fn set_permission(
     granted: bool,
 ) -> Result<ChangeOutcome, AppError> {
     use crate::request::context::SignedIn;
-    let SignedIn {
-        state,
-        user: actor,
-        client_ip,
-    } = SignedIn::holding(Permission::Permissions).await?;
-    super::store::set(&state, &actor, user_id, permission, granted, client_ip).await
+    let cx = SignedIn::holding(Permission::Permissions).await?;
+    super::store::set(&cx.state, &cx.user, user_id, permission, granted, cx.client_ip).await
 }

@@ -123,11 +123,7 @@ pub async fn save_person(
 ) -> Result<SaveOutcome, AppError> {
     use crate::permissions::Permission;
     use crate::request::context::SignedIn;
-    let SignedIn {
-        state,
-        user: actor,
-        client_ip,
-    } = SignedIn::holding(Permission::Personnel).await?;
+    let cx = SignedIn::holding(Permission::Personnel).await?;
     // What was typed goes back to a form the browser posted itself (never the password).
     let typed = vec![
         ("id".to_string(), id.map(|id| id.to_string()).unwrap_or_default()),
@@ -146,14 +142,14 @@ pub async fn save_person(
         mobile,
         password,
     };
-    let outcome = match validate::person(&submitted, id.is_none(), state.policy.default_region) {
+    let outcome = match validate::person(&submitted, id.is_none(), cx.state.policy.default_region) {
         Ok(valid) => {
             let change = store::Change {
                 id,
                 person: valid,
                 active: active.is_some(),
             };
-            store::save(&state, &actor, change, client_ip)
+            store::save(&cx.state, &cx.user, change, cx.client_ip)
                 .await
                 .map_err(AppError::with_status)?
         }

@@ -1,6 +1,6 @@
 //! What every server function starts from: the server's state, the signed-in person (with
-//! the permission the function needs, checked here on the server), and the client address
-//! the trusted-proxy rule computed. One call instead of three, so no function can take
+//! the permission the function needs, checked here on the server), the client address
+//! the trusted-proxy rule computed, and the browser's device cookie. One call instead of three, so no function can take
 //! the state and forget the check.
 
 use crate::auth::session;
@@ -13,6 +13,9 @@ pub struct SignedIn {
     pub state: AppState,
     pub user: CurrentUser,
     pub client_ip: IpAddr,
+    /// This browser's device cookie, if it sent one: whose throttle a password typed
+    /// again counts against.
+    pub device_cookie: Option<String>,
 }
 
 impl SignedIn {
@@ -29,10 +32,13 @@ impl SignedIn {
     }
 
     async fn with(user: CurrentUser) -> Result<SignedIn, AppError> {
+        let state = crate::state::app_state()?;
+        let device_cookie = crate::auth::device::presented(state.policy.secure_cookies()).await;
         Ok(SignedIn {
-            state: crate::state::app_state()?,
+            state,
             user,
             client_ip: session::request_client_ip().await?.0,
+            device_cookie,
         })
     }
 }

@@ -74,12 +74,8 @@ pub async fn security_overview() -> Result<SecuritySummary, AppError> {
 pub async fn set_two_step(enabled: bool) -> Result<ToggleOutcome, AppError> {
     use crate::permissions::Permission;
     use crate::request::context::SignedIn;
-    let SignedIn {
-        state,
-        user: actor,
-        client_ip,
-    } = SignedIn::holding(Permission::Security).await?;
-    let outcome = store::set_two_step(&state, &actor, enabled, client_ip).await?;
+    let cx = SignedIn::holding(Permission::Security).await?;
+    let outcome = store::set_two_step(&cx.state, &cx.user, enabled, cx.client_ip).await?;
     crate::form_post::answer::<SetTwoStep>(&outcome, Vec::new(), None).await?;
     Ok(outcome)
 }
@@ -88,12 +84,8 @@ pub async fn set_two_step(enabled: bool) -> Result<ToggleOutcome, AppError> {
 pub async fn set_trust_days(days: i64) -> Result<SettingOutcome, AppError> {
     use crate::permissions::Permission;
     use crate::request::context::SignedIn;
-    let SignedIn {
-        state,
-        user: actor,
-        client_ip,
-    } = SignedIn::holding(Permission::Security).await?;
-    let outcome = store::set_trust_days(&state, &actor, days, client_ip).await?;
+    let cx = SignedIn::holding(Permission::Security).await?;
+    let outcome = store::set_trust_days(&cx.state, &cx.user, days, cx.client_ip).await?;
     let typed = vec![("days".to_string(), days.to_string())];
     crate::form_post::answer::<SetTrustDays>(&outcome, typed, None).await?;
     Ok(outcome)

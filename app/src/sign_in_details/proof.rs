@@ -7,10 +7,8 @@ use crate::auth::password_step::reserve_attempt;
 use crate::auth::throttle;
 use crate::error::AppError;
 use crate::limits::PASSWORD_MAX;
-use crate::permissions::CurrentUser;
 use crate::personnel::people::{self, username_key};
-use crate::state::AppState;
-use std::net::IpAddr;
+use crate::request::context::SignedIn;
 
 /// The person's current password was typed and matched, in this request.
 #[derive(Debug)]
@@ -50,19 +48,20 @@ pub const NOT_YOUR_PASSWORD: &str = "That is not your current password.";
 /// Checks a signed-in person's own password: a password guess like any other, so under
 /// the same throttle, reserved before the hash. `None` when it is wrong (or the throttle
 /// refused the try).
-pub async fn check_own_password(
-    state: &AppState,
-    user: &CurrentUser,
-    client_ip: IpAddr,
-    typed: String,
-    device_cookie: Option<&str>,
-) -> Result<Option<PasswordProof>, AppError> {
+pub async fn check_own_password(cx: &SignedIn, typed: String) -> Result<Option<PasswordProof>, AppError> {
+    let SignedIn {
+        state,
+        user,
+        client_ip,
+        device_cookie,
+    } = cx;
     if typed.is_empty() || typed.chars().count() > PASSWORD_MAX {
         return Ok(None);
     }
     let now = state.clock.now();
     let key = username_key(&user.username);
-    let Some(reservation) = reserve_attempt(state, &key, client_ip, device_cookie, now).await? else {
+    let Some(reservation) = reserve_attempt(state, &key, *client_ip, device_cookie.as_deref(), now).await?
+    else {
         return Ok(None);
     };
     let Some((stored, epoch)) = people::password_and_epoch(&state.db, user.id).await? else {

@@ -108,12 +108,8 @@ pub async fn trusted_networks(
 pub async fn delete_trusted(id: i64) -> Result<(), AppError> {
     use crate::permissions::Permission;
     use crate::request::context::SignedIn;
-    let SignedIn {
-        state,
-        user: actor,
-        client_ip,
-    } = SignedIn::holding(Permission::Security).await?;
-    store::delete_audited(&state, actor.id, id, None, client_ip).await
+    let cx = SignedIn::holding(Permission::Security).await?;
+    store::delete_audited(&cx.state, cx.user.id, id, None, cx.client_ip).await
 }
 
 /// The signed-in person's own entries (My account).
@@ -135,10 +131,6 @@ pub async fn my_trusted() -> Result<TrustedPage, AppError> {
 #[server(prefix = "/api", endpoint = "delete_my_trusted")]
 pub async fn delete_my_trusted(id: i64) -> Result<(), AppError> {
     use crate::request::context::SignedIn;
-    let SignedIn {
-        state,
-        user,
-        client_ip,
-    } = SignedIn::anyone().await?;
-    store::delete_audited(&state, user.id, id, Some(user.id), client_ip).await
+    let cx = SignedIn::anyone().await?;
+    store::delete_audited(&cx.state, cx.user.id, id, Some(cx.user.id), cx.client_ip).await
 }
