@@ -7,6 +7,9 @@ pub const NO_CHANNEL: &str = "Two-step authentication is on, but no email addres
 pub const WRONG_CODE: &str = "That code is not valid.";
 pub const CODE_SPENT: &str = "This code can no longer be used. Sign in again.";
 pub const SEND_FAILED: &str = "We could not send your code. Try again in a moment.";
+/// Shown only after the right password: too many wrong security codes in a row.
+pub const SECOND_STEP_LOCKED: &str = "Signing in is locked: too many wrong security codes were entered for \
+     your account. Ask an administrator to set a new password for you.";
 
 /// Too many codes in the window; the wait is the code policy's window.
 pub fn too_many_codes(window_seconds: i64) -> String {

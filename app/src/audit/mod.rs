@@ -35,6 +35,10 @@ pub enum EventKind {
     AuthenticatorRemoved,
     RecoveryCodesCreated,
     RecoveryCodeUsed,
+    /// Many wrong answers at step 2 in a row; the person was mailed.
+    CodesGuessed,
+    SecondStepLocked,
+    SecondStepUnlocked,
 }
 
 impl EventKind {
@@ -66,6 +70,9 @@ impl EventKind {
             EventKind::AuthenticatorRemoved => "authenticator_removed",
             EventKind::RecoveryCodesCreated => "recovery_codes_created",
             EventKind::RecoveryCodeUsed => "recovery_code_used",
+            EventKind::CodesGuessed => "codes_guessed",
+            EventKind::SecondStepLocked => "second_step_locked",
+            EventKind::SecondStepUnlocked => "second_step_unlocked",
         }
     }
 }

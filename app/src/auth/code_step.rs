@@ -14,10 +14,11 @@ use super::session;
 use crate::audit::{self, Event, EventKind};
 use crate::auth::codes::{self, Answer, Checked, NotIssued, Purpose};
 use crate::auth::{CodeOutcome, CodePrompt, LoginOutcome, OtherWay, SendBy, Way};
-use crate::auth::{authenticator, recovery, tokens};
+use crate::auth::{authenticator, misses, recovery, tokens};
 use crate::error::AppError;
-use crate::messages::{CODE_SPENT, NO_CHANNEL, SEND_FAILED, WRONG_CODE, too_many_codes};
+use crate::messages::{CODE_SPENT, NO_CHANNEL, SECOND_STEP_LOCKED, SEND_FAILED, WRONG_CODE, too_many_codes};
 use crate::personnel::people::{self, Contact};
+use crate::sign_in_details::Notice;
 use crate::state::AppState;
 use crate::trusted_networks::store as trust;
 use crate::{mail, settings};
@@ -121,6 +122,16 @@ pub async fn begin(
         );
         audit::record(&state.db, now, event).await?;
         return Ok(refuse(NO_CHANNEL));
+    }
+    if misses::locked(&state.db, person.user_id).await? {
+        let event = Event::own(
+            EventKind::SignInFailed,
+            person.user_id,
+            client_ip,
+            "step 2 is locked",
+        );
+        audit::record(&state.db, now, event).await?;
+        return Ok(refuse(SECOND_STEP_LOCKED));
     }
     // Every pending sign-in has a row, sent or not: the per-window cap counts them all.
     let binding = new_binding();
@@ -295,6 +306,13 @@ pub async fn verify(
         return Ok(restart());
     };
     let user_id = pending.user_id;
+    // A sign-in begun before the lock ends with it.
+    if misses::locked(&state.db, user_id).await? {
+        session.remove::<Pending>(PENDING).await?;
+        return Ok(CodeOutcome::Restart {
+            message: SECOND_STEP_LOCKED.to_string(),
+        });
+    }
     let key = state.secret_key.as_ref();
     let (answer, what) = match pending.prompt.way {
         Way::Sent { .. } => (Answer::Sent(key, typed), "code"),
@@ -312,10 +330,16 @@ pub async fn verify(
     )
     .await?;
     match checked {
-        Checked::Accepted => {}
+        Checked::Accepted => misses::answered(&state.db, user_id).await?,
         Checked::Wrong => {
             let event = Event::own(EventKind::CodeFailed, user_id, client_ip, format!("wrong {what}"));
             audit::record(&state.db, now, event).await?;
+            if count_miss(state, user_id, client_ip).await?.locked {
+                session.remove::<Pending>(PENDING).await?;
+                return Ok(CodeOutcome::Restart {
+                    message: SECOND_STEP_LOCKED.to_string(),
+                });
+            }
             return Ok(CodeOutcome::Refused {
                 message: WRONG_CODE.to_string(),
             });
@@ -324,7 +348,10 @@ pub async fn verify(
             let event = Event::own(EventKind::CodeVoided, user_id, client_ip, "too many wrong tries");
             audit::record(&state.db, now, event).await?;
             session.remove::<Pending>(PENDING).await?;
-            return Ok(restart());
+            let locked = count_miss(state, user_id, client_ip).await?.locked;
+            return Ok(CodeOutcome::Restart {
+                message: if locked { SECOND_STEP_LOCKED } else { CODE_SPENT }.to_string(),
+            });
         }
         // Left in the session on purpose: a second, simultaneous submit of the right
         // code lands here and must not disturb the session the first one signed in.
@@ -362,6 +389,32 @@ pub async fn verify(
         tracing::warn!(%client_ip, "refused to trust a trusted proxy's address");
     }
     Ok(CodeOutcome::SignedIn { next })
+}
+
+/// Counts a wrong answer against the person (spec §2 "Guessing over time"): at the
+/// tenth in a row they are told, at the hundredth step 2 locks; both audited.
+async fn count_miss(
+    state: &AppState,
+    user_id: i64,
+    client_ip: IpAddr,
+) -> Result<misses::AfterMiss, AppError> {
+    let now = state.clock.now();
+    let after = misses::missed(&state.db, user_id, now).await?;
+    let in_a_row = after.in_a_row;
+    if after.warn {
+        let detail = format!("{in_a_row} wrong answers in a row; the person was mailed");
+        let event = Event::own(EventKind::CodesGuessed, user_id, client_ip, detail);
+        audit::record(&state.db, now, event).await?;
+        crate::sign_in_details::tell(state, user_id, &[Notice::CodesGuessed { in_a_row }]).await?;
+    }
+    if after.locked {
+        tracing::warn!(user_id, in_a_row, "step 2 locked after wrong answers in a row");
+        let detail = format!("{in_a_row} wrong answers in a row");
+        let event = Event::own(EventKind::SecondStepLocked, user_id, client_ip, detail);
+        audit::record(&state.db, now, event).await?;
+        crate::sign_in_details::tell(state, user_id, &[Notice::SecondStepLocked]).await?;
+    }
+    Ok(after)
 }
 
 /// Audits a recovery code's use and mails the person (in the background) how many are
@@ -519,6 +572,11 @@ async fn send_new(
     if Channel::of(&contact, state.sms.is_some()).is_none() {
         session.remove::<Pending>(PENDING).await?;
         return Ok(Err(restart(NO_CHANNEL)));
+    }
+    // No more codes to a person whose step 2 locked while this sign-in was open.
+    if misses::locked(&state.db, pending.user_id).await? {
+        session.remove::<Pending>(PENDING).await?;
+        return Ok(Err(restart(SECOND_STEP_LOCKED)));
     }
     let issued = codes::issue(
         &state.db,

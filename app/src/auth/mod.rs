@@ -15,6 +15,8 @@ pub mod codes;
 #[cfg(feature = "ssr")]
 pub mod device;
 #[cfg(feature = "ssr")]
+pub mod misses;
+#[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod password_step;

@@ -84,6 +84,9 @@ pub struct Revokes {
     pub live_codes: bool,
     pub sessions: Sessions,
     pub app_and_recovery_codes: bool,
+    /// Wrong answers at step 2 counted so far, and a lock they led to (spec §2
+    /// "Guessing over time"): only a new password set by someone else lifts it.
+    pub second_step_lock: bool,
 }
 
 /// The table: what each change revokes. Device cookies are never revoked: they only
@@ -101,6 +104,7 @@ pub const fn revokes(change: Change) -> Revokes {
         live_codes,
         sessions,
         app_and_recovery_codes,
+        second_step_lock: matches!(change, Change::PasswordReset),
     }
 }
 
@@ -323,6 +327,8 @@ pub struct Revoked {
     /// an own change goes on with it.
     pub epoch: Option<i64>,
     pub app_and_recovery_codes: u64,
+    /// Step 2 was locked, and no longer is.
+    pub second_step_unlocked: bool,
 }
 
 /// Carries out the table's "revokes" column for `changes` made to person `subject`, and
@@ -344,6 +350,7 @@ pub async fn revoke(
         .max()
         .unwrap_or(Sessions::Kept);
     let methods = changes.iter().any(|c| revokes(*c).app_and_recovery_codes);
+    let lock = changes.iter().any(|c| revokes(*c).second_step_lock);
     crate::db::on_conn!(conn.into(), |tx| {
         let mut revoked = Revoked::default();
         if let Some(change) = networks_because {
@@ -370,6 +377,19 @@ pub async fn revoke(
         if methods {
             revoked.app_and_recovery_codes =
                 crate::auth::authenticator::remove_all_of(&mut *tx, subject).await?;
+        }
+        if lock {
+            revoked.second_step_unlocked = crate::auth::misses::clear(&mut *tx, subject).await?;
+            if revoked.second_step_unlocked {
+                by.audit(
+                    &mut *tx,
+                    now,
+                    EventKind::SecondStepUnlocked,
+                    subject,
+                    "a new password was set",
+                )
+                .await?;
+            }
         }
         if sessions != Sessions::Kept {
             revoked.epoch = sqlx::query_scalar(

@@ -35,6 +35,11 @@ pub enum Notice {
     RecoveryCodeUsed {
         left: i64,
     },
+    /// Wrong answers at step 2, `in_a_row`, after the right password.
+    CodesGuessed {
+        in_a_row: i64,
+    },
+    SecondStepLocked,
 }
 
 /// The person's name, username and email as they are now.
@@ -59,6 +64,8 @@ impl Notice {
             Notice::AppRemoved => "app_removed",
             Notice::RecoveryCodesCreated => "recovery_codes_created",
             Notice::RecoveryCodeUsed { .. } => "recovery_code_used",
+            Notice::CodesGuessed { .. } => "codes_guessed",
+            Notice::SecondStepLocked => "second_step_locked",
         }
     }
 }
@@ -193,6 +200,22 @@ fn letters_for(to: &Addressee, notice: &Notice) -> Vec<Letter> {
         Notice::RecoveryCodesCreated => one(
             "new recovery codes were created",
             "A new set of recovery codes was created for your Twostep sign-in; any earlier codes no longer work.",
+        ),
+        Notice::CodesGuessed { in_a_row } => one(
+            "someone is trying security codes",
+            &format!(
+                "{in_a_row} wrong security codes in a row were entered for your Twostep sign-in, each after \
+                 your right password. Someone who knows your password may be trying to sign in as you: \
+                 change it in My account now, or ask an administrator to set a new one."
+            ),
+        ),
+        Notice::SecondStepLocked => one(
+            "signing in is locked",
+            &format!(
+                "Signing in to Twostep as you is locked after {} wrong security codes in a row. Someone \
+                 knows your password: ask an administrator to set a new one, which unlocks it.",
+                crate::auth::misses::LOCK_AT
+            ),
         ),
         Notice::RecoveryCodeUsed { left } => {
             let codes = if *left == 1 { "code is" } else { "codes are" };

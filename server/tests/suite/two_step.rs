@@ -548,3 +548,111 @@ async fn a_newly_trusted_network_is_announced_to_open_security_pages() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&frame), "data: changed\n\n");
 }
+
+/// Step 2 answered wrong `sign_ins` × 5 times in a row by someone who has `username`'s
+/// password (five tries per sign-in, sign-in after sign-in): each sign-in's code mail is
+/// taken from the capture.
+async fn guess_codes(
+    app: &TestApp,
+    capture: &mut SmtpCapture,
+    username: &str,
+    password: &str,
+    sign_ins: usize,
+) {
+    for _ in 0..sign_ins {
+        let (body, pending) = password_from(app, OFFICE, username, password).await;
+        assert!(body.starts_with(r#"{"CodeRequired""#), "{body}");
+        let code = capture.next_code().await;
+        for _ in 0..5 {
+            code_from(app, OFFICE, pending.as_deref().unwrap(), &wrong(&code), false).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn ten_wrong_codes_in_a_row_mail_the_person_once_and_a_right_one_starts_the_count_again() {
+    let (app, mut capture) = two_step_app().await;
+    let id = app.add_person("jdoe", Some("jdoe@example.com")).await;
+    guess_codes(&app, &mut capture, "jdoe", PERSON_PASSWORD, 2).await;
+    let mail = capture.next_message().await;
+    assert!(mail.contains("someone is trying security codes"), "{mail}");
+    let told: Vec<String> =
+        sqlx::query_scalar("SELECT detail FROM audit WHERE kind = 'codes_guessed' AND subject_id = $1")
+            .bind(id)
+            .fetch_all(app.pool())
+            .await
+            .unwrap();
+    assert_eq!(told, ["10 wrong answers in a row; the person was mailed"]);
+    // Ten more the same day (past the codes' 15-minute window): counted, not mailed again.
+    app.clock.advance(16 * 60);
+    guess_codes(&app, &mut capture, "jdoe", PERSON_PASSWORD, 2).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(capture.try_message(), None, "told at most once a day");
+    let in_a_row: i64 = sqlx::query_scalar("SELECT in_a_row FROM second_step_misses WHERE user_id = $1")
+        .bind(id)
+        .fetch_one(app.pool())
+        .await
+        .unwrap();
+    assert_eq!(in_a_row, 20);
+    // The right code ends the run.
+    app.clock.advance(16 * 60);
+    let (_, pending) = password_from(&app, OFFICE, "jdoe", PERSON_PASSWORD).await;
+    let (body, _) = code_from(&app, OFFICE, &pending.unwrap(), &capture.next_code().await, false).await;
+    assert_eq!(body, r#"{"SignedIn":{"next":"/"}}"#);
+    let in_a_row: i64 = sqlx::query_scalar("SELECT in_a_row FROM second_step_misses WHERE user_id = $1")
+        .bind(id)
+        .fetch_one(app.pool())
+        .await
+        .unwrap();
+    assert_eq!(in_a_row, 0);
+}
+
+#[tokio::test]
+async fn the_hundredth_wrong_code_locks_step_two_until_an_administrator_sets_a_new_password() {
+    use app::auth::misses;
+    use app::messages::SECOND_STEP_LOCKED;
+    let (app, mut capture) = two_step_app().await;
+    let id = app.add_person("jdoe", Some("jdoe@example.com")).await;
+    // 99 wrong answers so far (the store, with the clock passed in), then one over HTTP.
+    for _ in 1..misses::LOCK_AT {
+        misses::missed(&app.state.db, id, app.state.clock.now())
+            .await
+            .unwrap();
+    }
+    let (_, pending) = password_from(&app, OFFICE, "jdoe", PERSON_PASSWORD).await;
+    let pending = pending.unwrap();
+    let code = capture.next_code().await;
+    let (body, _) = code_from(&app, OFFICE, &pending, &wrong(&code), false).await;
+    assert_eq!(body, outcome("Restart", SECOND_STEP_LOCKED));
+    let mail = capture.next_message().await;
+    assert!(mail.contains("signing in is locked"), "{mail}");
+    // The right code of that sign-in no longer opens anything, and the password step says why.
+    let (body, _) = code_from(&app, OFFICE, &pending, &code, false).await;
+    assert_eq!(body, outcome("Restart", CODE_SPENT));
+    let (body, _) = password_from(&app, OFFICE, "jdoe", PERSON_PASSWORD).await;
+    assert_eq!(body, outcome("Refused", SECOND_STEP_LOCKED));
+    assert_eq!(capture.try_message(), None, "no code is sent to a locked person");
+    // A wrong password still gets the ordinary answer: the lock tells a stranger nothing.
+    let (body, _) = password_from(&app, OFFICE, "jdoe", "not the password").await;
+    assert_eq!(body, refused());
+    let kinds = app.audit_kinds().await;
+    assert!(kinds.contains(&"second_step_locked".to_string()), "{kinds:?}");
+
+    // An administrator sets a new password in Personnel: step 2 is open again.
+    let admin = full_sign_in(&app, &mut capture, OFFICE, false).await;
+    let form = person_form(app.pool(), id, &[("password", "a brand new password")]).await;
+    let response = app
+        .send_from(OFFICE, post("/api/save_person", &form, Some(&admin)))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK, "{}", body_text(response).await);
+    let reset = capture.next_message().await;
+    assert!(reset.contains("your password was reset"), "{reset}");
+    let (body, _) = password_from(&app, OFFICE, "jdoe", "a brand new password").await;
+    assert!(body.starts_with(r#"{"CodeRequired""#), "{body}");
+    assert!(
+        app.audit_kinds()
+            .await
+            .contains(&"second_step_unlocked".to_string())
+    );
+    assert!(!misses::locked(&app.state.db, id).await.unwrap());
+}
