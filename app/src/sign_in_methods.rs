@@ -129,7 +129,6 @@ pub fn recovery_codes_left(left: i64) -> String {
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use super::{AppStatus, MethodOutcome, Methods, RecoveryOutcome};
-    use crate::audit::{self, Event, EventKind};
     use crate::auth::authenticator::{self, AppCode};
     use crate::auth::{qr, recovery, totp};
     use crate::error::AppError;
@@ -137,9 +136,7 @@ pub mod ssr {
     use crate::personnel::people;
     use crate::request::context::SignedIn;
     use crate::sign_in_details::proof::NOT_YOUR_PASSWORD;
-    use crate::sign_in_details::{
-        self, By, Change, Door, NewDetails, Notice, check_own_password, proof_holds,
-    };
+    use crate::sign_in_details::{self, By, Change, Door, NewDetails, check_own_password, methods};
     use crate::state::AppState;
 
     pub const OWN_METHODS: &str =
@@ -184,87 +181,49 @@ pub mod ssr {
     }
 
     pub async fn set_up_app(cx: &SignedIn, password: String) -> Result<MethodOutcome, AppError> {
-        let (state, user) = (&cx.state, &cx.user);
         let Some(proof) = check_own_password(cx, password).await? else {
             return Ok(not_your_password());
         };
-        let mut tx = state.db.begin_write().await?;
-        if !proof_holds(&mut tx, &proof).await? {
-            return Err(AppError::Unauthorized);
-        }
-        authenticator::begin_setup(&mut tx, &state.secret_key, user.id, state.clock.now()).await?;
-        tx.commit().await?;
+        methods::begin_app_setup(cx, &proof).await?;
         Ok(MethodOutcome::Done)
     }
 
     pub async fn confirm_app(cx: &SignedIn, typed: &str) -> Result<MethodOutcome, AppError> {
-        let (state, user, client_ip) = (&cx.state, &cx.user, cx.client_ip);
-        let now = state.clock.now();
-        match authenticator::check(&state.db, &state.secret_key, user.id, typed, true, now).await? {
-            AppCode::Accepted => {
-                let event = Event::own(EventKind::AuthenticatorAdded, user.id, client_ip, "");
-                audit::record(&state.db, now, event).await?;
-                sign_in_details::tell(state, user.id, &[Notice::AppAdded]).await?;
-                Ok(MethodOutcome::Done)
-            }
-            AppCode::Wrong => Ok(MethodOutcome::Refused {
+        Ok(match methods::confirm_app(cx, typed).await? {
+            AppCode::Accepted => MethodOutcome::Done,
+            AppCode::Wrong => MethodOutcome::Refused {
                 message: "That code is not valid. Type the code your app shows now.".into(),
-            }),
-            AppCode::NoApp => Ok(MethodOutcome::Refused {
+            },
+            AppCode::NoApp => MethodOutcome::Refused {
                 message: "There is no app being set up. Press Set up first.".into(),
-            }),
-        }
+            },
+        })
     }
 
     pub async fn remove_app(cx: &SignedIn, password: String) -> Result<MethodOutcome, AppError> {
-        let (state, user, client_ip) = (&cx.state, &cx.user, cx.client_ip);
         let Some(proof) = check_own_password(cx, password).await? else {
             return Ok(not_your_password());
         };
-        let now = state.clock.now();
-        let mut tx = state.db.begin_write().await?;
-        if !proof_holds(&mut tx, &proof).await? {
-            return Err(AppError::Unauthorized);
-        }
-        if authenticator::remove(&mut tx, user.id).await? {
-            let event = Event::own(
-                EventKind::AuthenticatorRemoved,
-                user.id,
-                client_ip,
-                "by its owner",
-            );
-            audit::record(&mut tx, now, event).await?;
-            tx.commit().await?;
-            sign_in_details::tell(state, user.id, &[Notice::AppRemoved]).await?;
-        }
-        Ok(MethodOutcome::Done)
+        Ok(match methods::remove_app(cx, &proof).await? {
+            Ok(()) => MethodOutcome::Done,
+            Err(methods::TooOften) => MethodOutcome::Refused {
+                message: methods::TOO_OFTEN.to_string(),
+            },
+        })
     }
 
     pub async fn create_recovery_codes(cx: &SignedIn, password: String) -> Result<RecoveryOutcome, AppError> {
-        let (state, user, client_ip) = (&cx.state, &cx.user, cx.client_ip);
         let Some(proof) = check_own_password(cx, password).await? else {
             return Ok(RecoveryOutcome::Refused {
                 message: NOT_YOUR_PASSWORD.to_string(),
             });
         };
-        // Made only if the proof still holds when they are written: a methods reset by an
-        // administrator that commits while the password is being checked wins.
-        let mut tx = state.db.begin_write().await?;
-        if !proof_holds(&mut tx, &proof).await? {
-            return Err(AppError::Unauthorized);
-        }
-        let codes = recovery::create(&mut tx, &state.secret_key, user.id).await?;
-        let event = Event::own(
-            EventKind::RecoveryCodesCreated,
-            user.id,
-            client_ip,
-            format!("{} codes; any earlier set is void", codes.len()),
-        );
-        audit::record(&mut tx, state.clock.now(), event).await?;
-        tx.commit().await?;
-        // Ten new ways in: the person hears of it, in case it was not them.
-        sign_in_details::tell(state, user.id, &[Notice::RecoveryCodesCreated]).await?;
-        Ok(RecoveryOutcome::Created(codes))
+        Ok(match methods::create_recovery_codes(cx, &proof).await? {
+            Ok(codes) => RecoveryOutcome::Created(codes),
+            Err(methods::TooOften) => RecoveryOutcome::Refused {
+                message: methods::TOO_OFTEN.to_string(),
+            },
+        })
     }
 
     /// Removes person `id`'s app, recovery codes and trusted networks, if `actor` holds

@@ -4,9 +4,11 @@
 //!
 //! My account, the Personnel editor, the two-step methods and the operator's command
 //! line all come here; none of them writes the password, email, mobile, username or
-//! active columns, or revokes trust, codes or sessions, by itself. The README's table
+//! active columns, sets up or removes an authenticator app, makes recovery codes
+//! (`methods`), or revokes trust, codes or sessions, by itself. The README's table
 //! "What each change does" is [`revokes`] and [`notices`] in words.
 
+pub mod methods;
 pub mod notices;
 pub mod proof;
 
@@ -204,12 +206,14 @@ pub async fn may_change(
         {
             return Ok(Err(Refusal::NotOnOneself));
         }
-        let own_only_in_my_account = changes.iter().any(|c| {
-            matches!(
-                c,
-                Change::OwnPassword | Change::PasswordReset | Change::Email | Change::Mobile
-            )
-        });
+        // A password set as an administrator sets it (no current password, a lock lifted)
+        // is never one's own, whatever the door.
+        if changes.contains(&Change::PasswordReset) {
+            return Ok(Err(Refusal::OwnDetailsInMyAccount));
+        }
+        let own_only_in_my_account = changes
+            .iter()
+            .any(|c| matches!(c, Change::OwnPassword | Change::Email | Change::Mobile));
         return Ok(if own_only_in_my_account && door != Door::MyAccount {
             Err(Refusal::OwnDetailsInMyAccount)
         } else {
@@ -279,7 +283,7 @@ pub struct UsernameTaken;
 
 /// The only writer of the sign-in detail columns of `users`. Inside the caller's write
 /// transaction; the caller has checked [`may_change`] in the same one.
-pub async fn write(
+pub(crate) async fn write(
     conn: impl Into<Conn<'_>>,
     subject: i64,
     new: &NewDetails<'_>,
@@ -334,7 +338,7 @@ pub struct Revoked {
 /// Carries out the table's "revokes" column for `changes` made to person `subject`, and
 /// audits each revocation the same way whichever door it came through. Inside the
 /// caller's write transaction.
-pub async fn revoke(
+pub(crate) async fn revoke(
     conn: impl Into<Conn<'_>>,
     by: &By<'_>,
     subject: i64,
@@ -405,7 +409,7 @@ pub async fn revoke(
 
 /// The audit event that names a change itself (its revocations have their own). Email,
 /// mobile and username changes of one save are one "person changed" event.
-pub async fn audit_changes(
+pub(crate) async fn audit_changes(
     conn: impl Into<Conn<'_>>,
     by: &By<'_>,
     subject: i64,
@@ -729,6 +733,14 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(rule, Ok(()));
+        // A reset (no current password, a step-2 lock lifted) is never one's own, not even
+        // through My account's door.
+        for door in [Door::MyAccount, Door::Personnel] {
+            let rule = may_change(&state.db, &by, door, admin.id, &[Change::PasswordReset])
+                .await
+                .unwrap();
+            assert_eq!(rule, Err(Refusal::OwnDetailsInMyAccount), "{door:?}");
+        }
     }
 
     crate::on_both_backends!(

@@ -70,9 +70,58 @@ impl Notice {
     }
 }
 
+/// Counts `notice` against person `subject`'s limit for its kind, inside the caller's
+/// write transaction: whether there was room (the notice now holds one place). An action
+/// that must not happen unless its notice can go (spec §2 "Notices": refused past the
+/// limit) calls it in its own transaction, so parallel actions share one allowance, and
+/// sends the notice after the commit with [`send_reserved`].
+pub async fn reserve(
+    conn: impl Into<crate::db::Conn<'_>>,
+    subject: i64,
+    notice: &Notice,
+    now: UnixSeconds,
+) -> Result<bool, sqlx::Error> {
+    crate::db::on_conn!(conn.into(), |c| {
+        sqlx::query("DELETE FROM notices_sent WHERE sent_at <= $1")
+            .bind(now - WINDOW_SECONDS)
+            .execute(&mut *c)
+            .await?;
+        let sent: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM notices_sent WHERE user_id = $1 AND kind = $2")
+                .bind(subject)
+                .bind(notice.kind())
+                .fetch_one(&mut *c)
+                .await?;
+        if sent >= PER_WINDOW {
+            return Ok(false);
+        }
+        sqlx::query("INSERT INTO notices_sent (user_id, kind, sent_at) VALUES ($1, $2, $3)")
+            .bind(subject)
+            .bind(notice.kind())
+            .bind(now)
+            .execute(&mut *c)
+            .await?;
+        Ok(true)
+    })
+}
+
+/// The person's name, username and email as they are now.
+async fn addressee(
+    conn: impl Into<crate::db::Conn<'_>>,
+    subject: i64,
+) -> Result<Option<Addressee>, sqlx::Error> {
+    crate::db::on_conn!(conn.into(), |c| {
+        sqlx::query_as("SELECT name, username, email FROM users WHERE id = $1")
+            .bind(subject)
+            .fetch_optional(c)
+            .await
+    })
+}
+
 /// The letters for `notices` about person `subject`. Each notice is counted against the
 /// person's limit for its kind before the letters are returned, so parallel changes
-/// share one limit; one past the limit is left out (and logged).
+/// share one limit; one past the limit is left out (and logged): the change it tells of
+/// has happened already.
 pub async fn letters(
     db: &Db,
     subject: i64,
@@ -83,44 +132,21 @@ pub async fn letters(
         return Ok(Vec::new());
     }
     let mut tx = db.begin_write().await?;
-    let (addressee, allowed) = crate::db::on_conn!((&mut tx).into(), |c| {
-        let addressee: Option<Addressee> =
-            sqlx::query_as("SELECT name, username, email FROM users WHERE id = $1")
-                .bind(subject)
-                .fetch_optional(&mut *c)
-                .await?;
-        sqlx::query("DELETE FROM notices_sent WHERE sent_at <= $1")
-            .bind(now - WINDOW_SECONDS)
-            .execute(&mut *c)
-            .await?;
-        let mut allowed = Vec::new();
-        for notice in notices {
-            let sent: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM notices_sent WHERE user_id = $1 AND kind = $2")
-                    .bind(subject)
-                    .bind(notice.kind())
-                    .fetch_one(&mut *c)
-                    .await?;
-            if sent >= PER_WINDOW {
-                tracing::warn!(
-                    user_id = subject,
-                    kind = notice.kind(),
-                    "a notice over the per-person limit was not sent"
-                );
-                continue;
-            }
-            sqlx::query("INSERT INTO notices_sent (user_id, kind, sent_at) VALUES ($1, $2, $3)")
-                .bind(subject)
-                .bind(notice.kind())
-                .bind(now)
-                .execute(&mut *c)
-                .await?;
+    let mut allowed = Vec::new();
+    for notice in notices {
+        if reserve(&mut tx, subject, notice, now).await? {
             allowed.push(notice);
+        } else {
+            tracing::warn!(
+                user_id = subject,
+                kind = notice.kind(),
+                "a notice over the per-person limit was not sent"
+            );
         }
-        Ok::<_, sqlx::Error>((addressee, allowed))
-    })?;
+    }
+    let to = addressee(&mut tx, subject).await?;
     tx.commit().await?;
-    let Some(to) = addressee else {
+    let Some(to) = to else {
         return Ok(Vec::new());
     };
     Ok(allowed
@@ -239,6 +265,20 @@ pub async fn send_in_background(
 ) -> Result<(), sqlx::Error> {
     for letter in letters(&state.db, subject, notices, state.clock.now()).await? {
         state.mail_in_background(subject, letter);
+    }
+    Ok(())
+}
+
+/// Sends a notice whose place [`reserve`] took (in the background).
+pub async fn send_reserved(
+    state: &crate::state::AppState,
+    subject: i64,
+    notice: &Notice,
+) -> Result<(), sqlx::Error> {
+    if let Some(to) = addressee(&state.db, subject).await? {
+        for letter in letters_for(&to, notice) {
+            state.mail_in_background(subject, letter);
+        }
     }
     Ok(())
 }

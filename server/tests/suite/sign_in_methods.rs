@@ -486,3 +486,43 @@ async fn switching_ways_never_hands_out_fresh_tries() {
     let (body, _) = answer(&app, &pending, &right, false).await;
     assert!(body.contains("Restart"), "{body}");
 }
+
+/// Each **Create** is mailed to the person, so a loop of them is refused at the notices'
+/// limit, before it becomes a flood of mail; a refused one changes nothing, and requests
+/// sent at once share the one allowance.
+#[tokio::test]
+async fn create_in_a_loop_is_refused_at_the_notice_limit_even_sent_at_once() {
+    use app::sign_in_details::methods::TOO_OFTEN;
+    use app::sign_in_details::notices::{PER_WINDOW, WINDOW_SECONDS};
+    let (app, mut capture) = two_step_app().await;
+    let cookie = signed_in_admin(&app, &mut capture).await;
+    let form = password_form(ADMIN_PASSWORD);
+    let create = || call(&app, "/api/create_recovery_codes", &form, &cookie);
+    for n in 0..PER_WINDOW {
+        let created: RecoveryOutcome = serde_json::from_str(&create().await).unwrap();
+        assert!(matches!(created, RecoveryOutcome::Created(_)), "{n}: {created:?}");
+    }
+    let newest = || async {
+        sqlx::query_scalar::<_, i64>("SELECT MAX(id) FROM recovery_codes")
+            .fetch_one(app.pool())
+            .await
+            .unwrap()
+    };
+    let before = newest().await;
+    let refused: RecoveryOutcome = serde_json::from_str(&create().await).unwrap();
+    assert_eq!(
+        refused,
+        RecoveryOutcome::Refused {
+            message: TOO_OFTEN.into()
+        }
+    );
+    assert_eq!(newest().await, before, "a refused Create makes no codes");
+
+    // An hour on, eight at once (within the password checks' own limit): the limit's
+    // worth are made, the rest refused.
+    app.clock.advance(WINDOW_SECONDS + 1);
+    let answers = futures::future::join_all((0..8).map(|_| create())).await;
+    let made = answers.iter().filter(|a| a.starts_with(r#"{"Created""#)).count();
+    let too_often = answers.iter().filter(|a| a.contains(TOO_OFTEN)).count();
+    assert_eq!((made as i64, too_often), (PER_WINDOW, 8 - PER_WINDOW as usize));
+}

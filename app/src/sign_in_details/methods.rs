@@ -1,0 +1,107 @@
+//! One's own second-step methods, changed in My account (spec §2 "Authenticator apps and
+//! recovery codes"): the only code that sets up, confirms or removes an authenticator
+//! app or makes a set of recovery codes. Each but Confirm takes the [`PasswordProof`] of
+//! the current password typed in the same form and writes only if it still holds inside
+//! the write; each change is audited and told. Someone else's methods go with the
+//! `MethodsReset` change, through [`super::make`].
+
+use super::{Notice, PasswordProof, notices, proof_holds, tell};
+use crate::audit::{self, Event, EventKind};
+use crate::auth::authenticator::{self, AppCode};
+use crate::auth::recovery;
+use crate::error::AppError;
+use crate::request::context::SignedIn;
+
+/// Refused: the change is mailed to the person each time, and it was made as often as
+/// the notices' limit allows in the last hour (spec §2 "Notices").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooOften;
+
+/// What the person reads then.
+pub const TOO_OFTEN: &str =
+    "This was done too often in the last hour, and each time is mailed to you: try again later.";
+
+/// **Set up**: a new secret, not on until confirmed. `Unauthorized` when the proof was
+/// outlived (a reset, a deactivation or a sign-out everywhere committed meanwhile).
+pub async fn begin_app_setup(cx: &SignedIn, proof: &PasswordProof) -> Result<(), AppError> {
+    let state = &cx.state;
+    let mut tx = state.db.begin_write().await?;
+    if !proof_holds(&mut tx, proof).await? {
+        return Err(AppError::Unauthorized);
+    }
+    authenticator::begin_setup(&mut tx, &state.secret_key, cx.user.id, state.clock.now()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// **Confirm**: the set-up app is on once one of its codes matches (the code is the proof:
+/// only the set-up asked for the password).
+pub async fn confirm_app(cx: &SignedIn, typed: &str) -> Result<AppCode, AppError> {
+    let (state, user) = (&cx.state, &cx.user);
+    let now = state.clock.now();
+    let checked = authenticator::check(&state.db, &state.secret_key, user.id, typed, true, now).await?;
+    if checked == AppCode::Accepted {
+        let event = Event::own(EventKind::AuthenticatorAdded, user.id, cx.client_ip, "");
+        audit::record(&state.db, now, event).await?;
+        tell(state, user.id, &[Notice::AppAdded]).await?;
+    }
+    Ok(checked)
+}
+
+/// **Remove**: the app goes (nothing happens when there is none).
+pub async fn remove_app(cx: &SignedIn, proof: &PasswordProof) -> Result<Result<(), TooOften>, AppError> {
+    let (state, user) = (&cx.state, &cx.user);
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    if !proof_holds(&mut tx, proof).await? {
+        return Err(AppError::Unauthorized);
+    }
+    if !authenticator::remove(&mut tx, user.id).await? {
+        return Ok(Ok(()));
+    }
+    // Returning without a commit rolls the removal back.
+    if !notices::reserve(&mut tx, user.id, &Notice::AppRemoved, now).await? {
+        return Ok(Err(TooOften));
+    }
+    let event = Event::own(
+        EventKind::AuthenticatorRemoved,
+        user.id,
+        cx.client_ip,
+        "by its owner",
+    );
+    audit::record(&mut tx, now, event).await?;
+    tx.commit().await?;
+    notices::send_reserved(state, user.id, &Notice::AppRemoved).await?;
+    Ok(Ok(()))
+}
+
+/// **Create**: a new set of recovery codes, returned this once; the earlier set is void.
+pub async fn create_recovery_codes(
+    cx: &SignedIn,
+    proof: &PasswordProof,
+) -> Result<Result<Vec<String>, TooOften>, AppError> {
+    let (state, user) = (&cx.state, &cx.user);
+    let now = state.clock.now();
+    // Made only if the proof still holds when they are written: a methods reset by an
+    // administrator that commits while the password is being checked wins.
+    let mut tx = state.db.begin_write().await?;
+    if !proof_holds(&mut tx, proof).await? {
+        return Err(AppError::Unauthorized);
+    }
+    // Ten new ways in: the person hears of each set, in case it was not them, so a loop
+    // of Create is refused before it becomes a flood of mail.
+    if !notices::reserve(&mut tx, user.id, &Notice::RecoveryCodesCreated, now).await? {
+        return Ok(Err(TooOften));
+    }
+    let codes = recovery::create(&mut tx, &state.secret_key, user.id).await?;
+    let event = Event::own(
+        EventKind::RecoveryCodesCreated,
+        user.id,
+        cx.client_ip,
+        format!("{} codes; any earlier set is void", codes.len()),
+    );
+    audit::record(&mut tx, now, event).await?;
+    tx.commit().await?;
+    notices::send_reserved(state, user.id, &Notice::RecoveryCodesCreated).await?;
+    Ok(Ok(codes))
+}
