@@ -62,7 +62,8 @@ pub enum Admin {
         #[arg(long)]
         stdin: bool,
     },
-    /// Removes what lets a person skip the emailed code (their trusted networks).
+    /// Resets a person's two-step methods: removes their authenticator app, recovery codes
+    /// and trusted networks, voids their codes and ends their sessions.
     ResetMethods { username: String },
     /// Grants a permission: Personnel, Permissions or Security.
     Grant { username: String, permission: String },

@@ -123,16 +123,6 @@ pub async fn begin(
         audit::record(&state.db, now, event).await?;
         return Ok(refuse(NO_CHANNEL));
     }
-    if misses::locked(&state.db, person.user_id).await? {
-        let event = Event::own(
-            EventKind::SignInFailed,
-            person.user_id,
-            client_ip,
-            "step 2 is locked",
-        );
-        audit::record(&state.db, now, event).await?;
-        return Ok(refuse(SECOND_STEP_LOCKED));
-    }
     // Every pending sign-in has a row, sent or not: the per-window cap counts them all.
     let binding = new_binding();
     let issued = codes::issue(
@@ -402,7 +392,7 @@ async fn count_miss(
     let after = misses::missed(&state.db, user_id, now).await?;
     let in_a_row = after.in_a_row;
     if after.warn {
-        let detail = format!("{in_a_row} wrong answers in a row; the person was mailed");
+        let detail = format!("{in_a_row} wrong answers in a row; the person is told");
         let event = Event::own(EventKind::CodesGuessed, user_id, client_ip, detail);
         audit::record(&state.db, now, event).await?;
         crate::sign_in_details::tell(state, user_id, &[Notice::CodesGuessed { in_a_row }]).await?;

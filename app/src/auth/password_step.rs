@@ -5,11 +5,11 @@ use super::code_step::{self, Verified};
 use super::device;
 use super::signed_in::{self, SignIn};
 use crate::audit::{self, Event, EventKind};
-use crate::auth::throttle;
 use crate::auth::{LoginOutcome, safe_next};
+use crate::auth::{misses, throttle};
 use crate::error::AppError;
 use crate::limits::PASSWORD_MAX;
-use crate::messages::INCORRECT_CREDENTIALS;
+use crate::messages::{INCORRECT_CREDENTIALS, SECOND_STEP_LOCKED};
 use crate::personnel::people;
 use crate::request::client_addr::network_of;
 use crate::settings;
@@ -104,6 +104,16 @@ pub async fn sign_in(
     match person {
         Some(person) if correct => {
             throttle::release(&state.db, reservation).await?;
+            // Someone knows this password and guessed at step 2 until it locked: the
+            // password alone opens nothing now, not from a trusted network, not with
+            // two-step turned off (only after the right password is this said).
+            if misses::locked(&state.db, person.id).await? {
+                let event = Event::own(EventKind::SignInFailed, person.id, client_ip, "step 2 is locked");
+                audit::record(&state.db, now, event).await?;
+                return Ok(LoginOutcome::Refused {
+                    message: SECOND_STEP_LOCKED.to_string(),
+                });
+            }
             let next = safe_next(next);
             let how = if !settings::two_step_enabled(&state.db).await? {
                 "password"

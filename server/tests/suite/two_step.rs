@@ -582,7 +582,7 @@ async fn ten_wrong_codes_in_a_row_mail_the_person_once_and_a_right_one_starts_th
             .fetch_all(app.pool())
             .await
             .unwrap();
-    assert_eq!(told, ["10 wrong answers in a row; the person was mailed"]);
+    assert_eq!(told, ["10 wrong answers in a row; the person is told"]);
     // Ten more the same day (past the codes' 15-minute window): counted, not mailed again.
     app.clock.advance(16 * 60);
     guess_codes(&app, &mut capture, "jdoe", PERSON_PASSWORD, 2).await;
@@ -632,6 +632,21 @@ async fn the_hundredth_wrong_code_locks_step_two_until_an_administrator_sets_a_n
     let (body, _) = password_from(&app, OFFICE, "jdoe", PERSON_PASSWORD).await;
     assert_eq!(body, outcome("Refused", SECOND_STEP_LOCKED));
     assert_eq!(capture.try_message(), None, "no code is sent to a locked person");
+    // Not from a network the person trusted, not with two-step turned off either.
+    let office = OFFICE.parse().unwrap();
+    app::trusted_networks::store::trust(&app.state.db, id, office, 30, app.state.clock.now())
+        .await
+        .unwrap();
+    let (body, _) = password_from(&app, OFFICE, "jdoe", PERSON_PASSWORD).await;
+    assert_eq!(body, outcome("Refused", SECOND_STEP_LOCKED));
+    app::settings::set_two_step_enabled(&app.state.db, false)
+        .await
+        .unwrap();
+    let (body, _) = password_from(&app, OFFICE, "jdoe", PERSON_PASSWORD).await;
+    assert_eq!(body, outcome("Refused", SECOND_STEP_LOCKED));
+    app::settings::set_two_step_enabled(&app.state.db, true)
+        .await
+        .unwrap();
     // A wrong password still gets the ordinary answer: the lock tells a stranger nothing.
     let (body, _) = password_from(&app, OFFICE, "jdoe", "not the password").await;
     assert_eq!(body, refused());
