@@ -8,7 +8,10 @@ use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::AsyncSmtpTransport;
 use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
 use std::time::Duration;
+use tokio::sync::{Semaphore, mpsc};
 
 /// How long one SMTP exchange may take before the send counts as failed.
 pub const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
@@ -67,7 +70,18 @@ pub struct Mailer {
     transport: Transport,
     from: Mailbox,
     timeout: Duration,
+    /// Notices sent without making a request wait: started at the first one.
+    background: std::sync::OnceLock<mpsc::Sender<(i64, Letter)>>,
+    /// Notices dropped because the background queue was full.
+    dropped: AtomicU64,
 }
+
+/// Notices that may wait to be sent in the background: a bounded queue, so a flood of
+/// changes cannot become a flood of tasks or of memory. Past it a notice is dropped,
+/// logged and counted ([`Mailer::dropped_notices`]).
+pub const BACKGROUND_QUEUE: usize = 256;
+/// Background notices being sent at once.
+pub const BACKGROUND_AT_ONCE: usize = 8;
 
 impl Mailer {
     /// SMTP when `smtp_url` is given (e.g. `smtp://127.0.0.1:2525`, `smtps://user:pw@host`),
@@ -108,7 +122,31 @@ impl Mailer {
             transport,
             from,
             timeout,
+            background: std::sync::OnceLock::new(),
+            dropped: AtomicU64::new(0),
         })
+    }
+
+    /// Queues a notice about `user_id` to be sent without waiting for the mail server; a
+    /// failure is logged. A full queue drops it (logged and counted).
+    pub fn send_in_background(self: &Arc<Self>, user_id: i64, letter: Letter) {
+        let queue = self
+            .background
+            .get_or_init(|| start_background(Arc::downgrade(self)));
+        if let Err(refused) = queue.try_send((user_id, letter)) {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+            let full = matches!(refused, mpsc::error::TrySendError::Full(_));
+            tracing::error!(
+                user_id,
+                full,
+                "a notice was dropped: the background mail queue is full or closed"
+            );
+        }
+    }
+
+    /// How many background notices were dropped since the server started.
+    pub fn dropped_notices(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
     }
 
     /// Whether mail can go out now, without sending any: SMTP answers its greeting and
@@ -350,6 +388,31 @@ pub(crate) fn sign_in_notice(name: &str, email: &str, subject: &str, what: &str)
     Letter::to(name, email, format!("Twostep: {subject}"), text, html)
 }
 
+/// The worker behind [`Mailer::send_in_background`]: takes notices off the queue and
+/// sends [`BACKGROUND_AT_ONCE`] at a time. It holds the mailer weakly, so a dropped mailer
+/// ends it.
+fn start_background(mailer: Weak<Mailer>) -> mpsc::Sender<(i64, Letter)> {
+    let (queue, mut waiting) = mpsc::channel::<(i64, Letter)>(BACKGROUND_QUEUE);
+    tokio::spawn(async move {
+        let sending = Arc::new(Semaphore::new(BACKGROUND_AT_ONCE));
+        while let Some((user_id, letter)) = waiting.recv().await {
+            let Ok(turn) = sending.clone().acquire_owned().await else {
+                break;
+            };
+            let Some(mailer) = mailer.upgrade() else {
+                break;
+            };
+            tokio::spawn(async move {
+                let _turn = turn;
+                if let Err(error) = mailer.send(letter).await {
+                    tracing::error!(user_id, %error, "a notice could not be sent");
+                }
+            });
+        }
+    });
+    queue
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -398,6 +461,49 @@ mod tests {
         );
         assert!(data.contains("10 minutes") && data.contains("change your password"));
         assert!(data.contains("Jane &lt;Doe&gt;"), "the name is escaped in HTML");
+    }
+
+    /// A mail server that takes connections and never answers: every send waits.
+    async fn silent_smtp_server() -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("smtp://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                held.push(socket);
+            }
+        });
+        url
+    }
+
+    #[tokio::test]
+    async fn background_notices_wait_in_a_bounded_queue_and_past_it_are_dropped_and_counted() {
+        let url = silent_smtp_server().await;
+        let mailer = Arc::new(
+            Mailer::new(
+                Some(&url),
+                &no_outbox(),
+                "Twostep <no-reply@localhost>",
+                Duration::from_secs(600),
+            )
+            .unwrap(),
+        );
+        let letter = || sign_in_notice("Jane", "jane@example.com", "a test", "Nothing happened.");
+        // These are being sent (and stay so: the server never answers), and one more waits
+        // for its turn outside the queue.
+        for _ in 0..=BACKGROUND_AT_ONCE {
+            mailer.send_in_background(1, letter());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert_eq!(mailer.dropped_notices(), 0);
+        for _ in 0..BACKGROUND_QUEUE + 10 {
+            mailer.send_in_background(1, letter());
+        }
+        assert_eq!(
+            mailer.dropped_notices(),
+            10,
+            "the queue holds {BACKGROUND_QUEUE}, no more"
+        );
     }
 
     #[tokio::test]

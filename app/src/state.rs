@@ -114,15 +114,10 @@ impl AppState {
         (*self.0).clone()
     }
 
-    /// Sends a notice about `user_id` without making anyone wait for the mail server; a
-    /// failure is logged.
+    /// Sends a notice about `user_id` without making anyone wait for the mail server, through
+    /// the mailer's bounded queue; a failure is logged.
     pub fn mail_in_background(&self, user_id: i64, letter: crate::mail::Letter) {
-        let mailer = self.mailer.clone();
-        tokio::spawn(async move {
-            if let Err(error) = mailer.send(letter).await {
-                tracing::error!(user_id, %error, "a notice could not be sent");
-            }
-        });
+        self.mailer.send_in_background(user_id, letter);
     }
 
     /// Tells every listening page that `user_id`'s trusted networks changed.
