@@ -176,3 +176,28 @@ async fn open_pages_hear_of_a_delete_and_only_what_they_may_see() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&frame), "data: changed\n\n");
 }
+
+#[tokio::test]
+async fn one_session_holds_at_most_four_live_streams_and_a_closed_one_frees_its_place() {
+    let app = TestApp::new().await;
+    let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
+    let mut open = Vec::new();
+    for n in 0..server::live::STREAMS_PER_SESSION {
+        let stream = app.send(events_request(Some(&admin))).await;
+        assert_eq!(stream.status(), StatusCode::OK, "stream {n}");
+        open.push(stream);
+    }
+    let refused = app.send(events_request(Some(&admin))).await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(body_text(refused).await, server::live::TOO_MANY_STREAMS);
+    // Another session of the same person is not refused for this one's streams.
+    let other = signed_in(&app, "admin", ADMIN_PASSWORD).await;
+    let elsewhere = app.send(events_request(Some(&other))).await;
+    assert_eq!(elsewhere.status(), StatusCode::OK);
+    // A page closes: its place is free again.
+    drop(open.pop());
+    assert_eq!(
+        app.send(events_request(Some(&admin))).await.status(),
+        StatusCode::OK
+    );
+}
