@@ -83,13 +83,22 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// Over https every cookie this site sends carries `Secure`, removals included. A browser
-/// ignores a `__Host-` cookie without it, so a removal built without it (tower-sessions'
-/// own, at sign-out) would leave the old cookie in the browser.
-pub async fn secure_cookies(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// How long a browser keeps to https once it has seen the site over it (a year).
+const STRICT_TRANSPORT: &str = "max-age=31536000";
+
+/// When people reach the site over https (`public_origin`): every answer tells the browser
+/// to use nothing else from now on (`Strict-Transport-Security`), and every cookie this
+/// site sends carries `Secure`, removals included. A browser ignores a `__Host-` cookie
+/// without it, so a removal built without it (tower-sessions' own, at sign-out) would
+/// leave the old cookie in the browser.
+pub async fn over_https(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     if state.policy.secure_cookies() {
         let headers = response.headers_mut();
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(STRICT_TRANSPORT),
+        );
         let sent: Vec<HeaderValue> = headers
             .get_all(header::SET_COOKIE)
             .iter()

@@ -81,6 +81,13 @@ async fn run() -> Result<(), String> {
         Ok(()) => tracing::info!(key = key.id(), from = %source, "secret key"),
         Err(wrong) => return Err(format!("secret key from {source}: {wrong}")),
     }
+    for range in config.trusted_proxies.ranges() {
+        tracing::warn!(
+            %range,
+            "trusted_proxies lists a range, not one address: a client inside it can forge its \
+             address; list each proxy's exact address"
+        );
+    }
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let hasher = Arc::new(PasswordHasher::new(cores, config.password_hash_queue));

@@ -68,7 +68,7 @@ pub fn build<Store: SessionStore + Clone>(state: AppState, store: Store, secure_
         .layer(from_fn_with_state(state.site_files.clone(), layers::site_file_cache))
         .layer(sessions)
         // Outside the session layer, whose cookie it must see.
-        .layer(from_fn_with_state(state.clone(), layers::secure_cookies))
+        .layer(from_fn_with_state(state.clone(), layers::over_https))
         .layer(Extension(store))
         .layer(from_fn_with_state(state.clone(), layers::same_origin))
         .layer(from_fn_with_state(state.clone(), layers::known_host))

@@ -80,6 +80,17 @@ impl TrustedProxies {
         self.0.is_empty()
     }
 
+    /// The entries that cover more than one address. A client whose own address falls
+    /// inside such a range is taken for a proxy, and may then name any client address it
+    /// likes in the header: a proxy should be listed by its exact address.
+    pub fn ranges(&self) -> Vec<IpNet> {
+        self.0
+            .iter()
+            .copied()
+            .filter(|net| net.prefix_len() < net.max_prefix_len())
+            .collect()
+    }
+
     pub fn contains(&self, ip: IpAddr) -> bool {
         let ip = canonical(ip);
         self.0.iter().any(|net| net.contains(&ip))
@@ -202,6 +213,21 @@ mod tests {
             map.append(*name, HeaderValue::from_str(value).unwrap());
         }
         map
+    }
+
+    #[test]
+    fn an_entry_wider_than_one_address_is_a_range_to_warn_of() {
+        let proxies =
+            TrustedProxies::parse("10.0.0.7, 172.16.0.0/12, 2001:db8::1, 2001:db8::/64, ::ffff:10.0.0.0/120")
+                .unwrap();
+        let ranges: Vec<String> = proxies.ranges().iter().map(|net| net.to_string()).collect();
+        assert_eq!(ranges, ["172.16.0.0/12", "2001:db8::/64", "10.0.0.0/24"]);
+        assert!(
+            TrustedProxies::parse("10.0.0.7/32, ::1")
+                .unwrap()
+                .ranges()
+                .is_empty()
+        );
     }
 
     #[test]

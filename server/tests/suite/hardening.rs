@@ -675,7 +675,7 @@ async fn a_state_change_that_cannot_say_where_it_came_from_is_refused() {
 }
 
 #[tokio::test]
-async fn over_https_the_cookies_are_host_prefixed_and_secure() {
+async fn over_https_the_cookies_are_host_prefixed_and_secure_and_https_is_kept_to() {
     let app = TestApp::new().await;
     let origin = "https://plan.example.com";
     let state = AppState::from(Services {
@@ -696,6 +696,10 @@ async fn over_https_the_cookies_are_host_prefixed_and_secure() {
         .headers_mut()
         .insert(header::ORIGIN, origin.parse().unwrap());
     let response = router.oneshot(request).await.unwrap();
+    assert_eq!(
+        response.headers().get(header::STRICT_TRANSPORT_SECURITY).unwrap(),
+        "max-age=31536000"
+    );
     let cookies: Vec<String> = response
         .headers()
         .get_all(header::SET_COOKIE)
@@ -712,6 +716,21 @@ async fn over_https_the_cookies_are_host_prefixed_and_secure() {
             "{cookie}"
         );
     }
+}
+
+/// Over plain http (no https origin configured) nothing asks the browser to insist on
+/// https: a site reached by http only would then be unreachable.
+#[tokio::test]
+async fn over_plain_http_no_strict_transport_security_is_sent() {
+    let app = TestApp::new().await;
+    let response = app.send(get("/login", None)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response
+            .headers()
+            .get(header::STRICT_TRANSPORT_SECURITY)
+            .is_none()
+    );
 }
 
 #[tokio::test]
