@@ -49,6 +49,10 @@ struct Pending {
     /// Whether a code was sent during this sign-in: a later send waits out the cooldown.
     #[serde(default)]
     sent: bool,
+    /// The browser's valid device cookie for this person, whose own allowance its codes
+    /// count against.
+    #[serde(default)]
+    device: Option<i64>,
 }
 
 /// A new pending sign-in's binding.
@@ -68,6 +72,8 @@ pub struct Verified {
     pub user_id: i64,
     pub epoch: i64,
     pub contact: Contact,
+    /// The id of the valid device cookie of this person the browser presented.
+    pub device: Option<i64>,
 }
 
 /// The ways a person can answer step 2 now.
@@ -124,13 +130,20 @@ pub async fn begin(
         return Ok(refuse(NO_CHANNEL));
     }
     // Every pending sign-in has a row, sent or not: the per-window cap counts them all.
+    // It replaces this browser's unfinished sign-in, if any, and no other browser's.
     let binding = new_binding();
+    let replaced = session.get::<Pending>(PENDING).await.ok().flatten();
+    let browser = codes::Browser {
+        binding: &binding,
+        replaces: replaced.as_ref().map(|p| &p.binding[..]),
+        device: person.device,
+    };
     let issued = codes::issue(
         &state.db,
         &state.secret_key,
         &state.policy.codes,
         person.user_id,
-        &binding,
+        browser,
         Purpose::SignIn,
         now,
     )
@@ -173,6 +186,7 @@ pub async fn begin(
                 next,
                 prompt: prompt.clone(),
                 sent,
+                device: person.device,
             },
         )
         .await?;
@@ -573,7 +587,11 @@ async fn send_new(
         &state.secret_key,
         &state.policy.codes,
         pending.user_id,
-        &pending.binding,
+        codes::Browser {
+            binding: &pending.binding,
+            replaces: None,
+            device: pending.device,
+        },
         purpose,
         now,
     )

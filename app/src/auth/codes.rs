@@ -3,9 +3,11 @@
 //! Six digits from the OS random source, kept only as a salted HMAC under the secret key
 //! (a plain hash of a million candidates is reversed at once from a copy of the
 //! database; this one needs the key kept outside it), valid ten minutes
-//! and once. A new code voids the previous one; a resend waits 30 s; at most five codes per
-//! person in fifteen minutes; five wrong tries void a code, and a new code for the same
-//! pending sign-in carries its tries on. Each step is one write transaction (SQLite's
+//! and once. A new code voids the previous one of the same browser only (spec §2 "Guessing
+//! over time"), so sign-ins from elsewhere cannot void the owner's; a resend waits 30 s; at
+//! most five codes per person in fifteen minutes, and five more for each browser with a
+//! valid device cookie of the person; five wrong tries void a code, and a new code for the
+//! same pending sign-in carries its tries on. Each step is one write transaction (SQLite's
 //! write lock, or PostgreSQL's advisory lock: `Db::begin_write`), so two simultaneous
 //! right answers give one success.
 //!
@@ -118,24 +120,55 @@ struct StoredCode {
     state: String,
 }
 
-/// Issues a new code for `user_id`, bound to the browser holding `binding`, and voids
-/// every earlier live code of that person.
+/// The browser a code is issued to (spec §2 "Guessing over time").
+#[derive(Debug, Clone, Copy)]
+pub struct Browser<'a> {
+    /// The pending sign-in's binding: the code answers it and nothing else.
+    pub binding: &'a [u8],
+    /// The binding of the pending sign-in this one replaces in the same browser (a new
+    /// sign-in over an unfinished one): its code is voided.
+    pub replaces: Option<&'a [u8]>,
+    /// The id of the browser's valid device cookie for this person: its codes count
+    /// against the cookie's own allowance, so nobody else can use that up.
+    pub device: Option<i64>,
+}
+
+impl<'a> Browser<'a> {
+    /// A browser that replaces nothing and has no device cookie.
+    pub fn bound_to(binding: &'a [u8]) -> Browser<'a> {
+        Browser {
+            binding,
+            replaces: None,
+            device: None,
+        }
+    }
+}
+
+/// Issues a new code for `user_id` to `browser`, and voids the earlier live code of that
+/// browser only: sign-ins from elsewhere leave the owner's code alone. The window's cap
+/// counts the codes of the browser's device cookie when it has one, else every code of
+/// the person issued without one.
 pub async fn issue(
     db: &crate::db::Db,
     key: &SecretKey,
     policy: &CodePolicy,
     user_id: i64,
-    binding: &[u8],
+    browser: Browser<'_>,
     purpose: Purpose,
     now: UnixSeconds,
 ) -> Result<Result<Issued, NotIssued>, sqlx::Error> {
     crate::db::on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
         let (last, in_window): (Option<i64>, i64) = sqlx::query_as(
-            "SELECT MAX(created_at), COUNT(*) FILTER (WHERE created_at > $2) FROM codes WHERE user_id = $1",
+            "SELECT
+            (SELECT MAX(created_at) FROM codes WHERE user_id = $1 AND binding = $2),
+            (SELECT COUNT(*) FROM codes WHERE user_id = $1 AND created_at > $3
+               AND (device_id = $4 OR ($4 IS NULL AND device_id IS NULL)))",
         )
         .bind(user_id)
+        .bind(browser.binding)
         .bind(now - policy.window_seconds)
+        .bind(browser.device)
         .fetch_one(&mut *tx)
         .await?;
         if purpose == Purpose::Resend
@@ -155,28 +188,54 @@ pub async fn issue(
             "SELECT COALESCE(MAX(tries), 0) FROM codes WHERE user_id = $1 AND binding = $2",
         )
         .bind(user_id)
-        .bind(binding)
+        .bind(browser.binding)
         .fetch_one(&mut *tx)
         .await?;
-        let voided = void_all_of(&mut *tx, user_id, now).await?;
+        let mut voided = void_bound(crate::db::Conn::from(&mut *tx), user_id, browser.binding, now).await?;
+        if let Some(replaced) = browser.replaces {
+            voided += void_bound(crate::db::Conn::from(&mut *tx), user_id, replaced, now).await?;
+        }
         let code = generate();
         let mut salt = [0u8; 16];
         rand::RngCore::fill_bytes(&mut rand::rngs::OsRng.unwrap_err(), &mut salt);
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO codes (user_id, binding, salt, digest, created_at, expires_at, tries)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO codes (user_id, binding, salt, digest, created_at, expires_at, tries, device_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(user_id)
-        .bind(binding)
+        .bind(browser.binding)
         .bind(&salt[..])
         .bind(digest(key, &salt, &code))
         .bind(now)
         .bind(now + policy.lifetime_seconds)
         .bind(tries)
+        .bind(browser.device)
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(Ok(Issued { id, code, voided }))
+    })
+}
+
+/// Voids the live, unexpired code of one pending sign-in of `user_id`.
+async fn void_bound(
+    conn: impl Into<crate::db::Conn<'_>>,
+    user_id: i64,
+    binding: &[u8],
+    now: UnixSeconds,
+) -> Result<u64, sqlx::Error> {
+    crate::db::on_conn!(conn.into(), |db| {
+        Ok(sqlx::query(
+            "UPDATE codes SET state = $4 WHERE user_id = $1 AND binding = $2 AND state = $5 AND expires_at > $3",
+        )
+        .bind(user_id)
+        .bind(binding)
+        .bind(now)
+        .bind(CodeState::Voided.as_str())
+        .bind(CodeState::Live.as_str())
+        .execute(db)
+        .await?
+        .rows_affected())
     })
 }
 
@@ -339,7 +398,7 @@ mod tests {
                 &test_key(),
                 &CodePolicy::default(),
                 user,
-                BROWSER,
+                Browser::bound_to(BROWSER),
                 Purpose::Resend,
                 now,
             )
@@ -466,7 +525,7 @@ mod tests {
             &test_key(),
             &policy,
             user,
-            BROWSER,
+            Browser::bound_to(BROWSER),
             Purpose::Resend,
             T0 + 29,
         )
@@ -500,7 +559,7 @@ mod tests {
             &test_key(),
             &policy,
             user,
-            BROWSER,
+            Browser::bound_to(BROWSER),
             Purpose::Resend,
             T0 + 150,
         )
@@ -514,7 +573,7 @@ mod tests {
                 &test_key(),
                 &policy,
                 user,
-                BROWSER,
+                Browser::bound_to(BROWSER),
                 Purpose::Resend,
                 T0 + 899
             )
@@ -529,7 +588,7 @@ mod tests {
                 &test_key(),
                 &policy,
                 user,
-                BROWSER,
+                Browser::bound_to(BROWSER),
                 Purpose::Resend,
                 T0 + 900
             )
@@ -605,7 +664,7 @@ mod tests {
             &test_key(),
             &policy,
             user,
-            BROWSER,
+            Browser::bound_to(BROWSER),
             Purpose::SignIn,
             T0 + 5,
         )
@@ -623,7 +682,7 @@ mod tests {
                 &test_key(),
                 &policy,
                 user,
-                BROWSER,
+                Browser::bound_to(BROWSER),
                 Purpose::SignIn,
                 T0 + 10 + i,
             )
@@ -637,7 +696,7 @@ mod tests {
                 &test_key(),
                 &policy,
                 user,
-                BROWSER,
+                Browser::bound_to(BROWSER),
                 Purpose::SignIn,
                 T0 + 20
             )
@@ -647,6 +706,92 @@ mod tests {
             NotIssued::TooMany
         );
         drop(again);
+    }
+
+    async fn a_new_code_voids_only_the_earlier_code_of_the_same_browser(backend: Backend) {
+        let (state, _db, user) = setup(backend).await;
+        let policy = CodePolicy::default();
+        let issue_to = |browser: Browser<'static>, now: i64| {
+            let db = state.db.clone();
+            async move {
+                issue(&db, &test_key(), &policy, user, browser, Purpose::SignIn, now)
+                    .await
+                    .unwrap()
+                    .unwrap()
+            }
+        };
+        let check_at = |issued: &Issued, binding: &'static [u8], now: i64| {
+            let (db, id, code) = (state.db.clone(), issued.id, issued.code.clone());
+            async move {
+                check(
+                    &db,
+                    &policy,
+                    id,
+                    user,
+                    binding,
+                    Answer::Sent(&test_key(), &code),
+                    now,
+                )
+                .await
+                .unwrap()
+            }
+        };
+        let owner = issue_to(Browser::bound_to(b"owner"), T0).await;
+        // Someone else signs in twice: each sign-in voids only their own earlier code.
+        let elsewhere = issue_to(Browser::bound_to(b"elsewhere-1"), T0 + 1).await;
+        assert_eq!(elsewhere.voided, 0, "the owner's code is not theirs to void");
+        let again = Browser {
+            binding: b"elsewhere-2",
+            replaces: Some(b"elsewhere-1"),
+            device: None,
+        };
+        assert_eq!(issue_to(again, T0 + 2).await.voided, 1);
+        assert_eq!(check_at(&elsewhere, b"elsewhere-1", T0 + 3).await, Checked::Spent);
+        assert_eq!(
+            check_at(&owner, b"owner", T0 + 3).await,
+            Checked::Accepted,
+            "the owner's code survived sign-ins from elsewhere"
+        );
+    }
+
+    async fn a_browser_with_a_device_cookie_has_its_own_allowance(backend: Backend) {
+        let (state, _db, user) = setup(backend).await;
+        let policy = CodePolicy::default();
+        let issue_to = |binding: &'static [u8], device: Option<i64>, now: i64| {
+            let db = state.db.clone();
+            async move {
+                let browser = Browser {
+                    binding,
+                    replaces: None,
+                    device,
+                };
+                issue(&db, &test_key(), &policy, user, browser, Purpose::SignIn, now)
+                    .await
+                    .unwrap()
+            }
+        };
+        // Someone with the password uses up the person's allowance from elsewhere.
+        for i in 0..5 {
+            assert!(issue_to(b"elsewhere", None, T0 + i).await.is_ok());
+        }
+        assert_eq!(
+            issue_to(b"elsewhere", None, T0 + 5).await.unwrap_err(),
+            NotIssued::TooMany
+        );
+        // The owner's browser, known by its device cookie, still gets its own five.
+        for i in 0..5 {
+            assert!(issue_to(b"owner", Some(7), T0 + 10 + i).await.is_ok(), "code {i}");
+        }
+        assert_eq!(
+            issue_to(b"owner", Some(7), T0 + 20).await.unwrap_err(),
+            NotIssued::TooMany,
+            "the cookie's allowance is bounded too"
+        );
+        assert_eq!(
+            issue_to(b"elsewhere", None, T0 + 21).await.unwrap_err(),
+            NotIssued::TooMany,
+            "the cookie's codes give nobody else more"
+        );
     }
 
     async fn an_undelivered_code_is_void(backend: Backend) {
@@ -672,5 +817,7 @@ mod tests {
         a_code_is_useless_to_another_person_or_another_browser,
         signing_in_again_gets_a_fresh_code_without_the_cooldown_but_within_the_cap,
         an_undelivered_code_is_void,
+        a_new_code_voids_only_the_earlier_code_of_the_same_browser,
+        a_browser_with_a_device_cookie_has_its_own_allowance,
     );
 }

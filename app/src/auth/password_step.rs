@@ -131,6 +131,10 @@ pub async fn sign_in(
                     user_id: person.id,
                     epoch: person.session_epoch,
                     contact: person.contact,
+                    device: match reservation.against {
+                        throttle::CountedAgainst::Device(id) => Some(id),
+                        throttle::CountedAgainst::PersonAndNetwork => None,
+                    },
                 };
                 return code_step::begin(state, session, client_ip, verified, next).await;
             };

@@ -642,7 +642,7 @@ mod tests {
                 &state.secret_key,
                 &policy,
                 jdoe.id,
-                b"browser",
+                codes::Browser::bound_to(b"browser"),
                 codes::Purpose::SignIn,
                 now,
             )

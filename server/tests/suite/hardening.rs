@@ -531,6 +531,61 @@ async fn a_device_cookie_never_skips_the_code() {
     assert!(body_text(answer).await.contains("CodeRequired"));
 }
 
+#[tokio::test]
+async fn sign_ins_from_elsewhere_neither_void_the_owners_code_nor_use_up_their_browsers_codes() {
+    let mut capture = SmtpCapture::start().await;
+    let app = TestApp::with_mail(&capture.url).await;
+    let device = admins_device(&app).await;
+    app::settings::set_two_step_enabled(app.pool(), true)
+        .await
+        .unwrap();
+    let owner = app
+        .send_from("192.0.2.10", login_with_device("admin", ADMIN_PASSWORD, &device))
+        .await;
+    let owner = session_cookie(&owner).expect("a pending sign-in");
+    let owners_code = capture.next_code().await;
+    // Someone with the password signs in six times from elsewhere: five codes, then
+    // the person's allowance is used up.
+    for i in 0..6 {
+        let answer = app
+            .send_from(
+                &format!("203.0.113.{i}"),
+                login_request("admin", ADMIN_PASSWORD, None),
+            )
+            .await;
+        let body = body_text(answer).await;
+        if i < 5 {
+            assert!(body.contains("CodeRequired"), "{i}: {body}");
+            capture.next_code().await;
+        } else {
+            assert!(body.contains("Too many codes were sent to you."), "{body}");
+        }
+    }
+    // The owner's code in flight still works.
+    let form = format!("code={owners_code}");
+    let body = body_text(
+        app.send_from("192.0.2.10", post("/api/verify_code", &form, Some(&owner)))
+            .await,
+    )
+    .await;
+    assert_eq!(body, r#"{"SignedIn":{"next":"/"}}"#);
+    // And the owner's browser gets a new code when it signs in again.
+    let again = app
+        .send_from("192.0.2.10", login_with_device("admin", ADMIN_PASSWORD, &device))
+        .await;
+    assert!(body_text(again).await.contains("CodeRequired"));
+    capture.next_code().await;
+    // A browser without the cookie is still refused.
+    let stranger = app
+        .send_from("192.0.2.10", login_request("admin", ADMIN_PASSWORD, None))
+        .await;
+    assert!(
+        body_text(stranger)
+            .await
+            .contains("Too many codes were sent to you.")
+    );
+}
+
 // ---- 5. Smaller holes ----
 
 fn events_request(cookie: &str) -> Request<axum::body::Body> {

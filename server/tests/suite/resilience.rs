@@ -201,7 +201,7 @@ async fn thirty_two_writers_at_once_never_see_the_database_busy() {
                         &code_key,
                         &CodePolicy::default(),
                         user,
-                        b"b",
+                        codes::Browser::bound_to(b"b"),
                         Purpose::SignIn,
                         now + round,
                     )

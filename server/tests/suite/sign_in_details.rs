@@ -206,7 +206,7 @@ async fn seed(db: &app::db::Db, key: &app::secret_key::SecretKey, jane: i64, now
         key,
         &policy,
         jane,
-        b"a browser",
+        app::auth::codes::Browser::bound_to(b"a browser"),
         app::auth::codes::Purpose::SignIn,
         now,
     )

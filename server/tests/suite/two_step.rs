@@ -216,19 +216,39 @@ async fn a_code_for_one_person_fails_for_another() {
     assert_eq!(body, r#"{"SignedIn":{"next":"/"}}"#);
 }
 
+async fn live_codes(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM codes WHERE state = 'live'")
+        .fetch_one(app.pool())
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
-async fn a_code_from_an_earlier_sign_in_is_useless_in_the_next() {
+async fn a_new_sign_in_voids_the_earlier_code_of_the_same_browser_only() {
     let (app, mut capture) = two_step_app().await;
     let (_, first) = password_from(&app, OFFICE, "admin", ADMIN_PASSWORD).await;
     let first_code = capture.next_code().await;
-    let (_, second) = password_from(&app, OFFICE, "admin", ADMIN_PASSWORD).await;
+    // Signing in again in the same browser: the first code is void.
+    let response = app
+        .send_from(OFFICE, login_request("admin", ADMIN_PASSWORD, first.as_deref()))
+        .await;
+    let again = session_cookie(&response).expect("a new pending session");
     let second_code = capture.next_code().await;
-    let (body, _) = code_from(&app, OFFICE, &first.unwrap(), &first_code, false).await;
-    assert_eq!(body, outcome("Restart", CODE_SPENT), "voided by the new sign-in");
+    assert_eq!(
+        live_codes(&app).await,
+        1,
+        "voided by the new sign-in of that browser"
+    );
     if first_code != second_code {
-        let (body, _) = code_from(&app, OFFICE, &second.unwrap(), &first_code, false).await;
+        let (body, _) = code_from(&app, OFFICE, &again, &first_code, false).await;
         assert_eq!(body, outcome("Refused", WRONG_CODE));
     }
+    // A sign-in from another browser leaves this one's code alone.
+    let (_, _elsewhere) = password_from(&app, "203.0.113.7", "admin", ADMIN_PASSWORD).await;
+    capture.next_code().await;
+    assert_eq!(live_codes(&app).await, 2);
+    let (body, _) = code_from(&app, OFFICE, &again, &second_code, false).await;
+    assert_eq!(body, r#"{"SignedIn":{"next":"/"}}"#);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
