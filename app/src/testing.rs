@@ -107,7 +107,11 @@ pub async fn password_works(state: &AppState, username: &str, password: &str) ->
     };
     state
         .hasher
-        .verify(password.into(), Some(record.password_hash))
+        .verify(
+            password.into(),
+            Some(record.password_hash),
+            crate::auth::password::Lane::Anyone,
+        )
         .await
         .unwrap()
 }

@@ -3,6 +3,9 @@
 //! Hashing is the most expensive thing the server does, so it is rationed: at most
 //! `workers` hashes run at once (one per core), at most `queue` more wait for a turn, and
 //! anything past that is refused at once as `Busy` (503) instead of piling up memory.
+//! A quarter of the queue more (at least one place) is kept for [`Lane::KnownBrowser`]:
+//! a flood from many networks fills the shared places, and still a browser the server
+//! knows by its device cookie gets its password checked (spec §2 "Password step").
 //!
 //! The hashes run on `workers` threads of their own, each reusing one 19 MiB block of
 //! argon2 memory for every check: memory stays at `workers` × 19 MiB however long a
@@ -64,10 +67,37 @@ pub enum HashError {
     Failed,
 }
 
+/// Which places in the queue a password check may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    /// The shared places: anyone, known or not.
+    Anyone,
+    /// A browser that presented a valid device cookie of the person: the shared places,
+    /// then the ones kept for it.
+    KnownBrowser,
+}
+
+impl Lane {
+    /// The lane of a password attempt, by what its reservation counted against.
+    pub fn of(reservation: &crate::auth::throttle::Reservation) -> Lane {
+        match reservation.against {
+            crate::auth::throttle::CountedAgainst::Device(_) => Lane::KnownBrowser,
+            crate::auth::throttle::CountedAgainst::PersonAndNetwork => Lane::Anyone,
+        }
+    }
+}
+
+/// Places kept for known browsers beside a shared queue of `queue`.
+fn kept_places(queue: usize) -> usize {
+    (queue / 4).max(1)
+}
+
 pub struct PasswordHasher {
     jobs: mpsc::Sender<Job>,
     running: Arc<Semaphore>,
     admitted: Arc<Semaphore>,
+    /// The places only [`Lane::KnownBrowser`] may take.
+    kept: Arc<Semaphore>,
     /// Running plus waiting places.
     #[cfg(any(test, feature = "test-support"))]
     capacity: usize,
@@ -110,8 +140,9 @@ impl PasswordHasher {
             jobs,
             running: Arc::new(Semaphore::new(workers)),
             admitted: Arc::new(Semaphore::new(workers + queue)),
+            kept: Arc::new(Semaphore::new(kept_places(queue))),
             #[cfg(any(test, feature = "test-support"))]
-            capacity: workers + queue,
+            capacity: workers + queue + kept_places(queue),
             dummy,
             #[cfg(any(test, feature = "test-support"))]
             verifications: Default::default(),
@@ -120,12 +151,17 @@ impl PasswordHasher {
 
     /// Hashes a new password.
     pub async fn hash(&self, password: String) -> Result<StoredHash, HashError> {
-        self.run(move |_| hash_now(&password)).await?
+        self.run(Lane::Anyone, move |_| hash_now(&password)).await?
     }
 
     /// Checks `password` against `stored`, or against a dummy hash when there is no
     /// stored hash (unknown person): same parameters, so the same work either way.
-    pub async fn verify(&self, password: String, stored: Option<StoredHash>) -> Result<bool, HashError> {
+    pub async fn verify(
+        &self,
+        password: String,
+        stored: Option<StoredHash>,
+        lane: Lane,
+    ) -> Result<bool, HashError> {
         let (hash, known) = match stored {
             Some(hash) => (hash, true),
             None => (self.dummy.clone(), false),
@@ -134,7 +170,7 @@ impl PasswordHasher {
         self.verifications
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let matches = self
-            .run(move |memory| verify_now(&password, &hash, memory))
+            .run(lane, move |memory| verify_now(&password, &hash, memory))
             .await?;
         Ok(known && matches)
     }
@@ -148,18 +184,23 @@ impl PasswordHasher {
     /// Hashes waiting or running right now (tests).
     #[cfg(any(test, feature = "test-support"))]
     pub fn in_flight(&self) -> usize {
-        self.capacity - self.admitted.available_permits()
+        self.capacity - self.admitted.available_permits() - self.kept.available_permits()
     }
 
     async fn run<T: Send + 'static>(
         &self,
+        lane: Lane,
         work: impl FnOnce(&mut Memory) -> T + Send + 'static,
     ) -> Result<T, HashError> {
-        let admitted = self
-            .admitted
-            .clone()
-            .try_acquire_owned()
-            .map_err(|_| HashError::Busy)?;
+        let admitted = match (self.admitted.clone().try_acquire_owned(), lane) {
+            (Ok(place), _) => place,
+            (Err(_), Lane::KnownBrowser) => self
+                .kept
+                .clone()
+                .try_acquire_owned()
+                .map_err(|_| HashError::Busy)?,
+            (Err(_), Lane::Anyone) => return Err(HashError::Busy),
+        };
         let running = self
             .running
             .clone()
@@ -253,11 +294,16 @@ mod tests {
         );
         assert!(
             hasher
-                .verify("correct horse".into(), Some(stored.clone()))
+                .verify("correct horse".into(), Some(stored.clone()), Lane::Anyone)
                 .await
                 .unwrap()
         );
-        assert!(!hasher.verify("correct horsE".into(), Some(stored)).await.unwrap());
+        assert!(
+            !hasher
+                .verify("correct horsE".into(), Some(stored), Lane::Anyone)
+                .await
+                .unwrap()
+        );
     }
 
     #[tokio::test]
@@ -279,14 +325,19 @@ mod tests {
                 .starts_with("$argon2id$v=19$m=19456,t=2,p=1$")
         );
         // Even the dummy's own password must not sign an unknown person in.
-        assert!(!hasher.verify(String::new(), None).await.unwrap());
+        assert!(!hasher.verify(String::new(), None, Lane::Anyone).await.unwrap());
     }
 
     #[tokio::test]
     async fn a_malformed_stored_hash_never_verifies() {
         let hasher = PasswordHasher::new(1, 4);
         let broken = StoredHash::from_stored("not a hash".into());
-        assert!(!hasher.verify("not a hash".into(), Some(broken)).await.unwrap());
+        assert!(
+            !hasher
+                .verify("not a hash".into(), Some(broken), Lane::Anyone)
+                .await
+                .unwrap()
+        );
     }
 
     #[test]
@@ -329,18 +380,55 @@ mod tests {
         let worker = hasher.running.clone().acquire_owned().await.unwrap();
         let spawn_check = |password: &'static str| {
             let h = hasher.clone();
-            tokio::spawn(async move { h.verify(password.into(), None).await })
+            tokio::spawn(async move { h.verify(password.into(), None, Lane::Anyone).await })
         };
         let (first, second) = (spawn_check("a"), spawn_check("b"));
         while hasher.in_flight() < 2 {
             tokio::task::yield_now().await;
         }
         // One worker plus one queued place, both taken: the third is refused at once.
-        assert_eq!(hasher.verify("c".into(), None).await, Err(HashError::Busy));
+        assert_eq!(
+            hasher.verify("c".into(), None, Lane::Anyone).await,
+            Err(HashError::Busy)
+        );
         drop(worker);
         assert!(first.await.unwrap().is_ok());
         assert!(second.await.unwrap().is_ok());
         // Once the queue drains, work is admitted again.
-        assert!(hasher.verify("d".into(), None).await.is_ok());
+        assert!(hasher.verify("d".into(), None, Lane::Anyone).await.is_ok());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_known_browser_is_admitted_when_the_shared_places_are_full() {
+        let hasher = Arc::new(PasswordHasher::new(1, 4));
+        let worker = hasher.running.clone().acquire_owned().await.unwrap();
+        let spawn_check = |lane: Lane| {
+            let h = hasher.clone();
+            tokio::spawn(async move { h.verify("flood".into(), None, lane).await })
+        };
+        // The flood takes the worker's place and the four queued ones.
+        let flood: Vec<_> = (0..5).map(|_| spawn_check(Lane::Anyone)).collect();
+        while hasher.in_flight() < 5 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(
+            hasher.verify("more".into(), None, Lane::Anyone).await,
+            Err(HashError::Busy)
+        );
+        // The one place kept for known browsers (a quarter of four) takes one of them.
+        let known = spawn_check(Lane::KnownBrowser);
+        while hasher.in_flight() < 6 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(
+            hasher.verify("second".into(), None, Lane::KnownBrowser).await,
+            Err(HashError::Busy),
+            "the kept places are bounded too"
+        );
+        drop(worker);
+        assert!(known.await.unwrap().is_ok());
+        for check in flood {
+            assert!(check.await.unwrap().is_ok());
+        }
     }
 }

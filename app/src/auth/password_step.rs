@@ -5,13 +5,13 @@ use super::code_step::{self, Verified};
 use super::device;
 use super::signed_in::{self, SignIn};
 use crate::audit::{self, Event, EventKind};
+use crate::auth::password::Lane;
 use crate::auth::{LoginOutcome, safe_next};
 use crate::auth::{misses, throttle};
 use crate::error::AppError;
 use crate::limits::PASSWORD_MAX;
 use crate::messages::{INCORRECT_CREDENTIALS, SECOND_STEP_LOCKED};
 use crate::personnel::people;
-use crate::request::client_addr::network_of;
 use crate::settings;
 use crate::state::AppState;
 use crate::trusted_networks::store as trust;
@@ -48,12 +48,11 @@ pub(crate) async fn reserve_attempt(
 ) -> Result<Option<throttle::Reservation>, AppError> {
     let device = device::recognise(&state.db, device_cookie, username_key, now).await?;
     let typed_name = throttle::TypedName::of(&state.secret_key, username_key);
-    let network = network_of(client_ip).to_string();
     Ok(throttle::reserve(
         &state.db,
         &state.policy.throttle,
         &typed_name,
-        &network,
+        &throttle::Source::ip(client_ip),
         device,
         now,
     )
@@ -92,7 +91,11 @@ pub async fn sign_in(
 
     let person = people::find_for_sign_in(&state.db, &key).await?;
     let stored = person.as_ref().map(|p| p.password_hash.clone());
-    let correct = match state.hasher.verify(password, stored).await {
+    let correct = match state
+        .hasher
+        .verify(password, stored, Lane::of(&reservation))
+        .await
+    {
         Ok(correct) => correct,
         Err(busy) => {
             // Not checked, so not a failure: a flood must not spend the person's tries.

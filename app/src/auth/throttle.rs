@@ -1,5 +1,6 @@
 //! Password-attempt throttles (spec §2 "Password step"): at most 10 failures per person
-//! and 50 per network in 15 minutes, and 10 per device cookie. Past that the answer stays
+//! and 50 per network in 15 minutes, 200 per IPv6 /48 (one site: the /64s of one routed
+//! /48 are thousands of "networks" to one attacker), and 10 per device cookie. Past that the answer stays
 //! the ordinary refusal, so the throttle tells an attacker nothing. Counted by the typed
 //! username, known or not, so an unknown name is throttled exactly like a real one. The
 //! typed name is kept only as a keyed digest ([`TypedName`]): people type passwords into
@@ -37,6 +38,8 @@ impl TypedName {
 pub struct ThrottlePolicy {
     pub per_person: i64,
     pub per_network: i64,
+    /// Per IPv6 /48, across its /64 networks.
+    pub per_site: i64,
     /// Attempts that present a device cookie count against that cookie only.
     pub per_device: i64,
     pub window_seconds: i64,
@@ -47,6 +50,7 @@ impl Default for ThrottlePolicy {
         Self {
             per_person: 10,
             per_network: 50,
+            per_site: 200,
             per_device: 10,
             window_seconds: crate::limits::LIMIT_WINDOW_SECONDS,
         }
@@ -55,8 +59,10 @@ impl Default for ThrottlePolicy {
 
 impl ThrottlePolicy {
     /// Whether a new attempt may be checked, given the attempts already in the window.
-    pub fn allows(&self, person_attempts: i64, network_attempts: i64) -> bool {
-        person_attempts < self.per_person && network_attempts < self.per_network
+    pub fn allows(&self, person_attempts: i64, network_attempts: i64, site_attempts: i64) -> bool {
+        person_attempts < self.per_person
+            && network_attempts < self.per_network
+            && site_attempts < self.per_site
     }
 }
 
@@ -77,7 +83,25 @@ pub struct Reservation {
     pub against: CountedAgainst,
 }
 
-/// Reserves a password attempt for the typed name `name` from `network`, or `None` when the
+/// Where an attempt comes from, as the throttle counts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// IPv4 /32 or IPv6 /64.
+    pub network: String,
+    /// The IPv6 /48 around the network; none for IPv4.
+    pub site: Option<String>,
+}
+
+impl Source {
+    pub fn ip(ip: std::net::IpAddr) -> Source {
+        Source {
+            network: crate::request::client_addr::network_of(ip).to_string(),
+            site: crate::request::client_addr::site_of(ip).map(|site| site.to_string()),
+        }
+    }
+}
+
+/// Reserves a password attempt for the typed name `name` from `from`, or `None` when the
 /// limit is reached. With `device` (a valid device cookie of this person) the attempt
 /// counts against the cookie alone; a cookie that used up its own limit is void, and
 /// the attempt counts as one without a cookie.
@@ -85,7 +109,7 @@ pub async fn reserve(
     db: &Db,
     policy: &ThrottlePolicy,
     name: &TypedName,
-    network: &str,
+    from: &Source,
     device: Option<i64>,
     now: UnixSeconds,
 ) -> Result<Option<Reservation>, sqlx::Error> {
@@ -115,7 +139,7 @@ pub async fn reserve(
                     .fetch_one(&mut *tx)
                     .await?;
             if used < policy.per_device {
-                let id = insert(Conn::from(&mut *tx), name, network, Some(device), now).await?;
+                let id = insert(Conn::from(&mut *tx), name, from, Some(device), now).await?;
                 tx.commit().await?;
                 return Ok(Some(Reservation {
                     id,
@@ -129,21 +153,23 @@ pub async fn reserve(
                 .execute(&mut *tx)
                 .await?;
         }
-        let (person, network_count): (i64, i64) = sqlx::query_as(
+        let (person, network_count, site_count): (i64, i64, i64) = sqlx::query_as(
             "SELECT
             (SELECT COUNT(*) FROM login_failures WHERE username_key = $1 AND device_id IS NULL AND at > $3),
-            (SELECT COUNT(*) FROM login_failures WHERE network = $2 AND device_id IS NULL AND at > $3)",
+            (SELECT COUNT(*) FROM login_failures WHERE network = $2 AND device_id IS NULL AND at > $3),
+            (SELECT COUNT(*) FROM login_failures WHERE site = $4 AND device_id IS NULL AND at > $3)",
         )
         .bind(&name.0)
-        .bind(network)
+        .bind(&from.network)
         .bind(since)
+        .bind(&from.site)
         .fetch_one(&mut *tx)
         .await?;
-        if !policy.allows(person, network_count) {
+        if !policy.allows(person, network_count, site_count) {
             tx.commit().await?;
             return Ok(None);
         }
-        let id = insert(Conn::from(&mut *tx), name, network, None, now).await?;
+        let id = insert(Conn::from(&mut *tx), name, from, None, now).await?;
         tx.commit().await?;
         Ok(Some(Reservation {
             id,
@@ -167,18 +193,19 @@ pub async fn forget_old(db: &Db, policy: &ThrottlePolicy, now: UnixSeconds) -> R
 async fn insert(
     conn: Conn<'_>,
     name: &TypedName,
-    network: &str,
+    from: &Source,
     device: Option<i64>,
     now: UnixSeconds,
 ) -> Result<i64, sqlx::Error> {
     on_conn!(conn, |c| sqlx::query_scalar(
-        "INSERT INTO login_failures (username_key, network, device_id, at) VALUES ($1, $2, $3, $4)
+        "INSERT INTO login_failures (username_key, network, site, device_id, at) VALUES ($1, $2, $5, $3, $4)
          RETURNING id",
     )
     .bind(&name.0)
-    .bind(network)
+    .bind(&from.network)
     .bind(device)
     .bind(now)
+    .bind(&from.site)
     .fetch_one(c)
     .await)
 }
@@ -213,9 +240,43 @@ mod tests {
     ) -> Option<Reservation> {
         static KEY: std::sync::LazyLock<SecretKey> = std::sync::LazyLock::new(SecretKey::random);
         let name = TypedName::of(&KEY, typed);
-        reserve(pool, &ThrottlePolicy::default(), &name, net, device, at)
+        let from = Source {
+            network: net.into(),
+            site: None,
+        };
+        reserve(pool, &ThrottlePolicy::default(), &name, &from, device, at)
             .await
             .unwrap()
+    }
+
+    async fn two_hundred_failures_from_one_ipv6_site_block_its_other_networks(backend: Backend) {
+        static KEY: std::sync::LazyLock<SecretKey> = std::sync::LazyLock::new(SecretKey::random);
+        let (state, _db) = state_on(backend).await;
+        let policy = ThrottlePolicy::default();
+        let attempt = |ip: &str, typed: &str| {
+            let (db, from, name) = (
+                state.db.clone(),
+                Source::ip(ip.parse().unwrap()),
+                TypedName::of(&KEY, typed),
+            );
+            async move { reserve(&db, &policy, &name, &from, None, T0).await.unwrap() }
+        };
+        // Four /64s of one /48, fifty each: every /64 within its own limit.
+        for net in 0..4 {
+            for i in 0..50 {
+                let ip = format!("2001:db8:7:{net}::{i:x}");
+                assert!(attempt(&ip, &format!("user{i}")).await.is_some(), "{ip}");
+            }
+        }
+        assert!(
+            attempt("2001:db8:7:99::1", "fresh").await.is_none(),
+            "a fifth /64 of that /48 is refused"
+        );
+        assert!(
+            attempt("2001:db8:8::1", "fresh").await.is_some(),
+            "the next /48 is another site"
+        );
+        assert!(attempt("203.0.113.1", "fresh").await.is_some());
     }
 
     async fn the_tenth_failure_for_a_person_blocks_the_eleventh_attempt(backend: Backend) {
@@ -362,6 +423,7 @@ mod tests {
         failures_leave_the_window_after_fifteen_minutes,
         fifty_failures_from_one_network_block_every_username_there,
         a_success_gives_back_only_its_own_reservation,
+        two_hundred_failures_from_one_ipv6_site_block_its_other_networks,
         sixty_attempts_at_once_reserve_exactly_ten,
         a_device_cookie_counts_alone_and_is_void_after_ten_failures,
     );

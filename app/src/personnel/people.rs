@@ -493,7 +493,16 @@ mod tests {
             .await
             .unwrap()
             .unwrap();
-        assert!(hasher.verify(password, Some(admin.password_hash)).await.unwrap());
+        assert!(
+            hasher
+                .verify(
+                    password,
+                    Some(admin.password_hash),
+                    crate::auth::password::Lane::Anyone
+                )
+                .await
+                .unwrap()
+        );
         let current = load_current(&pool, admin.id, 0).await.unwrap().unwrap();
         assert_eq!(current.permissions, Permission::ALL.to_vec());
         let again = bootstrap_admin(&pool, &hasher, Some("other".into()), None, 2)
@@ -523,7 +532,11 @@ mod tests {
         let admin = find_for_sign_in(&pool, "admin").await.unwrap().unwrap();
         assert!(
             hasher
-                .verify("given secret".into(), Some(admin.password_hash))
+                .verify(
+                    "given secret".into(),
+                    Some(admin.password_hash),
+                    crate::auth::password::Lane::Anyone
+                )
                 .await
                 .unwrap()
         );

@@ -122,6 +122,15 @@ pub fn network_of(ip: IpAddr) -> IpNet {
     }
 }
 
+/// The site an IPv6 network belongs to, its /48 (what one organisation is usually
+/// routed): the throttle also counts per site. None for IPv4.
+pub fn site_of(ip: IpAddr) -> Option<IpNet> {
+    match canonical(ip) {
+        IpAddr::V4(_) => None,
+        IpAddr::V6(v6) => Some(IpNet::V6(Ipv6Net::new(v6, 48).expect("/48 is valid").trunc())),
+    }
+}
+
 /// The client address for a request from `peer` carrying `headers`, reading only
 /// `header` and only when the peer is a trusted proxy.
 pub fn resolve(

@@ -2,7 +2,7 @@
 //! password in the same form as the change. A [`PasswordProof`] can only be had from
 //! [`check_own_password`], so a function that takes one cannot be called without it.
 
-use crate::auth::password::StoredHash;
+use crate::auth::password::{Lane, StoredHash};
 use crate::auth::password_step::reserve_attempt;
 use crate::auth::throttle;
 use crate::error::AppError;
@@ -67,7 +67,11 @@ pub async fn check_own_password(cx: &SignedIn, typed: String) -> Result<Option<P
     let Some((stored, epoch)) = people::password_and_epoch(&state.db, user.id).await? else {
         return Ok(None);
     };
-    match state.hasher.verify(typed, Some(stored.clone())).await {
+    match state
+        .hasher
+        .verify(typed, Some(stored.clone()), Lane::of(&reservation))
+        .await
+    {
         Ok(false) => Ok(None),
         Ok(true) => {
             throttle::release(&state.db, reservation).await?;

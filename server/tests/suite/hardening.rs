@@ -425,35 +425,6 @@ async fn device_cookies_stored(app: &TestApp) -> i64 {
         .unwrap()
 }
 
-fn login_with_device(username: &str, password: &str, device: &str) -> Request<axum::body::Body> {
-    let mut request = login_request(username, password, None);
-    request.headers_mut().insert(
-        header::COOKIE,
-        format!("twostep_device={device}").parse().unwrap(),
-    );
-    request
-}
-
-/// Signs the admin in from home and returns the device cookie's value.
-async fn admins_device(app: &TestApp) -> String {
-    let response = app
-        .send_from("192.0.2.10", login_request("admin", ADMIN_PASSWORD, None))
-        .await;
-    let set = device_cookie(&response).expect("a device cookie after a full sign-in");
-    assert!(
-        set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.contains("Path=/"),
-        "{set}"
-    );
-    assert!(set.contains("Max-Age=7776000"), "90 days: {set}");
-    set.split(';')
-        .next()
-        .unwrap()
-        .split_once('=')
-        .unwrap()
-        .1
-        .to_string()
-}
-
 #[tokio::test]
 async fn after_ten_wrong_tries_from_elsewhere_the_persons_own_browser_still_signs_in() {
     let app = TestApp::new().await;

@@ -190,7 +190,10 @@ async fn thirty_two_writers_at_once_never_see_the_database_busy() {
                         &pool,
                         &ThrottlePolicy::default(),
                         &key,
-                        "198.51.100.0/24",
+                        &throttle::Source {
+                            network: "198.51.100.0/24".into(),
+                            site: None,
+                        },
                         None,
                         now,
                     )
@@ -289,4 +292,94 @@ async fn any_payload_to_any_server_function_gets_an_answer_never_a_fault() {
             body_text(response).await
         );
     }
+}
+
+/// What the flood's requests got.
+#[derive(Debug, Default)]
+struct FloodFigures {
+    sent: usize,
+    refused: usize,
+    busy: usize,
+}
+
+/// Issue 26: a flood from many /64 networks of a few routed /48s keeps the shared
+/// hashing places full; a browser with the person's device cookie is still checked.
+/// Bounded: 24 tasks stop once the person is through, or after 4,000 requests.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_from_many_ipv6_networks_never_refuses_a_browser_with_a_device_cookie() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+    const SITES: usize = 4;
+    const MOST: usize = 4_000;
+    let app = Arc::new(TestApp::new().await);
+    let device = admins_device(&app).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let next = Arc::new(AtomicUsize::new(0));
+    let figures = Arc::new(Mutex::new(FloodFigures::default()));
+    let flood: Vec<_> = (0..24)
+        .map(|_| {
+            let (app, stop, next, figures) = (app.clone(), stop.clone(), next.clone(), figures.clone());
+            tokio::spawn(async move {
+                while !stop.load(Ordering::Relaxed) {
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    if n >= MOST {
+                        break;
+                    }
+                    // Each request from its own /64 of one of the few /48s.
+                    let peer = format!("2001:db8:{}:{:x}::1", n % SITES, n / SITES);
+                    let request = login_request(&format!("nobody{n}"), "a guess", None);
+                    let status = app.send_from(&peer, request).await.status();
+                    let mut figures = figures.lock().unwrap();
+                    figures.sent += 1;
+                    match status {
+                        StatusCode::OK => figures.refused += 1,
+                        StatusCode::SERVICE_UNAVAILABLE => figures.busy += 1,
+                        other => panic!("{other}"),
+                    }
+                }
+            })
+        })
+        .collect();
+    // The shared places are full (2 running, 16 waiting): the person signs in now, from
+    // a /64 of one of the flood's /48s.
+    let shared = 2 + 16;
+    let began = std::time::Instant::now();
+    while app.state.hasher.in_flight() < shared {
+        assert!(began.elapsed() < HANG, "the flood never filled the queue");
+        tokio::task::yield_now().await;
+    }
+    let asked = std::time::Instant::now();
+    let own = app
+        .send_from(
+            "2001:db8:1:ffff::10",
+            login_with_device("admin", ADMIN_PASSWORD, &device),
+        )
+        .await;
+    let waited = asked.elapsed();
+    let own = (own.status(), body_text(own).await);
+    stop.store(true, Ordering::Relaxed);
+    for task in flood {
+        task.await.unwrap();
+    }
+    let figures = figures.lock().unwrap();
+    let per_site: Vec<(Option<String>, i64)> =
+        sqlx::query_as("SELECT site, COUNT(*) FROM login_failures GROUP BY site ORDER BY site")
+            .fetch_all(app.pool())
+            .await
+            .unwrap();
+    eprintln!(
+        "flood: {} requests in {:?}: {} refused, {} busy (503); failures kept per /48: {per_site:?}; \
+         the device-cookie browser answered {} in {waited:?}",
+        figures.sent,
+        began.elapsed(),
+        figures.refused,
+        figures.busy,
+        own.0,
+    );
+    assert_eq!(own, (StatusCode::OK, r#"{"SignedIn":{"next":"/"}}"#.to_string()));
+    assert!(figures.busy > 0, "the flood did fill the shared places");
+    assert!(
+        per_site.iter().all(|(_, failures)| *failures <= 200),
+        "no /48 got more than its 200: {per_site:?}"
+    );
 }

@@ -395,3 +395,32 @@ pub async fn database_fingerprint(pool: &sqlx::SqlitePool) -> (String, String, S
 pub fn refused() -> String {
     format!(r#"{{"Refused":{{"message":"{INCORRECT_CREDENTIALS}"}}}}"#)
 }
+
+pub fn login_with_device(username: &str, password: &str, device: &str) -> Request<axum::body::Body> {
+    let mut request = login_request(username, password, None);
+    request.headers_mut().insert(
+        header::COOKIE,
+        format!("twostep_device={device}").parse().unwrap(),
+    );
+    request
+}
+
+/// Signs the admin in from home and returns the device cookie's value.
+pub async fn admins_device(app: &TestApp) -> String {
+    let response = app
+        .send_from("192.0.2.10", login_request("admin", ADMIN_PASSWORD, None))
+        .await;
+    let set = set_cookie_named(&response, "twostep_device").expect("a device cookie after a full sign-in");
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.contains("Path=/"),
+        "{set}"
+    );
+    assert!(set.contains("Max-Age=7776000"), "90 days: {set}");
+    set.split(';')
+        .next()
+        .unwrap()
+        .split_once('=')
+        .unwrap()
+        .1
+        .to_string()
+}
