@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod layers;
+pub mod listener;
 pub mod live;
 pub mod router;
 pub mod sessions;

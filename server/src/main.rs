@@ -12,7 +12,6 @@ use leptos::config::{Env, LeptosOptions};
 use server::cli::{Cli, Command};
 use server::config::Config;
 use server::sessions::Sessions;
-use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 use tower_sessions::ExpiredDeletion;
@@ -121,13 +120,7 @@ async fn run() -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
     tracing::info!("listening on http://{}", config.site_addr);
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| format!("server: {e}"))?;
+    server::listener::serve(listener, router, server::listener::HEADER_READ, shutdown_signal()).await;
     db.close().await;
     tracing::info!("stopped");
     Ok(())

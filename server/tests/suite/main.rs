@@ -4,6 +4,7 @@
 //! In-process router tests: `router`, `two_step`, `security_page`, `hardening`,
 //! `form_posts`, `concurrent_pages`, `sign_in_methods`, `resilience`, `secrets_at_rest`,
 //! `sign_in_details` (its command-line rows run the binary too).
+//! The listener on a loopback socket: `listener`.
 //! Tests of the real server binary (`binary`): `crash`, `operator`, `instances`,
 //! `secret_key`.
 
@@ -15,6 +16,7 @@ mod crash;
 mod form_posts;
 mod hardening;
 mod instances;
+mod listener;
 mod operator;
 mod resilience;
 mod router;
