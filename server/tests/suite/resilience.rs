@@ -361,7 +361,7 @@ async fn a_flood_from_many_ipv6_networks_never_refuses_a_browser_with_a_device_c
     for task in flood {
         task.await.unwrap();
     }
-    let figures = figures.lock().unwrap();
+    let figures = std::mem::take(&mut *figures.lock().unwrap());
     let per_site: Vec<(Option<String>, i64)> =
         sqlx::query_as("SELECT site, COUNT(*) FROM login_failures GROUP BY site ORDER BY site")
             .fetch_all(app.pool())
