@@ -44,27 +44,69 @@ pub const STREAMS_PER_SESSION: usize = 4;
 pub const TOO_MANY_STREAMS: &str =
     "Too many pages of this session are open with live updates: close some, then reload.";
 
-/// The open streams of each session on this instance.
-fn open_streams() -> &'static Mutex<HashMap<Id, usize>> {
-    static OPEN: OnceLock<Mutex<HashMap<Id, usize>>> = OnceLock::new();
+/// What a session's check found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seen {
+    /// Signed in as this person, holding Security or not.
+    Person { user_id: i64, security: bool },
+    /// Signed out, expired, or no longer valid.
+    Nobody,
+    /// The database could not answer: nothing is concluded, and nothing kept.
+    Unknown,
+}
+
+/// The last check of one session, shared by its streams on this instance: however many
+/// pages it has open, the session is read at most once per re-check period.
+#[derive(Default)]
+struct SharedCheck {
+    last: tokio::sync::Mutex<Option<(tokio::time::Instant, Seen)>>,
+}
+
+impl SharedCheck {
+    /// What the session was found to be less than `fresh_for` ago, else what `read`
+    /// finds now. Streams asking at once wait for one read.
+    async fn seen(&self, fresh_for: Duration, read: impl Future<Output = Seen>) -> Seen {
+        let mut last = self.last.lock().await;
+        if let Some((at, seen)) = *last
+            && at.elapsed() < fresh_for
+        {
+            return seen;
+        }
+        let seen = read.await;
+        if seen != Seen::Unknown {
+            *last = Some((tokio::time::Instant::now(), seen));
+        }
+        seen
+    }
+}
+
+/// Each session's open streams on this instance, and their shared check.
+fn open_streams() -> &'static Mutex<HashMap<Id, (usize, Arc<SharedCheck>)>> {
+    static OPEN: OnceLock<Mutex<HashMap<Id, (usize, Arc<SharedCheck>)>>> = OnceLock::new();
     OPEN.get_or_init(Default::default)
 }
 
 /// One of a session's streams: taken when the stream opens, given back when it ends
 /// (however it ends: the page closed, the session ended, the server stopping).
-struct StreamSlot(Id);
+struct StreamSlot {
+    session: Id,
+    check: Arc<SharedCheck>,
+}
 
 impl StreamSlot {
     fn take(session: Id) -> Option<StreamSlot> {
         let mut open = open_streams()
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let count = open.entry(session).or_insert(0);
+        let (count, check) = open.entry(session).or_default();
         if *count >= STREAMS_PER_SESSION {
             return None;
         }
         *count += 1;
-        Some(StreamSlot(session))
+        Some(StreamSlot {
+            session,
+            check: check.clone(),
+        })
     }
 }
 
@@ -73,20 +115,21 @@ impl Drop for StreamSlot {
         let mut open = open_streams()
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(count) = open.get_mut(&self.0) {
+        if let Some((count, _)) = open.get_mut(&self.session) {
             *count -= 1;
             if *count == 0 {
-                open.remove(&self.0);
+                open.remove(&self.session);
             }
         }
     }
 }
 
 struct Listener<Store> {
-    _slot: StreamSlot,
+    slot: StreamSlot,
     changes: tokio::sync::broadcast::Receiver<TrustChange>,
     stop: watch::Receiver<bool>,
     recheck: tokio::time::Interval,
+    recheck_every: Duration,
     state: AppState,
     store: Arc<Store>,
     session_id: Id,
@@ -124,19 +167,30 @@ impl<Store: SessionStore> Listener<Store> {
     /// Whether the stream may go on: its session still exists in the store (not signed
     /// out, not expired), still names an active person with the same epoch, and that
     /// person still holds Security if the stream was opened with it. The session is read
-    /// afresh from the store each time: the copy the request began with is stale.
+    /// afresh from the store (the copy the request began with is stale), once per
+    /// re-check period for all of the session's streams.
     ///
     /// While the database cannot answer, the stream stays: it carries no data, nothing
     /// can change meanwhile, and the next check decides.
     async fn still_allowed(&self) -> Option<()> {
-        let fresh = Session::new(Some(self.session_id), self.store.clone(), None);
-        match session::user_of(&self.state.db, &fresh).await {
-            Ok(Some(user))
-                if user.id == self.user_id && (!self.sees_everyone || user.may(Permission::Security)) =>
+        let read = async {
+            let fresh = Session::new(Some(self.session_id), self.store.clone(), None);
+            match session::user_of(&self.state.db, &fresh).await {
+                Ok(Some(user)) => Seen::Person {
+                    user_id: user.id,
+                    security: user.may(Permission::Security),
+                },
+                Err(AppError::Busy) => Seen::Unknown,
+                _ => Seen::Nobody,
+            }
+        };
+        match self.slot.check.seen(self.recheck_every, read).await {
+            Seen::Person { user_id, security }
+                if user_id == self.user_id && (!self.sees_everyone || security) =>
             {
                 Some(())
             }
-            Err(AppError::Busy) => {
+            Seen::Unknown => {
                 tracing::debug!("an event stream's check waits for the database");
                 Some(())
             }
@@ -168,7 +222,8 @@ pub async fn trusted_events<Store: SessionStore + Clone>(
     let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + recheck_every, recheck_every);
     recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let listener = Listener {
-        _slot: slot,
+        slot,
+        recheck_every,
         changes: state.trust_events.subscribe(),
         stop: shutdown().subscribe(),
         recheck,
@@ -183,4 +238,66 @@ pub async fn trusted_events<Store: SessionStore + Clone>(
         Some((Ok::<_, Infallible>(Event::default().data("changed")), listener))
     });
     Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    const JANE: Seen = Seen::Person {
+        user_id: 7,
+        security: false,
+    };
+
+    #[tokio::test]
+    async fn a_sessions_streams_share_one_read_per_period() {
+        let check = SharedCheck::default();
+        let reads = AtomicUsize::new(0);
+        // Counts a read when it is carried out, not when it is offered.
+        let read = |found: Seen| {
+            let reads = &reads;
+            async move {
+                reads.fetch_add(1, Ordering::Relaxed);
+                found
+            }
+        };
+        let period = Duration::from_secs(2);
+        // Four streams' ticks within the period: one read serves them all.
+        for _ in 0..4 {
+            assert_eq!(check.seen(period, read(JANE)).await, JANE);
+        }
+        assert_eq!(reads.load(Ordering::Relaxed), 1);
+        // A period after that read, the next tick reads again and sees the change.
+        tokio::time::sleep(period).await;
+        assert_eq!(check.seen(period, read(Seen::Nobody)).await, Seen::Nobody);
+        assert_eq!(check.seen(period, read(JANE)).await, Seen::Nobody, "kept");
+        assert_eq!(reads.load(Ordering::Relaxed), 2);
+    }
+
+    #[tokio::test]
+    async fn an_unanswered_read_is_not_kept() {
+        let check = SharedCheck::default();
+        let period = Duration::from_secs(5);
+        assert_eq!(check.seen(period, async { Seen::Unknown }).await, Seen::Unknown);
+        assert_eq!(
+            check.seen(period, async { JANE }).await,
+            JANE,
+            "read again at once"
+        );
+    }
+
+    #[test]
+    fn a_sessions_streams_share_its_check_and_the_fifth_is_refused() {
+        let session = Id::default();
+        let slots: Vec<_> = (0..STREAMS_PER_SESSION)
+            .map(|_| StreamSlot::take(session).expect("within the limit"))
+            .collect();
+        assert!(StreamSlot::take(session).is_none());
+        assert!(slots.iter().all(|slot| Arc::ptr_eq(&slot.check, &slots[0].check)));
+        let other = StreamSlot::take(Id::default()).expect("another session");
+        assert!(!Arc::ptr_eq(&other.check, &slots[0].check));
+        drop(slots);
+        assert!(StreamSlot::take(session).is_some(), "given back when they end");
+    }
 }
