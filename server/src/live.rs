@@ -80,9 +80,11 @@ impl SharedCheck {
     }
 }
 
-/// Each session's open streams on this instance, and their shared check.
-fn open_streams() -> &'static Mutex<HashMap<Id, (usize, Arc<SharedCheck>)>> {
-    static OPEN: OnceLock<Mutex<HashMap<Id, (usize, Arc<SharedCheck>)>>> = OnceLock::new();
+/// Each session's open streams on this instance (how many, and their shared check).
+type OpenStreams = Mutex<HashMap<Id, (usize, Arc<SharedCheck>)>>;
+
+fn open_streams() -> &'static OpenStreams {
+    static OPEN: OnceLock<OpenStreams> = OnceLock::new();
     OPEN.get_or_init(Default::default)
 }
 
