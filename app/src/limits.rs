@@ -29,9 +29,10 @@ pub fn list_offset(offset: i64) -> i64 {
     offset.clamp(0, LIST_OFFSET_MAX)
 }
 
-/// The hint under every new-password field.
+/// The hint under every new-password field (the server also refuses a password that is
+/// easy to guess: `auth::new_password`).
 pub fn password_hint() -> String {
-    format!("At least {PASSWORD_MIN} characters.")
+    format!("At least {PASSWORD_MIN} characters, hard to guess: a few unrelated words work well.")
 }
 
 /// Why a new password was refused for its length, if it was.

@@ -101,10 +101,10 @@ pub async fn reset_password(
     password: String,
     now: UnixSeconds,
 ) -> Result<Changed, OperatorError> {
-    if let Some(problem) = crate::limits::password_length_problem(&password) {
+    let (_, name, _) = person_named(db, username).await?;
+    if let Some(problem) = crate::auth::new_password::problem(&password, &[&name, username]) {
         return Err(refused(format!("The new password is refused: {problem}")));
     }
-    person_named(db, username).await?;
     let hash = hasher
         .hash(password)
         .await
@@ -435,6 +435,9 @@ mod tests {
             .await
             .map(|_| ()),
             reset_password(&state.db, &state.hasher, "jane", "short".into(), NOW)
+                .await
+                .map(|_| ()),
+            reset_password(&state.db, &state.hasher, "jane", "password123".into(), NOW)
                 .await
                 .map(|_| ()),
             reset_methods(&state.db, "nobody", NOW).await.map(|_| ()),

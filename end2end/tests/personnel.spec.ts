@@ -38,7 +38,7 @@ test('an invalid email shows the reason next to the field and saves nothing', as
   await admin.getByLabel('Name', { exact: true }).fill('Bad Email');
   await admin.getByLabel('Username').fill(username);
   await admin.getByLabel('Email').fill('jane@');
-  await admin.getByLabel('Password').fill('long enough');
+  await admin.getByLabel('Password').fill('walnut harbour lamp');
   await admin.getByRole('button', { name: 'Save' }).click();
   const email = admin.getByLabel('Email');
   await expect(email).toHaveAttribute('aria-invalid', 'true');
@@ -107,6 +107,11 @@ test('My account changes the password with the current one', async ({ browser })
   const person = await signedIn(browser, username, 'first password');
   await open(person, '/account');
   const change = person.getByRole('region', { name: 'Change password' });
+  // A common password is refused beside its field, whatever else is right.
+  await change.getByLabel('Current password').fill('first password');
+  await change.getByLabel('New password').fill('password123');
+  await change.getByRole('button', { name: 'Change password' }).click();
+  await expect(change.getByLabel('New password')).toHaveAccessibleDescription(/This password is too easy to guess\./);
   await change.getByLabel('Current password').fill('wrong password');
   await change.getByLabel('New password').fill('second password');
   await change.getByRole('button', { name: 'Change password' }).click();

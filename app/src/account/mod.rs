@@ -97,9 +97,9 @@ pub async fn change_contact(
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use super::{PasswordChange, PasswordErrors};
+    use crate::auth::new_password;
     use crate::auth::session;
     use crate::error::AppError;
-    use crate::limits::password_length_problem;
     use crate::personnel::people;
     use crate::request::context::SignedIn;
     use crate::sign_in_details::{self, proof::NOT_YOUR_PASSWORD};
@@ -118,7 +118,7 @@ pub mod ssr {
                 new,
             }))
         };
-        if let Some(problem) = password_length_problem(&new) {
+        if let Some(problem) = new_password::problem(&new, &[&user.name, &user.username]) {
             return invalid(None, Some(problem));
         }
         let Some(proof) = sign_in_details::check_own_password(cx, current).await? else {

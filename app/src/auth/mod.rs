@@ -17,6 +17,8 @@ pub mod device;
 #[cfg(feature = "ssr")]
 pub mod misses;
 #[cfg(feature = "ssr")]
+pub mod new_password;
+#[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod password_step;

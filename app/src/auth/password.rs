@@ -280,7 +280,7 @@ mod tests {
         assert_eq!(first.len(), 23);
         assert!(first.split('-').all(|group| group.len() == 5));
         assert!(!first.contains(['0', 'o', '1', 'l', 'i']));
-        assert!(crate::limits::password_length_problem(&first).is_none());
+        assert!(crate::auth::new_password::problem(&first, &[]).is_none());
         assert_ne!(first, random_password());
     }
 

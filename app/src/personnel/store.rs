@@ -391,7 +391,7 @@ mod tests {
         let admin = person(&state, "Admin", "admin", &Permission::ALL).await;
         let change = Change {
             id: None,
-            person: valid("Jane Doe", "jdoe", "long enough"),
+            person: valid("Jane Doe", "jdoe", "walnut harbour lamp"),
             active: true,
         };
         let SaveOutcome::Saved { id } = save(&state, &admin, change, IP).await.unwrap() else {
@@ -415,7 +415,7 @@ mod tests {
         person(&state, "Jane Doe", "jdoe", &[]).await;
         let change = Change {
             id: None,
-            person: valid("Other Jane", "JDoe", "long enough"),
+            person: valid("Other Jane", "JDoe", "walnut harbour lamp"),
             active: true,
         };
         let outcome = save(&state, &admin, change, IP).await.unwrap();

@@ -65,7 +65,7 @@ pub fn person(
     let password = (!input.password.is_empty()).then_some(input.password.as_str());
     errors.password = match password {
         None if new_person => Some("A new person needs a password.".into()),
-        Some(p) => crate::limits::password_length_problem(p),
+        Some(p) => crate::auth::new_password::problem(p, &[name, username, &input.email]),
         None => None,
     };
 
@@ -155,7 +155,7 @@ mod tests {
             email: "jm@example.com".into(),
             phone: String::new(),
             mobile: String::new(),
-            password: "long enough".into(),
+            password: "walnut harbour lamp".into(),
         };
         f(&mut s);
         s
@@ -274,16 +274,34 @@ mod tests {
     }
 
     #[test]
-    fn passwords_are_eight_to_128_characters_and_optional_on_edit() {
+    fn passwords_are_eight_to_128_characters_hard_to_guess_and_optional_on_edit() {
         let short = errors(submitted(|s| s.password = "1234567".into()), true, None);
         assert_eq!(short.password.as_deref(), Some("Use at least 8 characters."));
-        assert!(person(&submitted(|s| s.password = "12345678".into()), true, None).is_ok());
-        assert!(person(&submitted(|s| s.password = "p".repeat(128)), true, None).is_ok());
+        let guessable = errors(submitted(|s| s.password = "12345678".into()), true, None);
         assert!(
-            errors(submitted(|s| s.password = "p".repeat(129)), true, None)
+            guessable
                 .password
-                .is_some()
+                .unwrap()
+                .starts_with("This password is too easy to guess."),
+            "long enough, but not hard to guess"
         );
+        let long: String = "plum kettle orbit ".repeat(10).chars().take(128).collect();
+        assert!(person(&submitted(|s| s.password = long.clone()), true, None).is_ok());
+        assert!(
+            errors(submitted(|s| s.password = format!("{long}x")), true, None)
+                .password
+                .is_some_and(|problem| problem.contains("at most 128"))
+        );
+        // The person's own name is guessable to anyone who knows them.
+        let own = errors(
+            submitted(|s| {
+                s.name = "Mara Boutvelde".into();
+                s.password = "boutvelde2026".into();
+            }),
+            true,
+            None,
+        );
+        assert!(own.password.is_some());
         assert!(
             errors(submitted(|s| s.password.clear()), true, None)
                 .password
