@@ -2,12 +2,12 @@
 //! (`GET /api/trusted_events`). The event carries no data: the page reloads the list
 //! through its own server function, which checks permissions as always. A stream ends
 //! when its session is signed out, expires or loses what opened it (a deactivation, a
-//! password change, the Security permission): checked at every change and every few
-//! seconds in between.
+//! password change, the Security permission): checked at every change (a check under a
+//! second old serves) and every few seconds in between. A session's streams share that
+//! check, so each ends at most two re-check periods (10 s) after its session does.
 
 use app::auth::session;
 use app::changes::TrustChange;
-use app::error::AppError;
 use app::permissions::Permission;
 use app::state::AppState;
 use axum::Extension;
@@ -51,7 +51,8 @@ enum Seen {
     Person { user_id: i64, security: bool },
     /// Signed out, expired, or no longer valid.
     Nobody,
-    /// The database could not answer: nothing is concluded, and nothing kept.
+    /// The session could not be read (the database is busy or away): nothing is
+    /// concluded, and nothing kept.
     Unknown,
 }
 
@@ -63,8 +64,9 @@ struct SharedCheck {
 }
 
 impl SharedCheck {
-    /// What the session was found to be less than `fresh_for` ago, else what `read`
-    /// finds now. Streams asking at once wait for one read.
+    /// What a read begun less than `fresh_for` ago found, else what `read` finds now.
+    /// Streams asking at once wait for one read. A read is dated from its start, so a
+    /// stream ticking once per `fresh_for` always reads afresh itself.
     async fn seen(&self, fresh_for: Duration, read: impl Future<Output = Seen>) -> Seen {
         let mut last = self.last.lock().await;
         if let Some((at, seen)) = *last
@@ -72,11 +74,17 @@ impl SharedCheck {
         {
             return seen;
         }
+        let began = tokio::time::Instant::now();
         let seen = read.await;
         if seen != Seen::Unknown {
-            *last = Some((tokio::time::Instant::now(), seen));
+            *last = Some((began, seen));
         }
         seen
+    }
+
+    /// What a stream found when it opened: newer than anything kept.
+    async fn record(&self, seen: Seen) {
+        *self.last.lock().await = Some((tokio::time::Instant::now(), seen));
     }
 }
 
@@ -149,7 +157,7 @@ impl<Store: SessionStore> Listener<Store> {
                 _ = self.stop.wait_for(|stop| *stop) => return None,
             };
             let Some(changed) = changed else {
-                self.still_allowed().await?;
+                self.still_allowed(self.recheck_every).await?;
                 continue;
             };
             match changed {
@@ -161,7 +169,7 @@ impl<Store: SessionStore> Listener<Store> {
                 Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => return None,
             }
-            self.still_allowed().await?;
+            self.still_allowed(self.recheck_every.min(AFTER_A_CHANGE)).await?;
             return Some(());
         }
     }
@@ -169,12 +177,12 @@ impl<Store: SessionStore> Listener<Store> {
     /// Whether the stream may go on: its session still exists in the store (not signed
     /// out, not expired), still names an active person with the same epoch, and that
     /// person still holds Security if the stream was opened with it. The session is read
-    /// afresh from the store (the copy the request began with is stale), once per
-    /// re-check period for all of the session's streams.
+    /// afresh from the store (the copy the request began with is stale), unless one of
+    /// the session's streams read it less than `fresh_for` ago.
     ///
-    /// While the database cannot answer, the stream stays: it carries no data, nothing
+    /// While the session cannot be read, the stream stays: it carries no data, nothing
     /// can change meanwhile, and the next check decides.
-    async fn still_allowed(&self) -> Option<()> {
+    async fn still_allowed(&self, fresh_for: Duration) -> Option<()> {
         let read = async {
             let fresh = Session::new(Some(self.session_id), self.store.clone(), None);
             match session::user_of(&self.state.db, &fresh).await {
@@ -182,11 +190,11 @@ impl<Store: SessionStore> Listener<Store> {
                     user_id: user.id,
                     security: user.may(Permission::Security),
                 },
-                Err(AppError::Busy) => Seen::Unknown,
-                _ => Seen::Nobody,
+                Ok(None) => Seen::Nobody,
+                Err(_) => Seen::Unknown,
             }
         };
-        match self.slot.check.seen(self.recheck_every, read).await {
+        match self.slot.check.seen(fresh_for, read).await {
             Seen::Person { user_id, security }
                 if user_id == self.user_id && (!self.sees_everyone || security) =>
             {
@@ -204,6 +212,9 @@ impl<Store: SessionStore> Listener<Store> {
 /// How often an open stream re-checks its session when nothing happens.
 pub const RECHECK_EVERY: Duration = Duration::from_secs(5);
 
+/// How old a check of the session may be for a change to be sent on it.
+const AFTER_A_CHANGE: Duration = Duration::from_secs(1);
+
 pub async fn trusted_events<Store: SessionStore + Clone>(
     State(state): State<AppState>,
     Extension(store): Extension<Store>,
@@ -220,6 +231,12 @@ pub async fn trusted_events<Store: SessionStore + Clone>(
     let Some(slot) = StreamSlot::take(session_id) else {
         return (StatusCode::TOO_MANY_REQUESTS, TOO_MANY_STREAMS).into_response();
     };
+    // What this request just read is the freshest check of the session.
+    let found = Seen::Person {
+        user_id: user.id,
+        security: user.may(Permission::Security),
+    };
+    slot.check.record(found).await;
     let recheck_every = state.policy.stream_recheck_or(RECHECK_EVERY);
     let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + recheck_every, recheck_every);
     recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -275,6 +292,15 @@ mod tests {
         assert_eq!(check.seen(period, read(Seen::Nobody)).await, Seen::Nobody);
         assert_eq!(check.seen(period, read(JANE)).await, Seen::Nobody, "kept");
         assert_eq!(reads.load(Ordering::Relaxed), 2);
+    }
+
+    #[tokio::test]
+    async fn a_stream_that_opens_replaces_what_was_kept() {
+        let check = SharedCheck::default();
+        let period = Duration::from_secs(5);
+        assert_eq!(check.seen(period, async { Seen::Nobody }).await, Seen::Nobody);
+        check.record(JANE).await;
+        assert_eq!(check.seen(period, async { Seen::Nobody }).await, JANE);
     }
 
     #[tokio::test]
