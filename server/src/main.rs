@@ -135,6 +135,24 @@ async fn create_first_admin(
     now: app::clock::UnixSeconds,
     password_file: &std::path::Path,
 ) -> Result<(), String> {
+    // A configured password is held to the rule of every new password, but only when it
+    // makes the first admin: once people exist it is not used.
+    if let Some(password) = config.admin_password.as_deref()
+        && !app::personnel::people::anyone(db)
+            .await
+            .map_err(|e| format!("reading the people: {e}"))?
+    {
+        let about = [
+            "admin",
+            "Administrator",
+            config.admin_email.as_deref().unwrap_or_default(),
+        ];
+        if let Some(problem) = app::auth::new_password::problem(password, &about) {
+            return Err(format!(
+                "bootstrap.admin_password (TWOSTEP_ADMIN_PASSWORD): {problem}"
+            ));
+        }
+    }
     let created = bootstrap_admin(
         db,
         hasher,

@@ -431,6 +431,16 @@ pub enum BootstrapError {
     Hash(#[from] HashError),
 }
 
+/// Whether anybody is in the database yet.
+pub async fn anyone(db: &crate::db::Db) -> Result<bool, sqlx::Error> {
+    crate::db::on_db!(db, |pool| {
+        let people: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(pool)
+            .await?;
+        Ok(people > 0)
+    })
+}
+
 /// On an empty database, creates user `admin` with every permission (spec §3).
 pub async fn bootstrap_admin(
     db: &crate::db::Db,

@@ -406,3 +406,16 @@ async fn a_copy_of_the_database_or_a_backup_opens_no_session() {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&restored);
 }
+
+/// A configured first-admin password is held to the new-password rule when it makes the
+/// first admin, and ignored (so never stops a restart) once people exist.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guessable_first_admin_password_stops_the_first_start_only() {
+    let dir = app::db::TempDb::folder();
+    let (served, said) = binary::start_expecting_refusal_with(dir.path(), None, "admin1234");
+    assert!(!served, "refused: {said}");
+    assert!(said.contains("too easy to guess"), "{said}");
+    drop(Server::start(dir.path()).await);
+    let (served, said) = binary::start_expecting_refusal_with(dir.path(), None, "admin1234");
+    assert!(served, "an existing install starts: {said}");
+}

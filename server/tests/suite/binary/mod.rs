@@ -198,6 +198,15 @@ pub async fn call(
 
 /// Starts the binary on `dir`'s database and waits for it to exit: its status and stderr.
 pub fn start_expecting_refusal(dir: &std::path::Path, key: Option<&str>) -> (bool, String) {
+    start_expecting_refusal_with(dir, key, ADMIN_PASSWORD)
+}
+
+/// As `start_expecting_refusal`, with `admin_password` configured.
+pub fn start_expecting_refusal_with(
+    dir: &std::path::Path,
+    key: Option<&str>,
+    admin_password: &str,
+) -> (bool, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -214,7 +223,7 @@ pub fn start_expecting_refusal(dir: &std::path::Path, key: Option<&str>) -> (boo
             format!("sqlite://{}/twostep.db", dir.display()),
         )
         .env("TWOSTEP_OUTBOX_DIR", dir.join("outbox"))
-        .env("TWOSTEP_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("TWOSTEP_ADMIN_PASSWORD", admin_password)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("RUST_LOG", "error")
         .env_remove("TWOSTEP_SECRET_KEY")
