@@ -13,13 +13,19 @@ use crate::limits::password_length_problem;
 /// The lowest estimator score a new password may have.
 const LEAST_SCORE: u8 = 3;
 
+/// The estimator reads at most this many characters: its matching grows faster than the
+/// input (crafted 128-character inputs take a noticeable time), and the first 64
+/// characters of a password decide whether it is easy to guess.
+const ESTIMATED_CHARACTERS: usize = 64;
+
 /// Why `password` cannot be a new password of the person described by `about` (their
 /// name, username, email: whatever is known), if it cannot.
 pub fn problem(password: &str, about: &[&str]) -> Option<String> {
     if let Some(problem) = password_length_problem(password) {
         return Some(problem);
     }
-    let estimate = zxcvbn::zxcvbn(password, &words_of(about));
+    let estimated: String = password.chars().take(ESTIMATED_CHARACTERS).collect();
+    let estimate = zxcvbn::zxcvbn(&estimated, &words_of(about));
     if u8::from(estimate.score()) >= LEAST_SCORE {
         return None;
     }
@@ -82,6 +88,14 @@ mod tests {
                 "{own}"
             );
         }
+    }
+
+    #[test]
+    fn only_the_first_64_characters_are_estimated() {
+        let weak_start = format!("{}{}", "a".repeat(64), "plum kettle orbit");
+        assert!(problem(&weak_start, &[]).is_some());
+        let strong_start = format!("{}{}", "plum kettle orbit walnut harbour lamp", "a".repeat(90));
+        assert_eq!(problem(&strong_start, &[]), None);
     }
 
     #[test]
