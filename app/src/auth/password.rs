@@ -5,7 +5,9 @@
 //! anything past that is refused at once as `Busy` (503) instead of piling up memory.
 //! A quarter of the queue more (at least one place) is kept for [`Lane::KnownBrowser`]:
 //! a flood from many networks fills the shared places, and still a browser the server
-//! knows by its device cookie gets its password checked (spec §2 "Password step").
+//! knows by its device cookie gets its password checked (spec §2 "Password step"). One
+//! device cookie holds at most one kept place at a time, so a person cannot fill them
+//! with their own cookie and password (a right password is not throttled).
 //!
 //! The hashes run on `workers` threads of their own, each reusing one 19 MiB block of
 //! argon2 memory for every check: memory stays at `workers` × 19 MiB however long a
@@ -72,16 +74,16 @@ pub enum HashError {
 pub enum Lane {
     /// The shared places: anyone, known or not.
     Anyone,
-    /// A browser that presented a valid device cookie of the person: the shared places,
-    /// then the ones kept for it.
-    KnownBrowser,
+    /// A browser that presented the valid device cookie with this id: the shared places,
+    /// then one of those kept for it.
+    KnownBrowser(i64),
 }
 
 impl Lane {
     /// The lane of a password attempt, by what its reservation counted against.
     pub fn of(reservation: &crate::auth::throttle::Reservation) -> Lane {
         match reservation.against {
-            crate::auth::throttle::CountedAgainst::Device(_) => Lane::KnownBrowser,
+            crate::auth::throttle::CountedAgainst::Device(id) => Lane::KnownBrowser(id),
             crate::auth::throttle::CountedAgainst::PersonAndNetwork => Lane::Anyone,
         }
     }
@@ -98,6 +100,8 @@ pub struct PasswordHasher {
     admitted: Arc<Semaphore>,
     /// The places only [`Lane::KnownBrowser`] may take.
     kept: Arc<Semaphore>,
+    /// The device cookies holding a kept place now.
+    kept_by: Arc<Mutex<std::collections::HashSet<i64>>>,
     /// Running plus waiting places.
     #[cfg(any(test, feature = "test-support"))]
     capacity: usize,
@@ -141,6 +145,7 @@ impl PasswordHasher {
             running: Arc::new(Semaphore::new(workers)),
             admitted: Arc::new(Semaphore::new(workers + queue)),
             kept: Arc::new(Semaphore::new(kept_places(queue))),
+            kept_by: Default::default(),
             #[cfg(any(test, feature = "test-support"))]
             capacity: workers + queue + kept_places(queue),
             dummy,
@@ -193,12 +198,8 @@ impl PasswordHasher {
         work: impl FnOnce(&mut Memory) -> T + Send + 'static,
     ) -> Result<T, HashError> {
         let admitted = match (self.admitted.clone().try_acquire_owned(), lane) {
-            (Ok(place), _) => place,
-            (Err(_), Lane::KnownBrowser) => self
-                .kept
-                .clone()
-                .try_acquire_owned()
-                .map_err(|_| HashError::Busy)?,
+            (Ok(place), _) => Place::Shared { _permit: place },
+            (Err(_), Lane::KnownBrowser(device)) => self.kept_place(device)?,
             (Err(_), Lane::Anyone) => return Err(HashError::Busy),
         };
         let running = self
@@ -217,6 +218,54 @@ impl PasswordHasher {
         });
         self.jobs.send(job).map_err(|_| HashError::Failed)?;
         result.await.map_err(|_| HashError::Failed)
+    }
+}
+
+impl PasswordHasher {
+    /// A kept place for `device`, unless it holds one already or none is free.
+    fn kept_place(&self, device: i64) -> Result<Place, HashError> {
+        let mut holders = self
+            .kept_by
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if holders.contains(&device) {
+            return Err(HashError::Busy);
+        }
+        let permit = self
+            .kept
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| HashError::Busy)?;
+        holders.insert(device);
+        Ok(Place::Kept {
+            _permit: permit,
+            device,
+            holders: self.kept_by.clone(),
+        })
+    }
+}
+
+/// A place in the queue, held until the hash finishes (the permits are given back when
+/// it is dropped).
+enum Place {
+    Shared {
+        _permit: tokio::sync::OwnedSemaphorePermit,
+    },
+    Kept {
+        _permit: tokio::sync::OwnedSemaphorePermit,
+        device: i64,
+        holders: Arc<Mutex<std::collections::HashSet<i64>>>,
+    },
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        if let Place::Kept { device, holders, .. } = self {
+            holders
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .remove(device);
+        }
     }
 }
 
@@ -400,35 +449,49 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_known_browser_is_admitted_when_the_shared_places_are_full() {
-        let hasher = Arc::new(PasswordHasher::new(1, 4));
+        let hasher = Arc::new(PasswordHasher::new(1, 8));
         let worker = hasher.running.clone().acquire_owned().await.unwrap();
         let spawn_check = |lane: Lane| {
             let h = hasher.clone();
             tokio::spawn(async move { h.verify("flood".into(), None, lane).await })
         };
-        // The flood takes the worker's place and the four queued ones.
-        let flood: Vec<_> = (0..5).map(|_| spawn_check(Lane::Anyone)).collect();
-        while hasher.in_flight() < 5 {
+        // The flood takes the worker's place and the eight queued ones.
+        let flood: Vec<_> = (0..9).map(|_| spawn_check(Lane::Anyone)).collect();
+        while hasher.in_flight() < 9 {
             tokio::task::yield_now().await;
         }
         assert_eq!(
             hasher.verify("more".into(), None, Lane::Anyone).await,
             Err(HashError::Busy)
         );
-        // The one place kept for known browsers (a quarter of four) takes one of them.
-        let known = spawn_check(Lane::KnownBrowser);
-        while hasher.in_flight() < 6 {
+        // Two places are kept (a quarter of eight): one browser takes one of them...
+        let known = spawn_check(Lane::KnownBrowser(1));
+        while hasher.in_flight() < 10 {
+            tokio::task::yield_now().await;
+        }
+        // ...and cannot take the other with the same cookie while it holds one.
+        assert_eq!(
+            hasher.verify("again".into(), None, Lane::KnownBrowser(1)).await,
+            Err(HashError::Busy),
+            "one kept place per device cookie"
+        );
+        let other = spawn_check(Lane::KnownBrowser(2));
+        while hasher.in_flight() < 11 {
             tokio::task::yield_now().await;
         }
         assert_eq!(
-            hasher.verify("second".into(), None, Lane::KnownBrowser).await,
+            hasher.verify("third".into(), None, Lane::KnownBrowser(3)).await,
             Err(HashError::Busy),
             "the kept places are bounded too"
         );
         drop(worker);
         assert!(known.await.unwrap().is_ok());
+        assert!(other.await.unwrap().is_ok());
         for check in flood {
             assert!(check.await.unwrap().is_ok());
         }
+        // Each place was given back, the cookie's mark with it.
+        assert_eq!(hasher.in_flight(), 0);
+        assert!(hasher.kept_by.lock().unwrap().is_empty());
     }
 }
