@@ -119,6 +119,19 @@ pub async fn void(conn: impl Into<crate::db::Conn<'_>>, id: i64) -> Result<(), s
     })
 }
 
+/// Removes every device cookie of `user_id` (their password changed, their methods were
+/// reset, they were made inactive): each browser earns its cookie again by a full
+/// sign-in. Returns how many there were.
+pub async fn remove_all_of(conn: impl Into<crate::db::Conn<'_>>, user_id: i64) -> Result<u64, sqlx::Error> {
+    crate::db::on_conn!(conn.into(), |db| {
+        Ok(sqlx::query("DELETE FROM device_cookies WHERE user_id = $1")
+            .bind(user_id)
+            .execute(db)
+            .await?
+            .rows_affected())
+    })
+}
+
 /// Removes device cookies past their 90 days (the hourly clean-up).
 pub async fn remove_expired(db: &crate::db::Db, now: UnixSeconds) -> Result<u64, sqlx::Error> {
     crate::db::on_db!(db, |pool| {

@@ -85,14 +85,17 @@ pub struct Revokes {
     /// someone who knew the old password.
     pub live_codes: bool,
     pub sessions: Sessions,
+    /// A device cookie gives its browser its own password tries, codes and hashing place
+    /// (spec §2 "Password step", "Guessing over time"): whoever minted some with the
+    /// old password, or before the reset, must not keep them.
+    pub device_cookies: bool,
     pub app_and_recovery_codes: bool,
     /// Wrong answers at step 2 counted so far, and a lock they led to (spec §2
     /// "Guessing over time"): only a new password set by someone else lifts it.
     pub second_step_lock: bool,
 }
 
-/// The table: what each change revokes. Device cookies are never revoked: they only
-/// decide whose throttle an attempt counts against, and open nothing.
+/// The table: what each change revokes. Device cookies go wherever sessions end.
 pub const fn revokes(change: Change) -> Revokes {
     let (trusted_networks, live_codes, sessions, app_and_recovery_codes) = match change {
         Change::OwnPassword => (true, true, Sessions::OthersEnded, false),
@@ -104,6 +107,7 @@ pub const fn revokes(change: Change) -> Revokes {
     Revokes {
         trusted_networks,
         live_codes,
+        device_cookies: !matches!(sessions, Sessions::Kept),
         sessions,
         app_and_recovery_codes,
         second_step_lock: matches!(change, Change::PasswordReset),
@@ -331,6 +335,7 @@ pub struct Revoked {
     /// an own change goes on with it.
     pub epoch: Option<i64>,
     pub app_and_recovery_codes: u64,
+    pub device_cookies: u64,
     /// Step 2 was locked, and no longer is.
     pub second_step_unlocked: bool,
 }
@@ -354,6 +359,7 @@ pub(crate) async fn revoke(
         .max()
         .unwrap_or(Sessions::Kept);
     let methods = changes.iter().any(|c| revokes(*c).app_and_recovery_codes);
+    let device_cookies = changes.iter().any(|c| revokes(*c).device_cookies);
     let lock = changes.iter().any(|c| revokes(*c).second_step_lock);
     crate::db::on_conn!(conn.into(), |tx| {
         let mut revoked = Revoked::default();
@@ -377,6 +383,9 @@ pub(crate) async fn revoke(
                 by.audit(&mut *tx, now, EventKind::CodeVoided, subject, &detail)
                     .await?;
             }
+        }
+        if device_cookies {
+            revoked.device_cookies = crate::auth::device::remove_all_of(&mut *tx, subject).await?;
         }
         if methods {
             revoked.app_and_recovery_codes =

@@ -24,6 +24,8 @@ struct Row {
     live_codes_go: bool,
     /// Whether a session of the person's other than the acting browser ends.
     other_sessions_end: bool,
+    /// Whether the person's device cookies go (whenever sessions end).
+    device_cookies_go: bool,
     app_and_recovery_codes_go: bool,
     /// Who is mailed: the person's address as it is after the change, and (an email
     /// change) the old one.
@@ -35,7 +37,8 @@ const REVOCATIONS: [&str; 2] = ["network_deleted", "code_voided"];
 
 const fn row(
     change: Change,
-    (trusted_networks_go, live_codes_go, other_sessions_end, app_and_recovery_codes_go): (
+    (trusted_networks_go, live_codes_go, other_sessions_end, device_cookies_go, app_and_recovery_codes_go): (
+        bool,
         bool,
         bool,
         bool,
@@ -49,60 +52,61 @@ const fn row(
         trusted_networks_go,
         live_codes_go,
         other_sessions_end,
+        device_cookies_go,
         app_and_recovery_codes_go,
         mailed,
         audit,
     }
 }
 
-/// The table. Columns: trusted networks, live codes, other sessions, app and recovery
-/// codes; mailed; audited.
+/// The table. Columns: trusted networks, live codes, other sessions, device cookies, app
+/// and recovery codes; mailed; audited.
 const TABLE: [Row; 8] = [
     row(
         Change::OwnPassword,
-        (true, true, true, false),
+        (true, true, true, true, false),
         &[JANE_EMAIL],
         &["password_changed", REVOCATIONS[0], REVOCATIONS[1]],
     ),
     row(
         Change::PasswordReset,
-        (true, true, true, false),
+        (true, true, true, true, false),
         &[JANE_EMAIL],
         &["password_reset", REVOCATIONS[0], REVOCATIONS[1]],
     ),
     row(
         Change::Email,
-        (true, true, false, false),
+        (true, true, false, false, false),
         &[JANE_NEW_EMAIL, JANE_EMAIL],
         &["person_changed", REVOCATIONS[0], REVOCATIONS[1]],
     ),
     row(
         Change::Mobile,
-        (true, true, false, false),
+        (true, true, false, false, false),
         &[JANE_EMAIL],
         &["person_changed", REVOCATIONS[0], REVOCATIONS[1]],
     ),
     row(
         Change::Username,
-        (false, false, false, false),
+        (false, false, false, false, false),
         &[JANE_EMAIL],
         &["person_changed"],
     ),
     row(
         Change::Deactivated,
-        (true, true, true, false),
+        (true, true, true, true, false),
         &[],
         &["person_deactivated", REVOCATIONS[0], REVOCATIONS[1]],
     ),
     row(
         Change::Reactivated,
-        (false, false, false, false),
+        (false, false, false, false, false),
         &[],
         &["person_changed"],
     ),
     row(
         Change::MethodsReset,
-        (true, true, true, true),
+        (true, true, true, true, true),
         &[JANE_EMAIL],
         &["two_step_methods_reset", REVOCATIONS[0], REVOCATIONS[1]],
     ),
@@ -125,12 +129,14 @@ fn the_code_and_the_table_say_the_same() {
                 code.trusted_networks,
                 code.live_codes,
                 code.sessions != Sessions::Kept,
+                code.device_cookies,
                 code.app_and_recovery_codes
             ),
             (
                 row.trusted_networks_go,
                 row.live_codes_go,
                 row.other_sessions_end,
+                row.device_cookies_go,
                 row.app_and_recovery_codes_go
             ),
             "{change:?}"
@@ -176,6 +182,7 @@ struct Seen {
     trusted_networks_go: bool,
     live_codes_go: bool,
     other_sessions_end: bool,
+    device_cookies_go: bool,
     app_and_recovery_codes_go: bool,
     mailed: BTreeSet<String>,
     audit: BTreeSet<String>,
@@ -187,6 +194,7 @@ impl Seen {
             trusted_networks_go: row.trusted_networks_go,
             live_codes_go: row.live_codes_go,
             other_sessions_end: row.other_sessions_end,
+            device_cookies_go: row.device_cookies_go,
             app_and_recovery_codes_go: row.app_and_recovery_codes_go,
             mailed: row.mailed.iter().map(|s| s.to_string()).collect(),
             audit: row.audit.iter().map(|s| s.to_string()).collect(),
@@ -194,8 +202,13 @@ impl Seen {
     }
 }
 
-/// Jane's trust, a live code, an app being set up and recovery codes, on `db`.
+/// Jane's trust, a live code, a device cookie, an app being set up and recovery codes, on
+/// `db`.
 async fn seed(db: &app::db::Db, key: &app::secret_key::SecretKey, jane: i64, now: i64) {
+    app::auth::device::remember(db, jane, None, now)
+        .await
+        .unwrap()
+        .expect("a new device cookie");
     let office: IpAddr = OFFICE.parse().unwrap();
     app::trusted_networks::store::trust(db, jane, office, 30, now)
         .await
@@ -223,6 +236,7 @@ async fn seed(db: &app::db::Db, key: &app::secret_key::SecretKey, jane: i64, now
 struct Left {
     trusted_networks: i64,
     live_codes: i64,
+    device_cookies: i64,
     app_and_recovery_codes: i64,
     audit: BTreeSet<String>,
 }
@@ -238,6 +252,7 @@ async fn left(pool: &sqlx::SqlitePool, jane: i64, audit_from: i64) -> Left {
     Left {
         trusted_networks: count("SELECT COUNT(*) FROM trusted_networks WHERE user_id = $1").await,
         live_codes: count("SELECT COUNT(*) FROM codes WHERE user_id = $1 AND state = 'live'").await,
+        device_cookies: count("SELECT COUNT(*) FROM device_cookies WHERE user_id = $1").await,
         app_and_recovery_codes: count(
             "SELECT (SELECT COUNT(*) FROM authenticators WHERE user_id = $1)
                   + (SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1)",
@@ -435,6 +450,7 @@ async fn every_change_through_every_web_door_does_what_the_table_says() {
                 trusted_networks_go: after.trusted_networks < before.trusted_networks,
                 live_codes_go: after.live_codes < before.live_codes,
                 other_sessions_end,
+                device_cookies_go: after.device_cookies < before.device_cookies,
                 app_and_recovery_codes_go: after.app_and_recovery_codes < before.app_and_recovery_codes,
                 mailed: mail_received(&mut capture, row.mailed.len()).await,
                 audit: after.audit,
@@ -516,6 +532,7 @@ async fn every_change_through_the_command_line_does_what_the_table_says() {
             trusted_networks_go: after.trusted_networks < before.trusted_networks,
             live_codes_go: after.live_codes < before.live_codes,
             other_sessions_end: me.is_none_or(|m| m.trim() == "null"),
+            device_cookies_go: after.device_cookies < before.device_cookies,
             app_and_recovery_codes_go: after.app_and_recovery_codes < before.app_and_recovery_codes,
             mailed: outbox_recipients(&dir)[mail_before..].iter().cloned().collect(),
             audit: after.audit,
