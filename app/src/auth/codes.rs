@@ -191,9 +191,9 @@ pub async fn issue(
         .bind(browser.binding)
         .fetch_one(&mut *tx)
         .await?;
-        let mut voided = void_bound(crate::db::Conn::from(&mut *tx), user_id, browser.binding, now).await?;
+        let mut voided = void_bound(crate::db::Conn::from(&mut *tx), browser.binding, now).await?;
         if let Some(replaced) = browser.replaces {
-            voided += void_bound(crate::db::Conn::from(&mut *tx), user_id, replaced, now).await?;
+            voided += void_bound(crate::db::Conn::from(&mut *tx), replaced, now).await?;
         }
         let code = generate();
         let mut salt = [0u8; 16];
@@ -217,25 +217,24 @@ pub async fn issue(
     })
 }
 
-/// Voids the live, unexpired code of one pending sign-in of `user_id`.
+/// Voids the live, unexpired code of one pending sign-in, whoever's it was (a sign-in
+/// over another person's unfinished one in the same browser ends that one too).
 async fn void_bound(
     conn: impl Into<crate::db::Conn<'_>>,
-    user_id: i64,
     binding: &[u8],
     now: UnixSeconds,
 ) -> Result<u64, sqlx::Error> {
     crate::db::on_conn!(conn.into(), |db| {
-        Ok(sqlx::query(
-            "UPDATE codes SET state = $4 WHERE user_id = $1 AND binding = $2 AND state = $5 AND expires_at > $3",
+        Ok(
+            sqlx::query("UPDATE codes SET state = $3 WHERE binding = $1 AND state = $4 AND expires_at > $2")
+                .bind(binding)
+                .bind(now)
+                .bind(CodeState::Voided.as_str())
+                .bind(CodeState::Live.as_str())
+                .execute(db)
+                .await?
+                .rows_affected(),
         )
-        .bind(user_id)
-        .bind(binding)
-        .bind(now)
-        .bind(CodeState::Voided.as_str())
-        .bind(CodeState::Live.as_str())
-        .execute(db)
-        .await?
-        .rows_affected())
     })
 }
 

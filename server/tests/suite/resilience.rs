@@ -199,12 +199,14 @@ async fn thirty_two_writers_at_once_never_see_the_database_busy() {
                     )
                     .await
                     .expect("a throttle reservation");
+                    // Each pending sign-in has a binding of its own, as at sign-in.
+                    let binding = format!("writer {user} round {round}");
                     let issued = codes::issue(
                         &pool,
                         &code_key,
                         &CodePolicy::default(),
                         user,
-                        codes::Browser::bound_to(b"b"),
+                        codes::Browser::bound_to(binding.as_bytes()),
                         Purpose::SignIn,
                         now + round,
                     )
@@ -216,7 +218,7 @@ async fn thirty_two_writers_at_once_never_see_the_database_busy() {
                         &CodePolicy::default(),
                         issued.id,
                         user,
-                        b"b",
+                        binding.as_bytes(),
                         codes::Answer::Sent(&code_key, &issued.code),
                         now + round,
                     )
