@@ -53,6 +53,45 @@ fn warn_once_about_proxy(header: ClientIpHeader) {
 
 /// Without a configured public origin, answers 421 to a `Host` that is not this site
 /// (DNS rebinding); with one, the origin check below pins every state change to it.
+/// How long a request's body may take to arrive, all of it. Every form here is a few
+/// hundred bytes; a client trickling a body (slow POST) would hold a task for ever.
+pub const BODY_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Reads the request's body whole within [`BODY_TIME`] (408 otherwise) before anything
+/// else sees it; the body-size limit outside this layer still applies (413).
+pub async fn body_in_time(request: Request, next: Next) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD) {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let read = axum::body::to_bytes(body, usize::MAX);
+    match tokio::time::timeout(BODY_TIME, read).await {
+        Ok(Ok(bytes)) => {
+            next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+                .await
+        }
+        Ok(Err(error)) if is_too_large(&error) => StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        Ok(Err(_)) => StatusCode::BAD_REQUEST.into_response(),
+        Err(_) => (
+            StatusCode::REQUEST_TIMEOUT,
+            "The request took too long to arrive.",
+        )
+            .into_response(),
+    }
+}
+
+/// Whether a body error is the size limit's.
+fn is_too_large(error: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(error) = source {
+        if error.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = error.source();
+    }
+    false
+}
+
 pub async fn known_host(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let policy = &state.policy;
     if policy.public_origin.is_none() {

@@ -5,7 +5,9 @@
 //! and then (slow-loris) held them for as long as it liked.
 //!
 //! Live-update streams are not affected: the timer runs only while a request's head is
-//! awaited, never while an answer is being sent.
+//! awaited, never while an answer is being sent. A proxy in front must close its idle
+//! upstream connections sooner (`deploy/nginx.conf`: `keepalive_timeout 5s`). The time a
+//! body may take is the router's concern (`router::BODY_TIME`).
 
 use axum::Router;
 use axum::body::Body;
@@ -43,9 +45,10 @@ pub async fn serve(
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 Err(error) => {
-                    // Out of file descriptors, say: wait a moment rather than spin.
+                    // Out of file descriptors, say: wait a second rather than spin and
+                    // fill the log.
                     tracing::warn!(%error, "accepting a connection failed");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    tokio::time::sleep(Duration::from_secs(1)).await;
                     continue;
                 }
             },

@@ -90,6 +90,7 @@ pub fn build<Store: SessionStore + Clone>(state: AppState, store: Store, secure_
                 }),
         )
         .layer(from_fn_with_state(state.clone(), layers::client_ip))
+        .layer(from_fn(layers::body_in_time))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         // brotli or gzip, as the browser accepts: the WASM bundle shrinks to about a third.
         .layer(CompressionLayer::new())

@@ -419,6 +419,50 @@ async fn an_oversized_body_is_refused_with_413_before_sign_in_runs() {
     assert_eq!(app.audit_count().await, before);
 }
 
+/// A sign-in whose body arrives as `body`, with no length announced.
+fn login_streaming(body: axum::body::Body) -> http::Request<axum::body::Body> {
+    let mut request = post("/api/login", "", None);
+    *request.body_mut() = body;
+    request.headers_mut().remove(header::CONTENT_LENGTH);
+    request
+}
+
+#[tokio::test]
+async fn a_body_streamed_past_the_limit_is_refused_with_413() {
+    let app = TestApp::new().await;
+    let before = app.audit_count().await;
+    let chunks = (0..200).map(|_| Ok::<_, std::io::Error>(vec![b'x'; 1024]));
+    let response = app
+        .send(login_streaming(axum::body::Body::from_stream(
+            futures::stream::iter(chunks),
+        )))
+        .await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(app.audit_count().await, before);
+}
+
+#[tokio::test]
+async fn a_body_that_never_finishes_arriving_gets_408_after_the_body_time() {
+    let app = TestApp::new().await;
+    let before = app.audit_count().await;
+    let began = std::time::Instant::now();
+    let first = futures::stream::iter([Ok::<_, std::io::Error>(b"username=adm".to_vec())]);
+    let trickle = futures::StreamExt::chain(first, futures::stream::pending());
+    let response = tokio::time::timeout(
+        server::layers::BODY_TIME * 2,
+        tower::ServiceExt::oneshot(
+            app.router_from("192.0.2.1"),
+            login_streaming(axum::body::Body::from_stream(trickle)),
+        ),
+    )
+    .await
+    .expect("answered")
+    .unwrap();
+    assert_eq!(response.status(), StatusCode::REQUEST_TIMEOUT);
+    assert!(began.elapsed() >= server::layers::BODY_TIME);
+    assert_eq!(app.audit_count().await, before);
+}
+
 #[tokio::test]
 async fn pages_are_compressed_for_browsers_that_accept_it() {
     let app = TestApp::new().await;
