@@ -35,8 +35,9 @@ const SESSION_LIFETIME: time::Duration = time::Duration::hours(8);
 /// The app's route list, generated once per process. Generating it runs the app with
 /// resource loading switched off process-wide (a global flag in leptos): a page that
 /// another thread was rendering at that moment would wait for its data for ever. Once
-/// generated, it is only read.
-fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+/// generated, it is only read. Tests read it here too: generating it again while another
+/// test renders a page would leave that page waiting for ever.
+pub fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
@@ -67,6 +68,9 @@ pub fn build<Store: SessionStore + Clone>(state: AppState, store: Store, secure_
         .layer(from_fn(layers::plain_form_redirect))
         .layer(from_fn_with_state(state.site_files.clone(), layers::site_file_cache))
         .layer(sessions)
+        // After the host and origin checks (a refused request's body is never waited
+        // for), before the session is loaded; the size limit, outermost, still applies.
+        .layer(from_fn(layers::body_in_time))
         // Outside the session layer, whose cookie it must see.
         .layer(from_fn_with_state(state.clone(), layers::over_https))
         .layer(Extension(store))
@@ -90,7 +94,6 @@ pub fn build<Store: SessionStore + Clone>(state: AppState, store: Store, secure_
                 }),
         )
         .layer(from_fn_with_state(state.clone(), layers::client_ip))
-        .layer(from_fn(layers::body_in_time))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         // brotli or gzip, as the browser accepts: the WASM bundle shrinks to about a third.
         .layer(CompressionLayer::new())

@@ -541,7 +541,9 @@ async fn content_named_site_files_are_cached_for_good_and_the_page_links_them() 
 
 #[test]
 fn router_paths_match_the_route_table() {
-    let mut routed: Vec<String> = leptos_axum::generate_route_list(app::App)
+    // The server's own list: generating one here would switch resource loading off
+    // process-wide while other tests render pages (they then waited for ever).
+    let mut routed: Vec<String> = server::router::route_list()
         .iter()
         .map(|route| route.path().to_string())
         .collect();

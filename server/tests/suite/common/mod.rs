@@ -363,7 +363,15 @@ pub fn session_cookie(response: &Response<Body>) -> Option<String> {
 }
 
 pub async fn body_text(response: Response<Body>) -> String {
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    // A page streams its body after its headers: one that never ends fails its test
+    // rather than hanging the run.
+    let bytes = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        axum::body::to_bytes(response.into_body(), 1 << 20),
+    )
+    .await
+    .expect("the body ended within 30 s")
+    .unwrap();
     String::from_utf8(bytes.to_vec()).unwrap()
 }
 
