@@ -130,8 +130,18 @@ pub mod ssr {
             return invalid(Some(NOT_YOUR_PASSWORD), None);
         };
         people::forget_first_admin_password(state, user.id).await?;
-        // Every other session of this person died with the epoch; this one lives on.
+        // Every other session of this person died with the epoch; this one lives on, and
+        // gets a device cookie again (every cookie of theirs went with the old password):
+        // the browser that just proved the password is the one a stranger must not lock out.
         session::start(browser, user.id, epoch).await?;
+        crate::auth::device::after_sign_in(
+            &state.db,
+            user.id,
+            None,
+            state.clock.now(),
+            state.policy.secure_cookies(),
+        )
+        .await?;
         Ok(PasswordChange::Changed)
     }
 

@@ -503,6 +503,67 @@ async fn a_device_cookie_never_skips_the_code() {
 }
 
 #[tokio::test]
+async fn after_their_own_password_change_only_the_changing_browser_keeps_a_device_cookie() {
+    let app = TestApp::new().await;
+    let first = app
+        .send_from("192.0.2.10", login_request("admin", ADMIN_PASSWORD, None))
+        .await;
+    let old_device = device_cookie(&first).expect("a device cookie after a full sign-in");
+    let old_device = old_device
+        .split(';')
+        .next()
+        .unwrap()
+        .split_once('=')
+        .unwrap()
+        .1
+        .to_string();
+    let session = session_cookie(&first).unwrap();
+    const NEW: &str = "walnut harbour lamp";
+    let form = format!(
+        "current={}&new={}",
+        ADMIN_PASSWORD.replace(' ', "+"),
+        NEW.replace(' ', "+")
+    );
+    let changed = app
+        .send_from("192.0.2.10", post("/api/change_password", &form, Some(&session)))
+        .await;
+    let new_device = device_cookie(&changed).expect("the changing browser gets a new device cookie");
+    let new_device = new_device
+        .split(';')
+        .next()
+        .unwrap()
+        .split_once('=')
+        .unwrap()
+        .1
+        .to_string();
+    assert_ne!(new_device, old_device);
+    assert_eq!(
+        device_cookies_stored(&app).await,
+        1,
+        "the old one went with the old password"
+    );
+    // A stranger uses up the person's password tries.
+    for i in 0..10 {
+        let answer = app
+            .send_from(&format!("203.0.113.{i}"), login_request("admin", "guess", None))
+            .await;
+        assert_eq!(body_text(answer).await, refused());
+    }
+    let old = app
+        .send_from("192.0.2.10", login_with_device("admin", NEW, &old_device))
+        .await;
+    assert_eq!(
+        body_text(old).await,
+        refused(),
+        "the old cookie counts for nothing"
+    );
+    let own = app
+        .send_from("192.0.2.10", login_with_device("admin", NEW, &new_device))
+        .await;
+    assert_eq!(body_text(own).await, r#"{"SignedIn":{"next":"/"}}"#);
+}
+
+#[tokio::test]
 async fn sign_ins_from_elsewhere_neither_void_the_owners_code_nor_use_up_their_browsers_codes() {
     let mut capture = SmtpCapture::start().await;
     let app = TestApp::with_mail(&capture.url).await;
