@@ -6,8 +6,8 @@
 //! A quarter of the queue more (at least one place) is kept for [`Lane::KnownBrowser`]:
 //! a flood from many networks fills the shared places, and still a browser the server
 //! knows by its device cookie gets its password checked (spec §2 "Password step"). One
-//! device cookie holds at most one kept place at a time, so a person cannot fill them
-//! with their own cookie and password (a right password is not throttled).
+//! person holds at most one kept place at a time, so nobody fills them with cookies of
+//! their own and their own password (a right password is not throttled).
 //!
 //! The hashes run on `workers` threads of their own, each reusing one 19 MiB block of
 //! argon2 memory for every check: memory stays at `workers` × 19 MiB however long a
@@ -74,17 +74,18 @@ pub enum HashError {
 pub enum Lane {
     /// The shared places: anyone, known or not.
     Anyone,
-    /// A browser that presented the valid device cookie with this id: the shared places,
-    /// then one of those kept for it.
+    /// A browser that presented a valid device cookie of the person with this id: the
+    /// shared places, then one of those kept for it.
     KnownBrowser(i64),
 }
 
 impl Lane {
-    /// The lane of a password attempt, by what its reservation counted against.
-    pub fn of(reservation: &crate::auth::throttle::Reservation) -> Lane {
-        match reservation.against {
-            crate::auth::throttle::CountedAgainst::Device(id) => Lane::KnownBrowser(id),
-            crate::auth::throttle::CountedAgainst::PersonAndNetwork => Lane::Anyone,
+    /// The lane of a password attempt for `person` (when the name is someone's), by
+    /// what its reservation counted against.
+    pub fn of(reservation: &crate::auth::throttle::Reservation, person: Option<i64>) -> Lane {
+        match (reservation.against, person) {
+            (crate::auth::throttle::CountedAgainst::Device(_), Some(person)) => Lane::KnownBrowser(person),
+            _ => Lane::Anyone,
         }
     }
 }
@@ -100,7 +101,7 @@ pub struct PasswordHasher {
     admitted: Arc<Semaphore>,
     /// The places only [`Lane::KnownBrowser`] may take.
     kept: Arc<Semaphore>,
-    /// The device cookies holding a kept place now.
+    /// The people holding a kept place now.
     kept_by: Arc<Mutex<std::collections::HashSet<i64>>>,
     /// Running plus waiting places.
     #[cfg(any(test, feature = "test-support"))]
@@ -199,7 +200,7 @@ impl PasswordHasher {
     ) -> Result<T, HashError> {
         let admitted = match (self.admitted.clone().try_acquire_owned(), lane) {
             (Ok(place), _) => Place::Shared { _permit: place },
-            (Err(_), Lane::KnownBrowser(device)) => self.kept_place(device)?,
+            (Err(_), Lane::KnownBrowser(person)) => self.kept_place(person)?,
             (Err(_), Lane::Anyone) => return Err(HashError::Busy),
         };
         let running = self
@@ -222,13 +223,13 @@ impl PasswordHasher {
 }
 
 impl PasswordHasher {
-    /// A kept place for `device`, unless it holds one already or none is free.
-    fn kept_place(&self, device: i64) -> Result<Place, HashError> {
+    /// A kept place for `person`, unless they hold one already or none is free.
+    fn kept_place(&self, person: i64) -> Result<Place, HashError> {
         let mut holders = self
             .kept_by
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if holders.contains(&device) {
+        if holders.contains(&person) {
             return Err(HashError::Busy);
         }
         let permit = self
@@ -236,10 +237,10 @@ impl PasswordHasher {
             .clone()
             .try_acquire_owned()
             .map_err(|_| HashError::Busy)?;
-        holders.insert(device);
+        holders.insert(person);
         Ok(Place::Kept {
             _permit: permit,
-            device,
+            person,
             holders: self.kept_by.clone(),
         })
     }
@@ -253,18 +254,18 @@ enum Place {
     },
     Kept {
         _permit: tokio::sync::OwnedSemaphorePermit,
-        device: i64,
+        person: i64,
         holders: Arc<Mutex<std::collections::HashSet<i64>>>,
     },
 }
 
 impl Drop for Place {
     fn drop(&mut self) {
-        if let Place::Kept { device, holders, .. } = self {
+        if let Place::Kept { person, holders, .. } = self {
             holders
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .remove(device);
+                .remove(person);
         }
     }
 }
@@ -469,11 +470,11 @@ mod tests {
         while hasher.in_flight() < 10 {
             tokio::task::yield_now().await;
         }
-        // ...and cannot take the other with the same cookie while it holds one.
+        // ...and that person cannot take the other, whatever cookie they use.
         assert_eq!(
             hasher.verify("again".into(), None, Lane::KnownBrowser(1)).await,
             Err(HashError::Busy),
-            "one kept place per device cookie"
+            "one kept place per person"
         );
         let other = spawn_check(Lane::KnownBrowser(2));
         while hasher.in_flight() < 11 {
@@ -490,7 +491,7 @@ mod tests {
         for check in flood {
             assert!(check.await.unwrap().is_ok());
         }
-        // Each place was given back, the cookie's mark with it.
+        // Each place was given back, the person's mark with it.
         assert_eq!(hasher.in_flight(), 0);
         assert!(hasher.kept_by.lock().unwrap().is_empty());
     }

@@ -93,7 +93,11 @@ pub async fn sign_in(
     let stored = person.as_ref().map(|p| p.password_hash.clone());
     let correct = match state
         .hasher
-        .verify(password, stored, Lane::of(&reservation))
+        .verify(
+            password,
+            stored,
+            Lane::of(&reservation, person.as_ref().map(|p| p.id)),
+        )
         .await
     {
         Ok(correct) => correct,

@@ -69,7 +69,7 @@ pub async fn check_own_password(cx: &SignedIn, typed: String) -> Result<Option<P
     };
     match state
         .hasher
-        .verify(typed, Some(stored.clone()), Lane::of(&reservation))
+        .verify(typed, Some(stored.clone()), Lane::of(&reservation, Some(user.id)))
         .await
     {
         Ok(false) => Ok(None),
