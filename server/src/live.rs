@@ -4,10 +4,12 @@
 //! when its session is signed out, expires or loses what opened it (a deactivation, a
 //! password change, the Security permission): checked at every change (a check under a
 //! second old serves) and every few seconds in between. A session's streams share that
-//! check, so each ends at most two re-check periods (10 s) after its session does.
+//! check, so each ends at most two re-check periods (10 s) after its session does, while
+//! the database answers.
 
 use app::auth::session;
 use app::changes::TrustChange;
+use app::error::AppError;
 use app::permissions::Permission;
 use app::state::AppState;
 use axum::Extension;
@@ -51,8 +53,7 @@ enum Seen {
     Person { user_id: i64, security: bool },
     /// Signed out, expired, or no longer valid.
     Nobody,
-    /// The session could not be read (the database is busy or away): nothing is
-    /// concluded, and nothing kept.
+    /// The database was busy or away: nothing is concluded, and nothing kept.
     Unknown,
 }
 
@@ -82,9 +83,13 @@ impl SharedCheck {
         seen
     }
 
-    /// What a stream found when it opened: newer than anything kept.
-    async fn record(&self, seen: Seen) {
-        *self.last.lock().await = Some((tokio::time::Instant::now(), seen));
+    /// What a stream found when it opened, by a read begun at `began`: kept unless a
+    /// later read is.
+    async fn record(&self, began: tokio::time::Instant, seen: Seen) {
+        let mut last = self.last.lock().await;
+        if last.is_none_or(|(at, _)| at < began) {
+            *last = Some((began, seen));
+        }
     }
 }
 
@@ -180,7 +185,7 @@ impl<Store: SessionStore> Listener<Store> {
     /// afresh from the store (the copy the request began with is stale), unless one of
     /// the session's streams read it less than `fresh_for` ago.
     ///
-    /// While the session cannot be read, the stream stays: it carries no data, nothing
+    /// While the database cannot answer, the stream stays: it carries no data, nothing
     /// can change meanwhile, and the next check decides.
     async fn still_allowed(&self, fresh_for: Duration) -> Option<()> {
         let read = async {
@@ -190,8 +195,9 @@ impl<Store: SessionStore> Listener<Store> {
                     user_id: user.id,
                     security: user.may(Permission::Security),
                 },
-                Ok(None) => Seen::Nobody,
-                Err(_) => Seen::Unknown,
+                Err(AppError::Busy) => Seen::Unknown,
+                // Signed out, expired, or a record that no longer reads.
+                Ok(None) | Err(_) => Seen::Nobody,
             }
         };
         match self.slot.check.seen(fresh_for, read).await {
@@ -220,6 +226,7 @@ pub async fn trusted_events<Store: SessionStore + Clone>(
     Extension(store): Extension<Store>,
     browser: Session,
 ) -> Response {
+    let began = tokio::time::Instant::now();
     let user = match session::user_of(&state.db, &browser).await {
         Ok(Some(user)) => user,
         Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
@@ -236,7 +243,7 @@ pub async fn trusted_events<Store: SessionStore + Clone>(
         user_id: user.id,
         security: user.may(Permission::Security),
     };
-    slot.check.record(found).await;
+    slot.check.record(began, found).await;
     let recheck_every = state.policy.stream_recheck_or(RECHECK_EVERY);
     let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + recheck_every, recheck_every);
     recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -295,11 +302,18 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_stream_that_opens_replaces_what_was_kept() {
+    async fn a_stream_that_opens_records_its_read_unless_a_later_one_is_kept() {
         let check = SharedCheck::default();
         let period = Duration::from_secs(5);
+        let before_the_read = tokio::time::Instant::now();
         assert_eq!(check.seen(period, async { Seen::Nobody }).await, Seen::Nobody);
-        check.record(JANE).await;
+        check.record(before_the_read, JANE).await;
+        assert_eq!(
+            check.seen(period, async { JANE }).await,
+            Seen::Nobody,
+            "a read begun earlier does not replace a later one"
+        );
+        check.record(tokio::time::Instant::now(), JANE).await;
         assert_eq!(check.seen(period, async { Seen::Nobody }).await, JANE);
     }
 
