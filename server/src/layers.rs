@@ -51,14 +51,12 @@ fn warn_once_about_proxy(header: ClientIpHeader) {
     });
 }
 
-/// Without a configured public origin, answers 421 to a `Host` that is not this site
-/// (DNS rebinding); with one, the origin check below pins every state change to it.
 /// How long a request's body may take to arrive, all of it. Every form here is a few
 /// hundred bytes; a client trickling a body (slow POST) would hold a task for ever.
 pub const BODY_TIME: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// Reads the request's body whole within [`BODY_TIME`] (408 otherwise) before anything
-/// else sees it; the body-size limit outside this layer still applies (413).
+/// Reads the request's body whole within [`BODY_TIME`] (408 otherwise) before the session
+/// or the handler sees it; the body-size limit outside this layer still applies (413).
 pub async fn body_in_time(request: Request, next: Next) -> Response {
     if matches!(*request.method(), Method::GET | Method::HEAD) {
         return next.run(request).await;
@@ -92,6 +90,8 @@ fn is_too_large(error: &axum::Error) -> bool {
     false
 }
 
+/// Without a configured public origin, answers 421 to a `Host` that is not this site
+/// (DNS rebinding); with one, the origin check below pins every state change to it.
 pub async fn known_host(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let policy = &state.policy;
     if policy.public_origin.is_none() {

@@ -7,7 +7,7 @@
 //! Live-update streams are not affected: the timer runs only while a request's head is
 //! awaited, never while an answer is being sent. A proxy in front must close its idle
 //! upstream connections sooner (`deploy/nginx.conf`: `keepalive_timeout 5s`). The time a
-//! body may take is the router's concern (`router::BODY_TIME`).
+//! body may take is the router's concern (`layers::BODY_TIME`).
 
 use axum::Router;
 use axum::body::Body;
@@ -29,6 +29,16 @@ pub const HEADER_READ: Duration = Duration::from_secs(10);
 /// How long open connections get to finish once shutdown begins.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
+/// Whether an accept error is one client's (its connection was reset or aborted), not
+/// the server's.
+fn is_the_clients(error: &std::io::Error) -> bool {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    matches!(
+        error.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset
+    )
+}
+
 /// Serves `router` on `listener` until `shutdown` resolves, then lets open connections
 /// finish (for [`SHUTDOWN_GRACE`] at most). Each request carries its peer address as
 /// axum's `ConnectInfo`.
@@ -44,12 +54,16 @@ pub async fn serve(
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
+                // One client's connection went before it was taken: nothing to wait for.
+                Err(error) if is_the_clients(&error) => continue,
                 Err(error) => {
                     // Out of file descriptors, say: wait a second rather than spin and
-                    // fill the log.
+                    // fill the log (still stopping at once on shutdown).
                     tracing::warn!(%error, "accepting a connection failed");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                    continue;
+                    tokio::select! {
+                        () = tokio::time::sleep(Duration::from_secs(1)) => continue,
+                        () = &mut shutdown => break,
+                    }
                 }
             },
             () = &mut shutdown => break,

@@ -238,8 +238,8 @@ async fn void_bound(
     })
 }
 
-/// Voids every live, unexpired code of `user_id` (a newer code, or a new address to send
-/// codes to). Returns how many there were.
+/// Voids every live, unexpired code of `user_id` (what the owner of sign-in details
+/// revokes: a new address to send codes to, a new password). Returns how many there were.
 pub async fn void_all_of(
     conn: impl Into<crate::db::Conn<'_>>,
     user_id: i64,

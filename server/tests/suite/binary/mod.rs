@@ -243,10 +243,15 @@ pub fn start_expecting_refusal_with(
                 format!("{status}: {}", String::from_utf8_lossy(&output.stderr)),
             );
         }
-        if Instant::now() > deadline || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
             let _ = child.kill();
             let _ = child.wait();
             return (true, "it started serving".into());
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the server neither served nor stopped within 20 s");
         }
         std::thread::sleep(Duration::from_millis(50));
     }
