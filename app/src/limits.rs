@@ -50,6 +50,9 @@ pub fn password_length_problem(password: &str) -> Option<String> {
 /// At or below this many unused recovery codes, the person is told to make a new set.
 pub const FEW_RECOVERY_CODES: i64 = 2;
 
+/// At most this many passkeys per person (spec §2 "Passkeys").
+pub const PASSKEYS_PER_PERSON: i64 = 10;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -117,7 +117,7 @@ pub async fn reset_password(
 }
 
 /// Removes what lets `username` pass the second step without a mailed code (their
-/// trusted networks, authenticator app and recovery codes), voids their codes and ends
+/// trusted networks, passkeys, authenticator app and recovery codes), voids their codes and ends
 /// their sessions, as Reset two-step methods does in Personnel.
 pub async fn reset_methods(
     db: &crate::db::Db,

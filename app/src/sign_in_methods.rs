@@ -20,9 +20,21 @@ pub enum AppStatus {
     On,
 }
 
-/// My account's two sections.
+/// A passkey as My account lists it (times in Unix seconds).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyRow {
+    pub id: i64,
+    pub name: String,
+    pub added: i64,
+    pub last_used: Option<i64>,
+}
+
+/// My account's sections of second-step methods.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Methods {
+    pub passkeys: Vec<PasskeyRow>,
+    /// The server's clock as it read them, for "3 days ago".
+    pub now: i64,
     pub app: AppStatus,
     /// How many recovery codes are unused; `None` when no set was ever made.
     pub recovery_left: Option<i64>,
@@ -82,6 +94,69 @@ pub async fn remove_app(password: String) -> Result<MethodOutcome, AppError> {
     Ok(outcome)
 }
 
+/// The answer to **Add a passkey**'s first half.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PasskeyStart {
+    /// The options for the browser's passkey prompt (JSON).
+    Ask(String),
+    /// Nothing started: why, said beside `field`.
+    Refused { field: AddField, message: String },
+}
+
+/// Where a refusal of **Add a passkey** is said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AddField {
+    Name,
+    Password,
+    /// The button itself (too many passkeys, too often).
+    Button,
+}
+
+/// **Add a passkey**, first half: with the current password typed in the same form and
+/// the new passkey's name, the options for the browser's prompt.
+#[server(prefix = "/api", endpoint = "begin_adding_passkey")]
+pub async fn begin_adding_passkey(password: String, name: String) -> Result<PasskeyStart, AppError> {
+    use crate::request::context::SignedIn;
+    let cx = SignedIn::anyone().await?;
+    let session = crate::auth::session::request_session().await?;
+    ssr::begin_adding_passkey(&cx, &session, password, &name)
+        .await
+        .map_err(AppError::with_status)
+}
+
+/// **Add a passkey**, second half: the browser's new credential (JSON).
+#[server(prefix = "/api", endpoint = "finish_adding_passkey")]
+pub async fn finish_adding_passkey(answer: String) -> Result<MethodOutcome, AppError> {
+    use crate::request::context::SignedIn;
+    let cx = SignedIn::anyone().await?;
+    let session = crate::auth::session::request_session().await?;
+    ssr::finish_adding_passkey(&cx, &session, &answer)
+        .await
+        .map_err(AppError::with_status)
+}
+
+/// **Remove <name>**: the passkey `id` goes, once the current password matches.
+#[server(prefix = "/api", endpoint = "remove_passkey")]
+pub async fn remove_passkey(id: i64, password: String) -> Result<MethodOutcome, AppError> {
+    use crate::request::context::SignedIn;
+    let cx = SignedIn::anyone().await?;
+    let outcome = ssr::remove_passkey(&cx, id, password)
+        .await
+        .map_err(AppError::with_status)?;
+    crate::form_post::answer::<RemovePasskey>(&outcome, Vec::new(), None).await?;
+    Ok(outcome)
+}
+
+/// **Rename**: the passkey `id` gets the name `name`.
+#[server(prefix = "/api", endpoint = "rename_passkey")]
+pub async fn rename_passkey(id: i64, name: String) -> Result<MethodOutcome, AppError> {
+    use crate::request::context::SignedIn;
+    let cx = SignedIn::anyone().await?;
+    let outcome = ssr::rename_passkey(&cx, id, &name).await?;
+    crate::form_post::answer::<RenamePasskey>(&outcome, Vec::new(), None).await?;
+    Ok(outcome)
+}
+
 /// The answer to **Create**.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RecoveryOutcome {
@@ -128,8 +203,9 @@ pub fn recovery_codes_left(left: i64) -> String {
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
-    use super::{AppStatus, MethodOutcome, Methods, RecoveryOutcome};
+    use super::{AddField, AppStatus, MethodOutcome, Methods, PasskeyRow, PasskeyStart, RecoveryOutcome};
     use crate::auth::authenticator::{self, AppCode};
+    use crate::auth::passkeys;
     use crate::auth::{qr, recovery, totp};
     use crate::error::AppError;
     use crate::permissions::CurrentUser;
@@ -159,7 +235,19 @@ pub mod ssr {
                 None => AppStatus::Off,
             }
         };
+        let passkeys = passkeys::list(&state.db, user.id)
+            .await?
+            .into_iter()
+            .map(|p| PasskeyRow {
+                id: p.id,
+                name: p.name,
+                added: p.created_at,
+                last_used: p.last_used_at,
+            })
+            .collect();
         Ok(Methods {
+            passkeys,
+            now: state.clock.now(),
             app,
             recovery_left: recovery::status(&state.db, user.id).await?,
         })
@@ -222,6 +310,90 @@ pub mod ssr {
             Ok(codes) => RecoveryOutcome::Created(codes),
             Err(methods::TooOften) => RecoveryOutcome::Refused {
                 message: methods::TOO_OFTEN.to_string(),
+            },
+        })
+    }
+
+    fn passkey_refused(refused: methods::PasskeyRefused) -> String {
+        match refused {
+            methods::PasskeyRefused::TooOften => methods::TOO_OFTEN.to_string(),
+            methods::PasskeyRefused::TooMany => format!(
+                "You have {} passkeys, the most allowed. Remove one to add another.",
+                passkeys::MOST_PER_PERSON
+            ),
+            methods::PasskeyRefused::NotAccepted => {
+                "No passkey was added: the prompt was cancelled, timed out, or offered a passkey already added. Try again."
+                    .to_string()
+            }
+            methods::PasskeyRefused::NotFound => "That passkey is no longer there.".to_string(),
+        }
+    }
+
+    /// The name field's answer when it is empty.
+    pub const NAME_NEEDED: &str = "Give the passkey a name, such as the device it is on.";
+
+    pub async fn begin_adding_passkey(
+        cx: &SignedIn,
+        session: &tower_sessions::Session,
+        password: String,
+        name: &str,
+    ) -> Result<PasskeyStart, AppError> {
+        let Some(name) = passkeys::clean_name(name) else {
+            return Ok(PasskeyStart::Refused {
+                field: AddField::Name,
+                message: NAME_NEEDED.to_string(),
+            });
+        };
+        let Some(proof) = check_own_password(cx, password).await? else {
+            return Ok(PasskeyStart::Refused {
+                field: AddField::Password,
+                message: NOT_YOUR_PASSWORD.to_string(),
+            });
+        };
+        Ok(match methods::begin_passkey(cx, session, proof, name).await? {
+            Ok(options) => PasskeyStart::Ask(options),
+            Err(refused) => PasskeyStart::Refused {
+                field: AddField::Button,
+                message: passkey_refused(refused),
+            },
+        })
+    }
+
+    pub async fn finish_adding_passkey(
+        cx: &SignedIn,
+        session: &tower_sessions::Session,
+        answer: &str,
+    ) -> Result<MethodOutcome, AppError> {
+        Ok(match methods::finish_passkey(cx, session, answer).await? {
+            Ok(()) => MethodOutcome::Done,
+            Err(refused) => MethodOutcome::Refused {
+                message: passkey_refused(refused),
+            },
+        })
+    }
+
+    pub async fn remove_passkey(cx: &SignedIn, id: i64, password: String) -> Result<MethodOutcome, AppError> {
+        let Some(proof) = check_own_password(cx, password).await? else {
+            return Ok(not_your_password());
+        };
+        Ok(match methods::remove_passkey(cx, &proof, id).await? {
+            Ok(()) => MethodOutcome::Done,
+            Err(refused) => MethodOutcome::Refused {
+                message: passkey_refused(refused),
+            },
+        })
+    }
+
+    pub async fn rename_passkey(cx: &SignedIn, id: i64, name: &str) -> Result<MethodOutcome, AppError> {
+        let Some(name) = passkeys::clean_name(name) else {
+            return Ok(MethodOutcome::Refused {
+                message: NAME_NEEDED.to_string(),
+            });
+        };
+        Ok(match methods::rename_passkey(cx, id, &name).await? {
+            Ok(()) => MethodOutcome::Done,
+            Err(refused) => MethodOutcome::Refused {
+                message: passkey_refused(refused),
             },
         })
     }

@@ -54,6 +54,20 @@ impl Policy {
             .is_some_and(|origin| origin.starts_with("https://"))
     }
 
+    /// Who the site is to a passkey (spec §2 "Passkeys"): from `public_origin`, else
+    /// `localhost` on the listening port. Checked once at start (`server/src/main.rs`),
+    /// so an error here means a configuration the start refused.
+    pub fn relying_party(&self) -> Result<crate::auth::passkeys::RelyingParty, AppError> {
+        crate::auth::passkeys::RelyingParty::new(
+            self.public_origin.as_deref(),
+            self.site_addr.map(|addr| addr.port()),
+        )
+        .map_err(|error| {
+            tracing::error!(%error, "no relying party for passkeys");
+            AppError::Internal
+        })
+    }
+
     /// The site's host name, for the WebOTP line of a text message.
     pub fn site_host(&self) -> String {
         self.public_origin

@@ -22,7 +22,7 @@ export async function open(page: Page, path: string) {
 export async function submitPassword(page: Page, username: string, password: string) {
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 /** A fresh browser signed in as `username`. */

@@ -143,7 +143,7 @@ test('with JavaScript off, a person is added and a wrong password is refused', a
   await expect(page.getByText('Incorrect username or password.')).toBeVisible();
   await expect(page.getByLabel('Username')).toHaveValue('admin');
   await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page).toHaveURL('/');
 
   const username = unique('nojs');

@@ -67,5 +67,5 @@ test('the sign-in page fits a phone screen', async ({ page }) => {
   await open(page, '/login');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
-  await expect(page.getByRole('button', { name: 'Sign in' })).toBeInViewport();
+  await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeInViewport();
 });

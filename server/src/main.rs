@@ -87,6 +87,14 @@ async fn run() -> Result<(), String> {
              address; list each proxy's exact address"
         );
     }
+    let policy = policy(&config);
+    // Passkeys are bound to the site's host name: an origin they cannot use stops the start.
+    policy.relying_party().map_err(|_| {
+        format!(
+            "public_origin {:?} cannot be used for passkeys: it must be a URL naming the site by its host name",
+            config.public_origin.as_deref().unwrap_or_default()
+        )
+    })?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let hasher = Arc::new(PasswordHasher::new(cores, config.password_hash_queue));
@@ -101,7 +109,7 @@ async fn run() -> Result<(), String> {
         db: db.clone(),
         hasher,
         clock,
-        policy: Arc::new(policy(&config)),
+        policy: Arc::new(policy),
         mailer: Arc::new(config.mailer()?),
         secret_key: key,
         sms: sms(&config)?,

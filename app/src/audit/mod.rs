@@ -33,6 +33,8 @@ pub enum EventKind {
     TwoStepMethodsReset,
     AuthenticatorAdded,
     AuthenticatorRemoved,
+    PasskeyAdded,
+    PasskeyRemoved,
     RecoveryCodesCreated,
     RecoveryCodeUsed,
     /// Many wrong answers at step 2 in a row; the person was mailed.
@@ -68,6 +70,8 @@ impl EventKind {
             EventKind::TwoStepMethodsReset => "two_step_methods_reset",
             EventKind::AuthenticatorAdded => "authenticator_added",
             EventKind::AuthenticatorRemoved => "authenticator_removed",
+            EventKind::PasskeyAdded => "passkey_added",
+            EventKind::PasskeyRemoved => "passkey_removed",
             EventKind::RecoveryCodesCreated => "recovery_codes_created",
             EventKind::RecoveryCodeUsed => "recovery_code_used",
             EventKind::CodesGuessed => "codes_guessed",

@@ -3,8 +3,9 @@
 //!
 //! After a right password, a person whose network is not trusted gets a *pending* sign-in
 //! in their session: a different session key from a signed-in one, so every page and
-//! server function still treats them as signed out. It is answered one of three ways: a
-//! code sent to them, a code of their authenticator app, or a recovery code. Whichever way,
+//! server function still treats them as signed out. It is answered one of four ways: a
+//! passkey, a code sent to them, a code of their authenticator app, or a recovery code.
+//! Whichever way,
 //! the pending sign-in has one row among the codes (`codes`): the session and the row hold
 //! the same binding (the digest of a random token that is then dropped), so an answer is
 //! useless to any other sign-in, browser or person, and the row counts the tries.
@@ -14,9 +15,11 @@ use super::session;
 use crate::audit::{self, Event, EventKind};
 use crate::auth::codes::{self, Answer, Checked, NotIssued, Purpose};
 use crate::auth::{CodeOutcome, CodePrompt, LoginOutcome, OtherWay, SendBy, Way};
-use crate::auth::{authenticator, misses, recovery, tokens};
+use crate::auth::{authenticator, misses, passkeys, recovery, tokens};
 use crate::error::AppError;
-use crate::messages::{CODE_SPENT, NO_CHANNEL, SECOND_STEP_LOCKED, SEND_FAILED, WRONG_CODE, too_many_codes};
+use crate::messages::{
+    CODE_SPENT, NO_CHANNEL, PASSKEY_NOT_ACCEPTED, SECOND_STEP_LOCKED, SEND_FAILED, WRONG_CODE, too_many_codes,
+};
 use crate::personnel::people::{self, Contact};
 use crate::sign_in_details::Notice;
 use crate::state::AppState;
@@ -53,6 +56,9 @@ struct Pending {
     /// count against.
     #[serde(default)]
     device: Option<i64>,
+    /// **Use a passkey**'s challenge, from the browser asking for it until its answer.
+    #[serde(default)]
+    passkey: Option<webauthn_rs::prelude::PasskeyAuthentication>,
 }
 
 /// A new pending sign-in's binding.
@@ -81,6 +87,7 @@ struct Ways {
     channel: Option<Channel>,
     has_app: bool,
     has_recovery: bool,
+    has_passkey: bool,
 }
 
 impl Ways {
@@ -89,23 +96,30 @@ impl Ways {
             channel: Channel::of(contact, state.sms.is_some()),
             has_app: authenticator::has_app(&state.db, user_id).await?,
             has_recovery: recovery::left(&state.db, user_id).await? > 0,
+            has_passkey: passkeys::has_any(&state.db, user_id).await?,
         })
+    }
+
+    fn any(&self) -> bool {
+        self.channel.is_some() || self.has_app || self.has_recovery || self.has_passkey
     }
 
     fn prompt(&self, way: Way, network_may_be_trusted: bool) -> CodePrompt {
         CodePrompt {
-            // A recovery code is for a lost phone, not for a place to come back to.
-            may_trust: network_may_be_trusted && way != Way::Recovery,
+            // A recovery code is for a lost phone, not for a place to come back to; a
+            // passkey is quicker than any code and never trusts a network.
+            may_trust: network_may_be_trusted && !matches!(way, Way::Recovery | Way::Passkey),
             way,
             can_send: self.channel.as_ref().map(send_by),
             has_app: self.has_app,
             has_recovery: self.has_recovery,
+            has_passkey: self.has_passkey,
         }
     }
 }
 
-/// Starts the pending sign-in of a person whose password was right: with their
-/// authenticator app when they have one, else with a code sent to them, else with a
+/// Starts the pending sign-in of a person whose password was right: with a passkey when
+/// they have one, else their authenticator app, else a code sent to them, else a
 /// recovery code. Nobody without any of these gets past the password.
 pub async fn begin(
     state: &AppState,
@@ -119,7 +133,7 @@ pub async fn begin(
         message: message.to_string(),
     };
     let ways = Ways::of(state, person.user_id, &person.contact).await?;
-    if ways.channel.is_none() && !ways.has_app && !ways.has_recovery {
+    if !ways.any() {
         let event = Event::own(
             EventKind::SignInFailed,
             person.user_id,
@@ -159,7 +173,9 @@ pub async fn begin(
             return Ok(refuse(&too_many_codes(state.policy.codes.window_seconds)));
         }
     };
-    let (way, sent) = if ways.has_app {
+    let (way, sent) = if ways.has_passkey {
+        (Way::Passkey, false)
+    } else if ways.has_app {
         (Way::App, false)
     } else if ways.channel.is_some() {
         match send_issued(state, person.user_id, person.epoch, &issued, client_ip).await? {
@@ -187,6 +203,7 @@ pub async fn begin(
                 prompt: prompt.clone(),
                 sent,
                 device: person.device,
+                passkey: None,
             },
         )
         .await?;
@@ -302,13 +319,90 @@ pub async fn verify(
     trust_network: bool,
     device_cookie: Option<&str>,
 ) -> Result<CodeOutcome, AppError> {
-    let now = state.clock.now();
-    let restart = || CodeOutcome::Restart {
-        message: CODE_SPENT.to_string(),
-    };
     let Some(pending) = session.get::<Pending>(PENDING).await? else {
-        return Ok(restart());
+        return Ok(spent());
     };
+    let key = state.secret_key.as_ref();
+    let answer = match pending.prompt.way {
+        Way::Sent { .. } => Answer::Sent(key, typed),
+        Way::App => Answer::App(key, typed),
+        Way::Recovery => Answer::Recovery(key, typed),
+        // A typed code is no answer to a passkey's prompt: a wrong try.
+        Way::Passkey => Answer::Passkey(None),
+    };
+    conclude(
+        state,
+        session,
+        client_ip,
+        pending,
+        answer,
+        trust_network,
+        device_cookie,
+    )
+    .await
+}
+
+fn spent() -> CodeOutcome {
+    CodeOutcome::Restart {
+        message: CODE_SPENT.to_string(),
+    }
+}
+
+/// **Use a passkey**: the options the browser passes to the authenticator (JSON), naming
+/// the person's passkeys; step 2 now waits for a passkey. `None` when there is no
+/// pending sign-in or the person has no passkey (any more).
+pub async fn passkey_options(state: &AppState, session: &Session) -> Result<Option<String>, AppError> {
+    let Some(mut pending) = session.get::<Pending>(PENDING).await? else {
+        return Ok(None);
+    };
+    let credentials = passkeys::credentials_of(&state.db, pending.user_id).await?;
+    if credentials.is_empty() {
+        return Ok(None);
+    }
+    let rp = state.policy.relying_party()?;
+    let (options, challenge) = passkeys::begin_authentication(&rp, &credentials).ok_or(AppError::Internal)?;
+    pending.passkey = Some(challenge);
+    pending.prompt.way = Way::Passkey;
+    pending.prompt.may_trust = false;
+    session.insert(PENDING, pending).await?;
+    Ok(Some(options))
+}
+
+/// The browser's answer to **Use a passkey** (JSON; anything else, a cancelled prompt
+/// included, is a wrong try). Each challenge is answered once: it leaves the session
+/// before the answer is checked. A passkey never trusts a network.
+pub async fn answer_with_passkey(
+    state: &AppState,
+    session: &Session,
+    client_ip: IpAddr,
+    answer: &str,
+    device_cookie: Option<&str>,
+) -> Result<CodeOutcome, AppError> {
+    let Some(mut pending) = session.get::<Pending>(PENDING).await? else {
+        return Ok(spent());
+    };
+    let challenge = pending.passkey.take();
+    pending.prompt.way = Way::Passkey;
+    session.insert(PENDING, pending.clone()).await?;
+    let rp = state.policy.relying_party()?;
+    let checked = challenge.and_then(|challenge| passkeys::finish_authentication(&rp, answer, &challenge));
+    let answer = Answer::Passkey(checked.as_ref());
+    conclude(state, session, client_ip, pending, answer, false, device_cookie).await
+}
+
+/// Checks `answer` against the pending sign-in's row: a wrong one is counted against the
+/// person, a right one signs the session in.
+async fn conclude(
+    state: &AppState,
+    session: &Session,
+    client_ip: IpAddr,
+    pending: Pending,
+    answer: Answer<'_>,
+    trust_network: bool,
+    device_cookie: Option<&str>,
+) -> Result<CodeOutcome, AppError> {
+    let now = state.clock.now();
+    let restart = spent;
     let user_id = pending.user_id;
     // A sign-in begun before the lock ends with it.
     if misses::locked(&state.db, user_id).await? {
@@ -317,11 +411,11 @@ pub async fn verify(
             message: SECOND_STEP_LOCKED.to_string(),
         });
     }
-    let key = state.secret_key.as_ref();
-    let (answer, what) = match pending.prompt.way {
-        Way::Sent { .. } => (Answer::Sent(key, typed), "code"),
-        Way::App => (Answer::App(key, typed), "authenticator app code"),
-        Way::Recovery => (Answer::Recovery(key, typed), "recovery code"),
+    let what = match pending.prompt.way {
+        Way::Sent { .. } => "code",
+        Way::App => "authenticator app code",
+        Way::Recovery => "recovery code",
+        Way::Passkey => "passkey",
     };
     let checked = codes::check(
         &state.db,
@@ -344,8 +438,13 @@ pub async fn verify(
                     message: SECOND_STEP_LOCKED.to_string(),
                 });
             }
+            let message = if pending.prompt.way == Way::Passkey {
+                PASSKEY_NOT_ACCEPTED
+            } else {
+                WRONG_CODE
+            };
             return Ok(CodeOutcome::Refused {
-                message: WRONG_CODE.to_string(),
+                message: message.to_string(),
             });
         }
         Checked::Voided => {
@@ -526,6 +625,10 @@ pub async fn change_way(
         },
         Some(OtherWay::Recovery) if ways.has_recovery => Pending {
             prompt: ways.prompt(Way::Recovery, false),
+            ..pending
+        },
+        Some(OtherWay::Passkey) if ways.has_passkey => Pending {
+            prompt: ways.prompt(Way::Passkey, false),
             ..pending
         },
         Some(OtherWay::Send) if ways.channel.is_some() => {

@@ -17,7 +17,7 @@
 //! unlimited guesses at an app code.
 
 use crate::auth::authenticator::{self, AppCode};
-use crate::auth::recovery;
+use crate::auth::{passkeys, recovery};
 use crate::clock::UnixSeconds;
 use crate::db::WritePool;
 use crate::secret_key::SecretKey;
@@ -268,6 +268,9 @@ pub enum Answer<'a> {
     App(&'a SecretKey, &'a str),
     /// One of the person's recovery codes.
     Recovery(&'a SecretKey, &'a str),
+    /// A passkey's answer as webauthn-rs checked it (`None`: not a good answer); right
+    /// if the passkey is still the person's and its counter moved on.
+    Passkey(Option<&'a webauthn_rs::prelude::AuthenticationResult>),
 }
 
 /// Checks `answer` for the pending sign-in whose code row is `id` (of `user_id`, for the
@@ -311,6 +314,8 @@ pub async fn check(
             Answer::Recovery(key, typed) => recovery::use_code_in(&mut tx, key, user_id, typed, now)
                 .await?
                 .is_some(),
+            Answer::Passkey(None) => false,
+            Answer::Passkey(Some(checked)) => passkeys::record_use(&mut tx, user_id, checked, now).await?,
         };
         if right {
             sqlx::query("UPDATE codes SET state = $2 WHERE id = $1")

@@ -19,6 +19,10 @@ pub mod misses;
 #[cfg(feature = "ssr")]
 pub mod new_password;
 #[cfg(feature = "ssr")]
+pub mod passkey_step;
+#[cfg(feature = "ssr")]
+pub mod passkeys;
+#[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod password_step;
@@ -62,6 +66,8 @@ pub enum Way {
     App,
     /// One of the person's recovery codes.
     Recovery,
+    /// One of the person's passkeys (**Use a passkey**), answered by the browser.
+    Passkey,
 }
 
 /// The way a person asks to answer step 2 instead ([`change_way`]). On the wire it is the
@@ -74,6 +80,8 @@ pub enum OtherWay {
     App,
     /// **Use a recovery code**.
     Recovery,
+    /// **Use a passkey**.
+    Passkey,
 }
 
 impl OtherWay {
@@ -82,13 +90,19 @@ impl OtherWay {
             OtherWay::Send => "send",
             OtherWay::App => "app",
             OtherWay::Recovery => "recovery",
+            OtherWay::Passkey => "passkey",
         }
     }
 
     pub fn parse(text: &str) -> Option<OtherWay> {
-        [OtherWay::Send, OtherWay::App, OtherWay::Recovery]
-            .into_iter()
-            .find(|way| way.as_str() == text)
+        [
+            OtherWay::Send,
+            OtherWay::App,
+            OtherWay::Recovery,
+            OtherWay::Passkey,
+        ]
+        .into_iter()
+        .find(|way| way.as_str() == text)
     }
 }
 
@@ -112,6 +126,9 @@ pub struct CodePrompt {
     pub has_app: bool,
     /// Whether the person has unused recovery codes (**Use a recovery code**).
     pub has_recovery: bool,
+    /// Whether the person has a passkey (**Use a passkey**, offered first).
+    #[serde(default)]
+    pub has_passkey: bool,
 }
 
 /// The field a plain form post of step 2 keeps the prompt in (as JSON) for the page load
@@ -126,6 +143,7 @@ impl Default for CodePrompt {
             can_send: None,
             has_app: false,
             has_recovery: false,
+            has_passkey: false,
         }
     }
 }
@@ -260,6 +278,57 @@ pub async fn change_way(to: String) -> Result<CodeOutcome, AppError> {
         .map_err(AppError::with_status)?;
     answer_step_two::<ChangeWay>(&session, &outcome).await?;
     Ok(outcome)
+}
+
+/// Step 2, **Use a passkey**: the options for the browser's passkey prompt (JSON), or
+/// `None` when there is no sign-in waiting for step 2 or the person has no passkey.
+#[server(prefix = "/api", endpoint = "passkey_step_two_options")]
+pub async fn passkey_step_two_options() -> Result<Option<String>, AppError> {
+    let state = crate::state::app_state()?;
+    let session = session::request_session().await?;
+    code_step::passkey_options(&state, &session).await
+}
+
+/// Step 2 answered by a passkey: `answer` is the browser's credential as JSON (anything
+/// else, a cancelled prompt included, is a wrong answer).
+#[server(prefix = "/api", endpoint = "answer_with_passkey")]
+pub async fn answer_with_passkey(answer: String) -> Result<CodeOutcome, AppError> {
+    use crate::request::client_addr::ClientIp;
+    let state = crate::state::app_state()?;
+    let session = session::request_session().await?;
+    let ClientIp(client_ip) = session::request_client_ip().await?;
+    let device_cookie = device::presented(state.policy.secure_cookies()).await;
+    code_step::answer_with_passkey(&state, &session, client_ip, &answer, device_cookie.as_deref())
+        .await
+        .map_err(AppError::with_status)
+}
+
+/// Step 1, **Sign in with a passkey**: the options for the browser's passkey prompt (JSON).
+#[server(prefix = "/api", endpoint = "passkey_sign_in_options")]
+pub async fn passkey_sign_in_options() -> Result<String, AppError> {
+    let state = crate::state::app_state()?;
+    let session = session::request_session().await?;
+    passkey_step::options(&state, &session).await
+}
+
+/// Step 1 answered by a passkey alone: a whole sign-in, no password and no code.
+#[server(prefix = "/api", endpoint = "sign_in_with_passkey")]
+pub async fn sign_in_with_passkey(answer: String, next: Option<String>) -> Result<LoginOutcome, AppError> {
+    use crate::request::client_addr::ClientIp;
+    let state = crate::state::app_state()?;
+    let session = session::request_session().await?;
+    let ClientIp(client_ip) = session::request_client_ip().await?;
+    let device_cookie = device::presented(state.policy.secure_cookies()).await;
+    passkey_step::sign_in(
+        &state,
+        &session,
+        client_ip,
+        &answer,
+        next.as_deref(),
+        device_cookie.as_deref(),
+    )
+    .await
+    .map_err(AppError::with_status)
 }
 
 /// Step 2: **Cancel**, back to step 1.

@@ -1,10 +1,12 @@
-//! Sign in, step 2 (spec §1): the security code, **Trust this IP**, **Verify**, and the
-//! other ways to answer: **Send a new code**, **Email me a code instead** (or **Text me a
-//! code instead**), **Use a recovery code**; **Cancel** goes back to step 1.
+//! Sign in, step 2 (spec §1): **Use a passkey** for a person who has one, else the
+//! security code, **Trust this IP**, **Verify**; and the other ways to answer: **Send a
+//! new code**, **Email me a code instead** (or **Text me a code instead**), **Use a
+//! recovery code**; **Cancel** goes back to step 1.
 
 use crate::auth::{CancelCode, ChangeWay, ResendCode, VerifyCode};
 use crate::auth::{CodeOutcome, CodePrompt, OtherWay, SendBy, Way};
 use crate::limits::CODE_LIFETIME_SECONDS;
+use crate::pages::passkey_prompt::{self, PasskeyButton};
 use crate::pages::widgets::{SubmitButton, go_to};
 use leptos::lazy;
 use leptos::prelude::*;
@@ -26,6 +28,7 @@ fn where_the_code_is(way: &Way) -> AnyView {
         .into_any(),
         Way::App => "Open your authenticator app.".into_any(),
         Way::Recovery => "Type one of your recovery codes (xxxxx-xxxxx). Each works once.".into_any(),
+        Way::Passkey => "Use your passkey: your device asks for your fingerprint, face or PIN.".into_any(),
     }
 }
 
@@ -100,13 +103,54 @@ pub fn CodeForm(prompt: CodePrompt, back_to_password: Callback<Option<String>>) 
         }
     };
     let recovery = move || prompt.with(|p| p.way == Way::Recovery);
+    let by_passkey = move || prompt.with(|p| p.way == Way::Passkey);
+    // **Use a passkey**: the server's challenge, the browser's prompt, the answer. A
+    // cancelled prompt is sent too: it counts as a wrong answer, as a wrong code does.
+    let passkey_busy = RwSignal::new(false);
+    let passkey_error = RwSignal::new(None::<String>);
+    let use_passkey = Callback::new(move |()| {
+        if passkey_busy.get_untracked() {
+            return;
+        }
+        passkey_busy.set(true);
+        passkey_error.set(None);
+        leptos::task::spawn_local(async move {
+            let outcome = match crate::auth::passkey_step_two_options().await {
+                Ok(Some(options)) => {
+                    let answer = passkey_prompt::get(&options).await.unwrap_or_default();
+                    crate::auth::answer_with_passkey(answer).await
+                }
+                Ok(None) => Ok(CodeOutcome::Restart {
+                    message: crate::messages::CODE_SPENT.to_string(),
+                }),
+                Err(error) => Err(error),
+            };
+            passkey_busy.set(false);
+            match outcome {
+                Ok(CodeOutcome::Refused { message }) => passkey_error.set(Some(message)),
+                Ok(outcome) => follow(outcome),
+                Err(error) => passkey_error.set(Some(error.to_string())),
+            }
+        });
+    });
 
     view! {
         <h1 id="signin-heading">"Enter your security code"</h1>
         <p class="lead" id="code-sent-to">
             {move || prompt.with(|p| where_the_code_is(&p.way))}
         </p>
-        <ActionForm action=verify>
+        <Show when=by_passkey>
+            <div class="passkey-step">
+                <PasskeyButton
+                    id="use-passkey"
+                    label="Use a passkey"
+                    busy=passkey_busy.into()
+                    error=passkey_error.into()
+                    on_press=use_passkey
+                />
+            </div>
+        </Show>
+        <ActionForm action=verify attr:hidden=move || by_passkey().then_some("hidden")>
             <CodeField recovery=Signal::derive(recovery) error=Signal::derive(code_error) />
             <Show when=move || prompt.with(|p| p.may_trust)>
                 <div class="field">
@@ -182,6 +226,8 @@ fn OtherWays(
         SendBy::Sms => "Text me a code instead",
     });
     view! {
+        {(prompt.has_passkey && prompt.way != Way::Passkey)
+            .then(|| view! { <WayButton change to=OtherWay::Passkey label="Use a passkey" /> })}
         {sent.then(|| view! {
             <ActionForm action=resend>
                 <button
@@ -198,7 +244,7 @@ fn OtherWays(
         {send_instead.map(|label| view! { <WayButton change to=OtherWay::Send label /> })}
         {(prompt.has_recovery && prompt.way != Way::Recovery)
             .then(|| view! { <WayButton change to=OtherWay::Recovery label="Use a recovery code" /> })}
-        {(prompt.has_app && prompt.way == Way::Recovery)
+        {(prompt.has_app && matches!(prompt.way, Way::Recovery | Way::Passkey))
             .then(|| view! { <WayButton change to=OtherWay::App label="Use the authenticator app" /> })}
     }
 }

@@ -6,7 +6,9 @@ use crate::auth::{
 };
 use crate::form_post::{self, PostedAnswer};
 use crate::pages::code_form::code_step;
+use crate::pages::passkey_prompt::PasskeyButton;
 use crate::pages::widgets::{SubmitButton, go_to};
+use leptos::lazy;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -148,5 +150,61 @@ fn PasswordForm(
             </p>
             <SubmitButton label="Sign in" pending class="primary" />
         </ActionForm>
+        <PasskeySignIn next=Signal::derive(next) />
+    }
+}
+
+/// **Sign in with a passkey** (no username, no password, no code), in a WASM file of its
+/// own: fetched on the first press, so the sign-in page stays small.
+#[lazy]
+async fn sign_in_with_a_passkey(next: String) -> Result<LoginOutcome, String> {
+    let options = crate::auth::passkey_sign_in_options()
+        .await
+        .map_err(|error| error.to_string())?;
+    let Some(answer) = crate::pages::passkey_prompt::get(&options).await else {
+        return Err(NO_PASSKEY_USED.to_string());
+    };
+    crate::auth::sign_in_with_passkey(answer, Some(next))
+        .await
+        .map_err(|error| error.to_string())
+}
+
+/// After a passkey prompt that was cancelled or timed out.
+const NO_PASSKEY_USED: &str = "No passkey was used. Try again, or sign in with your password.";
+
+#[component]
+fn PasskeySignIn(next: Signal<String>) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let press = Callback::new(move |()| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        let next = next.get_untracked();
+        leptos::task::spawn_local(async move {
+            let outcome = sign_in_with_a_passkey(next).await;
+            busy.set(false);
+            match outcome {
+                Ok(LoginOutcome::SignedIn { next }) => go_to(&next),
+                Ok(LoginOutcome::Refused { message }) | Err(message) => error.set(Some(message)),
+                // A passkey alone is a whole sign-in: never asked.
+                Ok(LoginOutcome::CodeRequired(_)) => {}
+            }
+        });
+    });
+    view! {
+        <div class="passkey-alone">
+            <p class="divider" aria-hidden="true">"or"</p>
+            <PasskeyButton
+                id="passkey-sign-in"
+                label="Sign in with a passkey"
+                busy=busy.into()
+                error=error.into()
+                on_press=press
+                class="passkey wide"
+            />
+        </div>
     }
 }

@@ -1,11 +1,16 @@
-//! My account's **Authenticator app** and **Recovery codes** sections, and the Personnel
-//! editor's **Reset two-step methods** (spec §1). Every control is a form, so each works
-//! before the page's code has loaded.
+//! My account's **Passkeys**, **Authenticator app** and **Recovery codes** sections, and
+//! the Personnel editor's **Reset two-step methods** (spec §1). Every control is a form,
+//! so each works before the page's code has loaded, but **Add a passkey**: a passkey is
+//! made by the browser's own prompt, which needs the page's code.
 
 use crate::pages::widgets::{ErrorLine, Loading, SubmitButton, TextField};
+
+use crate::pages::local_time::LocalTime;
+use crate::pages::passkey_prompt::{self, PasskeyButton};
 use crate::sign_in_methods::{
-    AppStatus, ConfirmApp, CreateRecoveryCodes, MethodOutcome, RecoveryOutcome, RemoveApp,
-    ResetTwoStepMethods, SetUpApp, my_methods, recovery_codes_left,
+    AddField, AppStatus, ConfirmApp, CreateRecoveryCodes, MethodOutcome, PasskeyRow, PasskeyStart,
+    RecoveryOutcome, RemoveApp, RemovePasskey, RenamePasskey, ResetTwoStepMethods, SetUpApp, my_methods,
+    recovery_codes_left,
 };
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
@@ -18,6 +23,12 @@ pub fn MyMethods() -> impl IntoView {
     let confirm = ServerAction::<ConfirmApp>::new();
     let remove = ServerAction::<RemoveApp>::new();
     let create = ServerAction::<CreateRecoveryCodes>::new();
+    let remove_passkey = ServerAction::<RemovePasskey>::new();
+    let rename_passkey = ServerAction::<RenamePasskey>::new();
+    // Bumped when a passkey was added (not a form: the browser's prompt makes it).
+    let passkey_added = RwSignal::new(0u32);
+    crate::form_post::restore(remove_passkey);
+    crate::form_post::restore(rename_passkey);
     crate::form_post::restore(set_up);
     crate::form_post::restore(confirm);
     crate::form_post::restore(remove);
@@ -29,6 +40,9 @@ pub fn MyMethods() -> impl IntoView {
                 confirm.version().get(),
                 remove.version().get(),
                 create.version().get(),
+                remove_passkey.version().get(),
+                rename_passkey.version().get(),
+                passkey_added.get(),
             )
         },
         |_| my_methods(),
@@ -38,6 +52,8 @@ pub fn MyMethods() -> impl IntoView {
             {move || Suspend::new(async move {
                 match methods.await {
                     Ok(methods) => Either::Left(view! {
+                        <PasskeysSection passkeys=methods.passkeys now=methods.now added=passkey_added
+                            remove=remove_passkey rename=rename_passkey />
                         <AppSection status=methods.app set_up confirm remove />
                         <RecoverySection left=methods.recovery_left create />
                     }),
@@ -54,6 +70,196 @@ fn refusal(outcome: Option<Result<MethodOutcome, crate::error::AppError>>) -> Op
         Some(Ok(MethodOutcome::Refused { message })) => Some(message),
         Some(Err(error)) => Some(error.to_string()),
         _ => None,
+    }
+}
+
+/// **Passkeys**: the list (Name, Added, Last used), each with **Rename** and **Remove
+/// <name>** (the latter asking for the current password), and **Add a passkey**.
+#[component]
+fn PasskeysSection(
+    passkeys: Vec<PasskeyRow>,
+    /// The server's clock when it listed them ("3 days ago").
+    now: i64,
+    added: RwSignal<u32>,
+    remove: ServerAction<RemovePasskey>,
+    rename: ServerAction<RenamePasskey>,
+) -> impl IntoView {
+    let list = if passkeys.is_empty() {
+        Either::Left(view! { <p>"You have no passkeys."</p> })
+    } else {
+        Either::Right(view! {
+            <table class="grid stack passkeys">
+                <caption class="visually-hidden">"Your passkeys"</caption>
+                <thead>
+                    <tr><th scope="col">"Name"</th><th scope="col">"Added"</th><th scope="col">"Last used"</th><th scope="col">"Remove"</th></tr>
+                </thead>
+                <tbody>
+                    {passkeys.into_iter().map(|passkey| view! { <PasskeyLine passkey now remove rename /> }).collect_view()}
+                </tbody>
+            </table>
+        })
+    };
+    let removed_or_renamed_error =
+        move || refusal(remove.value().get()).or_else(|| refusal(rename.value().get()));
+    view! {
+        <section class="panel wide" aria-labelledby="passkeys-heading">
+            <h2 id="passkeys-heading">"Passkeys"</h2>
+            <p class="lead">
+                "Sign in with your fingerprint, face or device PIN: no password to type and no code to wait for. \
+                 A passkey works only on this site, so it cannot be phished."
+            </p>
+            {list}
+            <p class="form-error" role="alert">{removed_or_renamed_error}</p>
+            <AddPasskey added />
+        </section>
+    }
+}
+
+/// One passkey's row. Its forms name it, so each button's name says which passkey.
+#[component]
+fn PasskeyLine(
+    passkey: PasskeyRow,
+    now: i64,
+    remove: ServerAction<RemovePasskey>,
+    rename: ServerAction<RenamePasskey>,
+) -> impl IntoView {
+    let PasskeyRow {
+        id,
+        name,
+        added,
+        last_used,
+    } = passkey;
+    let name_field = format!("passkey-{id}-name");
+    let password_field = format!("passkey-{id}-password");
+    let rename_label = format!(" {name}");
+    let password_label = format!("Current password, to remove {name}");
+    let remove_label = format!("Remove {name}");
+    let current_name = name.clone();
+    view! {
+        <tr>
+            <td data-label="Name">
+                <strong>{name}</strong>
+                <details class="rename">
+                    <summary>"Rename"<span class="visually-hidden">{rename_label}</span></summary>
+                    <ActionForm action=rename>
+                        <input type="hidden" name="id" value=id />
+                        <label for=name_field.clone()>"New name"</label>
+                        <input id=name_field name="name" value=current_name maxlength="60" required />
+                        <SubmitButton label="Save name" pending=rename.pending() />
+                    </ActionForm>
+                </details>
+            </td>
+            <td data-label="Added"><LocalTime at=added relative_to=Some(now) /></td>
+            <td data-label="Last used">{match last_used {
+                Some(at) => Either::Left(view! { <LocalTime at relative_to=Some(now) /> }),
+                None => Either::Right("Never"),
+            }}</td>
+            <td class="actions">
+                <ActionForm action=remove>
+                    <input type="hidden" name="id" value=id />
+                    <label for=password_field.clone() class="visually-hidden">{password_label}</label>
+                    <input id=password_field name="password" type="password" autocomplete="current-password"
+                        placeholder="Current password" required />
+                    <button
+                        type="submit"
+                        class="danger-inline"
+                        disabled=move || remove.pending().get()
+                        aria-busy=move || remove.pending().get().then_some("true")
+                    >
+                        {remove_label}
+                    </button>
+                </ActionForm>
+            </td>
+        </tr>
+    }
+}
+
+/// **Add a passkey**: a name and the current password, then the browser's prompt.
+#[component]
+fn AddPasskey(added: RwSignal<u32>) -> impl IntoView {
+    let name = NodeRef::<leptos::html::Input>::new();
+    let password = NodeRef::<leptos::html::Input>::new();
+    let busy = RwSignal::new(false);
+    let name_error = RwSignal::new(None::<String>);
+    let password_error = RwSignal::new(None::<String>);
+    let button_error = RwSignal::new(None::<String>);
+    let done = RwSignal::new(false);
+    let press = Callback::new(move |()| {
+        if busy.get_untracked() {
+            return;
+        }
+        let (Some(name_input), Some(password_input)) = (name.get_untracked(), password.get_untracked())
+        else {
+            return;
+        };
+        let (typed_name, typed_password) = (name_input.value(), password_input.value());
+        busy.set(true);
+        done.set(false);
+        for error in [name_error, password_error, button_error] {
+            error.set(None);
+        }
+        leptos::task::spawn_local(async move {
+            let outcome = match crate::sign_in_methods::begin_adding_passkey(typed_password, typed_name).await
+            {
+                Ok(PasskeyStart::Ask(options)) => {
+                    let answer = passkey_prompt::create(&options).await.unwrap_or_default();
+                    crate::sign_in_methods::finish_adding_passkey(answer)
+                        .await
+                        .map(|outcome| match outcome {
+                            MethodOutcome::Done => None,
+                            MethodOutcome::Refused { message } => Some((AddField::Button, message)),
+                        })
+                }
+                Ok(PasskeyStart::Refused { field, message }) => Ok(Some((field, message))),
+                Err(error) => Err(error),
+            };
+            busy.set(false);
+            match outcome {
+                Ok(None) => {
+                    password_input.set_value("");
+                    done.set(true);
+                    added.update(|n| *n += 1);
+                }
+                Ok(Some((AddField::Name, message))) => name_error.set(Some(message)),
+                Ok(Some((AddField::Password, message))) => password_error.set(Some(message)),
+                Ok(Some((AddField::Button, message))) => button_error.set(Some(message)),
+                Err(error) => button_error.set(Some(error.to_string())),
+            }
+        });
+    });
+    view! {
+        // Posted nowhere useful without the page's code, but never as a GET: the password
+        // must not end up in an address.
+        <form class="add-passkey" method="post" action="/api/begin_adding_passkey" on:submit=move |event| {
+            event.prevent_default();
+            press.run(());
+        }>
+            <h3>"Add a passkey"</h3>
+            <div class="field">
+                <label for="passkey-name">"Name"</label>
+                <input id="passkey-name" name="name" node_ref=name value="Passkey" maxlength="60" required
+                    aria-describedby="passkey-name-hint passkey-name-error"
+                    aria-invalid=move || name_error.get().is_some().then_some("true") />
+                <p id="passkey-name-hint" class="hint">"Such as the device it is on: \"Work laptop\", \"Phone\"."</p>
+                <p id="passkey-name-error" class="field-error">{move || name_error.get()}</p>
+            </div>
+            <div class="field">
+                <label for="passkey-password">"Current password"</label>
+                <input id="passkey-password" name="password" type="password" node_ref=password
+                    autocomplete="current-password" required
+                    aria-describedby="passkey-password-error"
+                    aria-invalid=move || password_error.get().is_some().then_some("true") />
+                <p id="passkey-password-error" class="field-error">{move || password_error.get()}</p>
+            </div>
+            <PasskeyButton
+                id="add-passkey"
+                label="Add a passkey"
+                busy=busy.into()
+                error=button_error.into()
+                on_press=press
+            />
+            <p class="success" role="status">{move || done.get().then_some("Passkey added. You can now sign in with it.")}</p>
+        </form>
     }
 }
 
@@ -201,7 +407,7 @@ pub fn ResetMethods(id: i64, locked_by: Option<&'static str>) -> impl IntoView {
     let outcome = move || match reset.value().get() {
         Some(Ok(MethodOutcome::Done)) => Either::Left(view! {
             <p class="success" role="status">
-                "Two-step methods reset: the authenticator app, recovery codes and trusted IP addresses are gone, and their sessions have ended."
+                "Two-step methods reset: the passkeys, authenticator app, recovery codes and trusted IP addresses are gone, and their sessions have ended."
             </p>
         }),
         other => Either::Right(view! { <p class="form-error" role="alert">{refusal(other)}</p> }),
@@ -210,8 +416,8 @@ pub fn ResetMethods(id: i64, locked_by: Option<&'static str>) -> impl IntoView {
         <ActionForm action=reset>
             <input type="hidden" name="id" value=id />
             <p class="hint" id="reset-methods-hint">
-                "Removes this person's authenticator app, recovery codes and trusted IP addresses, \
-                 and signs them out: their next sign-in asks for a code sent to them."
+                "Removes this person's passkeys, authenticator app, recovery codes and trusted IP \
+                 addresses, and signs them out: their next sign-in asks for a code sent to them."
             </p>
             <button
                 type="submit"

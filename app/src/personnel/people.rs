@@ -79,6 +79,17 @@ pub async fn find_for_sign_in(db: &crate::db::Db, key: &str) -> Result<Option<Si
     })
 }
 
+/// The active person with id `id`: their username key and session epoch (a passkey
+/// signing in alone names its person by id, through their handle).
+pub async fn active_by_id(db: &crate::db::Db, id: i64) -> Result<Option<(String, i64)>, sqlx::Error> {
+    crate::db::on_db!(db, |pool| {
+        sqlx::query_as("SELECT username_key, session_epoch FROM users WHERE id = $1 AND active = TRUE")
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+    })
+}
+
 /// An active person and where a code could reach them.
 pub struct Reachable {
     pub id: i64,

@@ -21,9 +21,10 @@ pub const ACTOR_HAS_NO_CHANNEL: &str = "You have no email address on file and no
      Personnel, or set up an authenticator app in My account, first.";
 
 /// Active people whose sign-in would be refused for want of a channel, by name. An
-/// authenticator app that is on counts as a way to receive a code.
+/// authenticator app that is on, or a passkey, counts as a way to receive a code.
 pub async fn unreachable(db: &crate::db::Db, sms_configured: bool) -> Result<Vec<Unreachable>, sqlx::Error> {
-    let with_app = crate::auth::authenticator::people_with_app(db).await?;
+    let mut with_app = crate::auth::authenticator::people_with_app(db).await?;
+    with_app.extend(crate::auth::passkeys::people_with_passkey(db).await?);
     // One rule for "can receive a code": the one sign-in uses.
     Ok(people::active_contacts(db)
         .await?

@@ -1,14 +1,15 @@
 //! One's own second-step methods, changed in My account (spec §2 "Authenticator apps and
-//! recovery codes"): the only code that sets up, confirms or removes an authenticator
-//! app or makes a set of recovery codes. Each but Confirm takes the [`PasswordProof`] of
-//! the current password typed in the same form and writes only if it still holds inside
-//! the write; each change is audited and told. Someone else's methods go with the
-//! `MethodsReset` change, through [`super::make`].
+//! recovery codes", "Passkeys"): the only code that sets up, confirms or removes an
+//! authenticator app, adds, renames or removes a passkey, or makes a set of recovery
+//! codes. Each but Confirm and Rename takes the [`PasswordProof`] of the current password
+//! typed in the same form and writes only if it still holds inside the write; each change
+//! is audited and told. Someone else's methods go with the `MethodsReset` change, through
+//! [`super::make`].
 
 use super::{Notice, PasswordProof, notices, proof_holds, tell};
 use crate::audit::{self, Event, EventKind};
 use crate::auth::authenticator::{self, AppCode};
-use crate::auth::recovery;
+use crate::auth::{passkeys, recovery};
 use crate::error::AppError;
 use crate::request::context::SignedIn;
 
@@ -104,4 +105,149 @@ pub async fn create_recovery_codes(
     tx.commit().await?;
     notices::send_reserved(state, user.id, &Notice::RecoveryCodesCreated).await?;
     Ok(Ok(codes))
+}
+
+/// Why a passkey was not added or removed (said next to the control).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasskeyRefused {
+    TooOften,
+    /// The person has the most passkeys allowed already.
+    TooMany,
+    /// The browser's answer was not a new passkey of this site with user verification
+    /// (cancelled, too late, from another site, or already added).
+    NotAccepted,
+    /// No such passkey of this person.
+    NotFound,
+}
+
+const ADDING_PASSKEY: &str = "adding_passkey";
+
+/// **Add a passkey**, between its two requests: in the server-side session record only.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct AddingPasskey {
+    registration: webauthn_rs::prelude::PasskeyRegistration,
+    proof: super::proof::KeptProof,
+    name: String,
+}
+
+/// **Add a passkey**, first half, once the current password matched: the options the
+/// browser passes to the authenticator (JSON). The person's WebAuthn handle is made here
+/// if they had none.
+pub async fn begin_passkey(
+    cx: &SignedIn,
+    session: &tower_sessions::Session,
+    proof: PasswordProof,
+    name: String,
+) -> Result<Result<String, PasskeyRefused>, AppError> {
+    let (state, user) = (&cx.state, &cx.user);
+    let now = state.clock.now();
+    let rp = state.policy.relying_party()?;
+    let mut tx = state.db.begin_write().await?;
+    if !proof_holds(&mut tx, &proof).await? {
+        return Err(AppError::Unauthorized);
+    }
+    let existing = passkeys::credentials_of(&mut tx, user.id).await?;
+    if existing.len() as i64 >= passkeys::MOST_PER_PERSON {
+        return Ok(Err(PasskeyRefused::TooMany));
+    }
+    let handle = passkeys::handle_for(&mut tx, user.id).await?;
+    tx.commit().await?;
+    let (options, registration) =
+        passkeys::begin_registration(&rp, handle, &user.username, &user.name, &existing)
+            .ok_or(AppError::Internal)?;
+    let adding = AddingPasskey {
+        registration,
+        proof: super::proof::KeptProof::keep(proof, now),
+        name,
+    };
+    session.insert(ADDING_PASSKEY, adding).await?;
+    Ok(Ok(options))
+}
+
+/// **Add a passkey**, second half: the authenticator's answer (JSON). The passkey is
+/// added if it answers this session's challenge and the password proof still holds;
+/// audited and mailed. The challenge is spent whatever the answer.
+pub async fn finish_passkey(
+    cx: &SignedIn,
+    session: &tower_sessions::Session,
+    answer: &str,
+) -> Result<Result<(), PasskeyRefused>, AppError> {
+    let (state, user) = (&cx.state, &cx.user);
+    let now = state.clock.now();
+    let Some(adding) = session.remove::<AddingPasskey>(ADDING_PASSKEY).await? else {
+        return Ok(Err(PasskeyRefused::NotAccepted));
+    };
+    let Some(proof) = adding.proof.resume(user.id, now) else {
+        return Ok(Err(PasskeyRefused::NotAccepted));
+    };
+    let rp = state.policy.relying_party()?;
+    let Some(passkey) = passkeys::finish_registration(&rp, answer, &adding.registration) else {
+        return Ok(Err(PasskeyRefused::NotAccepted));
+    };
+    let mut tx = state.db.begin_write().await?;
+    if !proof_holds(&mut tx, &proof).await? {
+        return Err(AppError::Unauthorized);
+    }
+    match passkeys::add(&mut tx, user.id, &passkey, &adding.name, now).await? {
+        Ok(_) => {}
+        Err(passkeys::NotAdded::TooMany) => return Ok(Err(PasskeyRefused::TooMany)),
+        Err(passkeys::NotAdded::Known) => return Ok(Err(PasskeyRefused::NotAccepted)),
+    }
+    let notice = Notice::PasskeyAdded {
+        name: adding.name.clone(),
+    };
+    // Returning without a commit rolls the addition back.
+    if !notices::reserve(&mut tx, user.id, &notice, now).await? {
+        return Ok(Err(PasskeyRefused::TooOften));
+    }
+    let event = Event::own(EventKind::PasskeyAdded, user.id, cx.client_ip, adding.name);
+    audit::record(&mut tx, now, event).await?;
+    tx.commit().await?;
+    notices::send_reserved(state, user.id, &notice).await?;
+    Ok(Ok(()))
+}
+
+/// **Remove <name>**: the person's passkey `id` goes, once their password proves it is
+/// them; audited and mailed.
+pub async fn remove_passkey(
+    cx: &SignedIn,
+    proof: &PasswordProof,
+    id: i64,
+) -> Result<Result<(), PasskeyRefused>, AppError> {
+    let (state, user) = (&cx.state, &cx.user);
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    if !proof_holds(&mut tx, proof).await? {
+        return Err(AppError::Unauthorized);
+    }
+    let Some(name) = passkeys::remove(&mut tx, user.id, id).await? else {
+        return Ok(Err(PasskeyRefused::NotFound));
+    };
+    let notice = Notice::PasskeyRemoved { name: name.clone() };
+    if !notices::reserve(&mut tx, user.id, &notice, now).await? {
+        return Ok(Err(PasskeyRefused::TooOften));
+    }
+    let event = Event::own(
+        EventKind::PasskeyRemoved,
+        user.id,
+        cx.client_ip,
+        format!("{name}, by its owner"),
+    );
+    audit::record(&mut tx, now, event).await?;
+    tx.commit().await?;
+    notices::send_reserved(state, user.id, &notice).await?;
+    Ok(Ok(()))
+}
+
+/// Renames the person's passkey `id` (a label for them only: nothing to ask or tell).
+pub async fn rename_passkey(
+    cx: &SignedIn,
+    id: i64,
+    name: &str,
+) -> Result<Result<(), PasskeyRefused>, AppError> {
+    Ok(if passkeys::rename(&cx.state.db, cx.user.id, id, name).await? {
+        Ok(())
+    } else {
+        Err(PasskeyRefused::NotFound)
+    })
 }

@@ -36,7 +36,8 @@ pub enum Change {
     Deactivated,
     /// Made active again.
     Reactivated,
-    /// Authenticator app, recovery codes and trusted networks removed by someone else.
+    /// Passkeys, authenticator app, recovery codes and trusted networks removed by someone
+    /// else.
     MethodsReset,
 }
 
@@ -388,8 +389,9 @@ pub(crate) async fn revoke(
             revoked.device_cookies = crate::auth::device::remove_all_of(&mut *tx, subject).await?;
         }
         if methods {
-            revoked.app_and_recovery_codes =
-                crate::auth::authenticator::remove_all_of(&mut *tx, subject).await?;
+            revoked.app_and_recovery_codes = crate::auth::authenticator::remove_all_of(&mut *tx, subject)
+                .await?
+                + crate::auth::passkeys::remove_all_of(&mut *tx, subject).await?;
         }
         if lock {
             revoked.second_step_unlocked = crate::auth::misses::clear(&mut *tx, subject).await?;

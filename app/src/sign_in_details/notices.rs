@@ -31,6 +31,12 @@ pub enum Notice {
     },
     AppAdded,
     AppRemoved,
+    PasskeyAdded {
+        name: String,
+    },
+    PasskeyRemoved {
+        name: String,
+    },
     RecoveryCodesCreated,
     RecoveryCodeUsed {
         left: i64,
@@ -62,6 +68,8 @@ impl Notice {
             Notice::MethodsReset { .. } => "methods_reset",
             Notice::AppAdded => "app_added",
             Notice::AppRemoved => "app_removed",
+            Notice::PasskeyAdded { .. } => "passkey_added",
+            Notice::PasskeyRemoved { .. } => "passkey_removed",
             Notice::RecoveryCodesCreated => "recovery_codes_created",
             Notice::RecoveryCodeUsed { .. } => "recovery_code_used",
             Notice::CodesGuessed { .. } => "codes_guessed",
@@ -210,8 +218,8 @@ fn letters_for(to: &Addressee, notice: &Notice) -> Vec<Letter> {
         Notice::MethodsReset { by } => one(
             "your two-step methods were reset",
             &format!(
-                "{by} reset your two-step methods: your authenticator app, recovery codes and trusted \
-                 networks were removed, and you were signed out everywhere. Your next sign-in asks for a \
+                "{by} reset your two-step methods: your passkeys, authenticator app, recovery codes and \
+                 trusted networks were removed, and you were signed out everywhere. Your next sign-in asks for a \
                  code sent to you."
             ),
         ),
@@ -222,6 +230,16 @@ fn letters_for(to: &Addressee, notice: &Notice) -> Vec<Letter> {
         Notice::AppRemoved => one(
             "your authenticator app was removed",
             "The authenticator app was removed from your Twostep sign-in.",
+        ),
+        Notice::PasskeyAdded { name } => one(
+            "a passkey was added",
+            &format!(
+                "A passkey named \"{name}\" was added to your Twostep sign-in. It signs you in without a password."
+            ),
+        ),
+        Notice::PasskeyRemoved { name } => one(
+            "a passkey was removed",
+            &format!("The passkey named \"{name}\" was removed from your Twostep sign-in."),
         ),
         Notice::RecoveryCodesCreated => one(
             "new recovery codes were created",

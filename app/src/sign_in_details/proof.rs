@@ -42,6 +42,42 @@ impl PasswordProof {
     }
 }
 
+/// A proof kept between the two requests of a ceremony that asked for the password in
+/// its first (**Add a passkey**), in the server-side session record: a browser cannot
+/// make or change one. Good for [`KeptProof::LIFETIME`] seconds, for its own person.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct KeptProof {
+    user_id: i64,
+    stored: String,
+    epoch: i64,
+    checked_at: crate::clock::UnixSeconds,
+}
+
+impl KeptProof {
+    /// As long as a browser gives a person to answer a passkey prompt, and a little more.
+    pub const LIFETIME: i64 = 5 * 60;
+
+    pub fn keep(proof: PasswordProof, now: crate::clock::UnixSeconds) -> KeptProof {
+        KeptProof {
+            user_id: proof.user_id,
+            stored: proof.stored.as_str().to_string(),
+            epoch: proof.epoch,
+            checked_at: now,
+        }
+    }
+
+    /// The proof again, for `user_id` within its lifetime; what it allows is still done
+    /// only if it holds inside the write ([`proof_holds`]).
+    pub fn resume(self, user_id: i64, now: crate::clock::UnixSeconds) -> Option<PasswordProof> {
+        let fresh = (self.checked_at..self.checked_at + Self::LIFETIME).contains(&now);
+        (fresh && self.user_id == user_id).then(|| PasswordProof {
+            user_id,
+            stored: StoredHash::from_stored(self.stored),
+            epoch: self.epoch,
+        })
+    }
+}
+
 /// The line next to a current password that did not match.
 pub const NOT_YOUR_PASSWORD: &str = "That is not your current password.";
 

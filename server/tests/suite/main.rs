@@ -18,6 +18,7 @@ mod hardening;
 mod instances;
 mod listener;
 mod operator;
+mod passkeys;
 mod resilience;
 mod router;
 mod secret_key;

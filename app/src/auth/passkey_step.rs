@@ -1,0 +1,120 @@
+//! Sign in with a passkey alone, at step 1 (spec §1 "Sign in, step 1", §2 "Passkeys"): no
+//! username, no password, no code: the authenticator offers the passkeys it keeps for
+//! this site, checks the person (fingerprint, face or PIN) and names them by their
+//! handle. The same throttle as a password (a failure counts against the network and
+//! the person named), the same device cookie and the same audit as any sign-in; it never
+//! trusts a network.
+
+use super::signed_in::{self, SignIn};
+use super::{LoginOutcome, misses, passkeys, safe_next, throttle};
+use crate::audit::{self, Event, EventKind};
+use crate::error::AppError;
+use crate::messages::{PASSKEY_NOT_ACCEPTED, SECOND_STEP_LOCKED};
+use crate::personnel::people;
+use crate::state::AppState;
+use std::net::IpAddr;
+use tower_sessions::Session;
+use webauthn_rs::prelude::DiscoverableAuthentication;
+
+const CHALLENGE: &str = "passkey_sign_in";
+
+/// The name a failure is counted under when the passkey names nobody we know: all such
+/// failures share one count, besides their network's.
+const UNKNOWN_PERSON: &str = "\u{0}unknown passkey";
+
+/// The options the browser passes to the authenticator (JSON); the challenge waits in the
+/// session for the answer.
+pub async fn options(state: &AppState, session: &Session) -> Result<String, AppError> {
+    let rp = state.policy.relying_party()?;
+    let (options, challenge) = passkeys::begin_alone(&rp).ok_or(AppError::Internal)?;
+    session.insert(CHALLENGE, challenge).await?;
+    Ok(options)
+}
+
+/// The authenticator's answer (JSON). Signed in when it answers this session's challenge
+/// with a passkey of an active person, verified, its counter moving on; otherwise the
+/// one refusal, counted as a failed attempt.
+pub async fn sign_in(
+    state: &AppState,
+    session: &Session,
+    client_ip: IpAddr,
+    answer: &str,
+    next: Option<&str>,
+    device_cookie: Option<&str>,
+) -> Result<LoginOutcome, AppError> {
+    let now = state.clock.now();
+    let refused = |message: &str| LoginOutcome::Refused {
+        message: message.to_string(),
+    };
+    // Each challenge is answered once, whatever the answer.
+    let challenge = session.remove::<DiscoverableAuthentication>(CHALLENGE).await?;
+    let rp = state.policy.relying_party()?;
+    let presented = passkeys::read_alone(&rp, answer);
+    let person = match &presented {
+        Some(presented) => passkeys::person_of(&state.db, presented.handle).await?,
+        None => None,
+    };
+    let person = match person {
+        Some(id) => people::active_by_id(&state.db, id)
+            .await?
+            .map(|(key, epoch)| (id, key, epoch)),
+        None => None,
+    };
+    let name_key = person.as_ref().map_or(UNKNOWN_PERSON, |(_, key, _)| key.as_str());
+    let Some(reservation) =
+        super::password_step::reserve_attempt(state, name_key, client_ip, device_cookie, now).await?
+    else {
+        tracing::warn!(%client_ip, "passkey sign-in refused by the throttle");
+        return Ok(refused(PASSKEY_NOT_ACCEPTED));
+    };
+    let accepted = match (challenge, presented, &person) {
+        (Some(challenge), Some(presented), Some((user_id, _, _))) => {
+            match passkeys::credential(&state.db, *user_id, &presented.credential_id).await? {
+                Some(passkey) => passkeys::finish_alone(&rp, &presented, challenge, &passkey),
+                None => None,
+            }
+        }
+        _ => None,
+    };
+    let accepted = match (accepted, &person) {
+        (Some(checked), Some((user_id, _, _))) => {
+            let mut tx = state.db.begin_write().await?;
+            let used = passkeys::record_use(&mut tx, *user_id, &checked, now).await?;
+            tx.commit().await?;
+            used
+        }
+        _ => false,
+    };
+    let subject = person.as_ref().map(|(id, _, _)| *id);
+    let Some((user_id, _, epoch)) = person.filter(|_| accepted) else {
+        // The reservation stays: it is this failure.
+        let event = Event {
+            kind: EventKind::SignInFailed,
+            actor_id: None,
+            subject_id: subject,
+            client_ip: Some(client_ip),
+            detail: "passkey not accepted".into(),
+        };
+        audit::record(&state.db, now, event).await?;
+        return Ok(refused(PASSKEY_NOT_ACCEPTED));
+    };
+    throttle::release(&state.db, reservation).await?;
+    // Locked after wrong answers at step 2: only a new password set by someone else
+    // opens the account again, whatever the way in.
+    if misses::locked(&state.db, user_id).await? {
+        let event = Event::own(EventKind::SignInFailed, user_id, client_ip, "step 2 is locked");
+        audit::record(&state.db, now, event).await?;
+        return Ok(refused(SECOND_STEP_LOCKED));
+    }
+    let sign_in = SignIn {
+        user_id,
+        epoch,
+        device_cookie,
+        client_ip,
+        how: "passkey",
+    };
+    signed_in::finish(state, session, sign_in).await?;
+    Ok(LoginOutcome::SignedIn {
+        next: safe_next(next),
+    })
+}

@@ -1,0 +1,743 @@
+//! Passkeys through the real router (issue 27), answered by a software authenticator
+//! ([`SoftKey`]) as a browser would pass its answers on: added in My account, used
+//! alone at step 1 and at step 2, removed, reset by an administrator. Each answer that
+//! must fail is shown failing: a passkey nobody added, another person's, a replayed or
+//! cloned one, one answered for another site, one without user verification.
+
+use crate::common;
+
+use app::clock::Clock;
+use app::db::Backend;
+use app::sign_in_methods::{Methods, PasskeyStart};
+use app::smtp_capture::SmtpCapture;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use common::*;
+use http::StatusCode;
+use p256::ecdsa::signature::Signer;
+use p256::ecdsa::{Signature, SigningKey};
+use sha2::{Digest, Sha256};
+
+/// The site as the tests' browser reaches it: no public origin, so `localhost`.
+const SITE: &str = "http://localhost:3000";
+
+/// A software authenticator holding one passkey (a P-256 key), as a phone or security key
+/// would: it answers the server's options as a browser passes them on (WebAuthn's JSON,
+/// `credential.toJSON()`), with a signature counter and the user verified unless told
+/// otherwise. Written here rather than taken from a crate so that each field a test
+/// forges (origin, flags, counter, credential id) is in plain sight.
+#[derive(Clone)]
+struct SoftKey {
+    credential_id: Vec<u8>,
+    key: SigningKey,
+    /// The person's WebAuthn handle, kept at creation (a discoverable passkey).
+    handle: Vec<u8>,
+    rp_id: String,
+    counter: u32,
+    /// Whether the person was verified (fingerprint, PIN): the UV flag.
+    verified: bool,
+}
+
+/// CBOR, the few shapes WebAuthn's attestation object needs (RFC 8949 §3).
+fn cbor_head(major: u8, length: usize) -> Vec<u8> {
+    match length {
+        0..=23 => vec![major << 5 | length as u8],
+        24..=255 => vec![major << 5 | 24, length as u8],
+        _ => {
+            let mut head = vec![major << 5 | 25];
+            head.extend_from_slice(&(length as u16).to_be_bytes());
+            head
+        }
+    }
+}
+
+fn cbor_text(text: &str) -> Vec<u8> {
+    [cbor_head(3, text.len()), text.as_bytes().to_vec()].concat()
+}
+
+fn cbor_bytes(bytes: &[u8]) -> Vec<u8> {
+    [cbor_head(2, bytes.len()), bytes.to_vec()].concat()
+}
+
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    bytes
+}
+
+impl SoftKey {
+    fn new() -> SoftKey {
+        SoftKey {
+            credential_id: random_bytes::<16>().to_vec(),
+            key: SigningKey::from_slice(&random_bytes::<32>()).unwrap(),
+            handle: Vec::new(),
+            rp_id: String::new(),
+            counter: 0,
+            verified: true,
+        }
+    }
+
+    /// A copy of this key, passkey and counter and all (a cloned authenticator).
+    fn clone_key(&self) -> SoftKey {
+        self.clone()
+    }
+
+    fn options(options: &str) -> serde_json::Value {
+        serde_json::from_str(options).unwrap()
+    }
+
+    fn client_data(kind: &str, options: &serde_json::Value, origin: &str) -> Vec<u8> {
+        serde_json::json!({
+            "type": kind,
+            "challenge": options["challenge"],
+            "origin": origin,
+            "crossOrigin": false,
+        })
+        .to_string()
+        .into_bytes()
+    }
+
+    fn authenticator_data(&self, attested: Option<Vec<u8>>) -> Vec<u8> {
+        const PRESENT: u8 = 0x01;
+        const VERIFIED: u8 = 0x04;
+        const ATTESTED: u8 = 0x40;
+        let mut flags = PRESENT;
+        if self.verified {
+            flags |= VERIFIED;
+        }
+        if attested.is_some() {
+            flags |= ATTESTED;
+        }
+        let mut data = Sha256::digest(self.rp_id.as_bytes()).to_vec();
+        data.push(flags);
+        data.extend_from_slice(&self.counter.to_be_bytes());
+        data.extend(attested.unwrap_or_default());
+        data
+    }
+
+    /// `navigator.credentials.create` for the server's options, from `origin`.
+    fn create(&mut self, options: &str, origin: &str) -> String {
+        let options = Self::options(options);
+        self.rp_id = options["rp"]["id"].as_str().unwrap().to_string();
+        self.handle = B64.decode(options["user"]["id"].as_str().unwrap()).unwrap();
+        let point = self.key.verifying_key().to_sec1_point(false);
+        let (x, y) = point.as_bytes()[1..].split_at(32);
+        // COSE_Key: kty EC2, alg ES256, crv P-256, x, y.
+        let cose_key = [
+            vec![0xa5, 0x01, 0x02, 0x03, 0x26, 0x20, 0x01, 0x21],
+            cbor_bytes(x),
+            vec![0x22],
+            cbor_bytes(y),
+        ]
+        .concat();
+        let mut attested = vec![0u8; 16]; // AAGUID: none
+        attested.extend_from_slice(&(self.credential_id.len() as u16).to_be_bytes());
+        attested.extend_from_slice(&self.credential_id);
+        attested.extend(cose_key);
+        let attestation_object = [
+            vec![0xa3],
+            cbor_text("fmt"),
+            cbor_text("none"),
+            cbor_text("attStmt"),
+            vec![0xa0],
+            cbor_text("authData"),
+            cbor_bytes(&self.authenticator_data(Some(attested))),
+        ]
+        .concat();
+        let client_data = Self::client_data("webauthn.create", &options, origin);
+        serde_json::json!({
+            "id": B64.encode(&self.credential_id),
+            "rawId": B64.encode(&self.credential_id),
+            "type": "public-key",
+            "response": {
+                "clientDataJSON": B64.encode(&client_data),
+                "attestationObject": B64.encode(&attestation_object),
+                "transports": ["internal"],
+            },
+            "clientExtensionResults": {},
+        })
+        .to_string()
+    }
+
+    /// `navigator.credentials.get`, as [`SoftKey::create`]: the counter moves on by one.
+    fn get(&mut self, options: &str, origin: &str) -> String {
+        let options = Self::options(options);
+        self.counter += 1;
+        let authenticator_data = self.authenticator_data(None);
+        let client_data = Self::client_data("webauthn.get", &options, origin);
+        let signed = [authenticator_data.clone(), Sha256::digest(&client_data).to_vec()].concat();
+        let signature: Signature = self.key.sign(&signed);
+        serde_json::json!({
+            "id": B64.encode(&self.credential_id),
+            "rawId": B64.encode(&self.credential_id),
+            "type": "public-key",
+            "response": {
+                "clientDataJSON": B64.encode(&client_data),
+                "authenticatorData": B64.encode(&authenticator_data),
+                "signature": B64.encode(signature.to_der().as_bytes()),
+                "userHandle": B64.encode(&self.handle),
+            },
+            "clientExtensionResults": {},
+        })
+        .to_string()
+    }
+}
+
+/// A server function's answer, which must be 200.
+async fn call(app: &TestApp, path: &str, form: &str, cookie: Option<&str>) -> (String, Option<String>) {
+    let response = app.send(post(path, form, cookie)).await;
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    let new_cookie = session_cookie(&response);
+    (body_text(response).await, new_cookie)
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in pairs {
+        form.append_pair(name, value);
+    }
+    form.finish()
+}
+
+async fn methods(app: &TestApp, cookie: &str) -> Methods {
+    serde_json::from_str(&call(app, "/api/my_methods", "", Some(cookie)).await.0).unwrap()
+}
+
+/// **Add a passkey** for the signed-in person whose password is `password`: the options
+/// asked with the password and name, the key's answer from `origin`, the server's answer.
+async fn add_passkey(app: &TestApp, cookie: &str, password: &str, key: &mut SoftKey, origin: &str) -> String {
+    let (started, _) = call(
+        app,
+        "/api/begin_adding_passkey",
+        &form(&[("password", password), ("name", "Office laptop")]),
+        Some(cookie),
+    )
+    .await;
+    let PasskeyStart::Ask(options) = serde_json::from_str(&started).unwrap() else {
+        panic!("{started}");
+    };
+    let options_value: serde_json::Value = serde_json::from_str(&options).unwrap();
+    assert_eq!(
+        options_value["authenticatorSelection"]["residentKey"], "required",
+        "a passkey that can sign in alone: {options}"
+    );
+    assert_eq!(
+        options_value["authenticatorSelection"]["userVerification"],
+        "required"
+    );
+    let answer = key.create(&options, origin);
+    call(
+        app,
+        "/api/finish_adding_passkey",
+        &form(&[("answer", &answer)]),
+        Some(cookie),
+    )
+    .await
+    .0
+}
+
+/// Signs in with a passkey alone: the answer and the new session cookie, if any.
+async fn sign_in_alone(app: &TestApp, key: &mut SoftKey, origin: &str) -> (String, Option<String>) {
+    let (options, cookie) = call(app, "/api/passkey_sign_in_options", "", None).await;
+    let options: String = serde_json::from_str(&options).unwrap();
+    let cookie = cookie.expect("a session holds the challenge");
+    let answer = key.get(&options, origin);
+    let (body, new_cookie) = call(
+        app,
+        "/api/sign_in_with_passkey",
+        &form(&[("answer", &answer)]),
+        Some(&cookie),
+    )
+    .await;
+    (body, new_cookie)
+}
+
+/// The password step, then **Use a passkey** answered by `key`: step 2's answer and the
+/// new session cookie, if any.
+async fn step_two_with(
+    app: &TestApp,
+    username: &str,
+    password: &str,
+    key: &mut SoftKey,
+) -> (String, Option<String>) {
+    let (body, pending) = app.login(username, password, None).await;
+    let pending = pending.expect("a pending sign-in");
+    assert!(
+        body.contains(r#""way":"Passkey""#),
+        "a passkey is asked first: {body}"
+    );
+    let (options, _) = call(app, "/api/passkey_step_two_options", "", Some(&pending)).await;
+    let options: Option<String> = serde_json::from_str(&options).unwrap();
+    let answer = key.get(&options.expect("options"), SITE);
+    call(
+        app,
+        "/api/answer_with_passkey",
+        &form(&[("answer", &answer)]),
+        Some(&pending),
+    )
+    .await
+}
+
+/// A refusal: the text said, and the browser still signed out.
+async fn assert_refused(app: &TestApp, (body, cookie): (String, Option<String>), why: &str) {
+    assert_eq!(
+        body, r#"{"Refused":{"message":"The passkey was not accepted. Try again, or choose another way."}}"#,
+        "{why}"
+    );
+    if let Some(cookie) = cookie {
+        assert_eq!(app.me(&cookie).await, "null", "{why}: still signed out");
+    }
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(app.pool()).await.unwrap()
+}
+
+/// Jane, with an email address, signed in (two-step off).
+async fn jane_signed_in(app: &TestApp) -> (i64, String) {
+    let id = app.add_person("jdoe", Some("jdoe@example.com")).await;
+    let cookie = app
+        .login("jdoe", PERSON_PASSWORD, None)
+        .await
+        .1
+        .expect("signed in");
+    (id, cookie)
+}
+
+async fn mailed(capture: &mut SmtpCapture) -> String {
+    tokio::time::timeout(std::time::Duration::from_secs(10), capture.next_message())
+        .await
+        .expect("a mail")
+}
+
+#[tokio::test]
+async fn a_passkey_added_with_the_password_signs_in_alone_and_answers_step_two() {
+    let mut capture = SmtpCapture::start().await;
+    let app = TestApp::with_mail(&capture.url).await;
+    let (jane, cookie) = jane_signed_in(&app).await;
+    let mut key = SoftKey::new();
+
+    // Without the password, or with a wrong one, nothing starts.
+    let without = app
+        .send(post("/api/begin_adding_passkey", "name=x", Some(&cookie)))
+        .await;
+    assert_eq!(
+        without.status(),
+        StatusCode::BAD_REQUEST,
+        "the password field is required"
+    );
+    let (wrong, _) = call(
+        &app,
+        "/api/begin_adding_passkey",
+        &form(&[("password", "not it"), ("name", "x")]),
+        Some(&cookie),
+    )
+    .await;
+    assert!(wrong.contains("Refused"), "{wrong}");
+    // An answer with no challenge begun adds nothing.
+    let (unasked, _) = call(&app, "/api/finish_adding_passkey", "answer=%7B%7D", Some(&cookie)).await;
+    assert!(unasked.contains("Refused"), "{unasked}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM passkeys").await, 0);
+
+    assert_eq!(
+        add_passkey(&app, &cookie, PERSON_PASSWORD, &mut key, SITE).await,
+        r#""Done""#
+    );
+    let listed = methods(&app, &cookie).await.passkeys;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].name, "Office laptop");
+    assert_eq!(listed[0].last_used, None);
+    let notice = mailed(&mut capture).await;
+    assert!(notice.contains("a passkey was added"), "{notice}");
+    assert!(app.audit_kinds().await.contains(&"passkey_added".to_string()));
+    // Only a public key is kept: nothing of it signs anything.
+    let stored: String = sqlx::query_scalar("SELECT credential FROM passkeys")
+        .fetch_one(app.pool())
+        .await
+        .unwrap();
+    assert!(
+        !stored.contains("private") && !stored.contains("\"d\""),
+        "{stored}"
+    );
+
+    // Alone at step 1: signed in as Jane, with no password and no code.
+    let (body, signed_in) = sign_in_alone(&app, &mut key, SITE).await;
+    assert_eq!(body, r#"{"SignedIn":{"next":"/"}}"#);
+    let me = app.me(&signed_in.expect("a new session")).await;
+    assert!(me.contains(r#""username":"jdoe""#), "{me}");
+    let how: String =
+        sqlx::query_scalar("SELECT detail FROM audit WHERE kind = 'sign_in_ok' ORDER BY id DESC LIMIT 1")
+            .fetch_one(app.pool())
+            .await
+            .unwrap();
+    assert_eq!(how, "passkey");
+    assert!(methods(&app, &cookie).await.passkeys[0].last_used.is_some());
+
+    // With two-step on, the password leads to the passkey first, and no code is mailed.
+    app::settings::set_two_step_enabled(&app.state.db, true)
+        .await
+        .unwrap();
+    let (body, signed_in) = step_two_with(&app, "jdoe", PERSON_PASSWORD, &mut key).await;
+    assert_eq!(body, r#"{"SignedIn":{"next":"/"}}"#);
+    assert!(signed_in.is_some());
+    assert!(capture.try_message().is_none(), "no code was sent");
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) FROM trusted_networks WHERE user_id = {jane}")
+        )
+        .await,
+        0,
+        "a passkey never trusts a network"
+    );
+}
+
+#[tokio::test]
+async fn passkey_answers_that_must_fail_are_refused_and_counted() {
+    let capture = SmtpCapture::start().await;
+    let app = TestApp::with_mail(&capture.url).await;
+    let (jane, janes_cookie) = jane_signed_in(&app).await;
+    let mut janes_key = SoftKey::new();
+    assert_eq!(
+        add_passkey(&app, &janes_cookie, PERSON_PASSWORD, &mut janes_key, SITE).await,
+        r#""Done""#
+    );
+    let refused =
+        r#"{"Refused":{"message":"The passkey was not accepted. Try again, or choose another way."}}"#;
+
+    // A key nobody added.
+    let mut strangers_key = SoftKey::new();
+    strangers_key.create(
+        &serde_json::json!({
+            "rp": {"id": "localhost", "name": "Twostep"},
+            "user": {"id": "AAAAAAAAAAAAAAAAAAAAAA", "name": "x", "displayName": "x"},
+            "challenge": "AAAAAAAAAAAAAAAAAAAAAA",
+            "pubKeyCredParams": [{"type": "public-key", "alg": -7}],
+            "authenticatorSelection": {"residentKey": "required", "userVerification": "required"}
+        })
+        .to_string(),
+        SITE,
+    );
+    assert_refused(
+        &app,
+        sign_in_alone(&app, &mut strangers_key, SITE).await,
+        "a key nobody added",
+    )
+    .await;
+
+    // Another key presenting Jane's passkey's id: its signature is not by Jane's key.
+    let mut forger = SoftKey::new();
+    forger.credential_id = janes_key.credential_id.clone();
+    forger.handle = janes_key.handle.clone();
+    forger.rp_id = janes_key.rp_id.clone();
+    forger.counter = 1000;
+    assert_refused(
+        &app,
+        sign_in_alone(&app, &mut forger, SITE).await,
+        "another key's signature",
+    )
+    .await;
+
+    // Jane's own key, answering for another site (a phishing page on a look-alike host).
+    let elsewhere = sign_in_alone(&app, &mut janes_key, "http://plan.localhost:3000").await;
+    assert_refused(&app, elsewhere, "another site").await;
+
+    // Without user verification (the authenticator only saw someone touch it).
+    janes_key.verified = false;
+    let (options, cookie) = call(&app, "/api/passkey_sign_in_options", "", None).await;
+    let mut options: serde_json::Value =
+        serde_json::from_str(&serde_json::from_str::<String>(&options).unwrap()).unwrap();
+    options["userVerification"] = "discouraged".into();
+    let answer = janes_key.get(&options.to_string(), SITE);
+    let (body, _) = call(
+        &app,
+        "/api/sign_in_with_passkey",
+        &form(&[("answer", &answer)]),
+        cookie.as_deref(),
+    )
+    .await;
+    assert_eq!(body, refused, "no user verification");
+    janes_key.verified = true;
+
+    // The same answer twice: the challenge is spent by the first.
+    let (options, cookie) = call(&app, "/api/passkey_sign_in_options", "", None).await;
+    let options: String = serde_json::from_str(&options).unwrap();
+    let answered = form(&[("answer", &janes_key.get(&options, SITE))]);
+    let send = || call(&app, "/api/sign_in_with_passkey", &answered, cookie.as_deref());
+    assert_eq!(send().await.0, r#"{"SignedIn":{"next":"/"}}"#);
+    assert_eq!(send().await.0, refused, "a replayed answer");
+
+    // A copy of the key made before that use: its counter is behind the stored one.
+    let mut before = janes_key.clone_key();
+    assert_eq!(
+        sign_in_alone(&app, &mut janes_key, SITE).await.0,
+        r#"{"SignedIn":{"next":"/"}}"#
+    );
+    assert_refused(&app, sign_in_alone(&app, &mut before, SITE).await, "a cloned key").await;
+
+    // Another person's passkey at Jane's step 2 is a wrong answer, counted against Jane.
+    let bob = app.add_person("bob", Some("bob@example.com")).await;
+    let bobs_cookie = app.login("bob", PERSON_PASSWORD, None).await.1.unwrap();
+    let mut bobs_key = SoftKey::new();
+    assert_eq!(
+        add_passkey(&app, &bobs_cookie, PERSON_PASSWORD, &mut bobs_key, SITE).await,
+        r#""Done""#
+    );
+    app::settings::set_two_step_enabled(&app.state.db, true)
+        .await
+        .unwrap();
+    let (body, pending) = app.login("jdoe", PERSON_PASSWORD, None).await;
+    assert!(body.contains(r#""way":"Passkey""#), "{body}");
+    let pending = pending.unwrap();
+    let (options, _) = call(&app, "/api/passkey_step_two_options", "", Some(&pending)).await;
+    let options: String = serde_json::from_str::<Option<String>>(&options).unwrap().unwrap();
+    // Bob's key signs Jane's challenge with Bob's passkey.
+    let bobs_answer = bobs_key.get(&options, SITE);
+    let answered = call(
+        &app,
+        "/api/answer_with_passkey",
+        &form(&[("answer", &bobs_answer)]),
+        Some(&pending),
+    )
+    .await;
+    assert_refused(&app, answered, "another person's passkey at step 2").await;
+    // A cancelled prompt is a wrong answer too.
+    let (body, _) = call(&app, "/api/answer_with_passkey", "answer=", Some(&pending)).await;
+    assert_eq!(body, refused);
+    let misses: i64 = sqlx::query_scalar("SELECT in_a_row FROM second_step_misses WHERE user_id = $1")
+        .bind(jane)
+        .fetch_one(app.pool())
+        .await
+        .unwrap();
+    assert_eq!(misses, 2, "both counted as wrong answers at step 2");
+    assert!(app.me(&pending).await.contains("null"), "still signed out");
+
+    // Two browsers at step 2, each given its challenge before either answers, and a
+    // cloned key answering in one of them: its counter is no further than the first
+    // answer's, which only the check inside the write can see.
+    let mut in_browsers = Vec::new();
+    for _ in 0..2 {
+        let (_, pending) = app.login("jdoe", PERSON_PASSWORD, None).await;
+        let pending = pending.unwrap();
+        let (options, _) = call(&app, "/api/passkey_step_two_options", "", Some(&pending)).await;
+        let options: String = serde_json::from_str::<Option<String>>(&options).unwrap().unwrap();
+        in_browsers.push((pending, options));
+    }
+    let mut cloned = janes_key.clone_key();
+    let first = form(&[("answer", &janes_key.get(&in_browsers[0].1, SITE))]);
+    let second = form(&[("answer", &cloned.get(&in_browsers[1].1, SITE))]);
+    let (body, _) = call(&app, "/api/answer_with_passkey", &first, Some(&in_browsers[0].0)).await;
+    assert_eq!(body, r#"{"SignedIn":{"next":"/"}}"#);
+    let answered = call(&app, "/api/answer_with_passkey", &second, Some(&in_browsers[1].0)).await;
+    assert_refused(&app, answered, "a cloned key's answer to an earlier challenge").await;
+    let _ = bob;
+}
+
+#[tokio::test]
+async fn removed_or_reset_passkeys_no_longer_sign_in() {
+    let capture = SmtpCapture::start().await;
+    let app = TestApp::with_mail(&capture.url).await;
+    let (jane, cookie) = jane_signed_in(&app).await;
+    let mut first = SoftKey::new();
+    let mut second = SoftKey::new();
+    assert_eq!(
+        add_passkey(&app, &cookie, PERSON_PASSWORD, &mut first, SITE).await,
+        r#""Done""#
+    );
+    assert_eq!(
+        add_passkey(&app, &cookie, PERSON_PASSWORD, &mut second, SITE).await,
+        r#""Done""#
+    );
+    let listed = methods(&app, &cookie).await.passkeys;
+    assert_eq!(listed.len(), 2);
+
+    // Removing asks for the password, and only the owner's own passkey goes.
+    let id = listed[0].id.to_string();
+    let (wrong, _) = call(
+        &app,
+        "/api/remove_passkey",
+        &form(&[("id", &id), ("password", "not it")]),
+        Some(&cookie),
+    )
+    .await;
+    assert!(wrong.contains("Refused"), "{wrong}");
+    let bob = app.add_person("bob", Some("bob@example.com")).await;
+    let bobs_cookie = app.login("bob", PERSON_PASSWORD, None).await.1.unwrap();
+    let (not_bobs, _) = call(
+        &app,
+        "/api/remove_passkey",
+        &form(&[("id", &id), ("password", PERSON_PASSWORD)]),
+        Some(&bobs_cookie),
+    )
+    .await;
+    assert!(not_bobs.contains("Refused"), "{not_bobs}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM passkeys").await, 2);
+    let (done, _) = call(
+        &app,
+        "/api/remove_passkey",
+        &form(&[("id", &id), ("password", PERSON_PASSWORD)]),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(done, r#""Done""#);
+    assert!(app.audit_kinds().await.contains(&"passkey_removed".to_string()));
+    assert!(
+        sign_in_alone(&app, &mut first, SITE).await.0.contains("Refused"),
+        "the removed passkey"
+    );
+    assert!(
+        sign_in_alone(&app, &mut second, SITE)
+            .await
+            .0
+            .contains("SignedIn"),
+        "the other one"
+    );
+
+    // An administrator's reset removes every passkey.
+    let admin = app.login("admin", ADMIN_PASSWORD, None).await.1.unwrap();
+    let (reset, _) = call(
+        &app,
+        "/api/reset_two_step_methods",
+        &format!("id={jane}"),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(reset, r#""Done""#);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM passkeys").await, 0);
+    assert!(
+        sign_in_alone(&app, &mut second, SITE).await.0.contains("Refused"),
+        "after the reset"
+    );
+
+    // The operator's reset-methods too (the same change through the same owner).
+    let cookie = app.login("jdoe", PERSON_PASSWORD, None).await.1.unwrap();
+    let mut third = SoftKey::new();
+    assert_eq!(
+        add_passkey(&app, &cookie, PERSON_PASSWORD, &mut third, SITE).await,
+        r#""Done""#
+    );
+    app::operator::reset_methods(&app.state.db, "jdoe", app.clock.now())
+        .await
+        .unwrap();
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM passkeys").await, 0);
+    assert!(
+        sign_in_alone(&app, &mut third, SITE).await.0.contains("Refused"),
+        "after the operator's reset"
+    );
+    let _ = bob;
+}
+
+#[tokio::test]
+async fn at_most_ten_passkeys_and_a_passkey_counts_on_the_readiness_list() {
+    let app = TestApp::new().await;
+    // Jane has no email: without a passkey, two-step would lock her out.
+    let jane = app.add_person("jdoe", None).await;
+    let cookie = app.login("jdoe", PERSON_PASSWORD, None).await.1.unwrap();
+    let unreachable = || async {
+        app::security_settings::store::unreachable(&app.state.db, false)
+            .await
+            .unwrap()
+            .iter()
+            .any(|person| person.id == jane)
+    };
+    assert!(unreachable().await);
+    for added in 1..=10 {
+        assert_eq!(
+            add_passkey(&app, &cookie, PERSON_PASSWORD, &mut SoftKey::new(), SITE).await,
+            r#""Done""#
+        );
+        if added == 6 {
+            // Each one is mailed, and notices of one kind are limited per hour.
+            let (seventh, _) = call(
+                &app,
+                "/api/begin_adding_passkey",
+                &form(&[("password", PERSON_PASSWORD), ("name", "seventh")]),
+                Some(&cookie),
+            )
+            .await;
+            let mut key = SoftKey::new();
+            let PasskeyStart::Ask(options) = serde_json::from_str(&seventh).unwrap() else {
+                panic!("{seventh}");
+            };
+            let answer = key.create(&options, SITE);
+            let (refused, _) = call(
+                &app,
+                "/api/finish_adding_passkey",
+                &form(&[("answer", &answer)]),
+                Some(&cookie),
+            )
+            .await;
+            assert!(refused.contains("too often"), "{refused}");
+            assert_eq!(
+                count(&app, "SELECT COUNT(*) FROM passkeys").await,
+                6,
+                "not added unmailed"
+            );
+            app.clock.advance(60 * 60);
+        }
+    }
+    assert!(!unreachable().await, "a passkey is a way in");
+    let (eleventh, _) = call(
+        &app,
+        "/api/begin_adding_passkey",
+        &form(&[("password", PERSON_PASSWORD), ("name", "one more")]),
+        Some(&cookie),
+    )
+    .await;
+    assert!(eleventh.contains("the most allowed"), "{eleventh}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM passkeys").await, 10);
+}
+
+#[test]
+fn the_relying_party_is_the_public_origins_host() {
+    use app::auth::passkeys::RelyingParty;
+    assert!(RelyingParty::new(Some("https://plan.example.com"), None).is_ok());
+    assert!(RelyingParty::new(None, Some(3000)).is_ok());
+    let by_address = RelyingParty::new(Some("https://10.0.0.5"), None).err().unwrap();
+    assert!(by_address.contains("host name"), "{by_address}");
+    assert!(RelyingParty::new(Some("not a url"), None).is_err());
+}
+
+/// The store's SQL on each backend: a passkey added, used (its counter and time written),
+/// a cloned key's older counter refused, renamed, removed.
+async fn passkeys_on_each_backend(backend: Backend) {
+    let capture = SmtpCapture::start().await;
+    let app = TestApp::on(backend, &capture.url).await;
+    let (_, cookie) = jane_signed_in(&app).await;
+    let mut key = SoftKey::new();
+    assert_eq!(
+        add_passkey(&app, &cookie, PERSON_PASSWORD, &mut key, SITE).await,
+        r#""Done""#
+    );
+    let mut cloned = key.clone_key();
+    assert!(sign_in_alone(&app, &mut key, SITE).await.0.contains("SignedIn"));
+    let listed = methods(&app, &cookie).await.passkeys;
+    assert_eq!(listed.len(), 1);
+    assert!(listed[0].last_used.is_some());
+    assert!(
+        sign_in_alone(&app, &mut cloned, SITE).await.0.contains("Refused"),
+        "the cloned key's counter is behind"
+    );
+    let id = listed[0].id.to_string();
+    let (renamed, _) = call(
+        &app,
+        "/api/rename_passkey",
+        &form(&[("id", &id), ("name", "  Desk key ")]),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(renamed, r#""Done""#);
+    assert_eq!(methods(&app, &cookie).await.passkeys[0].name, "Desk key");
+    let (removed, _) = call(
+        &app,
+        "/api/remove_passkey",
+        &form(&[("id", &id), ("password", PERSON_PASSWORD)]),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(removed, r#""Done""#);
+    assert!(methods(&app, &cookie).await.passkeys.is_empty());
+    assert!(sign_in_alone(&app, &mut key, SITE).await.0.contains("Refused"));
+}
+
+app::on_both_backends!(passkeys_on_each_backend);
