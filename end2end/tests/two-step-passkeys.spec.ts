@@ -8,6 +8,7 @@
 // public_origin. Leaves two-step authentication off, as the files after it expect.
 import { BrowserContext, CDPSession, expect, Page, test } from '@playwright/test';
 import { ADMIN_PASSWORD } from '../playwright.config';
+import { expectNoSeriousAxeFindings } from './axe';
 import { addPersonQuickly, call, open, signedIn, submitPassword, unique } from './helpers';
 import { mailCount, mailTo } from './mail';
 
@@ -102,6 +103,11 @@ test('a passkey added in My account signs in alone, with no password and no code
   await open(carol, '/account');
   await expect(carol.getByRole('region', { name: 'Passkeys' }).getByRole('row').filter({ hasText: 'Carol laptop' }))
     .not.toContainText('Never');
+  await expectNoSeriousAxeFindings(carol, 'My account with a passkey');
+  // At phone width the list stacks: nothing scrolls sideways.
+  await carol.setViewportSize({ width: 390, height: 844 });
+  expect(await carol.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await carol.setViewportSize({ width: 1280, height: 720 });
 });
 
 test('with two-step on, the passkey answers step 2 and no code is mailed', async () => {
@@ -112,10 +118,10 @@ test('with two-step on, the passkey answers step 2 and no code is mailed', async
   await signOut();
   await open(carol, '/login');
   await submitPassword(carol, CAROL.username, CAROL.password);
-  await expect(carol.getByRole('heading', { name: 'Enter your security code' })).toBeVisible();
+  await expect(carol.getByRole('heading', { name: 'Use your passkey' })).toBeVisible();
   // The passkey is offered first; the code's field waits behind "Email me a code instead".
   await expect(carol.getByRole('button', { name: 'Email me a code instead' })).toBeVisible();
-  await expect(carol.getByLabel('Security code')).toBeHidden();
+  await expect(carol.getByLabel('Security code', { exact: true })).toBeHidden();
   await carol.getByRole('button', { name: 'Use a passkey' }).click();
   await expect(carol).toHaveURL(`${byName()}/`);
   expect(await mailCount(CAROL.email), 'no code was sent').toBe(mailsBefore);

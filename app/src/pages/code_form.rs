@@ -135,7 +135,9 @@ pub fn CodeForm(prompt: CodePrompt, back_to_password: Callback<Option<String>>) 
     });
 
     view! {
-        <h1 id="signin-heading">"Enter your security code"</h1>
+        <h1 id="signin-heading">
+            {move || if by_passkey() { "Use your passkey" } else { "Enter your security code" }}
+        </h1>
         <p class="lead" id="code-sent-to">
             {move || prompt.with(|p| where_the_code_is(&p.way))}
         </p>

@@ -25,8 +25,10 @@ pub fn MyMethods() -> impl IntoView {
     let create = ServerAction::<CreateRecoveryCodes>::new();
     let remove_passkey = ServerAction::<RemovePasskey>::new();
     let rename_passkey = ServerAction::<RenamePasskey>::new();
-    // Bumped when a passkey was added (not a form: the browser's prompt makes it).
+    // Bumped when a passkey was added (not a form: the browser's prompt makes it). Kept
+    // here, above the sections the reload draws anew, as is the line that says so.
     let passkey_added = RwSignal::new(0u32);
+    let passkey_note = RwSignal::new(None::<&'static str>);
     crate::form_post::restore(remove_passkey);
     crate::form_post::restore(rename_passkey);
     crate::form_post::restore(set_up);
@@ -52,7 +54,7 @@ pub fn MyMethods() -> impl IntoView {
             {move || Suspend::new(async move {
                 match methods.await {
                     Ok(methods) => Either::Left(view! {
-                        <PasskeysSection passkeys=methods.passkeys now=methods.now added=passkey_added
+                        <PasskeysSection passkeys=methods.passkeys now=methods.now added=passkey_added note=passkey_note
                             remove=remove_passkey rename=rename_passkey />
                         <AppSection status=methods.app set_up confirm remove />
                         <RecoverySection left=methods.recovery_left create />
@@ -81,6 +83,7 @@ fn PasskeysSection(
     /// The server's clock when it listed them ("3 days ago").
     now: i64,
     added: RwSignal<u32>,
+    note: RwSignal<Option<&'static str>>,
     remove: ServerAction<RemovePasskey>,
     rename: ServerAction<RenamePasskey>,
 ) -> impl IntoView {
@@ -110,7 +113,7 @@ fn PasskeysSection(
             </p>
             {list}
             <p class="form-error" role="alert">{removed_or_renamed_error}</p>
-            <AddPasskey added />
+            <AddPasskey added note />
         </section>
     }
 }
@@ -176,14 +179,13 @@ fn PasskeyLine(
 
 /// **Add a passkey**: a name and the current password, then the browser's prompt.
 #[component]
-fn AddPasskey(added: RwSignal<u32>) -> impl IntoView {
+fn AddPasskey(added: RwSignal<u32>, note: RwSignal<Option<&'static str>>) -> impl IntoView {
     let name = NodeRef::<leptos::html::Input>::new();
     let password = NodeRef::<leptos::html::Input>::new();
     let busy = RwSignal::new(false);
     let name_error = RwSignal::new(None::<String>);
     let password_error = RwSignal::new(None::<String>);
     let button_error = RwSignal::new(None::<String>);
-    let done = RwSignal::new(false);
     let press = Callback::new(move |()| {
         if busy.get_untracked() {
             return;
@@ -194,7 +196,7 @@ fn AddPasskey(added: RwSignal<u32>) -> impl IntoView {
         };
         let (typed_name, typed_password) = (name_input.value(), password_input.value());
         busy.set(true);
-        done.set(false);
+        note.set(None);
         for error in [name_error, password_error, button_error] {
             error.set(None);
         }
@@ -217,7 +219,7 @@ fn AddPasskey(added: RwSignal<u32>) -> impl IntoView {
             match outcome {
                 Ok(None) => {
                     password_input.set_value("");
-                    done.set(true);
+                    note.set(Some("Passkey added. You can now sign in with it."));
                     added.update(|n| *n += 1);
                 }
                 Ok(Some((AddField::Name, message))) => name_error.set(Some(message)),
@@ -258,7 +260,7 @@ fn AddPasskey(added: RwSignal<u32>) -> impl IntoView {
                 error=button_error.into()
                 on_press=press
             />
-            <p class="success" role="status">{move || done.get().then_some("Passkey added. You can now sign in with it.")}</p>
+            <p class="success" role="status">{move || note.get()}</p>
         </form>
     }
 }
