@@ -23,3 +23,11 @@ CREATE TABLE passkey_handles (
     user_id BIGINT PRIMARY KEY REFERENCES users (id),
     handle  BYTEA   NOT NULL UNIQUE
 );
+
+-- Challenges of sign-ins with a passkey alone that were answered: each is accepted once.
+-- The challenge itself travels sealed with the browser (starting a sign-in stores
+-- nothing); only an accepted answer writes here, and a row goes once it has expired.
+CREATE TABLE passkey_challenges_spent (
+    digest     BYTEA   PRIMARY KEY,
+    expires_at BIGINT  NOT NULL
+);

@@ -23,3 +23,11 @@ CREATE TABLE passkey_handles (
     user_id INTEGER PRIMARY KEY REFERENCES users (id),
     handle  BLOB    NOT NULL UNIQUE
 );
+
+-- Challenges of sign-ins with a passkey alone that were answered: each is accepted once.
+-- The challenge itself travels sealed with the browser (starting a sign-in stores
+-- nothing); only an accepted answer writes here, and a row goes once it has expired.
+CREATE TABLE passkey_challenges_spent (
+    digest     BLOB    PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+);

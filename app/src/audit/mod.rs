@@ -35,6 +35,7 @@ pub enum EventKind {
     AuthenticatorRemoved,
     PasskeyAdded,
     PasskeyRemoved,
+    PasskeyRenamed,
     RecoveryCodesCreated,
     RecoveryCodeUsed,
     /// Many wrong answers at step 2 in a row; the person was mailed.
@@ -72,6 +73,7 @@ impl EventKind {
             EventKind::AuthenticatorRemoved => "authenticator_removed",
             EventKind::PasskeyAdded => "passkey_added",
             EventKind::PasskeyRemoved => "passkey_removed",
+            EventKind::PasskeyRenamed => "passkey_renamed",
             EventKind::RecoveryCodesCreated => "recovery_codes_created",
             EventKind::RecoveryCodeUsed => "recovery_code_used",
             EventKind::CodesGuessed => "codes_guessed",

@@ -303,17 +303,30 @@ pub async fn answer_with_passkey(answer: String) -> Result<CodeOutcome, AppError
         .map_err(AppError::with_status)
 }
 
-/// Step 1, **Sign in with a passkey**: the options for the browser's passkey prompt (JSON).
+/// What the browser needs for **Sign in with a passkey**.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyAsk {
+    /// The options for the browser's passkey prompt (JSON).
+    pub options: String,
+    /// The challenge, sealed: handed back with the answer.
+    pub challenge: String,
+}
+
+/// Step 1, **Sign in with a passkey**: the options for the browser's passkey prompt.
 #[server(prefix = "/api", endpoint = "passkey_sign_in_options")]
-pub async fn passkey_sign_in_options() -> Result<String, AppError> {
+pub async fn passkey_sign_in_options() -> Result<PasskeyAsk, AppError> {
     let state = crate::state::app_state()?;
-    let session = session::request_session().await?;
-    passkey_step::options(&state, &session).await
+    passkey_step::options(&state)
 }
 
 /// Step 1 answered by a passkey alone: a whole sign-in, no password and no code.
+/// `challenge` is the sealed challenge [`passkey_sign_in_options`] gave.
 #[server(prefix = "/api", endpoint = "sign_in_with_passkey")]
-pub async fn sign_in_with_passkey(answer: String, next: Option<String>) -> Result<LoginOutcome, AppError> {
+pub async fn sign_in_with_passkey(
+    answer: String,
+    challenge: String,
+    next: Option<String>,
+) -> Result<LoginOutcome, AppError> {
     use crate::request::client_addr::ClientIp;
     let state = crate::state::app_state()?;
     let session = session::request_session().await?;
@@ -324,6 +337,7 @@ pub async fn sign_in_with_passkey(answer: String, next: Option<String>) -> Resul
         &session,
         client_ip,
         &answer,
+        &challenge,
         next.as_deref(),
         device_cookie.as_deref(),
     )

@@ -6,7 +6,7 @@
 //! trusts a network.
 
 use super::signed_in::{self, SignIn};
-use super::{LoginOutcome, misses, passkeys, safe_next, throttle};
+use super::{LoginOutcome, PasskeyAsk, misses, passkeys, safe_next, throttle};
 use crate::audit::{self, Event, EventKind};
 use crate::error::AppError;
 use crate::messages::{PASSKEY_NOT_ACCEPTED, SECOND_STEP_LOCKED};
@@ -14,31 +14,29 @@ use crate::personnel::people;
 use crate::state::AppState;
 use std::net::IpAddr;
 use tower_sessions::Session;
-use webauthn_rs::prelude::DiscoverableAuthentication;
-
-const CHALLENGE: &str = "passkey_sign_in";
 
 /// The name a failure is counted under when the passkey names nobody we know: all such
 /// failures share one count, besides their network's.
 const UNKNOWN_PERSON: &str = "\u{0}unknown passkey";
 
-/// The options the browser passes to the authenticator (JSON); the challenge waits in the
-/// session for the answer.
-pub async fn options(state: &AppState, session: &Session) -> Result<String, AppError> {
+/// The options the browser passes to the authenticator (JSON), and the challenge sealed
+/// for the browser to hand back with the answer. Nothing is stored: anyone may ask.
+pub fn options(state: &AppState) -> Result<PasskeyAsk, AppError> {
     let rp = state.policy.relying_party()?;
     let (options, challenge) = passkeys::begin_alone(&rp).ok_or(AppError::Internal)?;
-    session.insert(CHALLENGE, challenge).await?;
-    Ok(options)
+    let challenge = passkeys::seal_alone(&state.secret_key, challenge, state.clock.now());
+    Ok(PasskeyAsk { options, challenge })
 }
 
-/// The authenticator's answer (JSON). Signed in when it answers this session's challenge
-/// with a passkey of an active person, verified, its counter moving on; otherwise the
-/// one refusal, counted as a failed attempt.
+/// The authenticator's answer (JSON) to the sealed `challenge`. Signed in when it answers
+/// that challenge, unspent and in time, with a passkey of an active person, verified, its
+/// counter moving on; otherwise the one refusal, counted as a failed attempt.
 pub async fn sign_in(
     state: &AppState,
     session: &Session,
     client_ip: IpAddr,
     answer: &str,
+    challenge: &str,
     next: Option<&str>,
     device_cookie: Option<&str>,
 ) -> Result<LoginOutcome, AppError> {
@@ -46,8 +44,7 @@ pub async fn sign_in(
     let refused = |message: &str| LoginOutcome::Refused {
         message: message.to_string(),
     };
-    // Each challenge is answered once, whatever the answer.
-    let challenge = session.remove::<DiscoverableAuthentication>(CHALLENGE).await?;
+    let challenge = passkeys::open_alone(&state.secret_key, challenge, now);
     let rp = state.policy.relying_party()?;
     let presented = passkeys::read_alone(&rp, answer);
     let person = match &presented {
@@ -70,17 +67,23 @@ pub async fn sign_in(
     let accepted = match (challenge, presented, &person) {
         (Some(challenge), Some(presented), Some((user_id, _, _))) => {
             match passkeys::credential(&state.db, *user_id, &presented.credential_id).await? {
-                Some(passkey) => passkeys::finish_alone(&rp, &presented, challenge, &passkey),
+                Some(passkey) => passkeys::finish_alone(&rp, &presented, challenge.state.clone(), &passkey)
+                    .map(|checked| (checked, challenge)),
                 None => None,
             }
         }
         _ => None,
     };
+    // The challenge is spent and the counter moved on in one write: of two answers sent
+    // at once, one signs in.
     let accepted = match (accepted, &person) {
-        (Some(checked), Some((user_id, _, _))) => {
+        (Some((checked, challenge)), Some((user_id, _, _))) => {
             let mut tx = state.db.begin_write().await?;
-            let used = passkeys::record_use(&mut tx, *user_id, &checked, now).await?;
-            tx.commit().await?;
+            let used = passkeys::spend_alone(&mut tx, &challenge, now).await?
+                && passkeys::record_use(&mut tx, *user_id, &checked, now).await?;
+            if used {
+                tx.commit().await?;
+            }
             used
         }
         _ => false,

@@ -5,12 +5,16 @@
 //! is `code_step` (at step 2) and `passkey_step` (alone, at step 1).
 //!
 //! What is stored is a public key: a copy of the database lets nobody sign in. A
-//! ceremony's state (its challenge) lives in the server-side session record between its
-//! two requests, never in a cookie, and is taken out when the answer arrives, so each
-//! challenge is answered at most once.
+//! ceremony's state (its challenge) is answered at most once and never readable or
+//! changeable by the browser: for a signed-in person (adding one) or a pending sign-in
+//! (step 2) it waits in the server-side session record and is taken out when the answer
+//! arrives; for a sign-in with a passkey alone, which anyone may start, it travels sealed
+//! under the secret key ([`seal_alone`]), so that starting one stores nothing, and is
+//! spent in the write that accepts it ([`spend_alone`]).
 
 use crate::clock::UnixSeconds;
 use crate::db::{Conn, Db, on_conn, on_db};
+use crate::secret_key::SecretKey;
 use serde_json::Value;
 use webauthn_rs::prelude::{
     AuthenticationResult, CreationChallengeResponse, DiscoverableAuthentication, Passkey,
@@ -136,6 +140,76 @@ pub fn finish_authentication(
 pub fn begin_alone(rp: &RelyingParty) -> Option<(String, DiscoverableAuthentication)> {
     let (rcr, state) = rp.0.start_discoverable_authentication().ok()?;
     Some((options_json(rcr.public_key), state))
+}
+
+/// How long a sign-in with a passkey alone may wait for its answer.
+pub const ALONE_LIFETIME: i64 = 5 * 60;
+
+const SEALED_FOR: &[u8] = b"passkey sign-in challenge";
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SealedAlone {
+    state: DiscoverableAuthentication,
+    expires_at: UnixSeconds,
+}
+
+/// A challenge of a sign-in with a passkey alone, sealed (XChaCha20-Poly1305 under the
+/// secret key) for the browser to hand back with its answer.
+pub fn seal_alone(key: &SecretKey, state: DiscoverableAuthentication, now: UnixSeconds) -> String {
+    use base64::Engine;
+    let sealed = SealedAlone {
+        state,
+        expires_at: now + ALONE_LIFETIME,
+    };
+    let plain = serde_json::to_vec(&sealed).unwrap_or_default();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.seal(&plain, SEALED_FOR))
+}
+
+/// A challenge handed back, opened: its state, the digest it is spent under, and when it
+/// expires. `None` when it was not sealed by this server or has expired.
+pub struct OpenedAlone {
+    pub state: DiscoverableAuthentication,
+    digest: Vec<u8>,
+    expires_at: UnixSeconds,
+}
+
+pub fn open_alone(key: &SecretKey, sealed: &str, now: UnixSeconds) -> Option<OpenedAlone> {
+    use base64::Engine;
+    use sha2::Digest;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(sealed.trim())
+        .ok()?;
+    let plain = key.open(&bytes, SEALED_FOR)?;
+    let opened: SealedAlone = serde_json::from_slice(&plain).ok()?;
+    (now < opened.expires_at).then(|| OpenedAlone {
+        state: opened.state,
+        digest: sha2::Sha256::digest(&bytes).to_vec(),
+        expires_at: opened.expires_at,
+    })
+}
+
+/// Spends a challenge of a sign-in with a passkey alone, inside the write that accepts
+/// its answer: `false` when it was spent already (the same answer sent twice, even at
+/// once). Spent challenges are kept until they expire, then dropped here.
+pub async fn spend_alone(
+    conn: impl Into<Conn<'_>>,
+    opened: &OpenedAlone,
+    now: UnixSeconds,
+) -> Result<bool, sqlx::Error> {
+    on_conn!(conn.into(), |c| {
+        sqlx::query("DELETE FROM passkey_challenges_spent WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&mut *c)
+            .await?;
+        sqlx::query(
+            "INSERT INTO passkey_challenges_spent (digest, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(&opened.digest)
+        .bind(opened.expires_at)
+        .execute(&mut *c)
+        .await
+        .map(|done| done.rows_affected() == 1)
+    })
 }
 
 /// The answer to a sign-in with a passkey alone, read: the handle it names its person
@@ -337,37 +411,64 @@ pub async fn remove(conn: impl Into<Conn<'_>>, user_id: i64, id: i64) -> Result<
     })
 }
 
-/// Renames the person's passkey `id`; whether they have it.
-pub async fn rename(db: &Db, user_id: i64, id: i64, name: &str) -> Result<bool, sqlx::Error> {
-    on_db!(db, |pool| {
-        sqlx::query("UPDATE passkeys SET name = $3 WHERE id = $1 AND user_id = $2")
-            .bind(id)
-            .bind(user_id)
-            .bind(name)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected() == 1)
+/// Renames the person's passkey `id`: its name before, or `None` when they have no such
+/// passkey. Inside the caller's write transaction.
+pub async fn rename(
+    conn: impl Into<Conn<'_>>,
+    user_id: i64,
+    id: i64,
+    name: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    on_conn!(conn.into(), |c| {
+        let before: Option<String> =
+            sqlx::query_scalar("SELECT name FROM passkeys WHERE id = $1 AND user_id = $2")
+                .bind(id)
+                .bind(user_id)
+                .fetch_optional(&mut *c)
+                .await?;
+        if before.is_some() {
+            sqlx::query("UPDATE passkeys SET name = $3 WHERE id = $1 AND user_id = $2")
+                .bind(id)
+                .bind(user_id)
+                .bind(name)
+                .execute(&mut *c)
+                .await?;
+        }
+        Ok(before)
     })
 }
 
-/// Removes all of the person's passkeys (a methods reset); how many there were.
+/// Removes all of the person's passkeys (a methods reset); how many there were. Their
+/// handle goes too: an authenticator that kept one of them names nobody any more, and
+/// the next passkey gets a new handle.
 pub async fn remove_all_of(conn: impl Into<Conn<'_>>, user_id: i64) -> Result<u64, sqlx::Error> {
     on_conn!(conn.into(), |c| {
-        sqlx::query("DELETE FROM passkeys WHERE user_id = $1")
+        let removed = sqlx::query("DELETE FROM passkeys WHERE user_id = $1")
             .bind(user_id)
-            .execute(c)
-            .await
-            .map(|done| done.rows_affected())
+            .execute(&mut *c)
+            .await?
+            .rows_affected();
+        sqlx::query("DELETE FROM passkey_handles WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *c)
+            .await?;
+        Ok(removed)
     })
 }
 
-/// A passkey's name as typed: trimmed, at most [`NAME_MAX`] characters, no control
-/// characters; `None` when nothing is left.
+/// A passkey's name as typed: trimmed, at most [`NAME_MAX`] characters, without control
+/// characters or the invisible ones that reorder or hide text (a name is shown in the
+/// audit and in mail); `None` when nothing is left.
 pub fn clean_name(typed: &str) -> Option<String> {
+    fn invisible(c: char) -> bool {
+        matches!(c,
+            '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+    }
     let name: String = typed
         .trim()
         .chars()
-        .filter(|c| !c.is_control())
+        .filter(|c| !c.is_control() && !invisible(*c))
         .take(NAME_MAX)
         .collect();
     let name = name.trim().to_string();

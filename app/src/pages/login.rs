@@ -158,13 +158,13 @@ fn PasswordForm(
 /// own: fetched on the first press, so the sign-in page stays small.
 #[lazy]
 async fn sign_in_with_a_passkey(next: String) -> Result<LoginOutcome, String> {
-    let options = crate::auth::passkey_sign_in_options()
+    let ask = crate::auth::passkey_sign_in_options()
         .await
         .map_err(|error| error.to_string())?;
-    let Some(answer) = crate::pages::passkey_prompt::get(&options).await else {
+    let Some(answer) = crate::pages::passkey_prompt::get(&ask.options).await else {
         return Err(NO_PASSKEY_USED.to_string());
     };
-    crate::auth::sign_in_with_passkey(answer, Some(next))
+    crate::auth::sign_in_with_passkey(answer, ask.challenge, Some(next))
         .await
         .map_err(|error| error.to_string())
 }

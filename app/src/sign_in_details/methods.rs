@@ -188,11 +188,11 @@ pub async fn finish_passkey(
     if !proof_holds(&mut tx, &proof).await? {
         return Err(AppError::Unauthorized);
     }
-    match passkeys::add(&mut tx, user.id, &passkey, &adding.name, now).await? {
-        Ok(_) => {}
+    let id = match passkeys::add(&mut tx, user.id, &passkey, &adding.name, now).await? {
+        Ok(id) => id,
         Err(passkeys::NotAdded::TooMany) => return Ok(Err(PasskeyRefused::TooMany)),
         Err(passkeys::NotAdded::Known) => return Ok(Err(PasskeyRefused::NotAccepted)),
-    }
+    };
     let notice = Notice::PasskeyAdded {
         name: adding.name.clone(),
     };
@@ -200,7 +200,12 @@ pub async fn finish_passkey(
     if !notices::reserve(&mut tx, user.id, &notice, now).await? {
         return Ok(Err(PasskeyRefused::TooOften));
     }
-    let event = Event::own(EventKind::PasskeyAdded, user.id, cx.client_ip, adding.name);
+    let event = Event::own(
+        EventKind::PasskeyAdded,
+        user.id,
+        cx.client_ip,
+        format!("passkey {id}: {}", adding.name),
+    );
     audit::record(&mut tx, now, event).await?;
     tx.commit().await?;
     notices::send_reserved(state, user.id, &notice).await?;
@@ -231,7 +236,7 @@ pub async fn remove_passkey(
         EventKind::PasskeyRemoved,
         user.id,
         cx.client_ip,
-        format!("{name}, by its owner"),
+        format!("passkey {id}: {name}, by its owner"),
     );
     audit::record(&mut tx, now, event).await?;
     tx.commit().await?;
@@ -239,15 +244,26 @@ pub async fn remove_passkey(
     Ok(Ok(()))
 }
 
-/// Renames the person's passkey `id` (a label for them only: nothing to ask or tell).
+/// Renames the person's passkey `id` (a label for them: nothing to ask or mail), audited
+/// with both names so that a later removal's audit can be followed back.
 pub async fn rename_passkey(
     cx: &SignedIn,
     id: i64,
     name: &str,
 ) -> Result<Result<(), PasskeyRefused>, AppError> {
-    Ok(if passkeys::rename(&cx.state.db, cx.user.id, id, name).await? {
-        Ok(())
-    } else {
-        Err(PasskeyRefused::NotFound)
-    })
+    let (state, user) = (&cx.state, &cx.user);
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    let Some(before) = passkeys::rename(&mut tx, user.id, id, name).await? else {
+        return Ok(Err(PasskeyRefused::NotFound));
+    };
+    let event = Event::own(
+        EventKind::PasskeyRenamed,
+        user.id,
+        cx.client_ip,
+        format!("passkey {id}: {before} → {name}"),
+    );
+    audit::record(&mut tx, now, event).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
 }

@@ -6,6 +6,7 @@
 
 use crate::common;
 
+use app::auth::PasskeyAsk;
 use app::clock::Clock;
 use app::db::Backend;
 use app::sign_in_methods::{Methods, PasskeyStart};
@@ -36,6 +37,8 @@ struct SoftKey {
     counter: u32,
     /// Whether the person was verified (fingerprint, PIN): the UV flag.
     verified: bool,
+    /// Whether the key counts its signatures (synced passkeys send 0 every time).
+    counts: bool,
 }
 
 /// CBOR, the few shapes WebAuthn's attestation object needs (RFC 8949 §3).
@@ -74,6 +77,7 @@ impl SoftKey {
             rp_id: String::new(),
             counter: 0,
             verified: true,
+            counts: true,
         }
     }
 
@@ -162,7 +166,9 @@ impl SoftKey {
     /// `navigator.credentials.get`, as [`SoftKey::create`]: the counter moves on by one.
     fn get(&mut self, options: &str, origin: &str) -> String {
         let options = Self::options(options);
-        self.counter += 1;
+        if self.counts {
+            self.counter += 1;
+        }
         let authenticator_data = self.authenticator_data(None);
         let client_data = Self::client_data("webauthn.get", &options, origin);
         let signed = [authenticator_data.clone(), Sha256::digest(&client_data).to_vec()].concat();
@@ -236,20 +242,24 @@ async fn add_passkey(app: &TestApp, cookie: &str, password: &str, key: &mut Soft
     .0
 }
 
+/// **Sign in with a passkey**'s start: the options and the sealed challenge. Nothing is
+/// stored for it: no session, no cookie.
+async fn ask_alone(app: &TestApp) -> PasskeyAsk {
+    let (ask, cookie) = call(app, "/api/passkey_sign_in_options", "", None).await;
+    assert_eq!(cookie, None, "starting a sign-in stores nothing");
+    serde_json::from_str(&ask).unwrap()
+}
+
+/// The form answering `ask` with `answer`.
+fn alone_form(ask: &PasskeyAsk, answer: &str) -> String {
+    form(&[("answer", answer), ("challenge", &ask.challenge)])
+}
+
 /// Signs in with a passkey alone: the answer and the new session cookie, if any.
 async fn sign_in_alone(app: &TestApp, key: &mut SoftKey, origin: &str) -> (String, Option<String>) {
-    let (options, cookie) = call(app, "/api/passkey_sign_in_options", "", None).await;
-    let options: String = serde_json::from_str(&options).unwrap();
-    let cookie = cookie.expect("a session holds the challenge");
-    let answer = key.get(&options, origin);
-    let (body, new_cookie) = call(
-        app,
-        "/api/sign_in_with_passkey",
-        &form(&[("answer", &answer)]),
-        Some(&cookie),
-    )
-    .await;
-    (body, new_cookie)
+    let ask = ask_alone(app).await;
+    let answer = key.get(&ask.options, origin);
+    call(app, "/api/sign_in_with_passkey", &alone_form(&ask, &answer), None).await
 }
 
 /// The password step, then **Use a passkey** answered by `key`: step 2's answer and the
@@ -444,28 +454,72 @@ async fn passkey_answers_that_must_fail_are_refused_and_counted() {
 
     // Without user verification (the authenticator only saw someone touch it).
     janes_key.verified = false;
-    let (options, cookie) = call(&app, "/api/passkey_sign_in_options", "", None).await;
-    let mut options: serde_json::Value =
-        serde_json::from_str(&serde_json::from_str::<String>(&options).unwrap()).unwrap();
+    let ask = ask_alone(&app).await;
+    let mut options: serde_json::Value = serde_json::from_str(&ask.options).unwrap();
     options["userVerification"] = "discouraged".into();
     let answer = janes_key.get(&options.to_string(), SITE);
-    let (body, _) = call(
+    let answered = call(
         &app,
         "/api/sign_in_with_passkey",
-        &form(&[("answer", &answer)]),
-        cookie.as_deref(),
+        &alone_form(&ask, &answer),
+        None,
     )
     .await;
-    assert_eq!(body, refused, "no user verification");
+    assert_refused(&app, answered, "no user verification").await;
     janes_key.verified = true;
 
-    // The same answer twice: the challenge is spent by the first.
-    let (options, cookie) = call(&app, "/api/passkey_sign_in_options", "", None).await;
-    let options: String = serde_json::from_str(&options).unwrap();
-    let answered = form(&[("answer", &janes_key.get(&options, SITE))]);
-    let send = || call(&app, "/api/sign_in_with_passkey", &answered, cookie.as_deref());
-    assert_eq!(send().await.0, r#"{"SignedIn":{"next":"/"}}"#);
-    assert_eq!(send().await.0, refused, "a replayed answer");
+    // The same answer sent twice at once: one signs in. From a synced passkey, whose
+    // counter stays 0, so only the spent challenge can tell the two apart.
+    let mut synced = SoftKey::new();
+    synced.counts = false;
+    assert_eq!(
+        add_passkey(&app, &janes_cookie, PERSON_PASSWORD, &mut synced, SITE).await,
+        r#""Done""#
+    );
+    let ask = ask_alone(&app).await;
+    let answered = alone_form(&ask, &synced.get(&ask.options, SITE));
+    let send = || call(&app, "/api/sign_in_with_passkey", &answered, None);
+    let (first, second) = tokio::join!(send(), send());
+    let mut bodies = [first.0, second.0];
+    bodies.sort();
+    assert_eq!(
+        bodies,
+        [refused.to_string(), r#"{"SignedIn":{"next":"/"}}"#.to_string()],
+        "a replayed answer"
+    );
+    assert_eq!(send().await.0, refused, "and again later");
+
+    // A challenge past its five minutes, or not sealed by this server.
+    let ask = ask_alone(&app).await;
+    let answer = janes_key.get(&ask.options, SITE);
+    app.clock.advance(app::auth::passkeys::ALONE_LIFETIME);
+    let late = call(
+        &app,
+        "/api/sign_in_with_passkey",
+        &alone_form(&ask, &answer),
+        None,
+    )
+    .await;
+    assert_refused(&app, late, "an expired challenge").await;
+    let ask = ask_alone(&app).await;
+    let answer = janes_key.get(&ask.options, SITE);
+    let mut forged = ask.clone();
+    forged.challenge.replace_range(
+        ..4,
+        if forged.challenge.starts_with("AAAA") {
+            "BBBB"
+        } else {
+            "AAAA"
+        },
+    );
+    let forged_answer = call(
+        &app,
+        "/api/sign_in_with_passkey",
+        &alone_form(&forged, &answer),
+        None,
+    )
+    .await;
+    assert_refused(&app, forged_answer, "a forged challenge").await;
 
     // A copy of the key made before that use: its counter is behind the stored one.
     let mut before = janes_key.clone_key();
@@ -551,8 +605,23 @@ async fn removed_or_reset_passkeys_no_longer_sign_in() {
     let listed = methods(&app, &cookie).await.passkeys;
     assert_eq!(listed.len(), 2);
 
-    // Removing asks for the password, and only the owner's own passkey goes.
+    // Renaming asks nothing and is audited with both names.
     let id = listed[0].id.to_string();
+    let (renamed, _) = call(
+        &app,
+        "/api/rename_passkey",
+        &form(&[("id", &id), ("name", "Old laptop")]),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(renamed, r#""Done""#);
+    let detail: String = sqlx::query_scalar("SELECT detail FROM audit WHERE kind = 'passkey_renamed'")
+        .fetch_one(app.pool())
+        .await
+        .unwrap();
+    assert_eq!(detail, format!("passkey {id}: Office laptop → Old laptop"));
+
+    // Removing asks for the password, and only the owner's own passkey goes.
     let (wrong, _) = call(
         &app,
         "/api/remove_passkey",
@@ -607,6 +676,16 @@ async fn removed_or_reset_passkeys_no_longer_sign_in() {
     assert!(
         sign_in_alone(&app, &mut second, SITE).await.0.contains("Refused"),
         "after the reset"
+    );
+
+    // The reset forgets Jane's handle: an authenticator that kept it names nobody.
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) FROM passkey_handles WHERE user_id = {jane}")
+        )
+        .await,
+        0
     );
 
     // The operator's reset-methods too (the same change through the same owner).
