@@ -1,13 +1,16 @@
 //! How long from pressing **Sign in** (the password-step request) until the code mail
 //! has reached an SMTP server on loopback, and how long a whole sign-in takes with a
-//! mailed code beside one with an authenticator app (password → code → signed in): the
-//! real router, real argon2id parameters, a real SMTP exchange. Run with `make bench`.
+//! mailed code, with an authenticator app (password → code → signed in) and with a
+//! passkey alone (options → the authenticator signs → signed in; the signing is the
+//! tests' software key, a real one adds the person's touch): the real router, real
+//! argon2id parameters, a real SMTP exchange. Run with `make bench`.
 
 #[path = "../tests/suite/common/mod.rs"]
 mod common;
 
 use app::clock::Clock;
 use app::smtp_capture::SmtpCapture;
+use common::soft_key::{SITE, SoftKey, add_passkey, sign_in_alone};
 use common::*;
 use std::time::{Duration, Instant};
 
@@ -103,6 +106,33 @@ async fn main() {
         with_app,
     );
 
+    // A passkey alone: added once (signed in with a mailed code), then used each round.
+    app.add_person_holding("keyuser", &[]).await;
+    app.clock.advance(15 * 60);
+    let (body, pending) = app.login("keyuser", PERSON_PASSWORD, None).await;
+    assert!(body.contains("Sent"), "{body}");
+    let form = format!("code={}", capture.next_code().await);
+    let answer = app
+        .send(post("/api/verify_code", &form, pending.as_deref()))
+        .await;
+    let cookie = session_cookie(&answer).expect("signed in");
+    let mut key = SoftKey::new();
+    assert_eq!(
+        add_passkey(&app, &cookie, PERSON_PASSWORD, &mut key, SITE).await,
+        r#""Done""#
+    );
+    let mut with_passkey = Vec::with_capacity(ROUNDS);
+    for _ in 0..ROUNDS {
+        let started = Instant::now();
+        let (body, _) = sign_in_alone(&app, &mut key, SITE).await;
+        assert!(body.contains("SignedIn"), "{body}");
+        with_passkey.push(started.elapsed());
+    }
+    let with_passkey = print_spread(
+        "whole sign-in with a passkey alone (options → signed answer → signed in)",
+        with_passkey,
+    );
+
     // For the load bench, which runs after this one in `make bench` and puts these rows
     // into its table and `target/bench/report.json`. No goal: `pass` is null.
     let rows = serde_json::json!([
@@ -121,6 +151,12 @@ async fn main() {
         {
             "figure": "whole sign-in, authenticator app, median of 20",
             "measured": format!("{with_app:.1} ms"),
+            "target": "",
+            "pass": null,
+        },
+        {
+            "figure": "whole sign-in, passkey alone (software key), median of 20",
+            "measured": format!("{with_passkey:.1} ms"),
             "target": "",
             "pass": null,
         },

@@ -317,7 +317,7 @@ async fn a_proxy_address_is_never_trusted_and_the_box_is_not_offered() {
     let body = body_text(response).await;
     assert_eq!(
         body,
-        r#"{"CodeRequired":{"way":{"Sent":{"to":"a•••@example.com"}},"may_trust":false,"can_send":"Email","has_app":false,"has_recovery":false}}"#
+        r#"{"CodeRequired":{"way":{"Sent":{"to":"a•••@example.com"}},"may_trust":false,"can_send":"Email","has_app":false,"has_recovery":false,"has_passkey":false}}"#
     );
     let code = capture.next_code().await;
     // A forged request ticks the box anyway.

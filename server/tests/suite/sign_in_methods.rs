@@ -138,7 +138,7 @@ async fn the_app_signs_in_each_code_once_and_five_wrong_tries_end_the_sign_in() 
     let (body, pending) = password(&app, "admin", ADMIN_PASSWORD).await;
     assert_eq!(
         body,
-        r#"{"CodeRequired":{"way":"App","may_trust":true,"can_send":"Email","has_app":true,"has_recovery":false}}"#
+        r#"{"CodeRequired":{"way":"App","may_trust":true,"can_send":"Email","has_app":true,"has_recovery":false,"has_passkey":false}}"#
     );
     assert_eq!(
         count(&app, "SELECT COUNT(*) FROM audit WHERE kind = 'code_sent'").await,
@@ -223,7 +223,7 @@ async fn email_me_a_code_instead_mails_one_that_signs_in() {
     let switched = call(&app, "/api/change_way", "to=send", &pending).await;
     assert_eq!(
         switched,
-        r#"{"Switched":{"way":{"Sent":{"to":"a•••@example.com"}},"may_trust":true,"can_send":"Email","has_app":true,"has_recovery":false}}"#
+        r#"{"Switched":{"way":{"Sent":{"to":"a•••@example.com"}},"may_trust":true,"can_send":"Email","has_app":true,"has_recovery":false,"has_passkey":false}}"#
     );
     let (body, signed_in) = answer(&app, &pending, &capture.next_code().await, false).await;
     assert_eq!(body, r#"{"SignedIn":{"next":"/"}}"#);
@@ -265,7 +265,7 @@ async fn a_recovery_code_signs_in_once_never_trusts_and_is_mailed_and_audited() 
     let switched = call(&app, "/api/change_way", "to=recovery", &pending).await;
     assert_eq!(
         switched,
-        r#"{"Switched":{"way":"Recovery","may_trust":false,"can_send":"Email","has_app":false,"has_recovery":true}}"#
+        r#"{"Switched":{"way":"Recovery","may_trust":false,"can_send":"Email","has_app":false,"has_recovery":true,"has_passkey":false}}"#
     );
     // Trust this IP is asked for by hand: a recovery code never trusts a network.
     let (body, signed_in) = answer(&app, &pending, &codes[0].to_uppercase(), true).await;
@@ -324,7 +324,7 @@ async fn a_person_without_email_but_with_an_app_gets_the_app_step() {
     let (body, _) = password(&app, "admin", ADMIN_PASSWORD).await;
     assert_eq!(
         body,
-        r#"{"CodeRequired":{"way":"App","may_trust":true,"can_send":null,"has_app":true,"has_recovery":false}}"#
+        r#"{"CodeRequired":{"way":"App","may_trust":true,"can_send":null,"has_app":true,"has_recovery":false,"has_passkey":false}}"#
     );
 }
 

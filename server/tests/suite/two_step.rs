@@ -45,7 +45,7 @@ async fn full_sign_in(app: &TestApp, capture: &mut SmtpCapture, peer: &str, trus
     let (body, pending) = password_from(app, peer, "admin", ADMIN_PASSWORD).await;
     assert_eq!(
         body,
-        r#"{"CodeRequired":{"way":{"Sent":{"to":"a•••@example.com"}},"may_trust":true,"can_send":"Email","has_app":false,"has_recovery":false}}"#
+        r#"{"CodeRequired":{"way":{"Sent":{"to":"a•••@example.com"}},"may_trust":true,"can_send":"Email","has_app":false,"has_recovery":false,"has_passkey":false}}"#
     );
     let code = capture.next_code().await;
     let (body, cookie) = code_from(app, peer, &pending.unwrap(), &code, trust).await;
@@ -67,7 +67,7 @@ async fn the_mailed_code_signs_in_and_nothing_works_before_it() {
     let (body, pending) = password_from(&app, OFFICE, "admin", ADMIN_PASSWORD).await;
     assert_eq!(
         body,
-        r#"{"CodeRequired":{"way":{"Sent":{"to":"a•••@example.com"}},"may_trust":true,"can_send":"Email","has_app":false,"has_recovery":false}}"#
+        r#"{"CodeRequired":{"way":{"Sent":{"to":"a•••@example.com"}},"may_trust":true,"can_send":"Email","has_app":false,"has_recovery":false,"has_passkey":false}}"#
     );
     let pending = pending.expect("a session for the pending step");
 
@@ -353,7 +353,7 @@ async fn a_trusted_network_skips_the_code_for_that_person_only_and_for_the_perio
     let (body, _) = password_from(&app, OFFICE, "jdoe", PERSON_PASSWORD).await;
     assert_eq!(
         body,
-        r#"{"CodeRequired":{"way":{"Sent":{"to":"j•••@example.com"}},"may_trust":true,"can_send":"Email","has_app":false,"has_recovery":false}}"#
+        r#"{"CodeRequired":{"way":{"Sent":{"to":"j•••@example.com"}},"may_trust":true,"can_send":"Email","has_app":false,"has_recovery":false,"has_passkey":false}}"#
     );
     capture.next_code().await;
 

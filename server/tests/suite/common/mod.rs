@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod soft_key;
 use app::auth::password::PasswordHasher;
 use app::clock::{Clock, ManualClock};
 use app::db::{Backend, Db, TempDb};
