@@ -112,7 +112,7 @@ fn PasskeysSection(
                  A passkey works only on this site, so it cannot be phished."
             </p>
             {list}
-            <p class="form-error" role="alert">{removed_or_renamed_error}</p>
+            {move || removed_or_renamed_error().map(|error| view! { <p class="form-error" role="alert">{error}</p> })}
             <AddPasskey added note />
         </section>
     }

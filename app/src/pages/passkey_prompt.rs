@@ -137,7 +137,9 @@ pub fn PasskeyButton(
         <noscript>
             <p class="hint">"Passkeys need JavaScript, which is off in this browser."</p>
         </noscript>
-        <p id=line_id class="field-error" role="alert">
+        // A live region, not an alert: it is there (empty) on every page that has the
+        // button, and an empty alert would still be one.
+        <p id=line_id class="field-error" aria-live="polite">
             {line}
         </p>
     }

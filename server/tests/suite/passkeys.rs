@@ -171,6 +171,57 @@ async fn passkey_answers_that_must_fail_are_refused_and_counted() {
     let refused =
         r#"{"Refused":{"message":"The passkey was not accepted. Try again, or choose another way."}}"#;
 
+    // Adding: an answer for another site, one without user verification, and one answer
+    // sent twice add nothing more.
+    let begin = || async {
+        let (started, _) = call(
+            &app,
+            "/api/begin_adding_passkey",
+            &form(&[("password", PERSON_PASSWORD), ("name", "another")]),
+            Some(&janes_cookie),
+        )
+        .await;
+        match serde_json::from_str(&started).unwrap() {
+            PasskeyStart::Ask(options) => options,
+            other => panic!("{other:?}"),
+        }
+    };
+    let (at, cookie) = (&app, janes_cookie.as_str());
+    let finish = move |answer: String| async move {
+        call(
+            at,
+            "/api/finish_adding_passkey",
+            &form(&[("answer", &answer)]),
+            Some(cookie),
+        )
+        .await
+        .0
+    };
+    for (origin, verified) in [("http://plan.localhost:3000", true), (SITE, false)] {
+        let mut key = SoftKey::new();
+        key.verified = verified;
+        let answer = key.create(&begin().await, origin);
+        let body = finish(answer).await;
+        assert!(
+            body.contains("No passkey was added"),
+            "{origin}, verified {verified}: {body}"
+        );
+    }
+    let answer = SoftKey::new().create(&begin().await, SITE);
+    assert_eq!(finish(answer.clone()).await, r#""Done""#);
+    assert!(
+        finish(answer).await.contains("No passkey was added"),
+        "the same answer again"
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) FROM passkeys WHERE user_id = {jane}")
+        )
+        .await,
+        2
+    );
+
     // A key nobody added.
     let mut strangers_key = SoftKey::new();
     strangers_key.create(
