@@ -152,8 +152,18 @@ impl From<crate::auth::password::HashError> for AppError {
 
 #[cfg(feature = "ssr")]
 impl From<tower_sessions::session::Error> for AppError {
+    /// The session store's backend is the database: when it cannot answer, the database
+    /// could not (away or busy), which passes; 503 as for any busy database. A record that
+    /// does not decode is a fault.
     fn from(error: tower_sessions::session::Error) -> Self {
-        tracing::error!(%error, "session store error");
-        AppError::Internal.with_status()
+        use tower_sessions::session::Error;
+        use tower_sessions::session_store::Error as StoreError;
+        let passing = matches!(error, Error::Store(StoreError::Backend(_)));
+        tracing::error!(%error, passing, "session store error");
+        if passing {
+            AppError::Busy.with_status()
+        } else {
+            AppError::Internal.with_status()
+        }
     }
 }

@@ -3,6 +3,8 @@
 //! driven by a Rust client in this process. Prints one table and writes the same figures
 //! to `target/bench/report.json`. Run with `make bench` (after `make build`).
 
+#[path = "../tests/suite/common/watchdog.rs"]
+mod watchdog;
 #[path = "../tests/suite/binary/mod.rs"]
 mod binary;
 

@@ -36,6 +36,7 @@ impl Server {
 
     /// As `start`, with more environment (`TWOSTEP_SMTP_URL`, say).
     pub async fn start_with(dir: &Path, extra: &[(&str, &str)]) -> Server {
+        crate::watchdog::watch_this_test();
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod soft_key;
+pub mod watchdog;
 use app::auth::password::PasswordHasher;
 use app::clock::{Clock, ManualClock};
 use app::db::{Backend, Db, TempDb};
@@ -82,6 +83,7 @@ impl TestApp {
         smtp_url: Option<&str>,
         smtp_timeout: std::time::Duration,
     ) -> Self {
+        watchdog::watch_this_test();
         let (database, db) = app::db::open_temporary_on(backend).await;
         let clock = ManualClock::at(1_800_000_000);
         let hasher = Arc::new(PasswordHasher::new(2, 16));
