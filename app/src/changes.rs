@@ -16,6 +16,8 @@ use tokio::sync::broadcast;
 pub enum TrustChange {
     /// This person's trusted networks.
     Person(i64),
+    /// The office networks (heard by pages that see everyone's: Security).
+    Offices,
     /// Anything: notices may have been missed (the listener lost PostgreSQL), so every
     /// page re-reads.
     Everyone,
@@ -37,24 +39,48 @@ fn this_instance() -> u64 {
 /// (in the background: the request does not wait; a notice lost on the way is the price
 /// of not waiting, and the pages' own re-checks cover it).
 pub fn announce(db: &Db, local: &broadcast::Sender<TrustChange>, user_id: i64) {
+    announce_change(db, local, TrustChange::Person(user_id));
+}
+
+/// As [`announce`], for a change of the office networks.
+pub fn announce_offices(db: &Db, local: &broadcast::Sender<TrustChange>) {
+    announce_change(db, local, TrustChange::Offices);
+}
+
+fn announce_change(db: &Db, local: &broadcast::Sender<TrustChange>, change: TrustChange) {
     // No listener is not an error: nobody has the page open.
-    let _ = local.send(TrustChange::Person(user_id));
+    let _ = local.send(change);
     if let Db::Postgres(_) = db {
         let db = db.clone();
-        tokio::spawn(async move { tell_other_instances(&db, user_id).await });
+        tokio::spawn(async move { tell_other_instances_of(&db, change).await });
     }
 }
 
 /// Tells the other instances (PostgreSQL) that `user_id`'s trusted networks changed, and
 /// waits until it is sent: the operator's command line, which exits right after.
 pub async fn tell_other_instances(db: &Db, user_id: i64) {
+    tell_other_instances_of(db, TrustChange::Person(user_id)).await
+}
+
+/// What a notice between instances says: who sent it, and what changed.
+fn payload(change: TrustChange) -> String {
+    match change {
+        TrustChange::Person(user_id) => format!("{}:{user_id}", this_instance()),
+        TrustChange::Offices => format!("{}:{OFFICES}", this_instance()),
+        TrustChange::Everyone => format!("{}:everyone", this_instance()),
+    }
+}
+
+const OFFICES: &str = "offices";
+
+/// Tells the other instances of `change` and waits until it is sent.
+pub async fn tell_other_instances_of(db: &Db, change: TrustChange) {
     let Db::Postgres(pool) = db else {
         return;
     };
-    let payload = format!("{}:{user_id}", this_instance());
     if let Err(error) = sqlx::query("SELECT pg_notify($1, $2)")
         .bind(CHANGES_CHANNEL)
-        .bind(payload)
+        .bind(payload(change))
         .execute(pool)
         .await
     {
@@ -63,11 +89,15 @@ pub async fn tell_other_instances(db: &Db, user_id: i64) {
 }
 
 /// A notice from another instance, if `payload` is one.
-fn from_elsewhere(payload: &str) -> Option<i64> {
-    let (instance, user_id) = payload.split_once(':')?;
+fn from_elsewhere(payload: &str) -> Option<TrustChange> {
+    let (instance, what) = payload.split_once(':')?;
     let instance: u64 = instance.parse().ok()?;
     (instance != this_instance()).then_some(())?;
-    user_id.parse().ok()
+    match what {
+        OFFICES => Some(TrustChange::Offices),
+        "everyone" => Some(TrustChange::Everyone),
+        user_id => user_id.parse().ok().map(TrustChange::Person),
+    }
 }
 
 /// Relays other instances' notices into `local` for as long as the process runs. Each
@@ -97,8 +127,8 @@ pub async fn relay(pool: PgPool, local: broadcast::Sender<TrustChange>) {
         connected_before = true;
         // `try_recv` answers `None` when the connection drops: then listen anew.
         while let Ok(Some(notice)) = listener.try_recv().await {
-            if let Some(user_id) = from_elsewhere(notice.payload()) {
-                let _ = local.send(TrustChange::Person(user_id));
+            if let Some(change) = from_elsewhere(notice.payload()) {
+                let _ = local.send(change);
             }
         }
         // The pages are told once listening again: told now, they would re-read from a
@@ -115,7 +145,11 @@ mod tests {
     fn an_instance_hears_others_and_skips_its_own() {
         assert_eq!(
             from_elsewhere(&format!("{}:7", this_instance().wrapping_add(1))),
-            Some(7)
+            Some(TrustChange::Person(7))
+        );
+        assert_eq!(
+            from_elsewhere(&format!("{}:offices", this_instance().wrapping_add(1))),
+            Some(TrustChange::Offices)
         );
         assert_eq!(from_elsewhere(&format!("{}:7", this_instance())), None);
         assert_eq!(from_elsewhere("7"), None);

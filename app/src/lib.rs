@@ -10,6 +10,7 @@ pub mod error;
 pub mod form_post;
 pub mod limits;
 pub mod messages;
+pub mod office_networks;
 pub mod pages;
 pub mod permissions;
 pub mod personnel;

@@ -46,6 +46,35 @@ async fn person_named(
     })
 }
 
+/// `twostep admin office-networks add`: the Security page's rules, as the operator.
+/// Returns the name as kept.
+pub async fn add_office_network(
+    db: &crate::db::Db,
+    proxies: &crate::request::client_addr::TrustedProxies,
+    name: &str,
+    ranges: &[String],
+    now: UnixSeconds,
+) -> Result<String, OperatorError> {
+    use crate::office_networks::{AddOutcome, store};
+    match store::add(db, proxies, By::Operator, name, &ranges.join("\n"), now).await? {
+        AddOutcome::Added { name } => {
+            crate::changes::tell_other_instances_of(db, crate::changes::TrustChange::Offices).await;
+            Ok(name)
+        }
+        AddOutcome::Refused { message, .. } => Err(refused(message)),
+    }
+}
+
+/// `twostep admin office-networks remove`, by name (any case).
+pub async fn remove_office_network(db: &crate::db::Db, name: &str, now: UnixSeconds) -> Result<String, OperatorError> {
+    use crate::office_networks::store;
+    let missing = || refused(format!("No office network is named {name:?}."));
+    let id = store::id_named(db, name).await?.ok_or_else(missing)?;
+    let removed = store::remove(db, By::Operator, id, now).await?.ok_or_else(missing)?;
+    crate::changes::tell_other_instances_of(db, crate::changes::TrustChange::Offices).await;
+    Ok(removed)
+}
+
 /// The System › Security toggle. Returns whether it changed.
 pub async fn set_two_step(
     db: &crate::db::Db,

@@ -138,6 +138,11 @@ impl AppState {
     pub fn trust_changed(&self, user_id: i64) {
         crate::changes::announce(&self.db, &self.trust_events, user_id);
     }
+
+    /// Tells every open Security page that the office networks changed.
+    pub fn offices_changed(&self) {
+        crate::changes::announce_offices(&self.db, &self.trust_events);
+    }
 }
 
 /// The channel behind `AppState::trust_events`.

@@ -69,6 +69,26 @@ pub enum Admin {
     Grant { username: String, permission: String },
     /// Who holds which permission, and who has no channel for a code.
     List,
+    /// Office networks (System › Security): from them no code is asked of people who
+    /// hold neither Security nor Permissions.
+    OfficeNetworks {
+        #[command(subcommand)]
+        action: Offices,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Offices {
+    /// Every office network with its ranges.
+    List,
+    /// Adds an office network: a name and one or more IPv4/IPv6 ranges.
+    Add {
+        name: String,
+        #[arg(required = true, num_args = 1..)]
+        ranges: Vec<String>,
+    },
+    /// Removes the office network of that name.
+    Remove { name: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -213,6 +233,30 @@ async fn admin_on(config: &Config, pool: &app::db::Db, admin: Admin) -> Result<(
                 );
             }
         }
+        Admin::OfficeNetworks { action } => match action {
+            Offices::List => {
+                let offices = app::office_networks::store::list(pool).await.map_err(operator::OperatorError::from)?;
+                for office in &offices {
+                    println!(
+                        "{}: {} (added by {})",
+                        office.name,
+                        app::office_networks::store::joined(&office.ranges),
+                        office.created_by
+                    );
+                }
+                if offices.is_empty() {
+                    println!("No office networks.");
+                }
+            }
+            Offices::Add { name, ranges } => {
+                let name = operator::add_office_network(pool, &config.trusted_proxies, &name, &ranges, now()).await?;
+                println!("Office network {name} added: from it, people who hold neither Security nor Permissions are asked no code.");
+            }
+            Offices::Remove { name } => {
+                let name = operator::remove_office_network(pool, &name, now()).await?;
+                println!("Office network {name} removed.");
+            }
+        },
         Admin::List => {
             let listing = operator::list(pool, config.sms_url.is_some()).await?;
             let state = if listing.two_step_enabled { "on" } else { "off" };
@@ -417,7 +461,7 @@ mod tests {
             .unwrap()
             .render_long_help()
             .to_string();
-        for name in ["two-step", "reset-password", "reset-methods", "grant", "list"] {
+        for name in ["two-step", "reset-password", "reset-methods", "grant", "list", "office-networks"] {
             assert!(admin.contains(name), "{name} in admin --help");
         }
     }

@@ -168,6 +168,8 @@ impl<Store: SessionStore> Listener<Store> {
             match changed {
                 Ok(TrustChange::Person(user_id)) if self.sees_everyone || user_id == self.user_id => {}
                 Ok(TrustChange::Person(_)) => continue,
+                Ok(TrustChange::Offices) if self.sees_everyone => {}
+                Ok(TrustChange::Offices) => continue,
                 // Notices may have been lost between instances: re-read.
                 Ok(TrustChange::Everyone) => {}
                 // Missed some: a reload covers them all.

@@ -42,6 +42,11 @@ pub enum EventKind {
     CodesGuessed,
     SecondStepLocked,
     SecondStepUnlocked,
+    OfficeNetworkAdded,
+    OfficeNetworkRemoved,
+    /// The code was skipped because the sign-in came from an office network (the detail
+    /// names it). A skip by a person's own entry is `NetworkUsed`.
+    OfficeNetworkUsed,
 }
 
 impl EventKind {
@@ -79,6 +84,9 @@ impl EventKind {
             EventKind::CodesGuessed => "codes_guessed",
             EventKind::SecondStepLocked => "second_step_locked",
             EventKind::SecondStepUnlocked => "second_step_unlocked",
+            EventKind::OfficeNetworkAdded => "office_network_added",
+            EventKind::OfficeNetworkRemoved => "office_network_removed",
+            EventKind::OfficeNetworkUsed => "office_network_used",
         }
     }
 }

@@ -9,6 +9,8 @@ pub mod authenticator;
 #[cfg(feature = "ssr")]
 pub mod channel;
 #[cfg(feature = "ssr")]
+pub mod code_skip;
+#[cfg(feature = "ssr")]
 pub mod code_step;
 #[cfg(feature = "ssr")]
 pub mod codes;

@@ -456,19 +456,22 @@ pub async fn remove_all_of(conn: impl Into<Conn<'_>>, user_id: i64) -> Result<u6
     })
 }
 
+/// Characters that show nothing (zero-width, direction marks, soft hyphen): a name made
+/// with them could pass for another one, so names drop them.
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
 /// A passkey's name as typed: trimmed, at most [`NAME_MAX`] characters, without control
 /// characters or the invisible ones that reorder or hide text (a name is shown in the
 /// audit and in mail); `None` when nothing is left.
 pub fn clean_name(typed: &str) -> Option<String> {
-    fn invisible(c: char) -> bool {
-        matches!(c,
-            '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
-            | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
-    }
     let name: String = typed
         .trim()
         .chars()
-        .filter(|c| !c.is_control() && !invisible(*c))
+        .filter(|c| !c.is_control() && !is_invisible(*c))
         .take(NAME_MAX)
         .collect();
     let name = name.trim().to_string();

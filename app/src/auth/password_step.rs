@@ -1,6 +1,7 @@
 //! Step 1 of signing in (spec §2 "Password step"). With two-step authentication on, a
 //! right password from a network this person has not trusted leads on to step 2.
 
+use super::code_skip;
 use super::code_step::{self, Verified};
 use super::device;
 use super::signed_in::{self, SignIn};
@@ -14,26 +15,12 @@ use crate::messages::{INCORRECT_CREDENTIALS, SECOND_STEP_LOCKED};
 use crate::personnel::people;
 use crate::settings;
 use crate::state::AppState;
-use crate::trusted_networks::store as trust;
+use crate::trusted_networks::NoCodeReason;
 use std::net::IpAddr;
 use tower_sessions::Session;
 
 /// Longest username looked at; longer input is refused without hashing.
 const MAX_USERNAME: usize = 256;
-
-/// The trusted network that skips the code for this sign-in, if any. Never a proxy's
-/// network, even one trusted before the proxy was configured.
-async fn honoured_trust(
-    state: &AppState,
-    user_id: i64,
-    client_ip: IpAddr,
-    now: crate::clock::UnixSeconds,
-) -> Result<Option<i64>, sqlx::Error> {
-    if !code_step::may_trust(state, client_ip) {
-        return Ok(None);
-    }
-    trust::honour(&state.db, user_id, client_ip, now).await
-}
 
 /// Reserves a password attempt for the name typed as `username_key` from `client_ip`,
 /// counted against the browser's device cookie when it presents a valid one for that
@@ -122,17 +109,16 @@ pub async fn sign_in(
                 });
             }
             let next = safe_next(next);
+            let mut no_code = None;
             let how = if !settings::two_step_enabled(&state.db).await? {
                 "password"
-            } else if let Some(entry) = honoured_trust(state, person.id, client_ip, now).await? {
-                let event = Event::own(
-                    EventKind::NetworkUsed,
-                    person.id,
-                    client_ip,
-                    format!("entry {entry}"),
-                );
-                audit::record(&state.db, now, event).await?;
-                "password on a trusted network"
+            } else if let Some(reason) = code_skip::at_sign_in(state, person.id, client_ip, now).await? {
+                let how = match reason {
+                    NoCodeReason::TrustedEntry { .. } => "password on a trusted network",
+                    NoCodeReason::Office { .. } => "password in an office network",
+                };
+                no_code = Some(reason);
+                how
             } else {
                 let verified = Verified {
                     user_id: person.id,
@@ -153,6 +139,9 @@ pub async fn sign_in(
                 how,
             };
             signed_in::finish(state, session, sign_in).await?;
+            if let Some(reason) = &no_code {
+                super::session::note_no_code(session, reason).await?;
+            }
             Ok(LoginOutcome::SignedIn { next })
         }
         person => {

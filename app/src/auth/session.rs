@@ -16,6 +16,7 @@ use std::net::IpAddr;
 use tower_sessions::Session;
 
 const SIGNED_IN: &str = "signed_in";
+const NO_CODE_REASON: &str = "no_code_reason";
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct SignedIn {
@@ -36,7 +37,23 @@ pub async fn user_of(db: &crate::db::Db, session: &Session) -> Result<Option<Cur
 pub async fn start(session: &Session, user_id: i64, epoch: i64) -> Result<(), AppError> {
     session.cycle_id().await?;
     session.insert(SIGNED_IN, SignedIn { user_id, epoch }).await?;
+    // An earlier sign-in's reason is not this one's.
+    session.remove_value(NO_CODE_REASON).await?;
     Ok(())
+}
+
+/// Keeps why this sign-in asked no code, for the home page (after [`start`]).
+pub async fn note_no_code(
+    session: &Session,
+    reason: &crate::trusted_networks::NoCodeReason,
+) -> Result<(), AppError> {
+    session.insert(NO_CODE_REASON, reason).await?;
+    Ok(())
+}
+
+/// Why this session's sign-in asked no code, if it asked none.
+pub async fn no_code_reason(session: &Session) -> Result<Option<crate::trusted_networks::NoCodeReason>, AppError> {
+    Ok(session.get(NO_CODE_REASON).await?)
 }
 
 /// Drops whoever this session was signed in as, keeping the session itself (a new

@@ -10,6 +10,7 @@ pub mod local_time;
 pub mod login;
 pub mod methods;
 pub mod not_found;
+pub mod office_networks;
 pub mod passkey_prompt;
 pub mod permissions;
 pub mod personnel;

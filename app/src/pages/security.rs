@@ -1,18 +1,20 @@
 //! System › Security (spec §1): the two-step toggle, the people who could not receive a
-//! code, every trusted IP address (live), the trust period and the security events.
+//! code, every trusted IP address (live), the office networks (live) with Check an
+//! address, the trust period and the security events.
 //!
 //! Everything works before the page's code has loaded: the toggle, the deletes and the
 //! trust period are forms; the filters are `GET` forms and the pagers links, all driven
 //! by the address (`?q=&sort=&from=` for the addresses, `?person=&kind=&shown=` for the
-//! events), so a filtered view can be linked to and the server renders it as it is.
+//! events, `?check=` for Check an address), so a filtered view can be linked to and the server renders it as it is.
 
 use crate::error::AppError;
 use crate::form_post;
 use crate::pages::layout::RequirePermission;
 use crate::pages::live::use_trust_changes;
 use crate::pages::local_time::LocalTime;
+use crate::pages::office_networks::{CheckAddress, OfficeNetworksSection};
 use crate::pages::trusted_table::{DeleteTarget, TrustedTable};
-use crate::pages::widgets::{ErrorLine, Loading, SubmitButton};
+use crate::pages::widgets::{ErrorLine, Loading, SubmitButton, kept_fields};
 use crate::permissions::Permission;
 use crate::security_settings::{
     EVENTS_PAGE_SIZE, EVENTS_SHOWN_MAX, SecuritySummary, SetTrustDays, SetTwoStep, SettingOutcome,
@@ -29,11 +31,16 @@ use leptos_router::params::ParamsMap;
 /// The query keys of each section; a section's form carries the other's along.
 const TRUSTED_KEYS: [&str; 3] = ["q", "sort", "from"];
 const EVENT_KEYS: [&str; 3] = ["person", "kind", "shown"];
+const CHECK_KEYS: [&str; 1] = ["check"];
+/// What each section's form keeps of the others.
+const BESIDE_TRUSTED: [&str; 4] = ["person", "kind", "shown", "check"];
+const BESIDE_EVENTS: [&str; 4] = ["q", "sort", "from", "check"];
+const BESIDE_CHECK: [&str; 6] = ["q", "sort", "from", "person", "kind", "shown"];
 
 /// This page's address with `set` replacing those keys (an empty value drops the key).
 fn href_with(query: &ParamsMap, set: &[(&str, String)]) -> String {
     let mut pairs = form_urlencoded::Serializer::new(String::new());
-    for key in TRUSTED_KEYS.iter().chain(EVENT_KEYS.iter()) {
+    for key in TRUSTED_KEYS.iter().chain(EVENT_KEYS.iter()).chain(CHECK_KEYS.iter()) {
         let value = match set.iter().find(|(k, _)| k == key) {
             Some((_, value)) => value.clone(),
             None => query.get(key).unwrap_or_default(),
@@ -43,19 +50,6 @@ fn href_with(query: &ParamsMap, set: &[(&str, String)]) -> String {
         }
     }
     format!("{}?{}", crate::routes::SECURITY, pairs.finish())
-}
-
-/// Hidden fields that keep the other section's keys when one section's filter is sent.
-fn kept_fields(query: &ParamsMap, keys: &[&str]) -> impl IntoView + use<> {
-    keys.iter()
-        .filter_map(|key| {
-            query
-                .get(key)
-                .filter(|v| !v.is_empty())
-                .map(|value| (*key, value))
-        })
-        .map(|(key, value)| view! { <input type="hidden" name=key value=value /> })
-        .collect_view()
 }
 
 #[component]
@@ -87,6 +81,8 @@ fn SecurityContent() -> impl IntoView {
             })}
         </Transition>
         <TrustedSection changes />
+        <OfficeNetworksSection changes />
+        <CheckAddress changes keep=&BESIDE_CHECK />
         <TrustPeriod summary />
         <EventsSection changes />
     }
@@ -187,7 +183,7 @@ fn TrustedSection(changes: ReadSignal<u64>) -> impl IntoView {
         <section class="panel wide" aria-labelledby="trusted-heading">
             <h2 id="trusted-heading">"Trusted IP addresses"</h2>
             <Form method="GET" action="" attr:class="filters">
-                {move || kept_fields(&query.read(), &EVENT_KEYS)}
+                {move || kept_fields(&query.read(), &BESIDE_TRUSTED)}
                 <div class="field">
                     <label for="trusted-filter">"Filter by person or address"</label>
                     <input id="trusted-filter" type="search" name="q" maxlength="100" value=filter.get_untracked() prop:value=move || filter.get() />
@@ -351,7 +347,7 @@ fn EventsSection(changes: ReadSignal<u64>) -> impl IntoView {
                             });
                             Either::Left(view! {
                                 <Form method="GET" action="" attr:class="filters">
-                                    {kept_fields(&query.read_untracked(), &TRUSTED_KEYS)}
+                                    {kept_fields(&query.read_untracked(), &BESIDE_EVENTS)}
                                     <div class="field">
                                         <label for="events-person">"Filter by person"</label>
                                         <input id="events-person" type="search" name="person" maxlength="100" value=person.get_untracked() />

@@ -85,3 +85,16 @@ pub fn TextField(
         </div>
     }
 }
+
+/// Hidden fields that keep the query's `keys` when another `GET` form of the page is sent.
+pub fn kept_fields(query: &leptos_router::params::ParamsMap, keys: &[&str]) -> impl IntoView + use<> {
+    keys.iter()
+        .filter_map(|key| {
+            query
+                .get(key)
+                .filter(|v| !v.is_empty())
+                .map(|value| (key.to_string(), value))
+        })
+        .map(|(key, value)| view! { <input type="hidden" name=key value=value /> })
+        .collect_view()
+}

@@ -60,16 +60,7 @@ impl TrustedProxies {
             .map(|entry| {
                 IpNet::from_str(entry)
                     .or_else(|_| IpAddr::from_str(entry).map(IpNet::from))
-                    .map(|net| match net {
-                        // An IPv4-mapped entry means the IPv4 network.
-                        IpNet::V6(v6) => match v6.addr().to_ipv4_mapped() {
-                            Some(v4) => Ipv4Net::new(v4, v6.prefix_len().saturating_sub(96))
-                                .map(IpNet::V4)
-                                .unwrap_or(net),
-                            None => net,
-                        },
-                        v4 => v4,
-                    })
+                    .map(canonical_net)
                     .map_err(|_| format!("not an IP address or network: {entry:?}"))
             })
             .collect::<Result<Vec<_>, _>>()
@@ -89,6 +80,15 @@ impl TrustedProxies {
             .copied()
             .filter(|net| net.prefix_len() < net.max_prefix_len())
             .collect()
+    }
+
+    /// A proxy entry sharing an address with `net`, if any.
+    pub fn overlapping(&self, net: IpNet) -> Option<IpNet> {
+        let net = canonical_net(net);
+        self.0
+            .iter()
+            .copied()
+            .find(|proxy| proxy.contains(&net.network()) || net.contains(&proxy.network()))
     }
 
     pub fn contains(&self, ip: IpAddr) -> bool {
@@ -111,6 +111,20 @@ pub fn canonical(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(IpAddr::V6(v6)),
         v4 => v4,
+    }
+}
+
+/// A range of IPv4-mapped IPv6 addresses (`::ffff:10.1.0.0/112`) as the IPv4 range it
+/// means (`10.1.0.0/16`), as `canonical` does for one address. Other ranges as they are.
+pub fn canonical_net(net: IpNet) -> IpNet {
+    match net {
+        IpNet::V6(v6) if v6.prefix_len() >= 96 => match v6.network().to_ipv4_mapped() {
+            Some(v4) => Ipv4Net::new(v4, v6.prefix_len() - 96)
+                .map(IpNet::V4)
+                .unwrap_or(net),
+            None => net,
+        },
+        other => other,
     }
 }
 

@@ -148,18 +148,31 @@ impl By<'_> {
         subject: i64,
         detail: &str,
     ) -> Result<(), sqlx::Error> {
+        self.audit_about(conn, now, kind, Some(subject), detail).await
+    }
+
+    /// Records `kind` as done by this actor, about `subject` (None: about no one person,
+    /// such as an office network).
+    pub(crate) async fn audit_about(
+        &self,
+        conn: impl Into<Conn<'_>>,
+        now: UnixSeconds,
+        kind: EventKind,
+        subject: Option<i64>,
+        detail: &str,
+    ) -> Result<(), sqlx::Error> {
         match self {
             By::Person { user, client_ip } => {
                 let event = Event {
                     kind,
                     actor_id: Some(user.id),
-                    subject_id: Some(subject),
+                    subject_id: subject,
                     client_ip: Some(*client_ip),
                     detail: detail.to_string(),
                 };
                 audit::record(conn, now, event).await
             }
-            By::Operator => audit::record_by_operator(conn, now, kind, Some(subject), detail).await,
+            By::Operator => audit::record_by_operator(conn, now, kind, subject, detail).await,
         }
     }
 }

@@ -70,6 +70,42 @@ pub async fn honour(
     })
 }
 
+/// An entry in force, as the code-skip decision reads it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct InForce {
+    pub id: i64,
+    pub user_id: i64,
+    /// The person's name.
+    pub name: String,
+    /// As stored (`203.0.113.7/32`, `2001:db8:1:2::/64`).
+    pub network: String,
+    pub expires_at: UnixSeconds,
+}
+
+/// The entries in force at `now` for the network of `client_ip`, of active people
+/// (only `user_id`'s when given). Reads only: a sign-in records its use with [`honour`].
+pub async fn in_force(
+    db: &crate::db::Db,
+    user_id: Option<i64>,
+    client_ip: IpAddr,
+    now: UnixSeconds,
+) -> Result<Vec<InForce>, sqlx::Error> {
+    crate::db::on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT t.id, t.user_id, u.name, t.network, t.expires_at
+             FROM trusted_networks t JOIN users u ON u.id = t.user_id
+             WHERE t.network = $1 AND t.expires_at > $2 AND u.active = TRUE
+               AND ($3 IS NULL OR t.user_id = $3)
+             ORDER BY t.user_id",
+        )
+        .bind(network_of(client_ip).to_string())
+        .bind(now)
+        .bind(user_id)
+        .fetch_all(pool)
+        .await
+    })
+}
+
 /// Recomputes the expiry of every entry still in force for a new trust period, counted
 /// from when the entry was added (an expired one stays expired). Returns whose entries
 /// there were, so their open pages can re-read.

@@ -10,6 +10,8 @@
 
 mod binary;
 mod common;
+// `crate::watchdog` in every crate that includes `binary` (the load bench too).
+use common::watchdog;
 
 mod concurrent_pages;
 mod crash;
@@ -17,6 +19,7 @@ mod form_posts;
 mod hardening;
 mod instances;
 mod listener;
+mod office_networks;
 mod operator;
 mod passkeys;
 mod resilience;
