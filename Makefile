@@ -28,9 +28,14 @@ run: build
 # single-crate stretches, which the other fills (CI time). Then the release build, before
 # the Rust tests: they run in release too and link the libraries it compiled instead of
 # compiling every dependency once more; then the end-to-end tests.
+# The last line says how long each stage took (CI shows the end of the output).
 test:
-	$(MAKE) -j2 --output-sync=target setup lint
-	$(MAKE) unit e2e
+	@began=$$(date +%s); \
+	$(MAKE) -j2 --output-sync=target setup lint; linted=$$(date +%s); \
+	$(MAKE) build; built=$$(date +%s); \
+	$(MAKE) unit; tested=$$(date +%s); \
+	$(MAKE) e2e; ended=$$(date +%s); \
+	echo "make test took $$((ended - began)) s: setup and lint $$((linted - began)) s, release build $$((built - linted)) s, Rust tests $$((tested - built)) s, Playwright $$((ended - tested)) s"
 
 lint: wasm-target
 	cargo fmt --all --check

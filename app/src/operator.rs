@@ -66,11 +66,17 @@ pub async fn add_office_network(
 }
 
 /// `twostep admin office-networks remove`, by name (any case).
-pub async fn remove_office_network(db: &crate::db::Db, name: &str, now: UnixSeconds) -> Result<String, OperatorError> {
+pub async fn remove_office_network(
+    db: &crate::db::Db,
+    name: &str,
+    now: UnixSeconds,
+) -> Result<String, OperatorError> {
     use crate::office_networks::store;
     let missing = || refused(format!("No office network is named {name:?}."));
     let id = store::id_named(db, name).await?.ok_or_else(missing)?;
-    let removed = store::remove(db, By::Operator, id, now).await?.ok_or_else(missing)?;
+    let removed = store::remove(db, By::Operator, id, now)
+        .await?
+        .ok_or_else(missing)?;
     crate::changes::tell_other_instances_of(db, crate::changes::TrustChange::Offices).await;
     Ok(removed)
 }

@@ -3,10 +3,10 @@
 //! driven by a Rust client in this process. Prints one table and writes the same figures
 //! to `target/bench/report.json`. Run with `make bench` (after `make build`).
 
-#[path = "../tests/suite/common/watchdog.rs"]
-mod watchdog;
 #[path = "../tests/suite/binary/mod.rs"]
 mod binary;
+#[path = "../tests/suite/common/watchdog.rs"]
+mod watchdog;
 
 use binary::{ADMIN_PASSWORD, Server, admin_login, call, cpu_ticks_of, sign_in};
 

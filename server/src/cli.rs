@@ -235,7 +235,9 @@ async fn admin_on(config: &Config, pool: &app::db::Db, admin: Admin) -> Result<(
         }
         Admin::OfficeNetworks { action } => match action {
             Offices::List => {
-                let offices = app::office_networks::store::list(pool).await.map_err(operator::OperatorError::from)?;
+                let offices = app::office_networks::store::list(pool)
+                    .await
+                    .map_err(operator::OperatorError::from)?;
                 for office in &offices {
                     println!(
                         "{}: {} (added by {})",
@@ -249,8 +251,11 @@ async fn admin_on(config: &Config, pool: &app::db::Db, admin: Admin) -> Result<(
                 }
             }
             Offices::Add { name, ranges } => {
-                let name = operator::add_office_network(pool, &config.trusted_proxies, &name, &ranges, now()).await?;
-                println!("Office network {name} added: from it, people who hold neither Security nor Permissions are asked no code.");
+                let name = operator::add_office_network(pool, &config.trusted_proxies, &name, &ranges, now())
+                    .await?;
+                println!(
+                    "Office network {name} added: from it, people who hold neither Security nor Permissions are asked no code."
+                );
             }
             Offices::Remove { name } => {
                 let name = operator::remove_office_network(pool, &name, now()).await?;
@@ -461,7 +466,14 @@ mod tests {
             .unwrap()
             .render_long_help()
             .to_string();
-        for name in ["two-step", "reset-password", "reset-methods", "grant", "list", "office-networks"] {
+        for name in [
+            "two-step",
+            "reset-password",
+            "reset-methods",
+            "grant",
+            "list",
+            "office-networks",
+        ] {
             assert!(admin.contains(name), "{name} in admin --help");
         }
     }

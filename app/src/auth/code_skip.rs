@@ -12,8 +12,8 @@ use crate::clock::UnixSeconds;
 use crate::office_networks::store::{self as offices, Office};
 use crate::permissions::Permission;
 use crate::state::AppState;
-use crate::trusted_networks::store::{self as trust, InForce};
 use crate::trusted_networks::NoCodeReason;
+use crate::trusted_networks::store::{self as trust, InForce};
 use std::net::IpAddr;
 
 /// What holds for everyone signing in from one address.
@@ -93,7 +93,10 @@ pub async fn at_sign_in(
                 network,
                 until: entry.expires_at,
             };
-            (Event::own(EventKind::NetworkUsed, user_id, client_ip, detail), reason)
+            (
+                Event::own(EventKind::NetworkUsed, user_id, client_ip, detail),
+                reason,
+            )
         }
         Some(Skip::Office(name)) => {
             let event = Event::own(EventKind::OfficeNetworkUsed, user_id, client_ip, name.clone());
@@ -169,13 +172,37 @@ mod tests {
 
     #[test]
     fn the_order_of_the_rules() {
-        let in_office = AddressFacts { proxy: false, office: Some(office("Brussels HQ")) };
-        assert_eq!(decide(&in_office, None, false), Some(Skip::Office("Brussels HQ".into())));
-        assert_eq!(decide(&in_office, None, true), None, "administrators give a second step");
-        assert_eq!(decide(&in_office, Some(&entry()), true), Some(Skip::Entry(entry())), "their own entry counts");
-        let proxy = AddressFacts { proxy: true, office: Some(office("Brussels HQ")) };
-        assert_eq!(decide(&proxy, Some(&entry()), false), None, "never from a proxy's network");
-        let elsewhere = AddressFacts { proxy: false, office: None };
+        let in_office = AddressFacts {
+            proxy: false,
+            office: Some(office("Brussels HQ")),
+        };
+        assert_eq!(
+            decide(&in_office, None, false),
+            Some(Skip::Office("Brussels HQ".into()))
+        );
+        assert_eq!(
+            decide(&in_office, None, true),
+            None,
+            "administrators give a second step"
+        );
+        assert_eq!(
+            decide(&in_office, Some(&entry()), true),
+            Some(Skip::Entry(entry())),
+            "their own entry counts"
+        );
+        let proxy = AddressFacts {
+            proxy: true,
+            office: Some(office("Brussels HQ")),
+        };
+        assert_eq!(
+            decide(&proxy, Some(&entry()), false),
+            None,
+            "never from a proxy's network"
+        );
+        let elsewhere = AddressFacts {
+            proxy: false,
+            office: None,
+        };
         assert_eq!(decide(&elsewhere, None, false), None);
         assert!(always_asked(&[Permission::Permissions]));
         assert!(always_asked(&[Permission::Security, Permission::Personnel]));

@@ -52,7 +52,9 @@ pub async fn note_no_code(
 }
 
 /// Why this session's sign-in asked no code, if it asked none.
-pub async fn no_code_reason(session: &Session) -> Result<Option<crate::trusted_networks::NoCodeReason>, AppError> {
+pub async fn no_code_reason(
+    session: &Session,
+) -> Result<Option<crate::trusted_networks::NoCodeReason>, AppError> {
     Ok(session.get(NO_CODE_REASON).await?)
 }
 

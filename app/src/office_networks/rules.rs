@@ -99,32 +99,72 @@ mod tests {
     fn ranges_at_the_limits() {
         assert_eq!(parse_range("10.1.0.0/16").unwrap().to_string(), "10.1.0.0/16");
         assert!(parse_range("10.0.0.0/15").unwrap_err().contains("wider than /16"));
-        assert_eq!(parse_range("2001:db8:7::/48").unwrap().to_string(), "2001:db8:7::/48");
-        assert!(parse_range("2001:db8::/47").unwrap_err().contains("wider than /48"));
+        assert_eq!(
+            parse_range("2001:db8:7::/48").unwrap().to_string(),
+            "2001:db8:7::/48"
+        );
+        assert!(
+            parse_range("2001:db8::/47")
+                .unwrap_err()
+                .contains("wider than /48")
+        );
         assert_eq!(parse_range("192.0.2.7").unwrap().to_string(), "192.0.2.7/32");
-        assert_eq!(parse_range("10.1.2.3/16").unwrap().to_string(), "10.1.0.0/16", "host bits cleared");
+        assert_eq!(
+            parse_range("10.1.2.3/16").unwrap().to_string(),
+            "10.1.0.0/16",
+            "host bits cleared"
+        );
     }
 
     #[test]
     fn an_ipv4_mapped_range_is_the_ipv4_range_and_meets_its_limit() {
-        assert_eq!(parse_range("::ffff:10.1.0.0/112").unwrap().to_string(), "10.1.0.0/16");
-        assert!(parse_range("::ffff:10.0.0.0/111").unwrap_err().contains("wider than /16"));
-        assert_eq!(parse_range("::ffff:192.0.2.7").unwrap().to_string(), "192.0.2.7/32");
+        assert_eq!(
+            parse_range("::ffff:10.1.0.0/112").unwrap().to_string(),
+            "10.1.0.0/16"
+        );
+        assert!(
+            parse_range("::ffff:10.0.0.0/111")
+                .unwrap_err()
+                .contains("wider than /16")
+        );
+        assert_eq!(
+            parse_range("::ffff:192.0.2.7").unwrap().to_string(),
+            "192.0.2.7/32"
+        );
     }
 
     #[test]
     fn bad_lists_are_refused_with_the_reason() {
-        assert!(parse_addresses(" \n \n", &none()).unwrap_err().contains("at least one"));
-        assert!(parse_addresses("10.1.0.0/16\nnonsense", &none()).unwrap_err().contains("“nonsense”"));
+        assert!(
+            parse_addresses(" \n \n", &none())
+                .unwrap_err()
+                .contains("at least one")
+        );
+        assert!(
+            parse_addresses("10.1.0.0/16\nnonsense", &none())
+                .unwrap_err()
+                .contains("“nonsense”")
+        );
         let proxies = TrustedProxies::parse("10.1.2.3").unwrap();
         let refused = parse_addresses("10.1.0.0/16", &proxies).unwrap_err();
-        assert!(refused.contains("overlaps the trusted proxy 10.1.2.3/32"), "{refused}");
+        assert!(
+            refused.contains("overlaps the trusted proxy 10.1.2.3/32"),
+            "{refused}"
+        );
         let wide_proxy = TrustedProxies::parse("10.0.0.0/8").unwrap();
-        assert!(parse_addresses("10.9.9.0/24", &wide_proxy).is_err(), "inside a proxy range");
+        assert!(
+            parse_addresses("10.9.9.0/24", &wide_proxy).is_err(),
+            "inside a proxy range"
+        );
         assert!(parse_addresses("10.2.0.0/16", &proxies).is_ok(), "beside it");
         let many: String = (0..=MOST_RANGES).map(|n| format!("192.0.{n}.0/24\n")).collect();
         assert!(parse_addresses(&many, &none()).unwrap_err().contains("At most"));
-        assert_eq!(parse_addresses("10.1.0.0/16\n10.1.0.0/16", &none()).unwrap().len(), 1);
+        assert_eq!(
+            parse_addresses("10.1.0.0/16\n10.1.0.0/16", &none())
+                .unwrap()
+                .len(),
+            1
+        );
     }
 
     #[test]

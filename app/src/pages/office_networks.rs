@@ -54,10 +54,12 @@ pub fn OfficeNetworksSection(changes: ReadSignal<u64>) -> impl IntoView {
 fn OfficeTable(rows: Vec<OfficeRow>) -> impl IntoView {
     let hidden = RwSignal::new(HashSet::<i64>::new());
     // A removal the browser posted itself and the server refused.
-    let problem = RwSignal::new(match ServerAction::<RemoveOfficeNetwork>::new().value().get_untracked() {
-        Some(Err(error)) => Some(format!("The office network was not removed: {error}")),
-        _ => None,
-    });
+    let problem = RwSignal::new(
+        match ServerAction::<RemoveOfficeNetwork>::new().value().get_untracked() {
+            Some(Err(error)) => Some(format!("The office network was not removed: {error}")),
+            _ => None,
+        },
+    );
     if rows.is_empty() {
         return Either::Left(view! {
             <p class="form-error" role="alert">{move || problem.get()}</p>
@@ -152,9 +154,9 @@ fn AddOffice(add: ServerAction<AddOfficeNetwork>, posted: Option<form_post::Post
     };
     let (typed_name, typed_addresses) = (typed("name"), typed("addresses"));
     // A new, empty form after each addition (not after a refusal: what was typed stays).
-    let form_key = Memo::new(move |previous: Option<&usize>| match add.value().get() {
-        Some(Ok(AddOutcome::Added { .. })) => add.version().get_untracked(),
-        _ => previous.copied().unwrap_or(0),
+    let form_key = Memo::new(move |previous: Option<&usize>| {
+        let added = matches!(add.value().get(), Some(Ok(AddOutcome::Added { .. })));
+        previous.copied().unwrap_or(0) + usize::from(added)
     });
     view! {
         <h3>"Add an office network"</h3>
@@ -246,23 +248,31 @@ fn CheckAnswer(check: AddressCheck) -> impl IntoView {
         entries,
     } = check
     else {
-        let AddressCheck::Refused { message } = check else { unreachable!() };
+        let AddressCheck::Refused { message } = check else {
+            unreachable!()
+        };
         return Either::Left(view! { <p class="field-error">{message}</p> });
     };
     let mut lines: Vec<AnyView> = Vec::new();
     if !two_step_on {
         lines.push(
-            view! { <li>"Two-step authentication is off: nobody is asked for a code, from anywhere."</li> }.into_any(),
+            view! { <li>"Two-step authentication is off: nobody is asked for a code, from anywhere."</li> }
+                .into_any(),
         );
     }
     if proxy {
-        lines.push(view! { <li>"This is a trusted proxy's network: no code is skipped from it."</li> }.into_any());
+        lines.push(
+            view! { <li>"This is a trusted proxy's network: no code is skipped from it."</li> }.into_any(),
+        );
     }
     if let Some(name) = office {
         let asked = if still_asked.is_empty() {
             String::new()
         } else {
-            format!(" Still asked (they hold Security or Permissions): {}.", still_asked.join(", "))
+            format!(
+                " Still asked (they hold Security or Permissions): {}.",
+                still_asked.join(", ")
+            )
         };
         lines.push(
             view! { <li>"In the office network " <strong>{name}</strong> ": no code for anyone else." {asked}</li> }

@@ -40,7 +40,11 @@ const BESIDE_CHECK: [&str; 6] = ["q", "sort", "from", "person", "kind", "shown"]
 /// This page's address with `set` replacing those keys (an empty value drops the key).
 fn href_with(query: &ParamsMap, set: &[(&str, String)]) -> String {
     let mut pairs = form_urlencoded::Serializer::new(String::new());
-    for key in TRUSTED_KEYS.iter().chain(EVENT_KEYS.iter()).chain(CHECK_KEYS.iter()) {
+    for key in TRUSTED_KEYS
+        .iter()
+        .chain(EVENT_KEYS.iter())
+        .chain(CHECK_KEYS.iter())
+    {
         let value = match set.iter().find(|(k, _)| k == key) {
             Some((_, value)) => value.clone(),
             None => query.get(key).unwrap_or_default(),

@@ -28,7 +28,9 @@ async fn admin_cookie(app: &TestApp) -> String {
 
 async fn add_office(app: &TestApp, cookie: &str, name: &str, addresses: &str) -> String {
     let pairs = [("name", name), ("addresses", addresses)];
-    call(app, "/api/add_office_network", &form(&pairs), Some(cookie)).await.0
+    call(app, "/api/add_office_network", &form(&pairs), Some(cookie))
+        .await
+        .0
 }
 
 async fn offices(app: &TestApp, cookie: &str) -> Vec<OfficeRow> {
@@ -48,12 +50,15 @@ async fn why_no_code(app: &TestApp, cookie: &str) -> Option<NoCodeReason> {
 }
 
 async fn turn_two_step_on(app: &TestApp) {
-    app::settings::set_two_step_enabled(&app.state.db, true).await.unwrap();
+    app::settings::set_two_step_enabled(&app.state.db, true)
+        .await
+        .unwrap();
 }
 
 fn refused_on(field: &str, containing: &str, body: &str) {
     assert!(
-        body.starts_with(&format!(r#"{{"Refused":{{"field":"{field}","message":""#)) && body.contains(containing),
+        body.starts_with(&format!(r#"{{"Refused":{{"field":"{field}","message":""#))
+            && body.contains(containing),
         "refused on {field} with “{containing}”: {body}"
     );
 }
@@ -74,19 +79,40 @@ async fn ranges_at_the_limits_and_bad_lists_are_refused_beside_their_field_and_c
     ] {
         refused_on("Addresses", why, &add_office(&app, &cookie, HQ, addresses).await);
     }
-    refused_on("Name", "a name", &add_office(&app, &cookie, " \u{200b} ", "10.1.0.0/16").await);
+    refused_on(
+        "Name",
+        "a name",
+        &add_office(&app, &cookie, " \u{200b} ", "10.1.0.0/16").await,
+    );
     assert!(offices(&app, &cookie).await.is_empty(), "nothing added");
     assert_eq!(app.audit_count().await, audit_before, "nothing audited");
 
-    let added = add_office(&app, &cookie, HQ, "10.1.0.0/16\n2001:db8:7::/48\n::ffff:10.2.0.0/112\n").await;
+    let added = add_office(
+        &app,
+        &cookie,
+        HQ,
+        "10.1.0.0/16\n2001:db8:7::/48\n::ffff:10.2.0.0/112\n",
+    )
+    .await;
     assert_eq!(added, r#"{"Added":{"name":"Brussels HQ"}}"#);
-    refused_on("Name", "already named", &add_office(&app, &cookie, "brussels hq", "10.3.0.0/16").await);
+    refused_on(
+        "Name",
+        "already named",
+        &add_office(&app, &cookie, "brussels hq", "10.3.0.0/16").await,
+    );
     let listed = offices(&app, &cookie).await;
     assert_eq!(listed.len(), 1);
-    assert_eq!(listed[0].ranges, ["10.1.0.0/16", "10.2.0.0/16", "2001:db8:7::/48"]);
+    assert_eq!(
+        listed[0].ranges,
+        ["10.1.0.0/16", "10.2.0.0/16", "2001:db8:7::/48"]
+    );
     assert_eq!(listed[0].by, "Administrator");
     assert_eq!(
-        app.audit_kinds().await.iter().filter(|k| *k == "office_network_added").count(),
+        app.audit_kinds()
+            .await
+            .iter()
+            .filter(|k| *k == "office_network_added")
+            .count(),
         1
     );
 }
@@ -97,23 +123,39 @@ async fn the_office_rule_on_each_backend(backend: Backend) {
     let mut capture = SmtpCapture::start().await;
     let app = TestApp::on(backend, &capture.url).await;
     let admin = admin_cookie(&app).await;
-    assert!(add_office(&app, &admin, HQ, "10.1.0.0/16").await.contains("Added"));
+    assert!(
+        add_office(&app, &admin, HQ, "10.1.0.0/16")
+            .await
+            .contains("Added")
+    );
     app.add_person("jdoe", Some("jdoe@example.com")).await;
     app.add_person_holding("clerk", &[Permission::Permissions]).await;
     turn_two_step_on(&app).await;
 
     let (body, cookie) = sign_in_from(&app, "10.1.2.3", "jdoe", PERSON_PASSWORD).await;
-    assert_eq!(body, r#"{"SignedIn":{"next":"/"}}"#, "staff: no code from the office");
+    assert_eq!(
+        body, r#"{"SignedIn":{"next":"/"}}"#,
+        "staff: no code from the office"
+    );
     let cookie = cookie.unwrap();
-    assert_eq!(why_no_code(&app, &cookie).await, Some(NoCodeReason::Office { name: HQ.into() }));
+    assert_eq!(
+        why_no_code(&app, &cookie).await,
+        Some(NoCodeReason::Office { name: HQ.into() })
+    );
     let (body, _) = sign_in_from(&app, "::ffff:10.1.250.9", "jdoe", PERSON_PASSWORD).await;
-    assert!(body.contains("SignedIn"), "an IPv4-mapped address is the IPv4 one: {body}");
+    assert!(
+        body.contains("SignedIn"),
+        "an IPv4-mapped address is the IPv4 one: {body}"
+    );
     let (body, _) = sign_in_from(&app, "10.1.2.3", "jdoe", "a wrong password").await;
     assert_eq!(body, refused(), "the password is always asked");
 
     for (who, password) in [("clerk", PERSON_PASSWORD), ("admin", ADMIN_PASSWORD)] {
         let (body, _) = sign_in_from(&app, "10.1.2.3", who, password).await;
-        assert!(body.contains("CodeRequired"), "{who} gives a second step from the office: {body}");
+        assert!(
+            body.contains("CodeRequired"),
+            "{who} gives a second step from the office: {body}"
+        );
         capture.next_code().await;
     }
     let (body, _) = sign_in_from(&app, "10.2.0.1", "jdoe", PERSON_PASSWORD).await;
@@ -129,11 +171,20 @@ async fn the_office_rule_on_each_backend(backend: Backend) {
     .await
     .0;
     assert!(events.contains(r#""detail":"Brussels HQ""#), "{events}");
-    assert!(!events.contains(r#""kind":"code_sent""#), "only that kind: {events}");
+    assert!(
+        !events.contains(r#""kind":"code_sent""#),
+        "only that kind: {events}"
+    );
 
     // Removed: staff are asked for a code again.
     let id = offices(&app, &admin).await[0].id.to_string();
-    let (removed, _) = call(&app, "/api/remove_office_network", &form(&[("id", &id)]), Some(&admin)).await;
+    let (removed, _) = call(
+        &app,
+        "/api/remove_office_network",
+        &form(&[("id", &id)]),
+        Some(&admin),
+    )
+    .await;
     assert_eq!(removed, "null");
     let (body, _) = sign_in_from(&app, "10.1.2.3", "jdoe", PERSON_PASSWORD).await;
     assert!(body.contains("CodeRequired"), "after the removal: {body}");
@@ -147,8 +198,16 @@ async fn check_an_address_says_what_the_sign_in_does_on_a_table_of_addresses() {
     let capture = SmtpCapture::start().await;
     let app = TestApp::with_mail(&capture.url).await;
     let admin = admin_cookie(&app).await;
-    assert!(add_office(&app, &admin, HQ, "10.1.0.0/16").await.contains("Added"));
-    assert!(add_office(&app, &admin, "Ghent", "2001:db8:7::/48").await.contains("Added"));
+    assert!(
+        add_office(&app, &admin, HQ, "10.1.0.0/16")
+            .await
+            .contains("Added")
+    );
+    assert!(
+        add_office(&app, &admin, "Ghent", "2001:db8:7::/48")
+            .await
+            .contains("Added")
+    );
     let jdoe = app.add_person("jdoe", Some("jdoe@example.com")).await;
     let clerk = app.add_person_holding("clerk", &[Permission::Permissions]).await;
     let asmith = app.add_person("asmith", Some("asmith@example.com")).await;
@@ -161,8 +220,20 @@ async fn check_an_address_says_what_the_sign_in_does_on_a_table_of_addresses() {
     trust(clerk, "2001:db8:7:1::99").await.unwrap();
     turn_two_step_on(&app).await;
 
-    let people = [(jdoe, "jdoe", PERSON_PASSWORD), (clerk, "clerk", PERSON_PASSWORD), (asmith, "asmith", PERSON_PASSWORD), (1, "admin", ADMIN_PASSWORD)];
-    let addresses = ["10.1.2.3", "10.1.5.5", "2001:db8:7:1::5", "203.0.113.9", "192.0.2.1", "::ffff:10.1.2.3"];
+    let people = [
+        (jdoe, "jdoe", PERSON_PASSWORD),
+        (clerk, "clerk", PERSON_PASSWORD),
+        (asmith, "asmith", PERSON_PASSWORD),
+        (1, "admin", ADMIN_PASSWORD),
+    ];
+    let addresses = [
+        "10.1.2.3",
+        "10.1.5.5",
+        "2001:db8:7:1::5",
+        "203.0.113.9",
+        "192.0.2.1",
+        "::ffff:10.1.2.3",
+    ];
     let mut skipped = 0;
     for address in addresses {
         // A fresh quarter of an hour: the codes sent for each address stay within the limit.
@@ -189,12 +260,29 @@ async fn check_an_address_says_what_the_sign_in_does_on_a_table_of_addresses() {
             assert_eq!(done, expected, "{username} from {address}");
         }
         // The page's answer is built from the same check.
-        let answer = call(&app, "/api/check_address", &form(&[("address", address)]), Some(&admin)).await.0;
+        let answer = call(
+            &app,
+            "/api/check_address",
+            &form(&[("address", address)]),
+            Some(&admin),
+        )
+        .await
+        .0;
         let answer: AddressCheck = serde_json::from_str(&answer).unwrap();
-        let AddressCheck::Checked { office, still_asked, entries, .. } = answer else {
+        let AddressCheck::Checked {
+            office,
+            still_asked,
+            entries,
+            ..
+        } = answer
+        else {
             panic!("{address} checked")
         };
-        assert_eq!(office.as_deref(), checked.facts.office.as_ref().map(|o| o.name.as_str()), "{address}");
+        assert_eq!(
+            office.as_deref(),
+            checked.facts.office.as_ref().map(|o| o.name.as_str()),
+            "{address}"
+        );
         assert_eq!(entries.len(), checked.entries.len(), "{address}");
         let administrators_asked: &[&str] = match address {
             "10.1.2.3" | "::ffff:10.1.2.3" => &["Administrator", "clerk"],
@@ -206,8 +294,18 @@ async fn check_an_address_says_what_the_sign_in_does_on_a_table_of_addresses() {
     }
     // Office: jdoe and asmith at four addresses; entries: the admin's, the clerk's, asmith's.
     assert_eq!(skipped, 11, "the table skips the code where it should");
-    let refused = call(&app, "/api/check_address", &form(&[("address", "10.1.0.0/16")]), Some(&admin)).await.0;
-    assert!(refused.contains("Refused"), "a range is not an address: {refused}");
+    let refused = call(
+        &app,
+        "/api/check_address",
+        &form(&[("address", "10.1.0.0/16")]),
+        Some(&admin),
+    )
+    .await
+    .0;
+    assert!(
+        refused.contains("Refused"),
+        "a range is not an address: {refused}"
+    );
 }
 
 #[tokio::test]
@@ -215,13 +313,21 @@ async fn without_security_nobody_sees_adds_removes_or_checks_office_networks() {
     let capture = SmtpCapture::start().await;
     let app = TestApp::with_mail(&capture.url).await;
     let admin = admin_cookie(&app).await;
-    assert!(add_office(&app, &admin, HQ, "10.1.0.0/16").await.contains("Added"));
+    assert!(
+        add_office(&app, &admin, HQ, "10.1.0.0/16")
+            .await
+            .contains("Added")
+    );
     let id = offices(&app, &admin).await[0].id.to_string();
-    app.add_person_holding("clerk", &[Permission::Personnel, Permission::Permissions]).await;
+    app.add_person_holding("clerk", &[Permission::Personnel, Permission::Permissions])
+        .await;
     let clerk = app.login("clerk", PERSON_PASSWORD, None).await.1.unwrap();
     for (path, body) in [
         ("/api/office_networks", String::new()),
-        ("/api/add_office_network", form(&[("name", "Mine"), ("addresses", "192.0.2.0/24")])),
+        (
+            "/api/add_office_network",
+            form(&[("name", "Mine"), ("addresses", "192.0.2.0/24")]),
+        ),
         ("/api/remove_office_network", form(&[("id", &id)])),
         ("/api/check_address", form(&[("address", "10.1.2.3")])),
     ] {
@@ -231,7 +337,11 @@ async fn without_security_nobody_sees_adds_removes_or_checks_office_networks() {
         assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "{path}");
     }
     let listed = offices(&app, &admin).await;
-    assert_eq!((listed.len(), listed[0].name.as_str()), (1, HQ), "nothing changed");
+    assert_eq!(
+        (listed.len(), listed[0].name.as_str()),
+        (1, HQ),
+        "nothing changed"
+    );
 }
 
 #[tokio::test]
@@ -253,15 +363,37 @@ async fn additions_and_removals_reach_open_security_pages_only() {
     let mut my_account = open(&staff).await.into_body().into_data_stream();
     let within = std::time::Duration::from_secs(2);
 
-    assert!(add_office(&app, &admin, HQ, "10.1.0.0/16").await.contains("Added"));
-    let frame = tokio::time::timeout(within, security_page.next()).await.expect("heard within 2 s");
-    assert_eq!(String::from_utf8_lossy(&frame.unwrap().unwrap()), "data: changed\n\n");
-    let id = offices(&app, &admin).await[0].id.to_string();
-    call(&app, "/api/remove_office_network", &form(&[("id", &id)]), Some(&admin)).await;
-    let frame = tokio::time::timeout(within, security_page.next()).await.expect("heard within 2 s");
-    assert_eq!(String::from_utf8_lossy(&frame.unwrap().unwrap()), "data: changed\n\n");
     assert!(
-        tokio::time::timeout(std::time::Duration::from_millis(500), my_account.next()).await.is_err(),
+        add_office(&app, &admin, HQ, "10.1.0.0/16")
+            .await
+            .contains("Added")
+    );
+    let frame = tokio::time::timeout(within, security_page.next())
+        .await
+        .expect("heard within 2 s");
+    assert_eq!(
+        String::from_utf8_lossy(&frame.unwrap().unwrap()),
+        "data: changed\n\n"
+    );
+    let id = offices(&app, &admin).await[0].id.to_string();
+    call(
+        &app,
+        "/api/remove_office_network",
+        &form(&[("id", &id)]),
+        Some(&admin),
+    )
+    .await;
+    let frame = tokio::time::timeout(within, security_page.next())
+        .await
+        .expect("heard within 2 s");
+    assert_eq!(
+        String::from_utf8_lossy(&frame.unwrap().unwrap()),
+        "data: changed\n\n"
+    );
+    assert!(
+        tokio::time::timeout(std::time::Duration::from_millis(500), my_account.next())
+            .await
+            .is_err(),
         "a page without Security hears nothing of office networks"
     );
 }

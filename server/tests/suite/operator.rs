@@ -300,34 +300,63 @@ async fn bad_input_says_why_exits_2_and_changes_nothing() {
 async fn office_networks_from_the_command_line_follow_the_security_pages_rules() {
     let dir = temp_dir("offices");
     let server = Server::start(&dir).await;
-    let added = run(&server, &["admin", "office-networks", "add", "Brussels HQ", "10.1.0.0/16", "2001:db8:7::/48"]).await;
+    let added = run(
+        &server,
+        &[
+            "admin",
+            "office-networks",
+            "add",
+            "Brussels HQ",
+            "10.1.0.0/16",
+            "2001:db8:7::/48",
+        ],
+    )
+    .await;
     assert_eq!(added.status.code(), Some(0), "{}", text(&added.stderr));
     let events_before = events_in(&dir).await;
     for (args, why) in [
-        (vec!["admin", "office-networks", "add", "Ghent", "10.0.0.0/15"], "is wider than /16"),
-        (vec!["admin", "office-networks", "add", "brussels hq", "10.3.0.0/16"], "already named"),
+        (
+            vec!["admin", "office-networks", "add", "Ghent", "10.0.0.0/15"],
+            "is wider than /16",
+        ),
+        (
+            vec!["admin", "office-networks", "add", "brussels hq", "10.3.0.0/16"],
+            "already named",
+        ),
         (vec!["admin", "office-networks", "add", "Ghent"], "required"),
-        (vec!["admin", "office-networks", "remove", "Antwerp"], "No office network is named"),
+        (
+            vec!["admin", "office-networks", "remove", "Antwerp"],
+            "No office network is named",
+        ),
     ] {
         let output = run(&server, &args).await;
         assert_eq!(output.status.code(), Some(2), "{args:?}");
-        assert!(text(&output.stderr).contains(why), "{args:?}: {}", text(&output.stderr));
+        assert!(
+            text(&output.stderr).contains(why),
+            "{args:?}: {}",
+            text(&output.stderr)
+        );
     }
     assert_eq!(events_in(&dir).await, events_before, "nothing changed");
     let list = run(&server, &["admin", "office-networks", "list"]).await;
     assert!(
-        text(&list.stdout).contains("Brussels HQ: 10.1.0.0/16, 2001:db8:7::/48 (added by operator (command line))"),
+        text(&list.stdout)
+            .contains("Brussels HQ: 10.1.0.0/16, 2001:db8:7::/48 (added by operator (command line))"),
         "{}",
         text(&list.stdout)
     );
     // The running server lists it on the Security page.
     let client = reqwest::Client::new();
     let cookie = sign_in(&client, &server.base).await.expect("signed in");
-    let listed = call(&client, &server.base, &cookie, "office_networks", "").await.unwrap();
+    let listed = call(&client, &server.base, &cookie, "office_networks", "")
+        .await
+        .unwrap();
     assert!(listed.contains(r#""name":"Brussels HQ""#), "{listed}");
     let removed = run(&server, &["admin", "office-networks", "remove", "BRUSSELS HQ"]).await;
     assert_eq!(removed.status.code(), Some(0), "{}", text(&removed.stderr));
-    let listed = call(&client, &server.base, &cookie, "office_networks", "").await.unwrap();
+    let listed = call(&client, &server.base, &cookie, "office_networks", "")
+        .await
+        .unwrap();
     assert_eq!(listed, "[]");
     let _ = std::fs::remove_dir_all(&dir);
 }
