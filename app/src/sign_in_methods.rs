@@ -211,8 +211,9 @@ pub mod ssr {
     use crate::permissions::CurrentUser;
     use crate::personnel::people;
     use crate::request::context::SignedIn;
-    use crate::sign_in_details::proof::NOT_YOUR_PASSWORD;
-    use crate::sign_in_details::{self, By, Change, Door, NewDetails, check_own_password, methods};
+    use crate::sign_in_details::{
+        self, By, Change, Door, NewDetails, check_own_password_for_second_step, methods,
+    };
     use crate::state::AppState;
 
     pub const OWN_METHODS: &str =
@@ -262,15 +263,16 @@ pub mod ssr {
             .join(" ")
     }
 
-    fn not_your_password() -> MethodOutcome {
+    fn refused(message: &str) -> MethodOutcome {
         MethodOutcome::Refused {
-            message: NOT_YOUR_PASSWORD.to_string(),
+            message: message.to_string(),
         }
     }
 
     pub async fn set_up_app(cx: &SignedIn, password: String) -> Result<MethodOutcome, AppError> {
-        let Some(proof) = check_own_password(cx, password).await? else {
-            return Ok(not_your_password());
+        let proof = match check_own_password_for_second_step(cx, password).await? {
+            Ok(proof) => proof,
+            Err(message) => return Ok(refused(message)),
         };
         methods::begin_app_setup(cx, &proof).await?;
         Ok(MethodOutcome::Done)
@@ -289,8 +291,9 @@ pub mod ssr {
     }
 
     pub async fn remove_app(cx: &SignedIn, password: String) -> Result<MethodOutcome, AppError> {
-        let Some(proof) = check_own_password(cx, password).await? else {
-            return Ok(not_your_password());
+        let proof = match check_own_password_for_second_step(cx, password).await? {
+            Ok(proof) => proof,
+            Err(message) => return Ok(refused(message)),
         };
         Ok(match methods::remove_app(cx, &proof).await? {
             Ok(()) => MethodOutcome::Done,
@@ -301,10 +304,13 @@ pub mod ssr {
     }
 
     pub async fn create_recovery_codes(cx: &SignedIn, password: String) -> Result<RecoveryOutcome, AppError> {
-        let Some(proof) = check_own_password(cx, password).await? else {
-            return Ok(RecoveryOutcome::Refused {
-                message: NOT_YOUR_PASSWORD.to_string(),
-            });
+        let proof = match check_own_password_for_second_step(cx, password).await? {
+            Ok(proof) => proof,
+            Err(message) => {
+                return Ok(RecoveryOutcome::Refused {
+                    message: message.to_string(),
+                });
+            }
         };
         Ok(match methods::create_recovery_codes(cx, &proof).await? {
             Ok(codes) => RecoveryOutcome::Created(codes),
@@ -344,11 +350,14 @@ pub mod ssr {
                 message: NAME_NEEDED.to_string(),
             });
         };
-        let Some(proof) = check_own_password(cx, password).await? else {
-            return Ok(PasskeyStart::Refused {
-                field: AddField::Password,
-                message: NOT_YOUR_PASSWORD.to_string(),
-            });
+        let proof = match check_own_password_for_second_step(cx, password).await? {
+            Ok(proof) => proof,
+            Err(message) => {
+                return Ok(PasskeyStart::Refused {
+                    field: AddField::Password,
+                    message: message.to_string(),
+                });
+            }
         };
         Ok(match methods::begin_passkey(cx, session, proof, name).await? {
             Ok(options) => PasskeyStart::Ask(options),
@@ -373,8 +382,9 @@ pub mod ssr {
     }
 
     pub async fn remove_passkey(cx: &SignedIn, id: i64, password: String) -> Result<MethodOutcome, AppError> {
-        let Some(proof) = check_own_password(cx, password).await? else {
-            return Ok(not_your_password());
+        let proof = match check_own_password_for_second_step(cx, password).await? {
+            Ok(proof) => proof,
+            Err(message) => return Ok(refused(message)),
         };
         Ok(match methods::remove_passkey(cx, &proof, id).await? {
             Ok(()) => MethodOutcome::Done,

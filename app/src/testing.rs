@@ -75,6 +75,7 @@ pub fn request_of(
         user: user.clone(),
         client_ip,
         device_cookie: None,
+        no_second_step: false,
     }
 }
 

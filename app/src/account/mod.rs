@@ -163,9 +163,13 @@ pub mod ssr {
         let (Ok(email), Ok(mobile)) = (email, mobile) else {
             return Ok(super::ContactChange::Invalid(errors));
         };
-        let Some(proof) = sign_in_details::check_own_password(cx, typed.current).await? else {
-            errors.current = Some(NOT_YOUR_PASSWORD.into());
-            return Ok(super::ContactChange::Invalid(errors));
+        // Where codes go is part of the second step.
+        let proof = match sign_in_details::check_own_password_for_second_step(cx, typed.current).await? {
+            Ok(proof) => proof,
+            Err(message) => {
+                errors.current = Some(message.into());
+                return Ok(super::ContactChange::Invalid(errors));
+            }
         };
         let changed = sign_in_details::change_own_contact(
             state,

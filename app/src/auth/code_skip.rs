@@ -7,12 +7,12 @@
 //! office network skips it for people who hold neither Security nor Permissions
 //! (administrators always give a second step). The password is always asked.
 
+use super::NoCodeReason;
 use crate::audit::{self, Event, EventKind};
 use crate::clock::UnixSeconds;
 use crate::office_networks::store::{self as offices, Office};
 use crate::permissions::Permission;
 use crate::state::AppState;
-use crate::trusted_networks::NoCodeReason;
 use crate::trusted_networks::store::{self as trust, InForce};
 use std::net::IpAddr;
 

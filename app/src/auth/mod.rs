@@ -48,6 +48,24 @@ use crate::permissions::CurrentUser;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// Why no code was asked at this session's sign-in (spec §1 "Why no code was asked"),
+/// said on the home page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NoCodeReason {
+    /// The person's own trusted entry for this network, in force until `until`.
+    TrustedEntry { network: String, until: i64 },
+    /// An office network, by name.
+    Office { name: String },
+}
+
+/// Why this session's sign-in asked no code, if it asked none.
+#[server(prefix = "/api", endpoint = "why_no_code")]
+pub async fn why_no_code() -> Result<Option<NoCodeReason>, AppError> {
+    session::require_user().await?;
+    let session = session::request_session().await?;
+    session::no_code_reason(&session).await
+}
+
 /// The answer to the password step. A refusal is an outcome, not a fault.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LoginOutcome {

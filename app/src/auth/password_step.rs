@@ -1,6 +1,7 @@
 //! Step 1 of signing in (spec §2 "Password step"). With two-step authentication on, a
 //! right password from a network this person has not trusted leads on to step 2.
 
+use super::NoCodeReason;
 use super::code_skip;
 use super::code_step::{self, Verified};
 use super::device;
@@ -15,7 +16,6 @@ use crate::messages::{INCORRECT_CREDENTIALS, SECOND_STEP_LOCKED};
 use crate::personnel::people;
 use crate::settings;
 use crate::state::AppState;
-use crate::trusted_networks::NoCodeReason;
 use std::net::IpAddr;
 use tower_sessions::Session;
 

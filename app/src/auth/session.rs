@@ -43,18 +43,13 @@ pub async fn start(session: &Session, user_id: i64, epoch: i64) -> Result<(), Ap
 }
 
 /// Keeps why this sign-in asked no code, for the home page (after [`start`]).
-pub async fn note_no_code(
-    session: &Session,
-    reason: &crate::trusted_networks::NoCodeReason,
-) -> Result<(), AppError> {
+pub async fn note_no_code(session: &Session, reason: &super::NoCodeReason) -> Result<(), AppError> {
     session.insert(NO_CODE_REASON, reason).await?;
     Ok(())
 }
 
 /// Why this session's sign-in asked no code, if it asked none.
-pub async fn no_code_reason(
-    session: &Session,
-) -> Result<Option<crate::trusted_networks::NoCodeReason>, AppError> {
+pub async fn no_code_reason(session: &Session) -> Result<Option<super::NoCodeReason>, AppError> {
     Ok(session.get(NO_CODE_REASON).await?)
 }
 

@@ -47,9 +47,17 @@ pub fn parse_range(typed: &str) -> Result<IpNet, String> {
         .parse::<IpNet>()
         .or_else(|_| typed.parse::<IpAddr>().map(IpNet::from))
         .map_err(|_| {
-            format!("“{typed}” is not an IP address or range (for example 192.0.2.0/24 or 2001:db8:7::/48).")
+            // Echoed shortened: a refused plain post carries it back in a cookie.
+            let shown: String = typed.chars().take(60).collect();
+            let more = if typed.chars().count() > 60 { "…" } else { "" };
+            format!(
+                "“{shown}{more}” is not an IP address or range (for example 192.0.2.0/24 or 2001:db8:7::/48)."
+            )
         })?;
     let net = canonical_net(net).trunc();
+    if let Some(why) = never_an_office(net) {
+        return Err(format!("{net} {why}."));
+    }
     let widest = match net {
         IpNet::V4(_) => WIDEST_V4,
         IpNet::V6(_) => WIDEST_V6,
@@ -60,6 +68,29 @@ pub fn parse_range(typed: &str) -> Result<IpNet, String> {
         ));
     }
     Ok(net)
+}
+
+/// Why `net` can never be an office's range, if it cannot: ranges no client address is
+/// in, and IPv6 prefixes that carry IPv4 addresses of anyone (behind a translator every
+/// IPv4 client looks like one of them, so the IPv4 width limit would mean nothing).
+fn never_an_office(net: IpNet) -> Option<&'static str> {
+    let within =
+        |prefix: &str| net.prefix_len() >= 16 && prefix.parse::<IpNet>().is_ok_and(|p| p.contains(&net));
+    match net {
+        IpNet::V4(v4) if v4.network().octets()[0] == 0 => Some("is no address a client can have"),
+        IpNet::V4(v4) if v4.network().is_multicast() || v4.network().is_broadcast() => {
+            Some("is a multicast or broadcast range, not an office")
+        }
+        IpNet::V6(v6) if v6.network().is_multicast() => Some("is a multicast range, not an office"),
+        IpNet::V6(_) if within("64:ff9b::/96") || within("64:ff9b:1::/48") => {
+            Some("is a NAT64 prefix (IPv4 addresses written as IPv6): give the IPv4 range instead")
+        }
+        IpNet::V6(_) if within("::/96") => {
+            Some("is an IPv4-compatible or unspecified IPv6 range: give the IPv4 range instead")
+        }
+        IpNet::V6(_) if within("2001::/32") => Some("is a Teredo prefix, which carries any IPv4 client"),
+        _ => None,
+    }
 }
 
 /// The ranges typed one per line, checked: at least one, each a range within the limits,
@@ -164,6 +195,34 @@ mod tests {
                 .unwrap()
                 .len(),
             1
+        );
+    }
+
+    #[test]
+    fn ranges_that_are_no_office_are_refused() {
+        for (typed, why) in [
+            ("64:ff9b::/96", "NAT64"),
+            ("64:ff9b::a00:0/104", "NAT64"),
+            ("64:ff9b:1:2::/64", "NAT64"),
+            ("::/96", "IPv4-compatible"),
+            ("::a00:1", "IPv4-compatible"),
+            ("2001:0:4136::/48", "Teredo"),
+            ("224.0.0.0/16", "multicast"),
+            ("255.255.255.255", "broadcast"),
+            ("ff02::/48", "multicast"),
+            ("0.0.0.0", "no address"),
+        ] {
+            let refused = parse_range(typed).unwrap_err();
+            assert!(refused.contains(why), "{typed}: {refused}");
+        }
+        assert!(
+            parse_range("2002:c000:0207::/48").is_ok(),
+            "a 6to4 site is one IPv4 address's"
+        );
+        let long = format!("{}/x", "1".repeat(500));
+        assert!(
+            parse_range(&long).unwrap_err().chars().count() < 150,
+            "echoed shortened"
         );
     }
 

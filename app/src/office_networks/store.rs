@@ -166,9 +166,13 @@ pub async fn remove(db: &Db, by: By<'_>, id: i64, now: UnixSeconds) -> Result<Op
 
 /// The id of the office network named `name` (any case), for the command line.
 pub async fn id_named(db: &Db, name: &str) -> Result<Option<i64>, sqlx::Error> {
+    // Cleaned as names are when added, so the name typed then finds it.
+    let Ok(name) = rules::clean_name(name) else {
+        return Ok(None);
+    };
     crate::db::on_db!(db, |pool| {
         sqlx::query_scalar("SELECT id FROM office_networks WHERE name_key = $1")
-            .bind(rules::name_key(name.trim()))
+            .bind(rules::name_key(&name))
             .fetch_optional(pool)
             .await
     })

@@ -2,9 +2,9 @@
 //! the sign-in skipped it (spec §1 "Why no code was asked"): two-step authentication that
 //! seems to have stopped is then explained, not reported as broken.
 
+use crate::auth::{NoCodeReason, why_no_code};
 use crate::pages::layout::UserResource;
 use crate::pages::local_time::LocalTime;
-use crate::trusted_networks::{NoCodeReason, why_no_code};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

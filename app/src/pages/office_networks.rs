@@ -218,11 +218,12 @@ pub fn CheckAddress(changes: ReadSignal<u64>, keep: &'static [&'static str]) -> 
                 <div class="field">
                     <label for="check-address">"Check an address"</label>
                     <input id="check-address" type="text" name="check" maxlength="100" inputmode="text"
-                        autocomplete="off" value=asked.get_untracked() prop:value=move || asked.get() />
+                        autocomplete="off" aria-describedby="check-address-answer"
+                        value=asked.get_untracked() prop:value=move || asked.get() />
                 </div>
                 <button type="submit" class="secondary">"Check"</button>
             </Form>
-            <div role="status" class="check-answer">
+            <div id="check-address-answer" role="status" class="check-answer">
                 <Transition fallback=Loading>
                     {move || Suspend::new(async move {
                         match answer.await {

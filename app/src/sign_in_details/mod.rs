@@ -20,7 +20,7 @@ use crate::permissions::CurrentUser;
 use std::net::IpAddr;
 
 pub use notices::Notice;
-pub use proof::{PasswordProof, check_own_password, proof_holds};
+pub use proof::{PasswordProof, check_own_password, check_own_password_for_second_step, proof_holds};
 
 /// A sign-in detail that changed, as the table names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -81,6 +81,28 @@ impl KeptProof {
 /// The line next to a current password that did not match.
 pub const NOT_YOUR_PASSWORD: &str = "That is not your current password.";
 
+/// What a change of a second step (or of where codes go) answers in a session that signed
+/// in from an office network without a code.
+pub const SECOND_STEP_NEEDED: &str = "You signed in from an office network without a code, so this \
+     change is not possible here: sign in where a code is asked (outside the office \
+     network), then try again.";
+
+/// [`check_own_password`] for a change of the second step: setting up or removing an app
+/// or a passkey, recovery codes, one's own email or mobile. A session that gave no second
+/// step (its sign-in skipped the code from an office network) is refused before any
+/// hash: the office skips the code, never the setting up of a second step, so someone
+/// with the password in the office cannot make a second step of their own for later use.
+/// The refusal's text, when there is no proof.
+pub async fn check_own_password_for_second_step(
+    cx: &SignedIn,
+    typed: String,
+) -> Result<Result<PasswordProof, &'static str>, AppError> {
+    if cx.no_second_step {
+        return Ok(Err(SECOND_STEP_NEEDED));
+    }
+    Ok(check_own_password(cx, typed).await?.ok_or(NOT_YOUR_PASSWORD))
+}
+
 /// Checks a signed-in person's own password: a password guess like any other, so under
 /// the same throttle, reserved before the hash. `None` when it is wrong (or the throttle
 /// refused the try).
@@ -90,6 +112,7 @@ pub async fn check_own_password(cx: &SignedIn, typed: String) -> Result<Option<P
         user,
         client_ip,
         device_cookie,
+        ..
     } = cx;
     if typed.is_empty() || typed.chars().count() > PASSWORD_MAX {
         return Ok(None);

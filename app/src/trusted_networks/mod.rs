@@ -12,25 +12,6 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// Why no code was asked at this session's sign-in (spec §1 "Why no code was asked"),
-/// said on the home page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum NoCodeReason {
-    /// The person's own trusted entry for this network, in force until `until`.
-    TrustedEntry { network: String, until: i64 },
-    /// An office network, by name.
-    Office { name: String },
-}
-
-/// Why this session's sign-in asked no code, if it asked none.
-#[server(prefix = "/api", endpoint = "why_no_code")]
-pub async fn why_no_code() -> Result<Option<NoCodeReason>, AppError> {
-    use crate::request::context::SignedIn;
-    SignedIn::anyone().await?;
-    let session = crate::auth::session::request_session().await?;
-    crate::auth::session::no_code_reason(&session).await
-}
-
 /// Rows per page of the Security page's table.
 pub const PAGE_SIZE: i64 = 100;
 

@@ -6,13 +6,13 @@
 
 use crate::common;
 
+use app::auth::NoCodeReason;
 use app::auth::code_skip::{self, Skip};
 use app::clock::Clock;
 use app::db::Backend;
 use app::office_networks::{AddressCheck, OfficeRow};
 use app::permissions::Permission;
 use app::smtp_capture::SmtpCapture;
-use app::trusted_networks::NoCodeReason;
 use common::soft_key::{call, form};
 use common::*;
 use http::StatusCode;
@@ -395,5 +395,109 @@ async fn additions_and_removals_reach_open_security_pages_only() {
             .await
             .is_err(),
         "a page without Security hears nothing of office networks"
+    );
+}
+
+/// The office skips the code, never the setting up of a second step: a session signed in
+/// from an office without a code can neither make a second step of its own (app, passkey,
+/// recovery codes) nor move where codes go, even with the password; the same person
+/// signed in with a code can.
+#[tokio::test]
+async fn a_session_that_gave_no_second_step_cannot_set_one_up_or_move_where_codes_go() {
+    let mut capture = SmtpCapture::start().await;
+    let app = TestApp::with_mail(&capture.url).await;
+    let admin = admin_cookie(&app).await;
+    assert!(
+        add_office(&app, &admin, HQ, "10.1.0.0/16")
+            .await
+            .contains("Added")
+    );
+    app.add_person("jdoe", Some("jdoe@example.com")).await;
+    turn_two_step_on(&app).await;
+    let (body, cookie) = sign_in_from(&app, "10.1.2.3", "jdoe", PERSON_PASSWORD).await;
+    assert!(body.contains("SignedIn"), "{body}");
+    let in_office = cookie.unwrap();
+    let needed = serde_json::to_string(app::sign_in_details::proof::SECOND_STEP_NEEDED).unwrap();
+    for (path, fields) in [
+        ("/api/set_up_app", vec![("password", PERSON_PASSWORD)]),
+        ("/api/create_recovery_codes", vec![("password", PERSON_PASSWORD)]),
+        (
+            "/api/begin_adding_passkey",
+            vec![("password", PERSON_PASSWORD), ("name", "Laptop")],
+        ),
+        (
+            "/api/change_contact",
+            vec![
+                ("email", "thief@example.net"),
+                ("mobile", ""),
+                ("current", PERSON_PASSWORD),
+            ],
+        ),
+    ] {
+        let (answer, _) = call(&app, path, &form(&fields), Some(&in_office)).await;
+        assert!(answer.contains(needed.trim_matches('"')), "{path}: {answer}");
+    }
+    let methods: serde_json::Value =
+        serde_json::from_str(&call(&app, "/api/my_methods", "", Some(&in_office)).await.0).unwrap();
+    assert_eq!(methods["app"], serde_json::json!("Off"), "no app: {methods}");
+    let email: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE username = 'jdoe'")
+        .fetch_one(app.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        email.as_deref(),
+        Some("jdoe@example.com"),
+        "where codes go is unchanged"
+    );
+
+    // Signed in with a code (from outside the office), the same change is made.
+    let (body, pending) = sign_in_from(&app, "192.0.2.44", "jdoe", PERSON_PASSWORD).await;
+    assert!(body.contains("CodeRequired"), "{body}");
+    let code = capture.next_code().await;
+    let (body, with_code) = call(
+        &app,
+        "/api/verify_code",
+        &format!("code={code}"),
+        pending.as_deref(),
+    )
+    .await;
+    assert!(body.contains("SignedIn"), "{body}");
+    let (answer, _) = call(
+        &app,
+        "/api/set_up_app",
+        &form(&[("password", PERSON_PASSWORD)]),
+        with_code.as_deref(),
+    )
+    .await;
+    assert_eq!(answer, r#""Done""#);
+
+    // Granted Security since: the session that gave no second step does not use it.
+    let jdoe = sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE username = 'jdoe'")
+        .fetch_one(app.pool())
+        .await
+        .unwrap()
+        .to_string();
+    let grant = form(&[
+        ("user_id", &jdoe),
+        ("permission", "Security"),
+        ("granted", "true"),
+    ]);
+    assert_eq!(
+        call(&app, "/api/set_permission", &grant, Some(&admin)).await.0,
+        r#""Saved""#
+    );
+    let refused = app.send(post("/api/office_networks", "", Some(&in_office))).await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::FORBIDDEN,
+        "no administrator rights without a second step"
+    );
+    let allowed = app
+        .send(post("/api/office_networks", "", with_code.as_deref()))
+        .await;
+    assert_eq!(
+        allowed.status(),
+        StatusCode::OK,
+        "the session that gave a code uses them"
     );
 }
