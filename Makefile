@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: setup wasm-target build run test lint unit e2e bench fuzz
+.PHONY: setup wasm-target build run test lint unit rust-tests e2e playwright bench fuzz
 
 # Both `setup` and `lint` need it; added first, so that the two can run side by side.
 wasm-target:
@@ -33,8 +33,8 @@ test:
 	@began=$$(date +%s); \
 	$(MAKE) -j2 --output-sync=target setup lint; linted=$$(date +%s); \
 	$(MAKE) build; built=$$(date +%s); \
-	$(MAKE) unit; tested=$$(date +%s); \
-	$(MAKE) e2e; ended=$$(date +%s); \
+	$(MAKE) rust-tests; tested=$$(date +%s); \
+	$(MAKE) playwright; ended=$$(date +%s); \
 	echo "make test took $$((ended - began)) s: setup and lint $$((linted - began)) s, release build $$((built - linted)) s, Rust tests $$((tested - built)) s, Playwright $$((ended - tested)) s"
 
 lint: wasm-target
@@ -54,10 +54,18 @@ LEPTOS_BUILD_ENV := LEPTOS_OUTPUT_NAME=twostep LEPTOS_SITE_ROOT=target/site \
 # Every Rust test, in one cargo call with --release: the libraries and the `twostep`
 # binary the command-line tests start are the ones `make build` made.
 unit: build
+	$(MAKE) rust-tests
+
+# The tests alone, for `test`, which has built once already (cargo-leptos redoes the
+# browser bundle's last steps each time it is called).
+rust-tests:
 	$(LEPTOS_BUILD_ENV) cargo test --release -p app -p server --features app/ssr
 
 # Playwright in Debian's Chromium against the release server on a fresh database.
 e2e: build
+	$(MAKE) playwright
+
+playwright:
 	cd end2end && npx playwright test
 
 # Speed goals, measured (never asserted in tests). Numbers go in the issue notes.

@@ -2,7 +2,8 @@
 // administrator adds "Brussels HQ" (after a refusal shown beside its field), Check an
 // address says who skips the code, a staff member signing in from inside it gets no code
 // and reads why on the home page, a holder of Permissions from the same address gets a
-// code, and a removal reaches a second open Security page within 2 s.
+// code, a removal reaches a second open Security page within 2 s, and the same with
+// JavaScript off (plain form posts and the check as a GET form).
 //
 // The browser reaches the server from 127.0.0.1 (behind the proxy too: the proxy is
 // 127.0.0.3), so the office is that one address. Leaves no office network and two-step
@@ -97,4 +98,29 @@ test('a removal reaches a second open Security page within 2 s', async () => {
   await first.getByRole('button', { name: `Remove ${OFFICE}` }).click();
   await expect(first.getByRole('button', { name: `Remove ${OFFICE}` })).toBeHidden();
   await expect(removeOnSecond).toHaveCount(0, { timeout: 2_000 });
+});
+
+test('with JavaScript off: added after a refusal that keeps what was typed, checked, removed', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false, storageState: await adminContext.storageState() });
+  const page = await context.newPage();
+  await page.goto('/system/security');
+  const offices = page.getByRole('region', { name: 'Office networks' });
+  await offices.getByLabel('Name').fill('Ghent');
+  await offices.getByLabel('Addresses').fill('2001:db8::/47');
+  await offices.getByRole('button', { name: 'Add office network' }).click();
+  await expect(offices.getByText('2001:db8::/47 is wider than /48')).toBeVisible();
+  await expect(offices.getByLabel('Addresses')).toHaveValue('2001:db8::/47');
+  await offices.getByLabel('Addresses').fill('2001:db8:7::/48');
+  await offices.getByRole('button', { name: 'Add office network' }).click();
+  await expect(offices.getByRole('button', { name: 'Remove Ghent' })).toBeVisible();
+
+  await page.getByRole('textbox', { name: 'Check an address' }).fill('2001:db8:7::1');
+  await page.getByRole('button', { name: 'Check', exact: true }).click();
+  await expect(page).toHaveURL(/check=2001/);
+  await expect(page.getByRole('region', { name: 'Check an address' }).getByText('In the office network Ghent')).toBeVisible();
+
+  await offices.getByRole('button', { name: 'Remove Ghent' }).click();
+  await expect(page.getByRole('heading', { name: 'Office networks' })).toBeVisible();
+  await expect(offices.getByRole('button', { name: 'Remove Ghent' })).toHaveCount(0);
+  await context.close();
 });

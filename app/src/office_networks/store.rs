@@ -42,7 +42,7 @@ pub async fn list(db: &Db) -> Result<Vec<Office>, sqlx::Error> {
              FROM office_networks o
              LEFT JOIN users u ON u.id = o.created_by
              LEFT JOIN office_network_ranges r ON r.office_id = o.id
-             ORDER BY o.name_key, o.id, r.range",
+             ORDER BY o.id, r.range",
         )
         .fetch_all(pool)
         .await
@@ -64,6 +64,9 @@ pub async fn list(db: &Db) -> Result<Vec<Office>, sqlx::Error> {
             office.ranges.push(range);
         }
     }
+    // By name in Rust: the two databases order text by different collations, and the
+    // first office by name is the reason a skip gives.
+    offices.sort_by_cached_key(|office| rules::name_key(&office.name));
     Ok(offices)
 }
 

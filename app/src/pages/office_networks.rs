@@ -153,43 +153,42 @@ fn AddOffice(add: ServerAction<AddOfficeNetwork>, posted: Option<form_post::Post
             .to_string()
     };
     let (typed_name, typed_addresses) = (typed("name"), typed("addresses"));
-    // A new, empty form after each addition (not after a refusal: what was typed stays).
-    let form_key = Memo::new(move |previous: Option<&usize>| {
-        let added = matches!(add.value().get(), Some(Ok(AddOutcome::Added { .. })));
-        previous.copied().unwrap_or(0) + usize::from(added)
+    // An empty form after each addition (not after a refusal: what was typed stays). The
+    // form is reset, not drawn again: a redraw keeps the typed text (it updates in place).
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if matches!(add.value().get(), Some(Ok(AddOutcome::Added { .. })))
+            && let Some(form) = form.get_untracked()
+        {
+            form.reset();
+        }
     });
+    let name_error = move || refusal(OfficeField::Name);
+    let addresses_error = move || refusal(OfficeField::Addresses);
     view! {
         <h3>"Add an office network"</h3>
-        {move || {
-            form_key.track();
-            let (typed_name, typed_addresses) = (typed_name.clone(), typed_addresses.clone());
-            let name_error = move || refusal(OfficeField::Name);
-            let addresses_error = move || refusal(OfficeField::Addresses);
-            view! {
-                <ActionForm action=add>
-                    <div class="field">
-                        <label for="office-name">"Name"</label>
-                        <input id="office-name" name="name" type="text" maxlength="80" required value=typed_name
-                            aria-describedby="office-name-error"
-                            aria-invalid=move || name_error().is_some().then_some("true") />
-                        <p id="office-name-error" class="field-error">{name_error}</p>
-                    </div>
-                    <div class="field">
-                        <label for="office-addresses">"Addresses"</label>
-                        <textarea id="office-addresses" name="addresses" rows="3" required
-                            aria-describedby="office-addresses-hint office-addresses-error"
-                            aria-invalid=move || addresses_error().is_some().then_some("true")>
-                            {typed_addresses}
-                        </textarea>
-                        <p id="office-addresses-hint" class="hint">
-                            "One IPv4 or IPv6 range per line, for example 192.0.2.0/24 or 2001:db8:7::/48; none wider than /16 (IPv4) or /48 (IPv6)."
-                        </p>
-                        <p id="office-addresses-error" class="field-error">{addresses_error}</p>
-                    </div>
-                    <SubmitButton label="Add office network" pending />
-                </ActionForm>
-            }
-        }}
+        <ActionForm action=add node_ref=form>
+            <div class="field">
+                <label for="office-name">"Name"</label>
+                <input id="office-name" name="name" type="text" maxlength="80" required value=typed_name
+                    aria-describedby="office-name-error"
+                    aria-invalid=move || name_error().is_some().then_some("true") />
+                <p id="office-name-error" class="field-error">{name_error}</p>
+            </div>
+            <div class="field">
+                <label for="office-addresses">"Addresses"</label>
+                <textarea id="office-addresses" name="addresses" rows="3" required
+                    aria-describedby="office-addresses-hint office-addresses-error"
+                    aria-invalid=move || addresses_error().is_some().then_some("true")>
+                    {typed_addresses}
+                </textarea>
+                <p id="office-addresses-hint" class="hint">
+                    "One IPv4 or IPv6 range per line, for example 192.0.2.0/24 or 2001:db8:7::/48; none wider than /16 (IPv4) or /48 (IPv6)."
+                </p>
+                <p id="office-addresses-error" class="field-error">{addresses_error}</p>
+            </div>
+            <SubmitButton label="Add office network" pending />
+        </ActionForm>
         <p class="status-line" role="status">{added}</p>
         <p class="form-error" role="alert">{fault}</p>
     }

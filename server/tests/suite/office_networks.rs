@@ -55,6 +55,17 @@ async fn turn_two_step_on(app: &TestApp) {
         .unwrap();
 }
 
+/// An app with mail to a capture, the admin signed in (two-step still off) and the
+/// office network "Brussels HQ" on 10.1.0.0/16.
+async fn app_with_hq() -> (SmtpCapture, TestApp, String) {
+    let capture = SmtpCapture::start().await;
+    let app = TestApp::with_mail(&capture.url).await;
+    let admin = admin_cookie(&app).await;
+    let added = add_office(&app, &admin, HQ, "10.1.0.0/16").await;
+    assert!(added.contains("Added"), "{added}");
+    (capture, app, admin)
+}
+
 fn refused_on(field: &str, containing: &str, body: &str) {
     assert!(
         body.starts_with(&format!(r#"{{"Refused":{{"field":"{field}","message":""#))
@@ -195,14 +206,7 @@ app::on_both_backends!(the_office_rule_on_each_backend);
 /// For a table of addresses and people, Check an address gives what the sign-in does.
 #[tokio::test]
 async fn check_an_address_says_what_the_sign_in_does_on_a_table_of_addresses() {
-    let capture = SmtpCapture::start().await;
-    let app = TestApp::with_mail(&capture.url).await;
-    let admin = admin_cookie(&app).await;
-    assert!(
-        add_office(&app, &admin, HQ, "10.1.0.0/16")
-            .await
-            .contains("Added")
-    );
+    let (_capture, app, admin) = app_with_hq().await;
     assert!(
         add_office(&app, &admin, "Ghent", "2001:db8:7::/48")
             .await
@@ -310,14 +314,7 @@ async fn check_an_address_says_what_the_sign_in_does_on_a_table_of_addresses() {
 
 #[tokio::test]
 async fn without_security_nobody_sees_adds_removes_or_checks_office_networks() {
-    let capture = SmtpCapture::start().await;
-    let app = TestApp::with_mail(&capture.url).await;
-    let admin = admin_cookie(&app).await;
-    assert!(
-        add_office(&app, &admin, HQ, "10.1.0.0/16")
-            .await
-            .contains("Added")
-    );
+    let (_capture, app, admin) = app_with_hq().await;
     let id = offices(&app, &admin).await[0].id.to_string();
     app.add_person_holding("clerk", &[Permission::Personnel, Permission::Permissions])
         .await;
@@ -404,14 +401,7 @@ async fn additions_and_removals_reach_open_security_pages_only() {
 /// signed in with a code can.
 #[tokio::test]
 async fn a_session_that_gave_no_second_step_cannot_set_one_up_or_move_where_codes_go() {
-    let mut capture = SmtpCapture::start().await;
-    let app = TestApp::with_mail(&capture.url).await;
-    let admin = admin_cookie(&app).await;
-    assert!(
-        add_office(&app, &admin, HQ, "10.1.0.0/16")
-            .await
-            .contains("Added")
-    );
+    let (mut capture, app, admin) = app_with_hq().await;
     app.add_person("jdoe", Some("jdoe@example.com")).await;
     turn_two_step_on(&app).await;
     let (body, cookie) = sign_in_from(&app, "10.1.2.3", "jdoe", PERSON_PASSWORD).await;

@@ -29,6 +29,19 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Runs each command and checks that it exits 2 (bad input) and says why on stderr.
+async fn refused_with_exit_2(server: &Server, commands: &[(Vec<&str>, &str)]) {
+    for (args, why) in commands {
+        let output = run(server, args).await;
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(
+            text(&output.stderr).contains(why),
+            "{args:?}: {}",
+            text(&output.stderr)
+        );
+    }
+}
+
 /// The admin's password step with `password`: the answer's body and session cookie.
 async fn password_answer(client: &reqwest::Client, base: &str, password: &str) -> (String, Option<String>) {
     let response = password_step(client, base, "admin", password)
@@ -242,31 +255,27 @@ async fn bad_input_says_why_exits_2_and_changes_nothing() {
     let dir = temp_dir("bad-input");
     let server = Server::start(&dir).await;
     let events_before = events_in(&dir).await;
-    for (args, why) in [
-        (
-            vec!["admin", "grant", "nobody", "Security"],
-            "Nobody has the username",
-        ),
-        (vec!["admin", "grant", "admin", "Boss"], "No permission is called"),
-        (
-            vec!["admin", "reset-password", "nobody"],
-            "Nobody has the username",
-        ),
-        (
-            vec!["admin", "reset-methods", "nobody"],
-            "Nobody has the username",
-        ),
-        (vec!["admin", "two-step", "maybe"], "invalid value"),
-        (vec!["mail-test", "not an address"], "is not an email address"),
-    ] {
-        let output = run(&server, &args).await;
-        assert_eq!(output.status.code(), Some(2), "{args:?}");
-        assert!(
-            text(&output.stderr).contains(why),
-            "{args:?}: {}",
-            text(&output.stderr)
-        );
-    }
+    refused_with_exit_2(
+        &server,
+        &[
+            (
+                vec!["admin", "grant", "nobody", "Security"],
+                "Nobody has the username",
+            ),
+            (vec!["admin", "grant", "admin", "Boss"], "No permission is called"),
+            (
+                vec!["admin", "reset-password", "nobody"],
+                "Nobody has the username",
+            ),
+            (
+                vec!["admin", "reset-methods", "nobody"],
+                "Nobody has the username",
+            ),
+            (vec!["admin", "two-step", "maybe"], "invalid value"),
+            (vec!["mail-test", "not an address"], "is not an email address"),
+        ],
+    )
+    .await;
     assert_eq!(events_in(&dir).await, events_before, "nothing changed");
 
     // Grant and list, audited as the operator.
@@ -314,29 +323,25 @@ async fn office_networks_from_the_command_line_follow_the_security_pages_rules()
     .await;
     assert_eq!(added.status.code(), Some(0), "{}", text(&added.stderr));
     let events_before = events_in(&dir).await;
-    for (args, why) in [
-        (
-            vec!["admin", "office-networks", "add", "Ghent", "10.0.0.0/15"],
-            "is wider than /16",
-        ),
-        (
-            vec!["admin", "office-networks", "add", "brussels hq", "10.3.0.0/16"],
-            "already named",
-        ),
-        (vec!["admin", "office-networks", "add", "Ghent"], "required"),
-        (
-            vec!["admin", "office-networks", "remove", "Antwerp"],
-            "No office network is named",
-        ),
-    ] {
-        let output = run(&server, &args).await;
-        assert_eq!(output.status.code(), Some(2), "{args:?}");
-        assert!(
-            text(&output.stderr).contains(why),
-            "{args:?}: {}",
-            text(&output.stderr)
-        );
-    }
+    refused_with_exit_2(
+        &server,
+        &[
+            (
+                vec!["admin", "office-networks", "add", "Ghent", "10.0.0.0/15"],
+                "is wider than /16",
+            ),
+            (
+                vec!["admin", "office-networks", "add", "brussels hq", "10.3.0.0/16"],
+                "already named",
+            ),
+            (vec!["admin", "office-networks", "add", "Ghent"], "required"),
+            (
+                vec!["admin", "office-networks", "remove", "Antwerp"],
+                "No office network is named",
+            ),
+        ],
+    )
+    .await;
     assert_eq!(events_in(&dir).await, events_before, "nothing changed");
     let list = run(&server, &["admin", "office-networks", "list"]).await;
     assert!(
