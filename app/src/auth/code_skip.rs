@@ -55,7 +55,8 @@ pub fn decide(facts: &AddressFacts, entry: Option<&InForce>, administrator: bool
 
 pub async fn address_facts(state: &AppState, client_ip: IpAddr) -> Result<AddressFacts, sqlx::Error> {
     Ok(AddressFacts {
-        proxy: state.policy.trusted_proxies.overlap_network_of(client_ip),
+        // The one rule for proxies' networks, also behind Trust this IP.
+        proxy: !super::code_step::may_trust(state, client_ip),
         office: offices::office_of(&state.db, client_ip).await?,
     })
 }
