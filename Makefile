@@ -2,7 +2,7 @@
 # installed by `make setup`, which skips what is already present.
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
-export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export PATH := $(CURDIR)/tools/node_modules/.bin:$(CURDIR)/target/tools/bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .PHONY: setup wasm-target build run test lint unit rust-tests e2e playwright bench fuzz
@@ -18,7 +18,7 @@ setup: wasm-target
 # file also stored brotli- and gzip-compressed at the best ratio (served as is), and the
 # signed-in pages split into WASM files of their own (app/src/pages/lazy.rs).
 build: setup
-	cargo leptos build --release --precompress --split
+	./scripts/build-site.sh
 
 # Serves http://127.0.0.1:3000 with Leptos.toml's settings (database in data/).
 run: build
@@ -43,20 +43,17 @@ lint: wasm-target
 	cargo clippy -p app -p server --all-targets -- -D warnings
 	cargo clippy -p app -p frontend --target wasm32-unknown-unknown -- -D warnings
 
-# What cargo-leptos sets for the server build (Cargo.toml's [[workspace.metadata.leptos]]).
-# leptos reads these while it compiles: a cargo build with other values would compile
-# leptos and all that depends on it again, so the tests and the benches get the same.
-LEPTOS_BUILD_ENV := LEPTOS_OUTPUT_NAME=twostep LEPTOS_SITE_ROOT=target/site \
-	LEPTOS_SITE_PKG_DIR=pkg LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 \
-	LEPTOS_LIB_DIR=frontend LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=true \
-	LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE_NAME=hash.txt
+# What the release build sets (scripts/leptos-build.env). leptos reads these while it
+# compiles: a cargo build with other values would compile leptos and all that depends on
+# it again, so the tests and the benches get the same.
+LEPTOS_BUILD_ENV := $(shell cat scripts/leptos-build.env)
 
 # Every Rust test, in one cargo call with --release: the libraries and the `twostep`
 # binary the command-line tests start are the ones `make build` made.
 unit: build
 	$(MAKE) rust-tests
 
-# The tests alone, for `test`, which has built once already (cargo-leptos redoes the
+# The tests alone, for `test`, which has built once already (the build redoes the
 # browser bundle's last steps each time it is called).
 rust-tests:
 	$(LEPTOS_BUILD_ENV) cargo test --release -p app -p server --features app/ssr

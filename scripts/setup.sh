@@ -3,16 +3,16 @@
 # already present at the right version, so a second run takes seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The splitter is installed here (the Makefile puts it on PATH too).
+export PATH="$PWD/target/tools/bin:$PATH"
 
-CARGO_LEPTOS_VERSION=0.3.10
 # The wasm-bindgen CLI must be exactly the library version in Cargo.lock.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 
-# The tools are built without their own release profile's whole-program optimisation
-# (cargo-leptos asks for fat LTO in one codegen unit) and at opt-level 1: they spend their
-# time waiting for cargo, so code that is a little slower costs seconds a build, while
-# the full optimisation cost many minutes of every fresh machine's first `make test`.
-# Both installs share one target folder: the crates they have in common compile once.
+# The tools are built without whole-program optimisation and at opt-level 1: they run for
+# seconds a build, while the full optimisation costs minutes of every fresh machine's
+# first `make test`. Both installs share one target folder: the crates they have in
+# common compile once.
 tool_build() {
   CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
     CARGO_TARGET_DIR="$PWD/target/tools" "$@"
@@ -25,9 +25,13 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-if [ "$(cargo leptos --version 2>/dev/null || true)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
-  step "installing cargo-leptos $CARGO_LEPTOS_VERSION (no downloads of its own)"
-  tool_build cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads --force
+# The splitter of the browser bundle (tools/wasm-split, our own); installed into
+# target/tools/bin, which the Makefile puts on PATH. A new version in its Cargo.toml
+# installs it again.
+split_version=$(awk -F'"' '/^version = / { print $2; exit }' tools/wasm-split/Cargo.toml)
+if [ "$(twostep-wasm-split --version 2>/dev/null || true)" != "twostep-wasm-split $split_version" ]; then
+  step "building twostep-wasm-split $split_version (tools/wasm-split)"
+  tool_build cargo install --path tools/wasm-split --locked --root "$PWD/target/tools" --force
 fi
 
 if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
@@ -59,4 +63,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-step "ready: $(cargo leptos --version), $(wasm-bindgen --version), wasm-opt $(tools/node_modules/.bin/wasm-opt --version | awk '{print $3}'), $(chromium --version 2>/dev/null | head -1), PostgreSQL $(/usr/lib/postgresql/15/bin/postgres --version | awk '{print $3}'), $(/usr/sbin/nginx -v 2>&1)"
+step "ready: $(twostep-wasm-split --version), $(wasm-bindgen --version), terser $(tools/node_modules/.bin/terser --version | awk '{print $2}'), wasm-opt $(tools/node_modules/.bin/wasm-opt --version | awk '{print $3}'), $(chromium --version 2>/dev/null | head -1), PostgreSQL $(/usr/lib/postgresql/15/bin/postgres --version | awk '{print $3}'), $(/usr/sbin/nginx -v 2>&1)"
