@@ -34,6 +34,8 @@ pub const DEVICE: CookieName = cookie_name!("twostep_device");
 pub const POSTED: CookieName = cookie_name!("twostep_posted");
 /// The reader's time zone.
 pub const TIME_ZONE: CookieName = cookie_name!("twostep_tz");
+/// The language chosen from the Language menu.
+pub const LANGUAGE: CookieName = cookie_name!("twostep_lang");
 
 #[cfg(test)]
 mod tests {
@@ -41,7 +43,7 @@ mod tests {
 
     #[test]
     fn over_https_every_name_is_host_only() {
-        for name in [SESSION, DEVICE, POSTED, TIME_ZONE] {
+        for name in [SESSION, DEVICE, POSTED, TIME_ZONE, LANGUAGE] {
             assert_eq!(name.on(true), format!("__Host-{}", name.on(false)));
         }
     }

@@ -34,6 +34,12 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The message a person reads, in the page's language (`Display` is the English one,
+    /// for the log).
+    pub fn text(&self) -> &'static str {
+        crate::i18n::t().errors.of(self)
+    }
+
     /// The HTTP status a server function answers with for this error.
     pub fn status(&self) -> u16 {
         match self {

@@ -286,7 +286,8 @@ mod server {
     /// one a browser cannot read as another site: `//elsewhere` and `/\elsewhere` are not.
     pub fn local_path(target: &str) -> Option<String> {
         let uri = target.parse::<http::Uri>().ok()?;
-        let path_and_query = uri.path_and_query()?.as_str();
+        // An empty query (leptos leaves a bare `?`) is no query.
+        let path_and_query = uri.path_and_query()?.as_str().trim_end_matches('?');
         crate::routes::is_local_path(path_and_query).then(|| path_and_query.to_string())
     }
 }
@@ -304,6 +305,10 @@ mod tests {
         assert_eq!(
             local_path("http://127.0.0.1:3000/account").as_deref(),
             Some("/account")
+        );
+        assert_eq!(
+            local_path("http://127.0.0.1:3000/login?").as_deref(),
+            Some("/login")
         );
         assert_eq!(
             local_path("https://elsewhere.example/x?y=1").as_deref(),

@@ -2,6 +2,7 @@
 //! hints, the server's checks and every text that states one are built from these, so
 //! the page can never promise what the server refuses.
 
+use crate::i18n::Lang;
 use std::ops::RangeInclusive;
 
 /// A password's length in characters (not bytes), wherever one is set or typed.
@@ -29,19 +30,20 @@ pub fn list_offset(offset: i64) -> i64 {
     offset.clamp(0, LIST_OFFSET_MAX)
 }
 
-/// The hint under every new-password field (the server also refuses a password that is
-/// easy to guess: `auth::new_password`).
-pub fn password_hint() -> String {
-    format!("At least {PASSWORD_MIN} characters, hard to guess: a few unrelated words work well.")
+/// The hint under every new-password field, in `lang` (the server also refuses a
+/// password that is easy to guess: `auth::new_password`).
+pub fn password_hint(lang: Lang) -> String {
+    (lang.texts().password.hint)(PASSWORD_MIN)
 }
 
-/// Why a new password was refused for its length, if it was.
-pub fn password_length_problem(password: &str) -> Option<String> {
+/// Why a new password was refused for its length, if it was, in `lang`.
+pub fn password_length_problem(lang: Lang, password: &str) -> Option<String> {
+    let said = &lang.texts().password;
     let length = password.chars().count();
     if length < PASSWORD_MIN {
-        Some(format!("Use at least {PASSWORD_MIN} characters."))
+        Some((said.too_short)(PASSWORD_MIN))
     } else if length > PASSWORD_MAX {
-        Some(format!("Use at most {PASSWORD_MAX} characters."))
+        Some((said.too_long)(PASSWORD_MAX))
     } else {
         None
     }
@@ -60,11 +62,11 @@ mod tests {
     #[test]
     fn password_length_counts_characters_not_bytes() {
         assert!(
-            password_length_problem("ééééééé").is_some(),
+            password_length_problem(Lang::En, "ééééééé").is_some(),
             "7 characters, 14 bytes"
         );
-        assert_eq!(password_length_problem("éééééééé"), None);
-        assert!(password_length_problem(&"é".repeat(PASSWORD_MAX)).is_none());
-        assert!(password_length_problem(&"a".repeat(PASSWORD_MAX + 1)).is_some());
+        assert_eq!(password_length_problem(Lang::En, "éééééééé"), None);
+        assert!(password_length_problem(Lang::En, &"é".repeat(PASSWORD_MAX)).is_none());
+        assert!(password_length_problem(Lang::En, &"a".repeat(PASSWORD_MAX + 1)).is_some());
     }
 }

@@ -3,6 +3,7 @@
 //! through `crate::smtp_client` (a socket without Nagle's delay), `smtps://` through
 //! lettre's own transport.
 
+use crate::i18n::Lang;
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::AsyncSmtpTransport;
@@ -318,72 +319,76 @@ pub fn test_letter(email: &str) -> Letter {
     Letter::to(email, email, "Twostep test message".to_string(), text, html)
 }
 
-/// The message that carries a sign-in code.
-pub fn code_letter(name: &str, email: &str, code: &str, valid_minutes: i64) -> Letter {
+/// The message that carries a sign-in code, in `lang`.
+pub fn code_letter(lang: Lang, name: &str, email: &str, code: &str, valid_minutes: i64) -> Letter {
+    let said = &lang.server_texts().mail;
     // The subject shows in notifications and on lock screens: it names the purpose only.
-    let subject = "Your Twostep sign-in code".to_string();
-    let valid_for = crate::time_text::duration(valid_minutes * 60);
-    let text = format!(
-        "Hello {name},\n\nYour code to finish signing in to Twostep is:\n\n    {code}\n\n\
-         It works once, for {valid_for}.\n\n\
-         If this was not you, someone knows your password: change your password now.\n"
-    );
-    let name_html = escape_html(name);
+    let subject = said.code_subject.to_string();
+    let works_once = (said.code_works_once)(&crate::time_text::duration(lang, valid_minutes * 60));
+    let (hello, intro, not_you) = ((said.hello)(name), said.code_intro, said.code_not_you);
+    let text = format!("{hello}\n\n{intro}\n\n    {code}\n\n{works_once}\n\n{not_you}\n");
     let html = format!(
-        "<p>Hello {name_html},</p><p>Your code to finish signing in to Twostep is:</p>\
+        "<p>{}</p><p>{}</p>\
          <p style=\"font-size:1.6em;letter-spacing:0.2em\"><strong>{code}</strong></p>\
-         <p>It works once, for {valid_for}.</p>\
-         <p>If this was not you, someone knows your password: change your password now.</p>"
+         <p>{}</p><p>{}</p>",
+        escape_html(&hello),
+        escape_html(intro),
+        escape_html(&works_once),
+        escape_html(not_you)
     );
     Letter::to(name, email, subject, text, html)
 }
 
-/// The message that tells a person a network now skips their code.
-pub fn trusted_network_letter(name: &str, email: &str, network: &str, days: i64) -> Letter {
-    let subject = "Twostep: a network was trusted for your sign-in".to_string();
-    let text = format!(
-        "Hello {name},\n\nThe network {network} is now trusted for your Twostep sign-in: \
-         for {days} days, signing in from there asks only for your password.\n\n\
-         If this was not you, change your password now and ask an administrator to delete \
-         the entry on the Security page.\n"
+/// The message that tells a person a network now skips their code, in `lang`.
+pub fn trusted_network_letter(lang: Lang, name: &str, email: &str, network: &str, days: i64) -> Letter {
+    let said = &lang.server_texts().mail;
+    let hello = (said.hello)(name);
+    let days = days.to_string();
+    let trusted = (said.network_trusted)(network, &days);
+    let text = format!("{hello}\n\n{trusted}\n\n{}\n", said.network_not_you);
+    // The network stands out in the HTML: the sentence is escaped around it.
+    const MARK: &str = "\u{1}";
+    let marked = escape_html(&(said.network_trusted)(MARK, &days)).replacen(
+        MARK,
+        &format!("<strong>{}</strong>", escape_html(network)),
+        1,
     );
-    let (name_html, network_html) = (escape_html(name), escape_html(network));
     let html = format!(
-        "<p>Hello {name_html},</p><p>The network <strong>{network_html}</strong> is now trusted \
-         for your Twostep sign-in: for {days} days, signing in from there asks only for your \
-         password.</p><p>If this was not you, change your password now and ask an \
-         administrator to delete the entry on the Security page.</p>"
+        "<p>{}</p><p>{marked}</p><p>{}</p>",
+        escape_html(&hello),
+        escape_html(said.network_not_you)
     );
-    Letter::to(name, email, subject, text, html)
+    Letter::to(name, email, said.network_subject.to_string(), text, html)
 }
 
-/// The message that tells a Security admin two-step authentication was turned on or off.
-pub fn two_step_changed_letter(name: &str, email: &str, enabled: bool, by: &str) -> Letter {
-    let state = if enabled { "on" } else { "off" };
-    let subject = format!("Twostep: two-step authentication was turned {state}");
-    let text = format!(
-        "Hello {name},\n\n{by} turned two-step authentication {state} for everyone.\n\n\
-         If this was not expected, check System › Security now.\n"
-    );
+/// The message that tells a Security admin two-step authentication was turned on or off,
+/// in `lang`.
+pub fn two_step_changed_letter(lang: Lang, name: &str, email: &str, enabled: bool, by: &str) -> Letter {
+    let said = &lang.server_texts().mail;
+    let hello = (said.hello)(name);
+    let turned = (said.two_step_turned)(by, enabled);
+    let text = format!("{hello}\n\n{turned}\n\n{}\n", said.two_step_check);
     let html = format!(
-        "<p>Hello {},</p><p>{} turned two-step authentication <strong>{state}</strong> for \
-         everyone.</p><p>If this was not expected, check System › Security now.</p>",
-        escape_html(name),
-        escape_html(by)
+        "<p>{}</p><p>{}</p><p>{}</p>",
+        escape_html(&hello),
+        escape_html(&turned),
+        escape_html(said.two_step_check)
     );
-    Letter::to(name, email, subject, text, html)
+    Letter::to(name, email, (said.two_step_subject)(enabled), text, html)
 }
 
-/// A short notice about the person's own sign-in: `what` says what happened, and the
-/// letter ends with what to do if it was not them.
-/// A notice about the person's own sign-in (its texts: `sign_in_details::notices`).
-pub(crate) fn sign_in_notice(name: &str, email: &str, subject: &str, what: &str) -> Letter {
-    let advice = "If this was not you, change your password now and tell an administrator.";
-    let text = format!("Hello {name},\n\n{what}\n\n{advice}\n");
+/// A notice about the person's own sign-in (its texts: `sign_in_details::notices`):
+/// `what` says what happened, and the letter ends with what to do if it was not them.
+pub(crate) fn sign_in_notice(lang: Lang, name: &str, email: &str, subject: &str, what: &str) -> Letter {
+    let said = &lang.server_texts().mail;
+    let hello = (said.hello)(name);
+    let advice = said.notice_not_you;
+    let text = format!("{hello}\n\n{what}\n\n{advice}\n");
     let html = format!(
-        "<p>Hello {},</p><p>{}</p><p>{advice}</p>",
-        escape_html(name),
-        escape_html(what)
+        "<p>{}</p><p>{}</p><p>{}</p>",
+        escape_html(&hello),
+        escape_html(what),
+        escape_html(advice)
     );
     Letter::to(name, email, format!("Twostep: {subject}"), text, html)
 }
@@ -433,7 +438,13 @@ mod tests {
         )
         .unwrap();
         mailer
-            .send(code_letter("Jane <Doe>", "jane@example.com", "012345", 10))
+            .send(code_letter(
+                Lang::En,
+                "Jane <Doe>",
+                "jane@example.com",
+                "012345",
+                10,
+            ))
             .await
             .unwrap();
         let data = capture.next_message().await;
@@ -488,7 +499,15 @@ mod tests {
             )
             .unwrap(),
         );
-        let letter = || sign_in_notice("Jane", "jane@example.com", "a test", "Nothing happened.");
+        let letter = || {
+            sign_in_notice(
+                Lang::En,
+                "Jane",
+                "jane@example.com",
+                "a test",
+                "Nothing happened.",
+            )
+        };
         // These are being sent (and stay so: the server never answers), and one more waits
         // for its turn outside the queue.
         for _ in 0..=BACKGROUND_AT_ONCE {
@@ -522,7 +541,7 @@ mod tests {
         .unwrap();
         let started = std::time::Instant::now();
         let outcome = mailer
-            .send(code_letter("Jane", "jane@example.com", "123456", 10))
+            .send(code_letter(Lang::En, "Jane", "jane@example.com", "123456", 10))
             .await;
         assert!(matches!(outcome, Err(MailError::Send(_))), "{:?}", outcome.err());
         assert!(started.elapsed() < Duration::from_secs(5));
@@ -546,7 +565,7 @@ mod tests {
         .unwrap();
         let started = std::time::Instant::now();
         let outcome = mailer
-            .send(code_letter("Jane", "jane@example.com", "123456", 10))
+            .send(code_letter(Lang::En, "Jane", "jane@example.com", "123456", 10))
             .await;
         assert!(matches!(outcome, Err(MailError::Send(_))));
         // The server holds the socket for 60 s: only the timeout can have ended it.
@@ -562,7 +581,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("twostep-outbox-{}", crate::auth::codes::generate()));
         let mailer = Mailer::new(None, &dir, "Twostep <no-reply@localhost>", SMTP_TIMEOUT).unwrap();
         mailer
-            .send(code_letter("Jane", "jane@example.com", "654321", 10))
+            .send(code_letter(Lang::En, "Jane", "jane@example.com", "654321", 10))
             .await
             .unwrap();
         let files: Vec<_> = std::fs::read_dir(&dir)

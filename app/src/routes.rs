@@ -3,6 +3,7 @@
 //! the router's `path!` literals are checked against it by a test in the server crate
 //! (`router_paths_match_the_route_table`), so the three cannot disagree.
 
+use crate::i18n::texts::NavTexts;
 use crate::permissions::Permission;
 
 /// Whether a browser sent to `path` stays on this site: it starts with one `/` and holds
@@ -21,20 +22,21 @@ pub enum Tab {
 impl Tab {
     pub const ALL: [Tab; 2] = [Tab::Maintenance, Tab::System];
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self, nav: &NavTexts) -> &'static str {
         match self {
-            Tab::Maintenance => "Maintenance",
-            Tab::System => "System",
+            Tab::Maintenance => nav.maintenance,
+            Tab::System => nav.system,
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Page {
     pub path: &'static str,
     /// The tab whose menu links to it; `None`: not in a menu.
     pub tab: Option<Tab>,
-    pub label: &'static str,
+    /// The link's text, in the page's language.
+    pub label: fn(&NavTexts) -> &'static str,
     /// What a person must hold to open it; `None`: any signed-in person.
     pub permission: Option<Permission>,
 }
@@ -51,31 +53,31 @@ pub const PAGES: &[Page] = &[
     Page {
         path: HOME,
         tab: None,
-        label: "Home",
+        label: |nav| nav.home,
         permission: None,
     },
     Page {
         path: ACCOUNT,
         tab: None,
-        label: "My account",
+        label: |nav| nav.my_account,
         permission: None,
     },
     Page {
         path: PERSONNEL,
         tab: Some(Tab::Maintenance),
-        label: "Organisation › Personnel",
+        label: |nav| nav.organisation_personnel,
         permission: Some(Permission::Personnel),
     },
     Page {
         path: PERMISSIONS,
         tab: Some(Tab::System),
-        label: "Permissions",
+        label: |nav| nav.permissions,
         permission: Some(Permission::Permissions),
     },
     Page {
         path: SECURITY,
         tab: Some(Tab::System),
-        label: "Security",
+        label: |nav| nav.security,
         permission: Some(Permission::Security),
     },
 ];

@@ -1,5 +1,6 @@
 //! The HTML document and the route table.
 
+use crate::pages::language_menu::LanguageMenu;
 use crate::pages::lazy::{
     AccountRoute, HomeRoute, PermissionsRoute, PersonnelRoute, SecurityRoute, SignedInRoute,
 };
@@ -20,9 +21,15 @@ pub fn shell(options: LeptosOptions, files: &SiteFiles) -> impl IntoView + use<>
     // The main JS imports the chunk loader: without this the browser asks for it only
     // once the main JS has arrived and been read, one round trip later.
     let split_loader = files.split_loader_href();
+    // The page's language, picked for this request (`server::layers::language`); the
+    // browser reads it back from here when it takes over (`i18n::provide_lang`).
+    #[cfg(feature = "ssr")]
+    let lang = crate::i18n::request_lang().code();
+    #[cfg(not(feature = "ssr"))]
+    let lang = crate::i18n::Lang::default().code();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=lang>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -65,9 +72,13 @@ fn send_content_security_policy(development: bool) {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    crate::i18n::provide_lang();
     crate::pages::local_time::provide_viewer_zone();
     view! {
         <Title formatter=|page: String| format!("{page} · Twostep") />
+        <div class="language-bar">
+            <LanguageMenu />
+        </div>
         <Router>
             // Async: the server sends each page whole, its data already in place, so it
             // reads and works with JavaScript off (streamed parts would need a script to

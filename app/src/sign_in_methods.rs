@@ -193,14 +193,6 @@ pub async fn reset_two_step_methods(id: i64) -> Result<MethodOutcome, AppError> 
     Ok(outcome)
 }
 
-/// "N recovery codes left", as My account says it.
-pub fn recovery_codes_left(left: i64) -> String {
-    match left {
-        1 => "1 recovery code left".to_string(),
-        n => format!("{n} recovery codes left"),
-    }
-}
-
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use super::{AddField, AppStatus, MethodOutcome, Methods, PasskeyRow, PasskeyStart, RecoveryOutcome};
@@ -208,6 +200,7 @@ pub mod ssr {
     use crate::auth::passkeys;
     use crate::auth::{qr, recovery, totp};
     use crate::error::AppError;
+    use crate::i18n::account_texts::server as said;
     use crate::permissions::CurrentUser;
     use crate::personnel::people;
     use crate::request::context::SignedIn;
@@ -215,9 +208,6 @@ pub mod ssr {
         self, By, Change, Door, NewDetails, check_own_password_for_second_step, methods,
     };
     use crate::state::AppState;
-
-    pub const OWN_METHODS: &str =
-        "Your own app, recovery codes and trusted IP addresses are managed in My account.";
 
     pub async fn my_methods(state: &AppState, user: &CurrentUser) -> Result<Methods, AppError> {
         let app = if authenticator::has_app(&state.db, user.id).await? {
@@ -281,12 +271,8 @@ pub mod ssr {
     pub async fn confirm_app(cx: &SignedIn, typed: &str) -> Result<MethodOutcome, AppError> {
         Ok(match methods::confirm_app(cx, typed).await? {
             AppCode::Accepted => MethodOutcome::Done,
-            AppCode::Wrong => MethodOutcome::Refused {
-                message: "That code is not valid. Type the code your app shows now.".into(),
-            },
-            AppCode::NoApp => MethodOutcome::Refused {
-                message: "There is no app being set up. Press Set up first.".into(),
-            },
+            AppCode::Wrong => refused(said().wrong_app_code),
+            AppCode::NoApp => refused(said().no_app_set_up),
         })
     }
 
@@ -297,9 +283,7 @@ pub mod ssr {
         };
         Ok(match methods::remove_app(cx, &proof).await? {
             Ok(()) => MethodOutcome::Done,
-            Err(methods::TooOften) => MethodOutcome::Refused {
-                message: methods::TOO_OFTEN.to_string(),
-            },
+            Err(methods::TooOften) => refused(said().too_often),
         })
     }
 
@@ -315,28 +299,20 @@ pub mod ssr {
         Ok(match methods::create_recovery_codes(cx, &proof).await? {
             Ok(codes) => RecoveryOutcome::Created(codes),
             Err(methods::TooOften) => RecoveryOutcome::Refused {
-                message: methods::TOO_OFTEN.to_string(),
+                message: said().too_often.to_string(),
             },
         })
     }
 
     fn passkey_refused(refused: methods::PasskeyRefused) -> String {
+        let texts = said();
         match refused {
-            methods::PasskeyRefused::TooOften => methods::TOO_OFTEN.to_string(),
-            methods::PasskeyRefused::TooMany => format!(
-                "You have {} passkeys, the most allowed. Remove one to add another.",
-                passkeys::MOST_PER_PERSON
-            ),
-            methods::PasskeyRefused::NotAccepted => {
-                "No passkey was added: the prompt was cancelled, timed out, or offered a passkey already added. Try again."
-                    .to_string()
-            }
-            methods::PasskeyRefused::NotFound => "That passkey is no longer there.".to_string(),
+            methods::PasskeyRefused::TooOften => texts.too_often.to_string(),
+            methods::PasskeyRefused::TooMany => (texts.too_many_passkeys)(passkeys::MOST_PER_PERSON),
+            methods::PasskeyRefused::NotAccepted => texts.passkey_not_added.to_string(),
+            methods::PasskeyRefused::NotFound => texts.passkey_gone.to_string(),
         }
     }
-
-    /// The name field's answer when it is empty.
-    pub const NAME_NEEDED: &str = "Give the passkey a name, such as the device it is on.";
 
     pub async fn begin_adding_passkey(
         cx: &SignedIn,
@@ -347,7 +323,7 @@ pub mod ssr {
         let Some(name) = passkeys::clean_name(name) else {
             return Ok(PasskeyStart::Refused {
                 field: AddField::Name,
-                message: NAME_NEEDED.to_string(),
+                message: said().passkey_name_needed.to_string(),
             });
         };
         let proof = match check_own_password_for_second_step(cx, password).await? {
@@ -396,9 +372,7 @@ pub mod ssr {
 
     pub async fn rename_passkey(cx: &SignedIn, id: i64, name: &str) -> Result<MethodOutcome, AppError> {
         let Some(name) = passkeys::clean_name(name) else {
-            return Ok(MethodOutcome::Refused {
-                message: NAME_NEEDED.to_string(),
-            });
+            return Ok(refused(said().passkey_name_needed));
         };
         Ok(match methods::rename_passkey(cx, id, &name).await? {
             Ok(()) => MethodOutcome::Done,
@@ -416,9 +390,7 @@ pub mod ssr {
         if id == actor.id {
             // One's own app goes in My account, where Remove asks for the password: a
             // session left open must not be enough to swap the app for another.
-            return Ok(MethodOutcome::Refused {
-                message: OWN_METHODS.to_string(),
-            });
+            return Ok(refused(said().own_methods));
         }
         let now = state.clock.now();
         let by = By::Person {

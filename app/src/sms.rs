@@ -65,12 +65,10 @@ impl SmsSender {
 }
 
 /// The text of a code message, in the WebOTP form: the last line `@host #code` lets the
-/// phone offer the code to the page at `host` and to no other site.
-pub fn code_text(code: &str, valid_minutes: i64, host: &str) -> String {
-    format!(
-        "Your Twostep sign-in code is {code}. It works once, for {valid_minutes} minutes. \
-         If this was not you, change your password.\n\n@{host} #{code}"
-    )
+/// phone offer the code to the page at `host` and to no other site. In `lang`.
+pub fn code_text(lang: crate::i18n::Lang, code: &str, valid_minutes: i64, host: &str) -> String {
+    let text = (lang.server_texts().sms_code)(code, &valid_minutes.to_string());
+    format!("{text}\n\n@{host} #{code}")
 }
 
 #[cfg(test)]
@@ -116,7 +114,7 @@ mod tests {
     async fn a_code_is_posted_as_json_with_the_bearer_token_in_webotp_form() {
         let (url, mut received) = provider(StatusCode::OK).await;
         let sender = SmsSender::new(&url, Some("s3cret".into()), SMS_TIMEOUT).unwrap();
-        let text = code_text("012345", 10, "plan.example.com");
+        let text = code_text(crate::i18n::Lang::En, "012345", 10, "plan.example.com");
         sender.send("+32471234567", &text).await.unwrap();
         let (auth, body) = received.recv().await.unwrap();
         assert_eq!(auth.as_deref(), Some("Bearer s3cret"));

@@ -29,6 +29,8 @@ pub struct Policy {
     pub client_ip_header: ClientIpHeader,
     /// Region for phone numbers typed in national form (`BE`); none: international only.
     pub default_region: Option<phonenumber::country::Id>,
+    /// The language of pages and mail when nothing else says which.
+    pub default_language: crate::i18n::Lang,
     /// How often an open event stream re-checks its session, shortened by the tests; the
     /// server itself always uses its own interval (`server/src/live.rs`).
     #[cfg(any(test, feature = "test-support"))]

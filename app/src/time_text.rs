@@ -1,17 +1,20 @@
-//! Times as people read them, the same on the server and in the browser: exact in UTC
-//! ("2026-11-28 14:05 UTC"), exact in the reader's zone ("2026-11-28 15:05", given that
-//! zone's offset at that instant), as HTML's machine-readable form, and relative to a given
-//! now ("in 29 days", "3 hours ago").
+//! Times as people read them, the same on the server and in the browser, in the reader's
+//! language: exact in UTC ("2026-11-28 14:05 UTC"), exact in the reader's zone
+//! ("2026-11-28 15:05" in English, "28/11/2026 15:05" in Dutch and French, given that
+//! zone's offset at that instant), as HTML's machine-readable form, and relative to a
+//! given now ("in 29 days", "3 hours ago").
 
-/// Unix seconds as `YYYY-MM-DD HH:MM UTC`.
-pub fn exact(unix: i64) -> String {
-    format!("{} UTC", wall_clock(unix))
+use crate::i18n::Lang;
+
+/// Unix seconds as `YYYY-MM-DD HH:MM UTC` (or `DD/MM/YYYY HH:MM UTC`).
+pub fn exact(lang: Lang, unix: i64) -> String {
+    format!("{} UTC", wall_clock(lang, unix))
 }
 
-/// Unix seconds as the wall-clock time `YYYY-MM-DD HH:MM` of a zone that is
-/// `offset_seconds` ahead of UTC at that instant.
-pub fn exact_at_offset(unix: i64, offset_seconds: i64) -> String {
-    wall_clock(unix + offset_seconds)
+/// Unix seconds as the wall-clock time of a zone that is `offset_seconds` ahead of UTC
+/// at that instant.
+pub fn exact_at_offset(lang: Lang, unix: i64, offset_seconds: i64) -> String {
+    wall_clock(lang, unix + offset_seconds)
 }
 
 /// Unix seconds as a valid HTML `datetime` value: `2026-11-28T14:05:09Z`.
@@ -26,55 +29,61 @@ pub fn machine(unix: i64) -> String {
     )
 }
 
-fn wall_clock(unix: i64) -> String {
+fn wall_clock(lang: Lang, unix: i64) -> String {
     let days = unix.div_euclid(86_400);
     let seconds = unix.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
-        seconds / 3600,
-        seconds % 3600 / 60
-    )
+    let (hour, minute) = (seconds / 3600, seconds % 3600 / 60);
+    if lang.texts().time.day_first {
+        format!("{day:02}/{month:02}/{year:04} {hour:02}:{minute:02}")
+    } else {
+        format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}")
+    }
 }
 
 /// How far `unix` is from `now`, in the largest whole unit.
-pub fn relative(unix: i64, now: i64) -> String {
+pub fn relative(lang: Lang, unix: i64, now: i64) -> String {
+    let time = &lang.texts().time;
     let delta = unix - now;
     let span = delta.unsigned_abs();
     if span < 60 {
-        return "just now".into();
+        return time.just_now.into();
     }
     let (count, unit) = match span {
-        s if s < 3600 => (s / 60, "minute"),
-        s if s < 86_400 => (s / 3600, "hour"),
-        s => (s / 86_400, "day"),
+        s if s < 3600 => (s / 60, time.minute),
+        s if s < 86_400 => (s / 3600, time.hour),
+        s => (s / 86_400, time.day),
     };
+    let counted = counted(lang, count, unit);
     if delta > 0 {
-        format!("in {}", counted(count, unit))
+        (time.ahead)(&counted)
     } else {
-        format!("{} ago", counted(count, unit))
+        (time.ago)(&counted)
     }
 }
 
 /// "1 minute", "15 minutes", "1 hour", "2 hours": a length of time as a person says it
 /// (whole hours when it is some, else minutes rounded up, else seconds).
-pub fn duration(seconds: i64) -> String {
+pub fn duration(lang: Lang, seconds: i64) -> String {
+    let time = &lang.texts().time;
     let seconds = seconds.max(0).unsigned_abs();
     if seconds >= 3600 && seconds.is_multiple_of(3600) {
-        counted(seconds / 3600, "hour")
+        counted(lang, seconds / 3600, time.hour)
     } else if seconds >= 60 {
-        counted(seconds.div_ceil(60), "minute")
+        counted(lang, seconds.div_ceil(60), time.minute)
     } else {
-        counted(seconds, "second")
+        counted(lang, seconds, time.second)
     }
 }
 
-fn counted(count: u64, unit: &str) -> String {
-    if count == 1 {
-        format!("1 {unit}")
+/// `count` and the unit's singular or plural, as the language wants.
+fn counted(lang: Lang, count: u64, (one, many): (&str, &str)) -> String {
+    let unit = if (lang.texts().time.singular)(count) {
+        one
     } else {
-        format!("{count} {unit}s")
-    }
+        many
+    };
+    format!("{count} {unit}")
 }
 
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -97,21 +106,34 @@ mod tests {
 
     #[test]
     fn exact_times_are_utc_dates() {
-        assert_eq!(exact(0), "1970-01-01 00:00 UTC");
-        assert_eq!(exact(951_782_400), "2000-02-29 00:00 UTC");
-        assert_eq!(exact(1_800_000_000), "2027-01-15 08:00 UTC");
+        assert_eq!(exact(Lang::En, 0), "1970-01-01 00:00 UTC");
+        assert_eq!(exact(Lang::En, 951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(exact(Lang::En, 1_800_000_000), "2027-01-15 08:00 UTC");
+        assert_eq!(exact(Lang::Nl, 1_800_000_000), "15/01/2027 08:00 UTC");
     }
 
     #[test]
     fn local_times_move_by_the_offset_across_midnight() {
         // 2027-01-15 08:00 UTC: Brussels in winter (+1 h), Honolulu (-10 h), Kathmandu (+5:45).
-        assert_eq!(exact_at_offset(1_800_000_000, 3600), "2027-01-15 09:00");
-        assert_eq!(exact_at_offset(1_800_000_000, -10 * 3600), "2027-01-14 22:00");
+        assert_eq!(exact_at_offset(Lang::En, 1_800_000_000, 3600), "2027-01-15 09:00");
         assert_eq!(
-            exact_at_offset(1_800_000_000, 5 * 3600 + 45 * 60),
+            exact_at_offset(Lang::En, 1_800_000_000, -10 * 3600),
+            "2027-01-14 22:00"
+        );
+        assert_eq!(
+            exact_at_offset(Lang::En, 1_800_000_000, 5 * 3600 + 45 * 60),
             "2027-01-15 13:45"
         );
-        assert_eq!(exact_at_offset(0, 0), "1970-01-01 00:00");
+        assert_eq!(exact_at_offset(Lang::En, 0, 0), "1970-01-01 00:00");
+    }
+
+    #[test]
+    fn dutch_and_french_write_the_day_first() {
+        assert_eq!(exact_at_offset(Lang::Nl, 1_800_000_000, 3600), "15/01/2027 09:00");
+        assert_eq!(
+            exact_at_offset(Lang::Fr, 1_800_000_000, -10 * 3600),
+            "14/01/2027 22:00"
+        );
     }
 
     #[test]
@@ -123,22 +145,36 @@ mod tests {
 
     #[test]
     fn durations_read_as_people_say_them() {
-        assert_eq!(duration(600), "10 minutes");
-        assert_eq!(duration(900), "15 minutes");
-        assert_eq!(duration(60), "1 minute");
-        assert_eq!(duration(90), "2 minutes");
-        assert_eq!(duration(3600), "1 hour");
-        assert_eq!(duration(7200), "2 hours");
-        assert_eq!(duration(1), "1 second");
+        let en = |s| duration(Lang::En, s);
+        assert_eq!(en(600), "10 minutes");
+        assert_eq!(en(900), "15 minutes");
+        assert_eq!(en(60), "1 minute");
+        assert_eq!(en(90), "2 minutes");
+        assert_eq!(en(3600), "1 hour");
+        assert_eq!(en(7200), "2 hours");
+        assert_eq!(en(1), "1 second");
+        assert_eq!(duration(Lang::Nl, 7200), "2 uur");
+        assert_eq!(duration(Lang::Nl, 600), "10 minuten");
+        assert_eq!(duration(Lang::Nl, 60), "1 minuut");
+        assert_eq!(duration(Lang::Fr, 3600), "1 heure");
+        assert_eq!(duration(Lang::Fr, 30), "30 secondes");
+        // French counts zero in the singular.
+        assert_eq!(duration(Lang::Fr, 0), "0 seconde");
+        assert_eq!(duration(Lang::En, 0), "0 seconds");
     }
 
     #[test]
     fn relative_times_use_the_largest_whole_unit() {
         let now = 1_800_000_000;
-        assert_eq!(relative(now + 30, now), "just now");
-        assert_eq!(relative(now - 60, now), "1 minute ago");
-        assert_eq!(relative(now - 7200, now), "2 hours ago");
-        assert_eq!(relative(now + 30 * 86_400, now), "in 30 days");
-        assert_eq!(relative(now + 86_399, now), "in 23 hours");
+        let en = |at| relative(Lang::En, at, now);
+        assert_eq!(en(now + 30), "just now");
+        assert_eq!(en(now - 60), "1 minute ago");
+        assert_eq!(en(now - 7200), "2 hours ago");
+        assert_eq!(en(now + 30 * 86_400), "in 30 days");
+        assert_eq!(en(now + 86_399), "in 23 hours");
+        assert_eq!(relative(Lang::Nl, now - 7200, now), "2 uur geleden");
+        assert_eq!(relative(Lang::Nl, now + 3 * 86_400, now), "over 3 dagen");
+        assert_eq!(relative(Lang::Fr, now - 60, now), "il y a 1 minute");
+        assert_eq!(relative(Lang::Fr, now + 30 * 86_400, now), "dans 30 jours");
     }
 }

@@ -38,6 +38,8 @@ pub struct Config {
     pub password_hash_queue: usize,
     /// Region of phone numbers typed in national form (`BE`); unset: international only.
     pub default_region: Option<phonenumber::country::Id>,
+    /// The language of pages and mail when nothing else says which (spec §3).
+    pub default_language: app::i18n::Lang,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -122,6 +124,7 @@ struct Bootstrap {
 struct PolicySection {
     password_hash_queue: Option<String>,
     default_region: Option<String>,
+    default_language: Option<String>,
 }
 
 impl Config {
@@ -156,6 +159,7 @@ impl Config {
         let site = values.site(file.site)?;
         let (database_url, database_pool) = values.database(file.database)?;
         let (trusted_proxies, client_ip_header) = values.network(file.network)?;
+        let default_language = values.default_language(&file.policy)?;
         let (password_hash_queue, default_region) = values.policy(file.policy)?;
         let (admin_password, admin_email) = values.bootstrap(file.bootstrap)?;
         Ok(Config {
@@ -182,6 +186,7 @@ impl Config {
             secret_key: env("TWOSTEP_SECRET_KEY").filter(|k| !k.trim().is_empty()),
             password_hash_queue,
             default_region,
+            default_language,
         })
     }
 
@@ -399,11 +404,26 @@ impl<E: Fn(&str) -> Option<String>> Values<'_, E> {
         Ok((queue, region))
     }
 
+    fn default_language(&self, policy: &PolicySection) -> Result<app::i18n::Lang, ConfigError> {
+        match self.pick(policy.default_language.clone(), "TWOSTEP_DEFAULT_LANGUAGE") {
+            None => Ok(app::i18n::Lang::En),
+            Some(code) => app::i18n::Lang::from_code(&code).ok_or_else(|| {
+                invalid(
+                    "policy.default_language",
+                    format!("must be en, nl or fr, got {code:?}"),
+                )
+            }),
+        }
+    }
+
     fn bootstrap(&self, bootstrap: Bootstrap) -> Result<(Option<String>, Option<String>), ConfigError> {
         // Only its length here: whether it is easy to guess matters only when it makes the
         // first admin (`main`), and an existing install must keep starting with it.
         let password = self.pick(bootstrap.admin_password, "TWOSTEP_ADMIN_PASSWORD");
-        if let Some(problem) = password.as_deref().and_then(app::limits::password_length_problem) {
+        if let Some(problem) = password
+            .as_deref()
+            .and_then(|password| app::limits::password_length_problem(app::i18n::Lang::En, password))
+        {
             return Err(invalid("bootstrap.admin_password", problem));
         }
         Ok((password, self.pick(bootstrap.admin_email, "TWOSTEP_ADMIN_EMAIL")))
@@ -474,6 +494,7 @@ mod tests {
         assert_eq!(config.admin_password, None);
         assert!(!config.secure_cookies());
         assert_eq!(config.default_region, None);
+        assert_eq!(config.default_language, app::i18n::Lang::En);
     }
 
     #[test]
@@ -503,6 +524,7 @@ mod tests {
             Some(file),
             env(&[
                 ("TWOSTEP_DEFAULT_REGION", "be"),
+                ("TWOSTEP_DEFAULT_LANGUAGE", "nl"),
                 ("TWOSTEP_DATABASE_URL", "sqlite://from-env.db"),
                 ("TWOSTEP_TRUSTED_PROXIES", "192.0.2.1, 2001:db8::/48"),
                 ("TWOSTEP_CLIENT_IP_HEADER", "forwarded"),
@@ -514,6 +536,7 @@ mod tests {
         assert_eq!(config.public_origin.as_deref(), Some("https://plan.example.com"));
         assert!(config.secure_cookies());
         assert_eq!(config.default_region, Some(phonenumber::country::Id::BE));
+        assert_eq!(config.default_language, app::i18n::Lang::Nl);
         assert_eq!(config.database_url, "sqlite://from-env.db");
         assert_eq!(config.smtp_url.as_deref(), Some("smtp://127.0.0.1:2525"));
         assert!(
@@ -619,6 +642,7 @@ mod tests {
         assert!(bad(&[("TWOSTEP_PUBLIC_ORIGIN", "plan.example.com")]).contains("public_origin"));
         assert!(bad(&[("TWOSTEP_PASSWORD_HASH_QUEUE", "-1")]).contains("password_hash_queue"));
         assert!(bad(&[("TWOSTEP_DEFAULT_REGION", "Belgium")]).contains("default_region"));
+        assert!(bad(&[("TWOSTEP_DEFAULT_LANGUAGE", "de")]).contains("default_language"));
         assert!(bad(&[("TWOSTEP_CLIENT_IP_HEADER", "x-forwarded")]).contains("client_ip_header"));
         assert!(bad(&[("TWOSTEP_ADMIN_PASSWORD", "short")]).contains("admin_password"));
         let too_long = "x".repeat(app::limits::PASSWORD_MAX + 1);

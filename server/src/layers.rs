@@ -241,6 +241,32 @@ pub async fn page_guard(
     response
 }
 
+/// The language of each request (issue 29): on a signed-in page the person's saved one
+/// (the page guard found them), then the Language menu's cookie, `Accept-Language`, and
+/// the instance default. Pages are drawn in it, and server functions answer in it.
+///
+/// A signed-in page whose person saved another language than the cookie says (a sign-in
+/// in a new browser, a choice made on another computer) brings the cookie in line, so the
+/// server functions the page calls answer in it too.
+pub async fn language(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let secure = state.policy.secure_cookies();
+    let saved = request
+        .extensions()
+        .get::<app::permissions::CurrentUser>()
+        .and_then(|user| user.language);
+    let lang = app::i18n::for_request(request.headers(), saved, secure, state.policy.default_language);
+    let out_of_line =
+        saved.filter(|saved| app::i18n::cookie_choice(request.headers(), secure) != Some(*saved));
+    request.extensions_mut().insert(lang);
+    let mut response = next.run(request).await;
+    if let Some(saved) = out_of_line
+        && let Ok(cookie) = HeaderValue::from_str(&app::i18n::cookie(saved, secure))
+    {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
 /// Files named by their content may be kept for a year without asking again; any other
 /// file under `/pkg/` is revalidated on every use, so a new build is never hidden.
 pub async fn site_file_cache(State(files): State<Arc<SiteFiles>>, request: Request, next: Next) -> Response {

@@ -228,6 +228,7 @@ fn policy(config: &Config) -> Policy {
         trusted_proxies: config.trusted_proxies.clone(),
         client_ip_header: config.client_ip_header,
         default_region: config.default_region,
+        default_language: config.default_language,
         // The rest (and the tests' probes, when they are compiled in) at their defaults.
         ..Default::default()
     }

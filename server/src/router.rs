@@ -63,6 +63,8 @@ pub fn build<Store: SessionStore + Clone>(state: AppState, store: Store, secure_
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(move |options| {
             shell(options, &fallback_files)
         }))
+        // After the page guard, which finds the signed-in person (and their language).
+        .layer(from_fn_with_state(state.clone(), layers::language))
         .layer(from_fn_with_state(state.clone(), layers::page_guard))
         .layer(from_fn(layers::no_store_api))
         .layer(from_fn(layers::plain_form_redirect))

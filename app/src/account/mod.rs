@@ -4,6 +4,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub mod language;
 pub mod view;
 
 pub use view::AccountView;
@@ -102,7 +103,7 @@ pub mod ssr {
     use crate::error::AppError;
     use crate::personnel::people;
     use crate::request::context::SignedIn;
-    use crate::sign_in_details::{self, proof::NOT_YOUR_PASSWORD};
+    use crate::sign_in_details;
     use tower_sessions::Session;
 
     pub async fn change_password(
@@ -112,6 +113,7 @@ pub mod ssr {
         new: String,
     ) -> Result<PasswordChange, AppError> {
         let (state, user, client_ip) = (&cx.state, &cx.user, cx.client_ip);
+        let not_your_password = crate::i18n::account_texts::server().not_your_password;
         let invalid = |current: Option<&str>, new: Option<String>| {
             Ok(PasswordChange::Invalid(PasswordErrors {
                 current: current.map(str::to_string),
@@ -122,12 +124,12 @@ pub mod ssr {
             return invalid(None, Some(problem));
         }
         let Some(proof) = sign_in_details::check_own_password(cx, current).await? else {
-            return invalid(Some(NOT_YOUR_PASSWORD), None);
+            return invalid(Some(not_your_password), None);
         };
         let hash = state.hasher.hash(new).await?;
         let Some(epoch) = sign_in_details::change_own_password(state, user, &proof, &hash, client_ip).await?
         else {
-            return invalid(Some(NOT_YOUR_PASSWORD), None);
+            return invalid(Some(not_your_password), None);
         };
         people::forget_first_admin_password(state, user.id).await?;
         // Every other session of this person died with the epoch; this one lives on, and

@@ -43,13 +43,15 @@ impl Channel {
         }
     }
 
-    /// Sends `code`. The error text is for the log: it never holds the code.
-    pub async fn send_code(&self, state: &AppState, name: &str, code: &str) -> Result<(), String> {
+    /// Sends `code`, in the person's language (spec §1: their saved one, else the sign-in
+    /// page's). The error text is for the log: it never holds the code.
+    pub async fn send_code(&self, state: &AppState, to: &Contact, code: &str) -> Result<(), String> {
         let minutes = state.policy.codes.lifetime_seconds / 60;
+        let lang = crate::i18n::for_person(to.language);
         match self {
             Channel::Email(address) => state
                 .mailer
-                .send(mail::code_letter(name, address, code, minutes))
+                .send(mail::code_letter(lang, &to.name, address, code, minutes))
                 .await
                 .map_err(|e| e.to_string()),
             Channel::Sms(number) => {
@@ -58,7 +60,7 @@ impl Channel {
                 };
                 sms.send(
                     number,
-                    &crate::sms::code_text(code, minutes, &state.policy.site_host()),
+                    &crate::sms::code_text(lang, code, minutes, &state.policy.site_host()),
                 )
                 .await
                 .map_err(|e| e.to_string())
@@ -98,6 +100,7 @@ mod tests {
 
     fn contact(email: Option<&str>, mobile: Option<&str>) -> Contact {
         Contact {
+            language: None,
             name: "Jane".into(),
             email: email.map(str::to_string),
             mobile: mobile.map(str::to_string),

@@ -17,9 +17,7 @@ use crate::auth::codes::{self, Answer, Checked, NotIssued, Purpose};
 use crate::auth::{CodeOutcome, CodePrompt, LoginOutcome, OtherWay, SendBy, Way};
 use crate::auth::{authenticator, misses, passkeys, recovery, tokens};
 use crate::error::AppError;
-use crate::messages::{
-    CODE_SPENT, NO_CHANNEL, PASSKEY_NOT_ACCEPTED, SECOND_STEP_LOCKED, SEND_FAILED, WRONG_CODE, too_many_codes,
-};
+use crate::i18n::said;
 use crate::personnel::people::{self, Contact};
 use crate::sign_in_details::Notice;
 use crate::state::AppState;
@@ -141,7 +139,7 @@ pub async fn begin(
             "no channel for a code",
         );
         audit::record(&state.db, now, event).await?;
-        return Ok(refuse(NO_CHANNEL));
+        return Ok(refuse(said().no_channel));
     }
     // Every pending sign-in has a row, sent or not: the per-window cap counts them all.
     // It replaces this browser's unfinished sign-in, if any, and no other browser's.
@@ -180,8 +178,8 @@ pub async fn begin(
     } else if ways.channel.is_some() {
         match send_issued(state, person.user_id, person.epoch, &issued, client_ip).await? {
             Sent::To(channel) => (Way::Sent { to: channel.masked() }, true),
-            Sent::NoChannel => return Ok(refuse(NO_CHANNEL)),
-            Sent::Failed => return Ok(refuse(SEND_FAILED)),
+            Sent::NoChannel => return Ok(refuse(said().no_channel)),
+            Sent::Failed => return Ok(refuse(said().send_failed)),
         }
     } else {
         (Way::Recovery, false)
@@ -291,7 +289,7 @@ async fn deliver(
     client_ip: IpAddr,
 ) -> Result<bool, AppError> {
     let now = state.clock.now();
-    match channel.send_code(state, &contact.name, code).await {
+    match channel.send_code(state, contact, code).await {
         Ok(()) => {
             let event = Event::own(EventKind::CodeSent, user_id, client_ip, channel.kind());
             audit::record(&state.db, now, event).await?;
@@ -344,7 +342,7 @@ pub async fn verify(
 
 fn spent() -> CodeOutcome {
     CodeOutcome::Restart {
-        message: CODE_SPENT.to_string(),
+        message: said().code_spent.to_string(),
     }
 }
 
@@ -408,7 +406,7 @@ async fn conclude(
     if misses::locked(&state.db, user_id).await? {
         session.remove::<Pending>(PENDING).await?;
         return Ok(CodeOutcome::Restart {
-            message: SECOND_STEP_LOCKED.to_string(),
+            message: said().second_step_locked.to_string(),
         });
     }
     let what = match pending.prompt.way {
@@ -435,13 +433,13 @@ async fn conclude(
             if count_miss(state, user_id, client_ip).await?.locked {
                 session.remove::<Pending>(PENDING).await?;
                 return Ok(CodeOutcome::Restart {
-                    message: SECOND_STEP_LOCKED.to_string(),
+                    message: said().second_step_locked.to_string(),
                 });
             }
             let message = if pending.prompt.way == Way::Passkey {
-                PASSKEY_NOT_ACCEPTED
+                said().passkey_not_accepted
             } else {
-                WRONG_CODE
+                said().wrong_code
             };
             return Ok(CodeOutcome::Refused {
                 message: message.to_string(),
@@ -453,7 +451,12 @@ async fn conclude(
             session.remove::<Pending>(PENDING).await?;
             let locked = count_miss(state, user_id, client_ip).await?.locked;
             return Ok(CodeOutcome::Restart {
-                message: if locked { SECOND_STEP_LOCKED } else { CODE_SPENT }.to_string(),
+                message: if locked {
+                    said().second_step_locked
+                } else {
+                    said().code_spent
+                }
+                .to_string(),
             });
         }
         // Left in the session on purpose: a second, simultaneous submit of the right
@@ -561,10 +564,17 @@ async fn trust_this_network(
     tx.commit().await?;
     state.trust_changed(user_id);
     if let Some(email) = contact.email.clone() {
-        let letter = mail::trusted_network_letter(&contact.name, &email, &network.to_string(), days);
+        let lang = crate::i18n::for_person(contact.language);
+        let letter = mail::trusted_network_letter(lang, &contact.name, &email, &network.to_string(), days);
         state.mail_in_background(user_id, letter);
     }
     Ok(())
+}
+
+/// "Too many codes were sent to you. Wait 15 minutes, then sign in again."
+fn too_many_codes(window_seconds: i64) -> String {
+    let wait = crate::time_text::duration(crate::i18n::request_lang(), window_seconds);
+    (said().too_many_codes)(&wait)
 }
 
 /// **Send a new code**: voids the pending code and sends another, at most once per
@@ -573,7 +583,7 @@ async fn trust_this_network(
 pub async fn resend(state: &AppState, session: &Session, client_ip: IpAddr) -> Result<CodeOutcome, AppError> {
     let Some(pending) = session.get::<Pending>(PENDING).await? else {
         return Ok(CodeOutcome::Restart {
-            message: CODE_SPENT.to_string(),
+            message: said().code_spent.to_string(),
         });
     };
     if !matches!(pending.prompt.way, Way::Sent { .. }) {
@@ -611,11 +621,11 @@ pub async fn change_way(
         message: message.to_string(),
     };
     let Some(pending) = session.get::<Pending>(PENDING).await? else {
-        return Ok(restart(CODE_SPENT));
+        return Ok(restart(said().code_spent));
     };
     let Some(contact) = people::contact_of(&state.db, pending.user_id, pending.epoch).await? else {
         session.remove::<Pending>(PENDING).await?;
-        return Ok(restart(CODE_SPENT));
+        return Ok(restart(said().code_spent));
     };
     let ways = Ways::of(state, pending.user_id, &contact).await?;
     let mut pending = match to {
@@ -646,7 +656,7 @@ pub async fn change_way(
         }
         _ => {
             return Ok(CodeOutcome::Refused {
-                message: NOT_YOUR_WAY.to_string(),
+                message: said().not_your_way.to_string(),
             });
         }
     };
@@ -654,9 +664,6 @@ pub async fn change_way(
     session.insert(PENDING, pending.clone()).await?;
     Ok(CodeOutcome::Switched(pending.prompt))
 }
-
-/// The answer to a way the person does not have (a hand-made request).
-const NOT_YOUR_WAY: &str = "That way of signing in is not set up for your account.";
 
 /// Voids the pending sign-in's row and sends a new code in its place: the pending state
 /// with the new code, or why step 2 goes on without one (or ends).
@@ -674,16 +681,16 @@ async fn send_new(
     };
     let Some(contact) = people::contact_of(&state.db, pending.user_id, pending.epoch).await? else {
         session.remove::<Pending>(PENDING).await?;
-        return Ok(Err(restart(CODE_SPENT)));
+        return Ok(Err(restart(said().code_spent)));
     };
     if Channel::of(&contact, state.sms.is_some()).is_none() {
         session.remove::<Pending>(PENDING).await?;
-        return Ok(Err(restart(NO_CHANNEL)));
+        return Ok(Err(restart(said().no_channel)));
     }
     // No more codes to a person whose step 2 locked while this sign-in was open.
     if misses::locked(&state.db, pending.user_id).await? {
         session.remove::<Pending>(PENDING).await?;
-        return Ok(Err(restart(SECOND_STEP_LOCKED)));
+        return Ok(Err(restart(said().second_step_locked)));
     }
     let issued = codes::issue(
         &state.db,
@@ -705,15 +712,9 @@ async fn send_new(
             issued
         }
         Err(NotIssued::TooSoon { retry_after_seconds }) => {
-            let unit = if retry_after_seconds == 1 {
-                "second"
-            } else {
-                "seconds"
-            };
+            let wait = crate::time_text::duration(crate::i18n::request_lang(), retry_after_seconds);
             return Ok(Err(CodeOutcome::Refused {
-                message: format!(
-                    "A code was sent moments ago. Wait {retry_after_seconds} {unit} before asking for a new one."
-                ),
+                message: (said().sent_moments_ago)(&wait),
             }));
         }
         Err(NotIssued::TooMany) => {
@@ -738,10 +739,10 @@ async fn send_new(
         }
         Sent::NoChannel => {
             session.remove::<Pending>(PENDING).await?;
-            Ok(Err(restart(NO_CHANNEL)))
+            Ok(Err(restart(said().no_channel)))
         }
         Sent::Failed => Ok(Err(CodeOutcome::Refused {
-            message: SEND_FAILED.to_string(),
+            message: said().send_failed.to_string(),
         })),
     }
 }

@@ -19,9 +19,10 @@ const LEAST_SCORE: u8 = 3;
 const ESTIMATED_CHARACTERS: usize = 64;
 
 /// Why `password` cannot be a new password of the person described by `about` (their
-/// name, username, email: whatever is known), if it cannot.
+/// name, username, email: whatever is known), if it cannot: in the request's language
+/// (English outside a request, as on the command line).
 pub fn problem(password: &str, about: &[&str]) -> Option<String> {
-    if let Some(problem) = password_length_problem(password) {
+    if let Some(problem) = password_length_problem(crate::i18n::request_lang(), password) {
         return Some(problem);
     }
     let estimated: String = password.chars().take(ESTIMATED_CHARACTERS).collect();
@@ -29,18 +30,17 @@ pub fn problem(password: &str, about: &[&str]) -> Option<String> {
     if u8::from(estimate.score()) >= LEAST_SCORE {
         return None;
     }
-    let mut reason = String::from("This password is too easy to guess.");
+    let said = &crate::i18n::account_texts::server().new_password;
+    let mut reason = String::from(said.too_easy);
     let feedback = estimate.feedback();
     if let Some(warning) = feedback.and_then(|f| f.warning()) {
         reason.push(' ');
-        reason.push_str(&warning.to_string());
+        reason.push_str(&(said.warning)(warning));
     }
+    reason.push(' ');
     match feedback.and_then(|f| f.suggestions().first()) {
-        Some(suggestion) => {
-            reason.push(' ');
-            reason.push_str(&suggestion.to_string());
-        }
-        None => reason.push_str(" Add another word or two; uncommon words are better."),
+        Some(suggestion) => reason.push_str(&(said.suggestion)(*suggestion)),
+        None => reason.push_str(said.add_words),
     }
     Some(reason)
 }
@@ -100,7 +100,10 @@ mod tests {
 
     #[test]
     fn length_is_checked_first_and_a_few_unrelated_words_pass() {
-        assert_eq!(problem("short", &[]), password_length_problem("short"));
+        assert_eq!(
+            problem("short", &[]),
+            password_length_problem(crate::i18n::Lang::En, "short")
+        );
         assert!(problem(&"x".repeat(200), &[]).unwrap().contains("at most"));
         for fine in [
             "plum kettle orbit",

@@ -9,7 +9,7 @@ use super::signed_in::{self, SignIn};
 use super::{LoginOutcome, PasskeyAsk, misses, passkeys, safe_next, throttle};
 use crate::audit::{self, Event, EventKind};
 use crate::error::AppError;
-use crate::messages::{PASSKEY_NOT_ACCEPTED, SECOND_STEP_LOCKED};
+use crate::i18n::said;
 use crate::personnel::people;
 use crate::state::AppState;
 use std::net::IpAddr;
@@ -62,7 +62,7 @@ pub async fn sign_in(
         super::password_step::reserve_attempt(state, name_key, client_ip, device_cookie, now).await?
     else {
         tracing::warn!(%client_ip, "passkey sign-in refused by the throttle");
-        return Ok(refused(PASSKEY_NOT_ACCEPTED));
+        return Ok(refused(said().passkey_not_accepted));
     };
     let accepted = match (challenge, presented, &person) {
         (Some(challenge), Some(presented), Some((user_id, _, _))) => {
@@ -99,7 +99,7 @@ pub async fn sign_in(
             detail: "passkey not accepted".into(),
         };
         audit::record(&state.db, now, event).await?;
-        return Ok(refused(PASSKEY_NOT_ACCEPTED));
+        return Ok(refused(said().passkey_not_accepted));
     };
     throttle::release(&state.db, reservation).await?;
     // Locked after wrong answers at step 2: only a new password set by someone else
@@ -107,7 +107,7 @@ pub async fn sign_in(
     if misses::locked(&state.db, user_id).await? {
         let event = Event::own(EventKind::SignInFailed, user_id, client_ip, "step 2 is locked");
         audit::record(&state.db, now, event).await?;
-        return Ok(refused(SECOND_STEP_LOCKED));
+        return Ok(refused(said().second_step_locked));
     }
     let sign_in = SignIn {
         user_id,

@@ -11,8 +11,8 @@ use crate::auth::password::Lane;
 use crate::auth::{LoginOutcome, safe_next};
 use crate::auth::{misses, throttle};
 use crate::error::AppError;
+use crate::i18n::said;
 use crate::limits::PASSWORD_MAX;
-use crate::messages::{INCORRECT_CREDENTIALS, SECOND_STEP_LOCKED};
 use crate::personnel::people;
 use crate::settings;
 use crate::state::AppState;
@@ -63,7 +63,7 @@ pub async fn sign_in(
     let now = state.clock.now();
     let key = people::username_key(username);
     let refused = || LoginOutcome::Refused {
-        message: INCORRECT_CREDENTIALS.to_string(),
+        message: said().incorrect_credentials.to_string(),
     };
 
     // No password longer than the limit was ever set: refused without hashing.
@@ -105,7 +105,7 @@ pub async fn sign_in(
                 let event = Event::own(EventKind::SignInFailed, person.id, client_ip, "step 2 is locked");
                 audit::record(&state.db, now, event).await?;
                 return Ok(LoginOutcome::Refused {
-                    message: SECOND_STEP_LOCKED.to_string(),
+                    message: said().second_step_locked.to_string(),
                 });
             }
             let next = safe_next(next);

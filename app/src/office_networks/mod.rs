@@ -155,7 +155,7 @@ pub async fn answer_check(state: &crate::state::AppState, typed: &str) -> Result
     let typed = typed.trim();
     let Ok(ip) = typed.parse::<std::net::IpAddr>() else {
         return Ok(AddressCheck::Refused {
-            message: "Type one IPv4 or IPv6 address, for example 192.0.2.7.".into(),
+            message: crate::i18n::system_texts::server().offices.not_an_address.into(),
         });
     };
     let now = state.clock.now();

@@ -26,10 +26,10 @@ pub fn clean_name(typed: &str) -> Result<String, String> {
         .trim()
         .to_string();
     if name.is_empty() {
-        return Err("Give the office network a name.".into());
+        return Err(said().name_missing.into());
     }
     if name.chars().count() > NAME_MAX {
-        return Err(format!("At most {NAME_MAX} characters."));
+        return Err((said().name_too_long)(NAME_MAX));
     }
     Ok(name)
 }
@@ -50,9 +50,7 @@ pub fn parse_range(typed: &str) -> Result<IpNet, String> {
             // Echoed shortened: a refused plain post carries it back in a cookie.
             let shown: String = typed.chars().take(60).collect();
             let more = if typed.chars().count() > 60 { "…" } else { "" };
-            format!(
-                "“{shown}{more}” is not an IP address or range (for example 192.0.2.0/24 or 2001:db8:7::/48)."
-            )
+            (said().not_a_range)(&format!("{shown}{more}"))
         })?;
     let net = canonical_net(net).trunc();
     if let Some(why) = never_an_office(net) {
@@ -63,9 +61,7 @@ pub fn parse_range(typed: &str) -> Result<IpNet, String> {
         IpNet::V6(_) => WIDEST_V6,
     };
     if net.prefix_len() < widest {
-        return Err(format!(
-            "{net} is wider than /{widest}: give each office's own range."
-        ));
+        return Err((said().too_wide)(&net.to_string(), widest));
     }
     Ok(net)
 }
@@ -76,19 +72,16 @@ pub fn parse_range(typed: &str) -> Result<IpNet, String> {
 fn never_an_office(net: IpNet) -> Option<&'static str> {
     let within =
         |prefix: &str| net.prefix_len() >= 16 && prefix.parse::<IpNet>().is_ok_and(|p| p.contains(&net));
+    let said = said();
     match net {
-        IpNet::V4(v4) if v4.network().octets()[0] == 0 => Some("is no address a client can have"),
+        IpNet::V4(v4) if v4.network().octets()[0] == 0 => Some(said.no_client_address),
         IpNet::V4(v4) if v4.network().is_multicast() || v4.network().is_broadcast() => {
-            Some("is a multicast or broadcast range, not an office")
+            Some(said.multicast_or_broadcast)
         }
-        IpNet::V6(v6) if v6.network().is_multicast() => Some("is a multicast range, not an office"),
-        IpNet::V6(_) if within("64:ff9b::/96") || within("64:ff9b:1::/48") => {
-            Some("is a NAT64 prefix (IPv4 addresses written as IPv6): give the IPv4 range instead")
-        }
-        IpNet::V6(_) if within("::/96") => {
-            Some("is an IPv4-compatible or unspecified IPv6 range: give the IPv4 range instead")
-        }
-        IpNet::V6(_) if within("2001::/32") => Some("is a Teredo prefix, which carries any IPv4 client"),
+        IpNet::V6(v6) if v6.network().is_multicast() => Some(said.multicast),
+        IpNet::V6(_) if within("64:ff9b::/96") || within("64:ff9b:1::/48") => Some(said.nat64),
+        IpNet::V6(_) if within("::/96") => Some(said.ipv4_compatible),
+        IpNet::V6(_) if within("2001::/32") => Some(said.teredo),
         _ => None,
     }
 }
@@ -101,21 +94,25 @@ pub fn parse_addresses(typed: &str, proxies: &TrustedProxies) -> Result<Vec<IpNe
     for line in typed.lines().map(str::trim).filter(|line| !line.is_empty()) {
         let net = parse_range(line)?;
         if let Some(proxy) = proxies.overlapping(net) {
-            return Err(format!(
-                "{net} overlaps the trusted proxy {proxy}: every client behind it would look like the office."
-            ));
+            return Err((said().overlaps_proxy)(&net.to_string(), &proxy.to_string()));
         }
         if !ranges.contains(&net) {
             ranges.push(net);
         }
     }
     if ranges.is_empty() {
-        return Err("Give at least one address range, one per line.".into());
+        return Err(said().no_ranges.into());
     }
     if ranges.len() > MOST_RANGES {
-        return Err(format!("At most {MOST_RANGES} ranges in one office network."));
+        return Err((said().too_many_ranges)(MOST_RANGES));
     }
     Ok(ranges)
+}
+
+/// Why a name or a range was refused, in the request's language (English at the command
+/// line).
+fn said() -> &'static crate::i18n::system_texts::OfficeServerTexts {
+    &crate::i18n::system_texts::server().offices
 }
 
 #[cfg(test)]

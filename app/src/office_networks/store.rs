@@ -105,7 +105,7 @@ pub async fn add(
         if count >= MOST_OFFICES {
             return Ok(refused(
                 OfficeField::Name,
-                format!("There are already {MOST_OFFICES} office networks: remove one first."),
+                (said().too_many_offices)(MOST_OFFICES),
             ));
         }
         let id: Option<i64> = sqlx::query_scalar(
@@ -130,10 +130,7 @@ pub async fn add(
         id
     });
     let Some(_) = id else {
-        return Ok(refused(
-            OfficeField::Name,
-            format!("An office network is already named “{name}”."),
-        ));
+        return Ok(refused(OfficeField::Name, (said().name_taken)(&name)));
     };
     let detail = format!("{name}: {}", joined(&ranges));
     by.audit_about(&mut tx, now, EventKind::OfficeNetworkAdded, None, &detail)
@@ -179,6 +176,11 @@ pub async fn id_named(db: &Db, name: &str) -> Result<Option<i64>, sqlx::Error> {
             .fetch_optional(pool)
             .await
     })
+}
+
+/// Why an office network was refused, in the request's language.
+fn said() -> &'static crate::i18n::system_texts::OfficeServerTexts {
+    &crate::i18n::system_texts::server().offices
 }
 
 pub fn joined(ranges: &[IpNet]) -> String {

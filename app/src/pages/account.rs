@@ -21,9 +21,11 @@ pub fn AccountPage() -> impl IntoView {
     let contact = ServerAction::<ChangeContact>::new();
     let contact_typed = crate::form_post::restore(contact);
     let or_dash = |value: Option<String>| value.filter(|v| !v.is_empty()).unwrap_or_else(|| "—".into());
+    let texts = crate::i18n::t();
+    let t = &texts.account.details;
     view! {
-        <Title text="My account" />
-        <h1>"My account"</h1>
+        <Title text=texts.nav.my_account />
+        <h1>{texts.nav.my_account}</h1>
         <Suspense fallback=Loading>
             {move || {
                 let contact_typed = contact_typed.clone();
@@ -31,24 +33,59 @@ pub fn AccountPage() -> impl IntoView {
                 match account.await {
                     Ok(me) => Either::Left(view! {
                         <dl class="details">
-                            <dt>"Name"</dt><dd>{me.name}</dd>
-                            <dt>"Username"</dt><dd>{me.username}</dd>
-                            <dt>"Email"</dt><dd>{or_dash(me.email.clone())}</dd>
-                            <dt>"Mobile"</dt><dd>{or_dash(me.mobile.clone())}</dd>
+                            <dt>{t.name}</dt><dd>{me.name}</dd>
+                            <dt>{t.username}</dt><dd>{me.username}</dd>
+                            <dt>{t.email}</dt><dd>{or_dash(me.email.clone())}</dd>
+                            <dt>{t.mobile}</dt><dd>{or_dash(me.mobile.clone())}</dd>
                         </dl>
                         <ContactForm change=contact typed=contact_typed
                             email=me.email.unwrap_or_default() mobile=me.mobile.unwrap_or_default() />
                     }),
                     Err(error) => Either::Right(view! {
-                        <p class="form-error" role="alert">{error.to_string()}</p>
+                        <p class="form-error" role="alert">{error.text().to_string()}</p>
                     }),
                 }
             })
             }}
         </Suspense>
+        <LanguageForm />
         <crate::pages::methods::MyMethods />
         <MyTrusted />
         <PasswordForm />
+    }
+}
+
+/// **Language** (spec §1): the language pages, mail and text messages to this person are
+/// written in. A plain form, as the Language menu is, to the same server function: the
+/// page comes back in the language chosen.
+#[component]
+fn LanguageForm() -> impl IntoView {
+    use crate::account::language::ChooseLanguage;
+    use crate::i18n::Lang;
+    use leptos::server_fn::ServerFn;
+    let t = &crate::i18n::t().language;
+    let current = crate::i18n::use_lang();
+    let sending = RwSignal::new(false);
+    view! {
+        <section class="panel" aria-labelledby="language-heading">
+            <h2 id="language-heading">{t.label}</h2>
+            <form method="post" action=ChooseLanguage::PATH on:submit=move |_| sending.set(true)>
+                <div class="field">
+                    <label for="account-language">{t.label}</label>
+                    <select id="account-language" name="language" aria-describedby="account-language-hint">
+                        {Lang::ALL.map(|lang| view! {
+                            <option value=lang.code() lang=lang.code() selected=lang == current>
+                                {lang.own_name()}
+                            </option>
+                        })}
+                    </select>
+                    <p id="account-language-hint" class="hint">{t.hint}</p>
+                </div>
+                <button type="submit" class="primary-inline" aria-busy=move || sending.get().then_some("true")>
+                    {t.save}
+                </button>
+            </form>
+        </section>
     }
 }
 
@@ -56,10 +93,11 @@ pub fn AccountPage() -> impl IntoView {
 fn MyTrusted() -> impl IntoView {
     let changes = use_trust_changes();
     let mine = Resource::new(move || changes.get(), |_| my_trusted());
+    let t = &crate::i18n::t().account.trusted;
     view! {
         <section class="panel wide" aria-labelledby="my-trusted-heading">
-            <h2 id="my-trusted-heading">"My trusted IP addresses"</h2>
-            <p class="lead">"From these addresses you sign in with your password alone until the entry expires."</p>
+            <h2 id="my-trusted-heading">{t.my_heading}</h2>
+            <p class="lead">{t.my_lead}</p>
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match mine.await {
@@ -69,10 +107,10 @@ fn MyTrusted() -> impl IntoView {
                                 now=page.now
                                 show_person=false
                                 delete=DeleteTarget::MyEntry
-                                caption="My trusted IP addresses"
+                                caption=t.my_heading
                             />
                         }),
-                        Err(error) => Either::Right(view! { <ErrorLine text=error.to_string() /> }),
+                        Err(error) => Either::Right(view! { <ErrorLine text=error.text().to_string() /> }),
                     }
                 })}
             </Transition>
@@ -103,24 +141,24 @@ fn ContactForm(
         Some(Ok(ContactChange::Invalid(errors))) => errors,
         _ => ContactErrors::default(),
     });
+    let texts = &crate::i18n::t().account;
+    let t = &texts.contact;
     let outcome = move || match change.value().get() {
-        Some(Ok(ContactChange::Changed)) => Some(Ok(
-            "Saved. Your trusted IP addresses were removed, and a notice was mailed to you.",
-        )),
-        Some(Ok(ContactChange::Unchanged)) => Some(Ok("Nothing changed.")),
-        Some(Err(error)) => Some(Err(error.to_string())),
+        Some(Ok(ContactChange::Changed)) => Some(Ok(t.saved)),
+        Some(Ok(ContactChange::Unchanged)) => Some(Ok(t.nothing_changed)),
+        Some(Err(error)) => Some(Err(error.text().to_string())),
         _ => None,
     };
     view! {
         <section class="panel" aria-labelledby="contact-heading">
-            <h2 id="contact-heading">"Email and mobile"</h2>
-            <p class="lead">"Codes are sent here. A change removes your trusted IP addresses."</p>
+            <h2 id="contact-heading">{t.heading}</h2>
+            <p class="lead">{t.lead}</p>
             <ActionForm action=change attr:novalidate=true>
-                <TextField label="Email" name="email" id="contact-email" kind="email" value=email autocomplete="email"
+                <TextField label=t.email name="email" id="contact-email" kind="email" value=email autocomplete="email"
                     error=Signal::derive(move || errors.get().email) />
-                <TextField label="Mobile" name="mobile" id="contact-mobile" kind="tel" value=mobile autocomplete="tel"
+                <TextField label=t.mobile name="mobile" id="contact-mobile" kind="tel" value=mobile autocomplete="tel"
                     error=Signal::derive(move || errors.get().mobile) />
-                <TextField label="Current password" name="current" id="contact-current" kind="password"
+                <TextField label=texts.current_password name="current" id="contact-current" kind="password"
                     value=String::new() autocomplete="current-password"
                     error=Signal::derive(move || errors.get().current) />
                 {move || match outcome() {
@@ -128,7 +166,7 @@ fn ContactForm(
                     Some(Err(text)) => Either::Right(view! { <p class="form-error" role="alert">{text}</p> }),
                     None => Either::Left(view! { <p class="success" role="status">{""}</p> }),
                 }}
-                <SubmitButton label="Save email and mobile" pending />
+                <SubmitButton label=t.save pending />
             </ActionForm>
         </section>
     }
@@ -143,28 +181,28 @@ fn PasswordForm() -> impl IntoView {
         Some(Ok(PasswordChange::Invalid(errors))) => errors,
         _ => PasswordErrors::default(),
     });
+    let texts = &crate::i18n::t().account;
+    let t = &texts.password;
     let outcome = move || match change.value().get() {
-        Some(Ok(PasswordChange::Changed)) => {
-            Some(Ok("Your password was changed. Your other sessions have ended."))
-        }
-        Some(Err(error)) => Some(Err(error.to_string())),
+        Some(Ok(PasswordChange::Changed)) => Some(Ok(t.changed)),
+        Some(Err(error)) => Some(Err(error.text().to_string())),
         _ => None,
     };
     view! {
         <section class="panel" aria-labelledby="password-heading">
-            <h2 id="password-heading">"Change password"</h2>
+            <h2 id="password-heading">{t.heading}</h2>
             <ActionForm action=change>
-                <TextField label="Current password" name="current" kind="password" value=String::new()
+                <TextField label=texts.current_password name="current" kind="password" value=String::new()
                     autocomplete="current-password" error=Signal::derive(move || errors.get().current) />
-                <TextField label="New password" name="new" kind="password" value=String::new()
-                    autocomplete="new-password" hint=crate::limits::password_hint()
+                <TextField label=t.new_password name="new" kind="password" value=String::new()
+                    autocomplete="new-password" hint=crate::limits::password_hint(crate::i18n::use_lang())
                     error=Signal::derive(move || errors.get().new) />
                 {move || match outcome() {
                     Some(Ok(text)) => Either::Left(view! { <p class="success" role="status">{text}</p> }),
                     Some(Err(text)) => Either::Right(view! { <p class="form-error" role="alert">{text}</p> }),
                     None => Either::Left(view! { <p class="success" role="status">{""}</p> }),
                 }}
-                <SubmitButton label="Change password" pending />
+                <SubmitButton label=t.submit pending />
             </ActionForm>
         </section>
     }

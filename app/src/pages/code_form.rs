@@ -20,15 +20,17 @@ pub fn code_step(prompt: CodePrompt, back_to_password: Callback<Option<String>>)
 
 /// The line under the heading: where the code went, or where to find one.
 fn where_the_code_is(way: &Way) -> AnyView {
+    let lang = crate::i18n::use_lang();
+    let t = &lang.texts().code;
     match way {
         Way::Sent { to } => view! {
-            "We sent a code to " <strong>{to.clone()}</strong>
-            {format!(". It works once, for {}.", crate::time_text::duration(CODE_LIFETIME_SECONDS))}
+            {t.sent_to} <strong>{to.clone()}</strong>
+            {(t.works_once_for)(&crate::time_text::duration(lang, CODE_LIFETIME_SECONDS))}
         }
         .into_any(),
-        Way::App => "Open your authenticator app.".into_any(),
-        Way::Recovery => "Type one of your recovery codes (xxxxx-xxxxx). Each works once.".into_any(),
-        Way::Passkey => "Use your passkey: your device asks for your fingerprint, face or PIN.".into_any(),
+        Way::App => t.open_app.into_any(),
+        Way::Recovery => t.recovery_hint.into_any(),
+        Way::Passkey => t.passkey_hint.into_any(),
     }
 }
 
@@ -44,6 +46,7 @@ pub fn CodeForm(prompt: CodePrompt, back_to_password: Callback<Option<String>>) 
     crate::form_post::restore(resend);
     crate::form_post::restore(change);
     let cancel = ServerAction::<CancelCode>::new();
+    let t = &crate::i18n::t().code;
     let prompt = RwSignal::new(prompt);
     let verifying = verify.pending();
     let changing = change.pending();
@@ -79,20 +82,18 @@ pub fn CodeForm(prompt: CodePrompt, back_to_password: Callback<Option<String>>) 
     });
     let code_error = move || match verify.value().get() {
         Some(Ok(CodeOutcome::Refused { message })) => Some(message),
-        Some(Err(error)) => Some(error.to_string()),
+        Some(Err(error)) => Some(error.text().to_string()),
         _ => None,
     };
     let status = move || {
         let answer = |value: Option<Result<CodeOutcome, crate::error::AppError>>| match value {
-            Some(Ok(CodeOutcome::Resent { .. })) => {
-                Some("A new code is on its way. Only the newest code works.".to_string())
-            }
+            Some(Ok(CodeOutcome::Resent { .. })) => Some(t.new_code_on_its_way.to_string()),
             Some(Ok(CodeOutcome::Switched(CodePrompt {
                 way: Way::Sent { .. },
                 ..
-            }))) => Some("A code is on its way.".to_string()),
+            }))) => Some(t.code_on_its_way.to_string()),
             Some(Ok(CodeOutcome::Refused { message })) => Some(message),
-            Some(Err(error)) => Some(error.to_string()),
+            Some(Err(error)) => Some(error.text().to_string()),
             _ => None,
         };
         // The newer of the two answers speaks.
@@ -121,7 +122,7 @@ pub fn CodeForm(prompt: CodePrompt, back_to_password: Callback<Option<String>>) 
                     crate::auth::answer_with_passkey(answer).await
                 }
                 Ok(None) => Ok(CodeOutcome::Restart {
-                    message: crate::messages::CODE_SPENT.to_string(),
+                    message: t.code_spent.to_string(),
                 }),
                 Err(error) => Err(error),
             };
@@ -129,14 +130,14 @@ pub fn CodeForm(prompt: CodePrompt, back_to_password: Callback<Option<String>>) 
             match outcome {
                 Ok(CodeOutcome::Refused { message }) => passkey_error.set(Some(message)),
                 Ok(outcome) => follow(outcome),
-                Err(error) => passkey_error.set(Some(error.to_string())),
+                Err(error) => passkey_error.set(Some(error.text().to_string())),
             }
         });
     });
 
     view! {
         <h1 id="signin-heading">
-            {move || if by_passkey() { "Use your passkey" } else { "Enter your security code" }}
+            {move || if by_passkey() { t.heading_passkey } else { t.heading }}
         </h1>
         <p class="lead" id="code-sent-to">
             {move || prompt.with(|p| where_the_code_is(&p.way))}
@@ -145,7 +146,7 @@ pub fn CodeForm(prompt: CodePrompt, back_to_password: Callback<Option<String>>) 
             <div class="passkey-step">
                 <PasskeyButton
                     id="use-passkey"
-                    label="Use a passkey"
+                    label=t.use_passkey
                     busy=passkey_busy.into()
                     error=passkey_error.into()
                     on_press=use_passkey
@@ -158,14 +159,14 @@ pub fn CodeForm(prompt: CodePrompt, back_to_password: Callback<Option<String>>) 
                 <div class="field">
                     <div class="check">
                         <input id="trust" name="trust" type="checkbox" value="on" aria-describedby="trust-hint" />
-                        <label for="trust">"Trust this IP"</label>
+                        <label for="trust">{t.trust_this_ip}</label>
                     </div>
                     <p id="trust-hint" class="hint">
-                        "Tick it only on your office network, never on a shared or public one."
+                        {t.trust_hint}
                     </p>
                 </div>
             </Show>
-            <SubmitButton label="Verify" pending=verifying class="primary" />
+            <SubmitButton label=t.verify pending=verifying class="primary" />
         </ActionForm>
         <div class="code-actions">
             {move || view! { <OtherWays prompt=prompt.get() resend change /> }}
@@ -177,7 +178,7 @@ pub fn CodeForm(prompt: CodePrompt, back_to_password: Callback<Option<String>>) 
                     back_to_password.run(None);
                 }
             >
-                "Cancel"
+                {t.cancel}
             </a>
         </div>
         <p id="code-status" class="status-line" role="status" aria-busy=move || changing.get().then_some("true")>
@@ -189,9 +190,10 @@ pub fn CodeForm(prompt: CodePrompt, back_to_password: Callback<Option<String>>) 
 /// The **Security code** field: digits for a sent or app code, text for a recovery code.
 #[component]
 fn CodeField(recovery: Signal<bool>, error: Signal<Option<String>>) -> impl IntoView {
+    let t = &crate::i18n::t().code;
     view! {
         <div class="field">
-            <label for="code">"Security code"</label>
+            <label for="code">{t.security_code}</label>
             <input
                 id="code"
                 name="code"
@@ -221,15 +223,16 @@ fn OtherWays(
     resend: ServerAction<ResendCode>,
     change: ServerAction<ChangeWay>,
 ) -> impl IntoView {
+    let t = &crate::i18n::t().code;
     let resending = resend.pending();
     let sent = matches!(prompt.way, Way::Sent { .. });
     let send_instead = prompt.can_send.filter(|_| !sent).map(|by| match by {
-        SendBy::Email => "Email me a code instead",
-        SendBy::Sms => "Text me a code instead",
+        SendBy::Email => t.email_instead,
+        SendBy::Sms => t.text_instead,
     });
     view! {
         {(prompt.has_passkey && prompt.way != Way::Passkey)
-            .then(|| view! { <WayButton change to=OtherWay::Passkey label="Use a passkey" /> })}
+            .then(|| view! { <WayButton change to=OtherWay::Passkey label=t.use_passkey /> })}
         {sent.then(|| view! {
             <ActionForm action=resend>
                 <button
@@ -239,15 +242,15 @@ fn OtherWays(
                     aria-busy=move || resending.get().then_some("true")
                     aria-describedby="code-status"
                 >
-                    "Send a new code"
+                    {t.send_new_code}
                 </button>
             </ActionForm>
         })}
         {send_instead.map(|label| view! { <WayButton change to=OtherWay::Send label /> })}
         {(prompt.has_recovery && prompt.way != Way::Recovery)
-            .then(|| view! { <WayButton change to=OtherWay::Recovery label="Use a recovery code" /> })}
+            .then(|| view! { <WayButton change to=OtherWay::Recovery label=t.use_recovery /> })}
         {(prompt.has_app && matches!(prompt.way, Way::Recovery | Way::Passkey))
-            .then(|| view! { <WayButton change to=OtherWay::App label="Use the authenticator app" /> })}
+            .then(|| view! { <WayButton change to=OtherWay::App label=t.use_app /> })}
     }
 }
 

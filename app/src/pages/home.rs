@@ -18,12 +18,13 @@ pub fn HomePage() -> impl IntoView {
             .unwrap_or_default()
     };
     let reason = Resource::new(|| (), |_| why_no_code());
+    let t = crate::i18n::t();
     view! {
-        <Title text="Home" />
-        <Transition fallback=|| view! { <h1>"Welcome"</h1> }>
-            <h1>"Welcome, " {name}</h1>
+        <Title text=t.nav.home />
+        <Transition fallback=move || view! { <h1>{t.home.welcome}</h1> }>
+            <h1>{t.home.welcome_name} {name}</h1>
         </Transition>
-        <p class="lead">"Use the Maintenance and System tabs above to find your way around."</p>
+        <p class="lead">{t.home.lead}</p>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 reason.await.ok().flatten().map(|reason| view! { <NoCodeLine reason /> })
@@ -34,16 +35,17 @@ pub fn HomePage() -> impl IntoView {
 
 #[component]
 fn NoCodeLine(reason: NoCodeReason) -> impl IntoView {
+    let t = &crate::i18n::t().home;
     match reason {
         NoCodeReason::TrustedEntry { network, until } => view! {
             <p class="no-code-line">
-                "No code was asked: " <span class="mono">{network}</span> " is trusted for you until "
-                <LocalTime at=until /> ". " <a href=crate::routes::ACCOUNT>"Manage it in My account"</a>
+                {t.no_code_asked} <span class="mono">{network}</span> {t.trusted_until}
+                <LocalTime at=until /> ". " <a href=crate::routes::ACCOUNT>{t.manage_in_account}</a>
             </p>
         }
         .into_any(),
         NoCodeReason::Office { name } => view! {
-            <p class="no-code-line">"No code was asked: you signed in from the office network " {name} "."</p>
+            <p class="no-code-line">{t.no_code_asked} {(t.from_office)(&name)}</p>
         }
         .into_any(),
     }

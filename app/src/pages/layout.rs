@@ -60,7 +60,7 @@ pub fn SignedInLayout() -> impl IntoView {
                         EitherOf3::B(view! { <Redirect path=login_redirect(&here) /> })
                     }
                     Err(error) => EitherOf3::C(view! {
-                        <p class="form-error page" role="alert">{error.to_string()}</p>
+                        <p class="form-error page" role="alert">{error.text().to_string()}</p>
                     }),
                 }
             })}
@@ -75,6 +75,7 @@ pub fn SignedInLayout() -> impl IntoView {
 fn TopNav(user: CurrentUser) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let pending = logout.pending();
+    let nav = &crate::i18n::t().nav;
     Effect::new(move |_| {
         if let Some(Ok(())) = logout.value().get() {
             let _ = window().location().set_href("/login");
@@ -83,13 +84,13 @@ fn TopNav(user: CurrentUser) -> impl IntoView {
     view! {
         <header class="topbar">
             <a class="brand" href="/">"Twostep"</a>
-            <nav class="tabs" aria-label="Main">
+            <nav class="tabs" aria-label=nav.main>
                 {Tab::ALL.map(|tab| view! { <TabMenu tab user=user.clone() /> })}
             </nav>
             <div class="who">
                 <a class="person-name" href=routes::ACCOUNT>{user.name.clone()}</a>
                 <ActionForm action=logout>
-                    <SubmitButton label="Sign out" pending class="quiet" />
+                    <SubmitButton label=nav.sign_out pending class="quiet" />
                 </ActionForm>
             </div>
         </header>
@@ -99,17 +100,18 @@ fn TopNav(user: CurrentUser) -> impl IntoView {
 /// One tab and its menu: the pages of the route table under it that this person may open.
 #[component]
 fn TabMenu(tab: Tab, user: CurrentUser) -> impl IntoView {
+    let nav = &crate::i18n::t().nav;
     let visible: Vec<_> = routes::menu(tab)
         .filter(|page| page.permission.is_none_or(|p| user.may(p)))
-        .map(|page| view! { <li><a href=page.path>{page.label}</a></li> })
+        .map(|page| view! { <li><a href=page.path>{(page.label)(nav)}</a></li> })
         .collect();
     let empty = visible.is_empty();
     view! {
         <details class="tab">
-            <summary>{tab.label()}</summary>
+            <summary>{tab.label(nav)}</summary>
             <ul class="menu">
                 {visible}
-                {empty.then(|| view! { <li class="menu-empty">"No pages for your permissions."</li> })}
+                {empty.then(|| view! { <li class="menu-empty">{nav.no_pages}</li> })}
             </ul>
         </details>
     }
@@ -120,7 +122,8 @@ fn TabMenu(tab: Tab, user: CurrentUser) -> impl IntoView {
 /// the page asks the server for what it will refuse.
 #[component]
 pub fn RequirePermission(permission: Permission, children: ChildrenFn) -> impl IntoView {
-    let refusal = || view! { <p class="refused" role="alert">{crate::messages::FORBIDDEN_PAGE}</p> };
+    let refused = crate::i18n::t().pages.refused;
+    let refusal = move || view! { <p class="refused" role="alert">{refused}</p> };
     // Decided at once when the page came from the server: the page's content (and the
     // resources it makes) is then created exactly once. Inside a `Suspense` the server
     // runs it once per pass, each pass with new resources, and a pass's data dropped

@@ -22,7 +22,8 @@ pub fn zone_cookie(secure: bool) -> &'static str {
 /// local time in the title).
 #[component]
 pub fn LocalTime(at: i64, #[prop(default = None)] relative_to: Option<i64>) -> impl IntoView {
-    let utc = exact(at);
+    let lang = crate::i18n::use_lang();
+    let utc = exact(lang, at);
     // The browser writes its own text only once the server's is on screen: while the page
     // is being taken over, the text it holds is empty, so its first real value always
     // replaces the server's (and is the same text, when the cookie named this zone).
@@ -30,9 +31,9 @@ pub fn LocalTime(at: i64, #[prop(default = None)] relative_to: Option<i64>) -> i
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| taken_over.set(true));
     // Worked out once: an instant's local time does not change while the page is open.
-    let local = offset_at(at).map(|offset| exact_at_offset(at, offset));
+    let local = offset_at(at).map(|offset| exact_at_offset(lang, at, offset));
     let shown = match relative_to {
-        Some(now) => relative(at, now),
+        Some(now) => relative(lang, at, now),
         None => local.clone().unwrap_or_else(|| utc.clone()),
     };
     let title = match local {

@@ -76,8 +76,9 @@ pub fn LoginPage() -> impl IntoView {
         step.set(Step::Password);
     });
 
+    let t = crate::i18n::t();
     view! {
-        <Title text="Sign in" />
+        <Title text=t.sign_in.title />
         <main class="signin">
             <section class="card" aria-labelledby="signin-heading">
                 <p class="brand-mark">"Twostep"</p>
@@ -105,7 +106,7 @@ fn PasswordForm(
     let pending = login.pending();
     let error = move || match login.value().get() {
         Some(Ok(LoginOutcome::Refused { message })) => Some(message),
-        Some(Err(error)) => Some(error.to_string()),
+        Some(Err(error)) => Some(error.text().to_string()),
         _ => notice.get(),
     };
     // A new attempt replaces the reason the last one ended.
@@ -115,12 +116,13 @@ fn PasswordForm(
         }
     });
 
+    let t = crate::i18n::t();
     view! {
-        <h1 id="signin-heading">"Sign in"</h1>
+        <h1 id="signin-heading">{t.sign_in.title}</h1>
         <ActionForm action=login>
             <input type="hidden" name="next" value=next />
             <div class="field">
-                <label for="username">"Username"</label>
+                <label for="username">{t.sign_in.username}</label>
                 <input
                     id="username"
                     name="username"
@@ -133,7 +135,7 @@ fn PasswordForm(
                 />
             </div>
             <div class="field">
-                <label for="password">"Password"</label>
+                <label for="password">{t.sign_in.password}</label>
                 <input
                     id="password"
                     name="password"
@@ -148,7 +150,7 @@ fn PasswordForm(
             <p id="signin-error" class="form-error" role="alert">
                 {error}
             </p>
-            <SubmitButton label="Sign in" pending class="primary" />
+            <SubmitButton label=t.sign_in.submit pending class="primary" />
         </ActionForm>
         <PasskeySignIn next=Signal::derive(next) />
     }
@@ -160,17 +162,14 @@ fn PasswordForm(
 async fn sign_in_with_a_passkey(next: String) -> Result<LoginOutcome, String> {
     let ask = crate::auth::passkey_sign_in_options()
         .await
-        .map_err(|error| error.to_string())?;
+        .map_err(|error| error.text().to_string())?;
     let Some(answer) = crate::pages::passkey_prompt::get(&ask.options).await else {
-        return Err(NO_PASSKEY_USED.to_string());
+        return Err(crate::i18n::t().sign_in.no_passkey_used.to_string());
     };
     crate::auth::sign_in_with_passkey(answer, ask.challenge, Some(next))
         .await
-        .map_err(|error| error.to_string())
+        .map_err(|error| error.text().to_string())
 }
-
-/// After a passkey prompt that was cancelled or timed out.
-const NO_PASSKEY_USED: &str = "No passkey was used. Try again, or sign in with your password.";
 
 #[component]
 fn PasskeySignIn(next: Signal<String>) -> impl IntoView {
@@ -194,12 +193,13 @@ fn PasskeySignIn(next: Signal<String>) -> impl IntoView {
             }
         });
     });
+    let t = crate::i18n::t();
     view! {
         <div class="passkey-alone">
-            <p class="divider" aria-hidden="true">"or"</p>
+            <p class="divider" aria-hidden="true">{t.sign_in.or}</p>
             <PasskeyButton
                 id="passkey-sign-in"
-                label="Sign in with a passkey"
+                label=t.sign_in.with_passkey
                 busy=busy.into()
                 error=error.into()
                 on_press=press

@@ -10,7 +10,6 @@ use crate::pages::passkey_prompt::{self, PasskeyButton};
 use crate::sign_in_methods::{
     AddField, AppStatus, ConfirmApp, CreateRecoveryCodes, MethodOutcome, PasskeyRow, PasskeyStart,
     RecoveryOutcome, RemoveApp, RemovePasskey, RenamePasskey, ResetTwoStepMethods, SetUpApp, my_methods,
-    recovery_codes_left,
 };
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
@@ -59,7 +58,7 @@ pub fn MyMethods() -> impl IntoView {
                         <AppSection status=methods.app set_up confirm remove />
                         <RecoverySection left=methods.recovery_left create />
                     }),
-                    Err(error) => Either::Right(view! { <ErrorLine text=error.to_string() /> }),
+                    Err(error) => Either::Right(view! { <ErrorLine text=error.text().to_string() /> }),
                 }
             })}
         </Transition>
@@ -70,7 +69,7 @@ pub fn MyMethods() -> impl IntoView {
 fn refusal(outcome: Option<Result<MethodOutcome, crate::error::AppError>>) -> Option<String> {
     match outcome {
         Some(Ok(MethodOutcome::Refused { message })) => Some(message),
-        Some(Err(error)) => Some(error.to_string()),
+        Some(Err(error)) => Some(error.text().to_string()),
         _ => None,
     }
 }
@@ -87,14 +86,20 @@ fn PasskeysSection(
     remove: ServerAction<RemovePasskey>,
     rename: ServerAction<RenamePasskey>,
 ) -> impl IntoView {
+    let t = &crate::i18n::t().account.passkeys;
     let list = if passkeys.is_empty() {
-        Either::Left(view! { <p>"You have no passkeys."</p> })
+        Either::Left(view! { <p>{t.none}</p> })
     } else {
         Either::Right(view! {
             <table class="grid stack passkeys">
-                <caption class="visually-hidden">"Your passkeys"</caption>
+                <caption class="visually-hidden">{t.caption}</caption>
                 <thead>
-                    <tr><th scope="col">"Name"</th><th scope="col">"Added"</th><th scope="col">"Last used"</th><th scope="col">"Remove"</th></tr>
+                    <tr>
+                        <th scope="col">{t.name}</th>
+                        <th scope="col">{t.added}</th>
+                        <th scope="col">{t.last_used}</th>
+                        <th scope="col">{t.remove}</th>
+                    </tr>
                 </thead>
                 <tbody>
                     {passkeys.into_iter().map(|passkey| view! { <PasskeyLine passkey now remove rename /> }).collect_view()}
@@ -106,11 +111,8 @@ fn PasskeysSection(
         move || refusal(remove.value().get()).or_else(|| refusal(rename.value().get()));
     view! {
         <section class="panel wide" aria-labelledby="passkeys-heading">
-            <h2 id="passkeys-heading">"Passkeys"</h2>
-            <p class="lead">
-                "Sign in with your fingerprint, face or device PIN: no password to type and no code to wait for. \
-                 A passkey works only on this site, so it cannot be phished."
-            </p>
+            <h2 id="passkeys-heading">{t.heading}</h2>
+            <p class="lead">{t.lead}</p>
             {list}
             {move || removed_or_renamed_error().map(|error| view! { <p class="form-error" role="alert">{error}</p> })}
             <AddPasskey added note />
@@ -134,35 +136,37 @@ fn PasskeyLine(
     } = passkey;
     let name_field = format!("passkey-{id}-name");
     let password_field = format!("passkey-{id}-password");
+    let texts = &crate::i18n::t().account;
+    let t = &texts.passkeys;
     let rename_label = format!(" {name}");
-    let password_label = format!("Current password, to remove {name}");
-    let remove_label = format!("Remove {name}");
+    let password_label = (t.password_to_remove)(&name);
+    let remove_label = (t.remove_named)(&name);
     let current_name = name.clone();
     view! {
         <tr>
-            <td data-label="Name">
+            <td data-label=t.name>
                 <strong>{name}</strong>
                 <details class="rename">
-                    <summary>"Rename"<span class="visually-hidden">{rename_label}</span></summary>
+                    <summary>{t.rename}<span class="visually-hidden">{rename_label}</span></summary>
                     <ActionForm action=rename>
                         <input type="hidden" name="id" value=id />
-                        <label for=name_field.clone()>"New name"</label>
+                        <label for=name_field.clone()>{t.new_name}</label>
                         <input id=name_field name="name" value=current_name maxlength="60" required />
-                        <SubmitButton label="Save name" pending=rename.pending() />
+                        <SubmitButton label=t.save_name pending=rename.pending() />
                     </ActionForm>
                 </details>
             </td>
-            <td data-label="Added"><LocalTime at=added relative_to=Some(now) /></td>
-            <td data-label="Last used">{match last_used {
+            <td data-label=t.added><LocalTime at=added relative_to=Some(now) /></td>
+            <td data-label=t.last_used>{match last_used {
                 Some(at) => Either::Left(view! { <LocalTime at relative_to=Some(now) /> }),
-                None => Either::Right("Never"),
+                None => Either::Right(t.never),
             }}</td>
             <td class="actions">
                 <ActionForm action=remove>
                     <input type="hidden" name="id" value=id />
                     <label for=password_field.clone() class="visually-hidden">{password_label}</label>
                     <input id=password_field name="password" type="password" autocomplete="current-password"
-                        placeholder="Current password" required />
+                        placeholder=texts.current_password required />
                     <button
                         type="submit"
                         class="danger-inline"
@@ -186,6 +190,8 @@ fn AddPasskey(added: RwSignal<u32>, note: RwSignal<Option<&'static str>>) -> imp
     let name_error = RwSignal::new(None::<String>);
     let password_error = RwSignal::new(None::<String>);
     let button_error = RwSignal::new(None::<String>);
+    let texts = &crate::i18n::t().account;
+    let t = &texts.passkeys;
     let press = Callback::new(move |()| {
         if busy.get_untracked() {
             return;
@@ -219,13 +225,13 @@ fn AddPasskey(added: RwSignal<u32>, note: RwSignal<Option<&'static str>>) -> imp
             match outcome {
                 Ok(None) => {
                     password_input.set_value("");
-                    note.set(Some("Passkey added. You can now sign in with it."));
+                    note.set(Some(t.added_note));
                     added.update(|n| *n += 1);
                 }
                 Ok(Some((AddField::Name, message))) => name_error.set(Some(message)),
                 Ok(Some((AddField::Password, message))) => password_error.set(Some(message)),
                 Ok(Some((AddField::Button, message))) => button_error.set(Some(message)),
-                Err(error) => button_error.set(Some(error.to_string())),
+                Err(error) => button_error.set(Some(error.text().to_string())),
             }
         });
     });
@@ -236,17 +242,17 @@ fn AddPasskey(added: RwSignal<u32>, note: RwSignal<Option<&'static str>>) -> imp
             event.prevent_default();
             press.run(());
         }>
-            <h3>"Add a passkey"</h3>
+            <h3>{t.add}</h3>
             <div class="field">
-                <label for="passkey-name">"Name"</label>
-                <input id="passkey-name" name="name" node_ref=name value="Passkey" maxlength="60" required
+                <label for="passkey-name">{t.name}</label>
+                <input id="passkey-name" name="name" node_ref=name value=t.default_name maxlength="60" required
                     aria-describedby="passkey-name-hint passkey-name-error"
                     aria-invalid=move || name_error.get().is_some().then_some("true") />
-                <p id="passkey-name-hint" class="hint">"Such as the device it is on: \"Work laptop\", \"Phone\"."</p>
+                <p id="passkey-name-hint" class="hint">{t.name_hint}</p>
                 <p id="passkey-name-error" class="field-error">{move || name_error.get()}</p>
             </div>
             <div class="field">
-                <label for="passkey-password">"Current password"</label>
+                <label for="passkey-password">{texts.current_password}</label>
                 <input id="passkey-password" name="password" type="password" node_ref=password
                     autocomplete="current-password" required
                     aria-describedby="passkey-password-error"
@@ -255,7 +261,7 @@ fn AddPasskey(added: RwSignal<u32>, note: RwSignal<Option<&'static str>>) -> imp
             </div>
             <PasskeyButton
                 id="add-passkey"
-                label="Add a passkey"
+                label=t.add
                 busy=busy.into()
                 error=button_error.into()
                 on_press=press
@@ -272,30 +278,25 @@ fn AppSection(
     confirm: ServerAction<ConfirmApp>,
     remove: ServerAction<RemoveApp>,
 ) -> impl IntoView {
+    let t = &crate::i18n::t().account.app;
     let body = match status {
         AppStatus::Off => EitherOf3::A(view! {
-            <p class="lead">
-                "Sign in with a code from an app on your phone (such as Google Authenticator, \
-                 Microsoft Authenticator or 1Password) instead of waiting for an email."
-            </p>
+            <p class="lead">{t.off_lead}</p>
             <ActionForm action=set_up>
                 <CurrentPassword id="set-up-password" error=Signal::derive(move || refusal(set_up.value().get())) />
-                <SubmitButton label="Set up" pending=set_up.pending() />
+                <SubmitButton label=t.set_up pending=set_up.pending() />
             </ActionForm>
         }),
         AppStatus::SettingUp { qr_svg, secret_text } => {
             let error = Signal::derive(move || refusal(confirm.value().get()));
             EitherOf3::B(view! {
-                <p class="lead">
-                    "Scan this QR code with your authenticator app, or type the key below into it. \
-                     Then type the 6-digit code the app shows."
-                </p>
-                <figure class="qr" role="img" aria-label="QR code for your authenticator app" inner_html=qr_svg></figure>
-                <p>"Key: " <code class="secret-key" data-testid="authenticator-secret">{secret_text}</code></p>
+                <p class="lead">{t.scan}</p>
+                <figure class="qr" role="img" aria-label=t.qr_label inner_html=qr_svg></figure>
+                <p>{t.key} <code class="secret-key" data-testid="authenticator-secret">{secret_text}</code></p>
                 <ActionForm action=confirm>
-                    <TextField label="Security code" name="code" value=String::new()
+                    <TextField label=t.security_code name="code" value=String::new()
                         autocomplete="one-time-code" error />
-                    <SubmitButton label="Confirm" pending=confirm.pending() />
+                    <SubmitButton label=t.confirm pending=confirm.pending() />
                 </ActionForm>
             })
         }
@@ -304,20 +305,20 @@ fn AppSection(
             EitherOf3::C(view! {
                 <p class="success" role="status">
                     {match confirm.value().get_untracked() {
-                        Some(Ok(MethodOutcome::Done)) => "Your authenticator app is on. Sign-in now asks for its code.",
-                        _ => "Your authenticator app is on: sign-in asks for its code.",
+                        Some(Ok(MethodOutcome::Done)) => t.now_on,
+                        _ => t.on,
                     }}
                 </p>
                 <ActionForm action=remove>
                     <CurrentPassword id="remove-app-password" error />
-                    <SubmitButton label="Remove" pending=remove.pending() />
+                    <SubmitButton label=t.remove pending=remove.pending() />
                 </ActionForm>
             })
         }
     };
     view! {
         <section class="panel" aria-labelledby="app-heading">
-            <h2 id="app-heading">"Authenticator app"</h2>
+            <h2 id="app-heading">{t.heading}</h2>
             {body}
         </section>
     }
@@ -325,12 +326,13 @@ fn AppSection(
 
 #[component]
 fn RecoverySection(left: Option<i64>, create: ServerAction<CreateRecoveryCodes>) -> impl IntoView {
+    let t = &crate::i18n::t().account.recovery;
     let count = match left {
-        None => Either::Left(view! { <p>"You have no recovery codes."</p> }),
+        None => Either::Left(view! { <p>{t.none}</p> }),
         Some(n) if n <= crate::limits::FEW_RECOVERY_CODES => Either::Right(view! {
-            <p class="warning" role="status">{format!("{}. Create a new set.", recovery_codes_left(n))}</p>
+            <p class="warning" role="status">{(t.few_left)(n)}</p>
         }),
-        Some(n) => Either::Right(view! { <p role="status">{recovery_codes_left(n)}</p> }),
+        Some(n) => Either::Right(view! { <p role="status">{(t.left)(n)}</p> }),
     };
     let shown = move || match create.value().get() {
         Some(Ok(RecoveryOutcome::Created(codes))) if !codes.is_empty() => Some(view! { <NewCodes codes /> }),
@@ -338,22 +340,19 @@ fn RecoverySection(left: Option<i64>, create: ServerAction<CreateRecoveryCodes>)
     };
     let error = Signal::derive(move || match create.value().get() {
         Some(Ok(RecoveryOutcome::Refused { message })) => Some(message),
-        Some(Err(error)) => Some(error.to_string()),
+        Some(Err(error)) => Some(error.text().to_string()),
         _ => None,
     });
     view! {
         <section class="panel" aria-labelledby="recovery-heading">
-            <h2 id="recovery-heading">"Recovery codes"</h2>
-            <p class="lead">
-                "For when your phone or email is out of reach: each code signs you in once, \
-                 in place of a security code."
-            </p>
+            <h2 id="recovery-heading">{t.heading}</h2>
+            <p class="lead">{t.lead}</p>
             {count}
             {shown}
             <ActionForm action=create>
-                {left.map(|_| view! { <p class="hint" id="create-hint">"A new set makes the old codes stop working."</p> })}
+                {left.map(|_| view! { <p class="hint" id="create-hint">{t.new_set_hint}</p> })}
                 <CurrentPassword id="create-codes-password" error />
-                <SubmitButton label="Create" pending=create.pending() />
+                <SubmitButton label=t.create pending=create.pending() />
             </ActionForm>
         </section>
     }
@@ -363,8 +362,9 @@ fn RecoverySection(left: Option<i64>, create: ServerAction<CreateRecoveryCodes>)
 /// "Asking again for the password"), with the refusal under it. `id`: unique on the page.
 #[component]
 fn CurrentPassword(id: &'static str, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+    let t = &crate::i18n::t().account;
     view! {
-        <TextField label="Current password" name="password" id kind="password" value=String::new()
+        <TextField label=t.current_password name="password" id kind="password" value=String::new()
             autocomplete="current-password" error />
     }
 }
@@ -372,10 +372,8 @@ fn CurrentPassword(id: &'static str, #[prop(into)] error: Signal<Option<String>>
 /// A new set, shown this once, to save as a file or print.
 #[component]
 fn NewCodes(codes: Vec<String>) -> impl IntoView {
-    let file = format!(
-        "Twostep recovery codes\n\nEach code signs you in once, in place of a security code.\n\n{}\n",
-        codes.join("\n")
-    );
+    let t = &crate::i18n::t().account.recovery;
+    let file = format!("{}\n\n{}\n\n{}\n", t.file_title, t.file_line, codes.join("\n"));
     let download: String = format!(
         "data:text/plain;charset=utf-8,{}",
         form_urlencoded::byte_serialize(file.as_bytes())
@@ -384,16 +382,16 @@ fn NewCodes(codes: Vec<String>) -> impl IntoView {
     );
     view! {
         <div class="recovery-codes" aria-labelledby="new-codes-heading">
-            <h3 id="new-codes-heading">"Your new recovery codes"</h3>
-            <p class="warning">"Save or print them now: they are shown only this once."</p>
+            <h3 id="new-codes-heading">{t.new_heading}</h3>
+            <p class="warning">{t.save_now}</p>
             <ol class="codes">
                 {codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
             </ol>
             <div class="actions">
-                <a class="button" href=download download="twostep-recovery-codes.txt">"Download"</a>
+                <a class="button" href=download download="twostep-recovery-codes.txt">{t.download}</a>
                 <button type="button" on:click=move |_| {
                     let _ = window().print();
-                }>"Print"</button>
+                }>{t.print}</button>
             </div>
         </div>
     }
@@ -406,21 +404,17 @@ pub fn ResetMethods(id: i64, locked_by: Option<&'static str>) -> impl IntoView {
     let reset = ServerAction::<ResetTwoStepMethods>::new();
     crate::form_post::restore(reset);
     let pending = reset.pending();
+    let t = &crate::i18n::t().account.reset;
     let outcome = move || match reset.value().get() {
         Some(Ok(MethodOutcome::Done)) => Either::Left(view! {
-            <p class="success" role="status">
-                "Two-step methods reset: the passkeys, authenticator app, recovery codes and trusted IP addresses are gone, and their sessions have ended."
-            </p>
+            <p class="success" role="status">{t.done}</p>
         }),
         other => Either::Right(view! { <p class="form-error" role="alert">{refusal(other)}</p> }),
     };
     view! {
         <ActionForm action=reset>
             <input type="hidden" name="id" value=id />
-            <p class="hint" id="reset-methods-hint">
-                "Removes this person's passkeys, authenticator app, recovery codes and trusted IP \
-                 addresses, and signs them out: their next sign-in asks for a code sent to them."
-            </p>
+            <p class="hint" id="reset-methods-hint">{t.hint}</p>
             <button
                 type="submit"
                 class="danger-inline"
@@ -428,7 +422,7 @@ pub fn ResetMethods(id: i64, locked_by: Option<&'static str>) -> impl IntoView {
                 aria-busy=move || pending.get().then_some("true")
                 aria-describedby=locked_by.map(|l| format!("reset-methods-hint {l}")).unwrap_or_else(|| "reset-methods-hint".into())
             >
-                "Reset two-step methods"
+                {t.button}
             </button>
             {outcome}
         </ActionForm>

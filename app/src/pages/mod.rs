@@ -3,6 +3,7 @@
 pub mod account;
 pub mod code_form;
 pub mod home;
+pub mod language_menu;
 pub mod layout;
 pub mod lazy;
 pub mod live;

@@ -9,11 +9,12 @@ pub fn NotFound() -> impl IntoView {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
+    let nav = &crate::i18n::t().nav;
     view! {
-        <Title text="Page not found" />
+        <Title text=nav.page_not_found />
         <main class="page">
-            <h1>"Page not found"</h1>
-            <p><a href="/">"Go to the home page"</a></p>
+            <h1>{nav.page_not_found}</h1>
+            <p><a href="/">{nav.go_home}</a></p>
         </main>
     }
 }

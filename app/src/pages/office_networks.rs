@@ -26,22 +26,20 @@ use std::collections::HashSet;
 pub fn OfficeNetworksSection(changes: ReadSignal<u64>) -> impl IntoView {
     let add = ServerAction::<AddOfficeNetwork>::new();
     let posted = form_post::restore(add);
+    let t = &crate::i18n::t().system.offices;
     let list = Resource::new(
         move || (changes.get(), add.version().get()),
         |_| office_networks(),
     );
     view! {
         <section class="panel wide" aria-labelledby="offices-heading">
-            <h2 id="offices-heading">"Office networks"</h2>
-            <p class="lead">
-                "From these ranges no code is asked of staff who hold neither Security nor Permissions. "
-                "Administrators always give a second step, and everyone types their password."
-            </p>
+            <h2 id="offices-heading">{t.heading}</h2>
+            <p class="lead">{t.lead}</p>
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match list.await {
                         Ok(rows) => Either::Left(view! { <OfficeTable rows /> }),
-                        Err(error) => Either::Right(view! { <ErrorLine text=error.to_string() /> }),
+                        Err(error) => Either::Right(view! { <ErrorLine text=error.text().to_string() /> }),
                     }
                 })}
             </Transition>
@@ -52,18 +50,19 @@ pub fn OfficeNetworksSection(changes: ReadSignal<u64>) -> impl IntoView {
 
 #[component]
 fn OfficeTable(rows: Vec<OfficeRow>) -> impl IntoView {
+    let t = &crate::i18n::t().system.offices;
     let hidden = RwSignal::new(HashSet::<i64>::new());
     // A removal the browser posted itself and the server refused.
     let problem = RwSignal::new(
         match ServerAction::<RemoveOfficeNetwork>::new().value().get_untracked() {
-            Some(Err(error)) => Some(format!("The office network was not removed: {error}")),
+            Some(Err(error)) => Some((t.not_removed)(error.text())),
             _ => None,
         },
     );
     if rows.is_empty() {
         return Either::Left(view! {
             <p class="form-error" role="alert">{move || problem.get()}</p>
-            <p class="empty">"No office networks."</p>
+            <p class="empty">{t.none}</p>
         });
     }
     let body = rows
@@ -82,20 +81,20 @@ fn OfficeTable(rows: Vec<OfficeRow>) -> impl IntoView {
                         Ok(()) => hidden.update(|h| {
                             h.insert(id);
                         }),
-                        Err(error) => problem.set(Some(format!("{name} was not removed: {error}"))),
+                        Err(error) => problem.set(Some((t.name_not_removed)(&name, error.text()))),
                     }
                     removing.set(false);
                 });
             };
-            let label = format!("Remove {}", row.name);
+            let label = (t.remove)(&row.name);
             view! {
                 <tr hidden=move || hidden.with(|h| h.contains(&id))>
-                    <td data-label="Name">{row.name.clone()}</td>
-                    <td data-label="Addresses" class="mono">
+                    <td data-label=t.name>{row.name.clone()}</td>
+                    <td data-label=t.addresses class="mono">
                         {row.ranges.iter().map(|r| view! { <span class="range">{r.clone()}</span> " " }).collect_view()}
                     </td>
-                    <td data-label="Added"><LocalTime at=row.added /></td>
-                    <td data-label="By">{row.by.clone()}</td>
+                    <td data-label=t.added><LocalTime at=row.added /></td>
+                    <td data-label=t.by>{row.by.clone()}</td>
                     <td class="actions">
                         <form method="post" action=RemoveOfficeNetwork::PATH on:submit=remove>
                             <input type="hidden" name="id" value=id.to_string() />
@@ -113,14 +112,14 @@ fn OfficeTable(rows: Vec<OfficeRow>) -> impl IntoView {
         <p class="form-error" role="alert">{move || problem.get()}</p>
         <div class="table-wrap">
             <table class="grid stack">
-                <caption class="visually-hidden">"Office networks"</caption>
+                <caption class="visually-hidden">{t.heading}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Addresses"</th>
-                        <th scope="col">"Added"</th>
-                        <th scope="col">"By"</th>
-                        <th scope="col"><span class="visually-hidden">"Remove"</span></th>
+                        <th scope="col">{t.name}</th>
+                        <th scope="col">{t.addresses}</th>
+                        <th scope="col">{t.added}</th>
+                        <th scope="col">{t.by}</th>
+                        <th scope="col"><span class="visually-hidden">{t.remove_column}</span></th>
                     </tr>
                 </thead>
                 <tbody>{body}</tbody>
@@ -131,17 +130,18 @@ fn OfficeTable(rows: Vec<OfficeRow>) -> impl IntoView {
 
 #[component]
 fn AddOffice(add: ServerAction<AddOfficeNetwork>, posted: Option<form_post::PostedAnswer>) -> impl IntoView {
+    let t = &crate::i18n::t().system.offices;
     let pending = add.pending();
     let refusal = move |field: OfficeField| match add.value().get() {
         Some(Ok(AddOutcome::Refused { field: f, message })) if f == field => Some(message),
         _ => None,
     };
     let fault = move || match add.value().get() {
-        Some(Err(error)) => Some(error.to_string()),
+        Some(Err(error)) => Some(error.text().to_string()),
         _ => None,
     };
     let added = move || match add.value().get() {
-        Some(Ok(AddOutcome::Added { name })) => Some(format!("{name} added.")),
+        Some(Ok(AddOutcome::Added { name })) => Some((t.added_note)(&name)),
         _ => None,
     };
     // After a refused plain post, the form shows again what was typed.
@@ -166,28 +166,26 @@ fn AddOffice(add: ServerAction<AddOfficeNetwork>, posted: Option<form_post::Post
     let name_error = move || refusal(OfficeField::Name);
     let addresses_error = move || refusal(OfficeField::Addresses);
     view! {
-        <h3>"Add an office network"</h3>
+        <h3>{t.add_heading}</h3>
         <ActionForm action=add node_ref=form>
             <div class="field">
-                <label for="office-name">"Name"</label>
+                <label for="office-name">{t.name}</label>
                 <input id="office-name" name="name" type="text" maxlength="80" required value=typed_name
                     aria-describedby="office-name-error"
                     aria-invalid=move || name_error().is_some().then_some("true") />
                 <p id="office-name-error" class="field-error">{name_error}</p>
             </div>
             <div class="field">
-                <label for="office-addresses">"Addresses"</label>
+                <label for="office-addresses">{t.addresses}</label>
                 <textarea id="office-addresses" name="addresses" rows="3" required
                     aria-describedby="office-addresses-hint office-addresses-error"
                     aria-invalid=move || addresses_error().is_some().then_some("true")>
                     {typed_addresses}
                 </textarea>
-                <p id="office-addresses-hint" class="hint">
-                    "One IPv4 or IPv6 range per line, for example 192.0.2.0/24 or 2001:db8:7::/48; none wider than /16 (IPv4) or /48 (IPv6)."
-                </p>
+                <p id="office-addresses-hint" class="hint">{t.addresses_hint}</p>
                 <p id="office-addresses-error" class="field-error">{addresses_error}</p>
             </div>
-            <SubmitButton label="Add office network" pending />
+            <SubmitButton label=t.add_button pending />
         </ActionForm>
         <p class="status-line" role="status">{added}</p>
         <p class="form-error" role="alert">{fault}</p>
@@ -197,6 +195,7 @@ fn AddOffice(add: ServerAction<AddOfficeNetwork>, posted: Option<form_post::Post
 /// **Check an address**: a `GET` form; the answer comes from the server's decision.
 #[component]
 pub fn CheckAddress(changes: ReadSignal<u64>, keep: &'static [&'static str]) -> impl IntoView {
+    let t = &crate::i18n::t().system.offices;
     let query = use_query_map();
     let asked = Memo::new(move |_| query.read().get("check").unwrap_or_default());
     let answer = Resource::new(
@@ -211,16 +210,16 @@ pub fn CheckAddress(changes: ReadSignal<u64>, keep: &'static [&'static str]) -> 
     );
     view! {
         <section class="panel" aria-labelledby="check-heading">
-            <h2 id="check-heading">"Check an address"</h2>
+            <h2 id="check-heading">{t.check_heading}</h2>
             <Form method="GET" action="" attr:class="filters">
                 {move || kept_fields(&query.read(), keep)}
                 <div class="field">
-                    <label for="check-address">"Check an address"</label>
+                    <label for="check-address">{t.check_heading}</label>
                     <input id="check-address" type="text" name="check" maxlength="100" inputmode="text"
                         autocomplete="off" aria-describedby="check-address-answer"
                         value=asked.get_untracked() prop:value=move || asked.get() />
                 </div>
-                <button type="submit" class="secondary">"Check"</button>
+                <button type="submit" class="secondary">{t.check_button}</button>
             </Form>
             <div id="check-address-answer" role="status" class="check-answer">
                 <Transition fallback=Loading>
@@ -228,7 +227,7 @@ pub fn CheckAddress(changes: ReadSignal<u64>, keep: &'static [&'static str]) -> 
                         match answer.await {
                             Ok(Some(check)) => Either::Left(view! { <CheckAnswer check /> }),
                             Ok(None) => Either::Right(Either::Left(())),
-                            Err(error) => Either::Right(Either::Right(view! { <ErrorLine text=error.to_string() /> })),
+                            Err(error) => Either::Right(Either::Right(view! { <ErrorLine text=error.text().to_string() /> })),
                         }
                     })}
                 </Transition>
@@ -239,6 +238,7 @@ pub fn CheckAddress(changes: ReadSignal<u64>, keep: &'static [&'static str]) -> 
 
 #[component]
 fn CheckAnswer(check: AddressCheck) -> impl IntoView {
+    let t = &crate::i18n::t().system.offices;
     let AddressCheck::Checked {
         address,
         two_step_on,
@@ -255,46 +255,42 @@ fn CheckAnswer(check: AddressCheck) -> impl IntoView {
     };
     let mut lines: Vec<AnyView> = Vec::new();
     if !two_step_on {
-        lines.push(
-            view! { <li>"Two-step authentication is off: nobody is asked for a code, from anywhere."</li> }
-                .into_any(),
-        );
+        lines.push(view! { <li>{t.check_two_step_off}</li> }.into_any());
     }
     if proxy {
-        lines.push(
-            view! { <li>"This is a trusted proxy's network: no code is skipped from it."</li> }.into_any(),
-        );
+        lines.push(view! { <li>{t.check_proxy}</li> }.into_any());
     }
     if let Some(name) = office {
         let asked = if still_asked.is_empty() {
             String::new()
         } else {
-            format!(
-                " Still asked (they hold Security or Permissions): {}.",
-                still_asked.join(", ")
-            )
+            (t.check_still_asked)(&still_asked.join(", "))
         };
         lines.push(
-            view! { <li>"In the office network " <strong>{name}</strong> ": no code for anyone else." {asked}</li> }
-                .into_any(),
+            view! {
+                <li>{t.check_office_start} <strong>{name}</strong> {t.check_office_end} {asked}</li>
+            }
+            .into_any(),
         );
     }
     for entry in entries {
         lines.push(
             view! {
                 <li>
-                    <strong>{entry.name}</strong> "'s trusted IP address " <span class="mono">{entry.network}</span>
-                    ": no code for them until " <LocalTime at=entry.until /> "."
+                    {(!t.entry_start.is_empty()).then_some(t.entry_start)}
+                    <strong>{entry.name}</strong> {t.entry_after_name}
+                    <span class="mono">{entry.network}</span>
+                    {t.entry_after_network} <LocalTime at=entry.until /> {t.entry_end}
                 </li>
             }
             .into_any(),
         );
     }
     if lines.is_empty() {
-        lines.push(view! { <li>"Nothing skips the code here: everyone is asked for one."</li> }.into_any());
+        lines.push(view! { <li>{t.check_nothing}</li> }.into_any());
     }
     Either::Right(view! {
-        <p>"From " <span class="mono">{address}</span> ":"</p>
+        <p>{t.check_from_start} <span class="mono">{address}</span> {t.check_from_end}</p>
         <ul class="check-lines">{lines}</ul>
     })
 }

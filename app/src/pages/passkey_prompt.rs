@@ -48,9 +48,6 @@ pub async fn get(options: &str) -> Option<String> {
     }
 }
 
-/// Why a passkey button is off, for the line beside it.
-pub const UNAVAILABLE: &str = "This browser cannot use a passkey here.";
-
 #[cfg(feature = "hydrate")]
 mod browser {
     use js_sys::{Function, JSON, Object, Promise, Reflect};
@@ -116,11 +113,13 @@ pub fn PasskeyButton(
     // `None` until the browser was asked (after hydration): nothing to say yet.
     let usable = RwSignal::new(None::<bool>);
     Effect::new(move |_| usable.set(Some(available())));
+    let t = &crate::i18n::t().sign_in;
     let line_id = format!("{id}-status");
+    // Why the button is off, when it is.
     let line = move || {
         error
             .get()
-            .or_else(|| (usable.get() == Some(false)).then(|| UNAVAILABLE.to_string()))
+            .or_else(|| (usable.get() == Some(false)).then(|| t.passkey_unavailable.to_string()))
     };
     view! {
         <button
@@ -135,7 +134,7 @@ pub fn PasskeyButton(
             {label}
         </button>
         <noscript>
-            <p class="hint">"Passkeys need JavaScript, which is off in this browser."</p>
+            <p class="hint">{t.passkey_needs_script}</p>
         </noscript>
         // A live region, not an alert: it is there (empty) on every page that has the
         // button, and an empty alert would still be one.

@@ -15,8 +15,9 @@ use leptos_meta::Title;
 
 #[component]
 pub fn PermissionsPage() -> impl IntoView {
+    let t = &crate::i18n::t().system.permissions;
     view! {
-        <Title text="Permissions" />
+        <Title text=t.title />
         <RequirePermission permission=Permission::Permissions>
             <PermissionsContent />
         </RequirePermission>
@@ -30,23 +31,25 @@ fn PermissionsContent() -> impl IntoView {
     let ready = RwSignal::new(false);
     Effect::new(move |_| ready.set(true));
     provide_context(Ready(ready));
+    let system = crate::i18n::t().system;
+    let t = &system.permissions;
     view! {
-        <h1>"Permissions"</h1>
-        <p class="lead">"A change is saved as soon as you tick or clear a box."</p>
-        <noscript><p class="warning">"Changing permissions needs JavaScript, which is off in this browser."</p></noscript>
+        <h1>{t.title}</h1>
+        <p class="lead">{t.lead}</p>
+        <noscript><p class="warning">{t.needs_script}</p></noscript>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match grid.await {
                     Ok(rows) => Either::Left(view! {
                         <div class="table-wrap" aria-busy=move || (!ready.get()).then_some("true")>
                             <table class="grid cards">
-                                <caption class="visually-hidden">"Permissions per person"</caption>
+                                <caption class="visually-hidden">{t.caption}</caption>
                                 <thead>
                                     <tr>
-                                        <th scope="col">"Name"</th>
-                                        <th scope="col">"Username"</th>
-                                        {Permission::ALL.map(|p| view! { <th scope="col">{p.label()}</th> })}
-                                        <th scope="col"><span class="visually-hidden">"Result"</span></th>
+                                        <th scope="col">{system.personnel.name}</th>
+                                        <th scope="col">{system.personnel.username}</th>
+                                        {Permission::ALL.map(|p| view! { <th scope="col">{p.name(system)}</th> })}
+                                        <th scope="col"><span class="visually-hidden">{t.result}</span></th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -55,7 +58,7 @@ fn PermissionsContent() -> impl IntoView {
                             </table>
                         </div>
                     }),
-                    Err(error) => Either::Right(view! { <ErrorLine text=error.to_string() /> }),
+                    Err(error) => Either::Right(view! { <ErrorLine text=error.text().to_string() /> }),
                 }
             })}
         </Transition>
@@ -79,10 +82,12 @@ enum RowStatus {
 fn GridLine(row: GridRow) -> impl IntoView {
     let status = RwSignal::new(RowStatus::Idle);
     let Ready(ready) = expect_context::<Ready>();
+    let system = crate::i18n::t().system;
+    let t = &system.permissions;
     let cells = Permission::ALL.map(|permission| {
         let held = row.permissions.contains(&permission);
         let checked = RwSignal::new(held);
-        let label = format!("{} for {}", permission.label(), row.username);
+        let label = (t.for_person)(permission.name(system), &row.username);
         let user_id = row.id;
         let on_change = move |ev| {
             let granted = event_target_checked(&ev);
@@ -91,7 +96,7 @@ fn GridLine(row: GridRow) -> impl IntoView {
             spawn_local(async move {
                 match set_permission(user_id, permission, granted).await {
                     Ok(ChangeOutcome::Saved) => {
-                        status.set(RowStatus::Saved(if granted { "Granted." } else { "Removed." }))
+                        status.set(RowStatus::Saved(if granted { t.granted } else { t.removed }))
                     }
                     Ok(ChangeOutcome::Refused { message }) => {
                         checked.set(!granted);
@@ -99,13 +104,13 @@ fn GridLine(row: GridRow) -> impl IntoView {
                     }
                     Err(error) => {
                         checked.set(!granted);
-                        status.set(RowStatus::Refused(error.to_string()));
+                        status.set(RowStatus::Refused(error.text().to_string()));
                     }
                 }
             });
         };
         view! {
-            <td class="check" data-label=permission.label()>
+            <td class="check" data-label=permission.name(system)>
                 <input
                     type="checkbox"
                     aria-label=label
@@ -121,12 +126,12 @@ fn GridLine(row: GridRow) -> impl IntoView {
     view! {
         <tr aria-busy=move || (status.get() == RowStatus::Saving).then_some("true")>
             <td class="card-title">{row.name}</td>
-            <td data-label="Username">{row.username.clone()}</td>
+            <td data-label=system.personnel.username>{row.username.clone()}</td>
             {cells}
             <td class="row-status" role="status">
                 {move || match status.get() {
                     RowStatus::Idle => Either::Left(""),
-                    RowStatus::Saving => Either::Left("Saving…"),
+                    RowStatus::Saving => Either::Left(t.saving),
                     RowStatus::Saved(text) => Either::Left(text),
                     RowStatus::Refused(message) => Either::Right(view! { <span class="form-error">{message}</span> }),
                 }}

@@ -44,8 +44,9 @@ fn edit_href(search: &str, edit: &str) -> String {
 
 #[component]
 pub fn PersonnelPage() -> impl IntoView {
+    let t = &crate::i18n::t().system.personnel;
     view! {
-        <Title text="Personnel" />
+        <Title text=t.title />
         <RequirePermission permission=Permission::Personnel>
             <PersonnelContent />
         </RequirePermission>
@@ -54,6 +55,7 @@ pub fn PersonnelPage() -> impl IntoView {
 
 #[component]
 fn PersonnelContent() -> impl IntoView {
+    let t = &crate::i18n::t().system.personnel;
     let query = use_query_map();
     let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
     let offset = Memo::new(move |_| {
@@ -72,7 +74,7 @@ fn PersonnelContent() -> impl IntoView {
     // "Saved." belongs to the last save, and only while no editor is open.
     let saved_note = move || {
         (editing.get().is_none() && matches!(save.value().get(), Some(Ok(SaveOutcome::Saved { .. }))))
-            .then_some("Saved.")
+            .then_some(t.saved)
     };
 
     // After a successful save: close the editor, say so, and the list reloads (version).
@@ -93,22 +95,22 @@ fn PersonnelContent() -> impl IntoView {
 
     view! {
         <div class="page-head">
-            <h1>"Personnel"</h1>
-            <a class="button primary-inline" href=move || edit_href(&search.get(), "new")>"Add person"</a>
+            <h1>{t.title}</h1>
+            <a class="button primary-inline" href=move || edit_href(&search.get(), "new")>{t.add_person}</a>
         </div>
         <Form method="GET" action="">
             <div class="search">
-                <label for="people-search">"Search"</label>
+                <label for="people-search">{t.search}</label>
                 <input
                     id="people-search"
                     type="search"
                     name="q"
                     value=search.get_untracked()
                     prop:value=move || search.get()
-                    placeholder="Name, username or email"
+                    placeholder=t.search_placeholder
                     maxlength="100"
                 />
-                <button type="submit">"Search"</button>
+                <button type="submit">{t.search}</button>
             </div>
         </Form>
         <p class="status-line" role="status">{saved_note}</p>
@@ -117,7 +119,7 @@ fn PersonnelContent() -> impl IntoView {
             {move || Suspend::new(async move {
                 match people.await {
                     Ok(page) => Either::Left(view! { <PeopleTable page search=search.get_untracked() /> }),
-                    Err(error) => Either::Right(view! { <ErrorLine text=error.to_string() /> }),
+                    Err(error) => Either::Right(view! { <ErrorLine text=error.text().to_string() /> }),
                 }
             })}
         </Transition>
@@ -126,6 +128,8 @@ fn PersonnelContent() -> impl IntoView {
 
 #[component]
 fn PeopleTable(page: crate::personnel::PeoplePage, search: String) -> impl IntoView {
+    let system = crate::i18n::t().system;
+    let (t, pager) = (&system.personnel, &system.pager);
     let first = if page.total == 0 { 0 } else { page.offset + 1 };
     let last = (page.offset + page.rows.len() as i64).min(page.total);
     let previous = (page.offset > 0).then(|| list_href(&search, (page.offset - PAGE_SIZE).max(0)));
@@ -138,12 +142,12 @@ fn PeopleTable(page: crate::personnel::PeoplePage, search: String) -> impl IntoV
             let href = edit_href(&search, &person.id.to_string());
             view! {
                 <tr class:inactive=!person.active>
-                    <td data-label="Name"><a href=href>{person.name}</a></td>
-                    <td data-label="Username">{person.username}</td>
-                    <td data-label="Email">{dash(person.email)}</td>
-                    <td data-label="Phone" class="nowrap">{dash(person.phone)}</td>
-                    <td data-label="Mobile" class="nowrap">{dash(person.mobile)}</td>
-                    <td data-label="Active">{if person.active { "Yes" } else { "No" }}</td>
+                    <td data-label=t.name><a href=href>{person.name}</a></td>
+                    <td data-label=t.username>{person.username}</td>
+                    <td data-label=t.email>{dash(person.email)}</td>
+                    <td data-label=t.phone class="nowrap">{dash(person.phone)}</td>
+                    <td data-label=t.mobile class="nowrap">{dash(person.mobile)}</td>
+                    <td data-label=t.active>{if person.active { t.yes } else { t.no }}</td>
                 </tr>
             }
         })
@@ -151,24 +155,24 @@ fn PeopleTable(page: crate::personnel::PeoplePage, search: String) -> impl IntoV
     view! {
         <div class="table-wrap">
             <table class="grid stack">
-                <caption class="visually-hidden">"Personnel"</caption>
+                <caption class="visually-hidden">{t.title}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Username"</th>
-                        <th scope="col">"Email"</th>
-                        <th scope="col">"Phone"</th>
-                        <th scope="col">"Mobile"</th>
-                        <th scope="col">"Active"</th>
+                        <th scope="col">{t.name}</th>
+                        <th scope="col">{t.username}</th>
+                        <th scope="col">{t.email}</th>
+                        <th scope="col">{t.phone}</th>
+                        <th scope="col">{t.mobile}</th>
+                        <th scope="col">{t.active}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        <nav class="pager" aria-label="Pages">
-            <span>{format!("{first}–{last} of {}", page.total)}</span>
-            {previous.map(|href| view! { <a href=href>"Previous"</a> })}
-            {next.map(|href| view! { <a href=href>"Next"</a> })}
+        <nav class="pager" aria-label=t.pages>
+            <span>{(pager.range)(first, last, page.total)}</span>
+            {previous.map(|href| view! { <a href=href>{pager.previous}</a> })}
+            {next.map(|href| view! { <a href=href>{pager.next}</a> })}
         </nav>
     }
 }
@@ -211,7 +215,7 @@ fn Editor(
                     match person.await {
                         Ok(Some(person)) => EitherOf3::A(view! { <PersonForm person=Some(person) typed save cancel /> }),
                         Ok(None) => EitherOf3::B(view! { <PersonForm person=None typed save cancel /> }),
-                        Err(error) => EitherOf3::C(view! { <ErrorLine text=error.to_string() /> }),
+                        Err(error) => EitherOf3::C(view! { <ErrorLine text=error.text().to_string() /> }),
                     }
                 })
             }}
@@ -227,6 +231,7 @@ fn PersonForm(
     save: ServerAction<SavePerson>,
     cancel: String,
 ) -> impl IntoView {
+    let t = &crate::i18n::t().system.personnel;
     // Email, Mobile, Password and Active of someone holding more than the viewer are
     // shown read-only; the server refuses a change to them whatever the page sends.
     let locked_by = person
@@ -247,14 +252,14 @@ fn PersonForm(
     });
     let refusal = move || match save.value().get() {
         Some(Ok(SaveOutcome::Refused { message })) => Some(message),
-        Some(Err(error)) => Some(error.to_string()),
+        Some(Err(error)) => Some(error.text().to_string()),
         _ => None,
     };
     let pending = save.pending();
     let heading = person
         .as_ref()
-        .map(|p| format!("Edit {}", p.name))
-        .unwrap_or_else(|| "Add person".into());
+        .map(|p| (t.edit)(&p.name))
+        .unwrap_or_else(|| t.add_person.into());
     let field =
         |key: &str, f: fn(&PersonRow) -> Option<String>| match typed.as_ref().and_then(|t| t.field(key)) {
             Some(value) => value.to_string(),
@@ -273,9 +278,9 @@ fn PersonForm(
         None => person.as_ref().is_none_or(|p| p.active),
     };
     let password_hint = if person.is_some() {
-        "Leave empty to keep the current password.".to_string()
+        t.keep_password.to_string()
     } else {
-        crate::limits::password_hint()
+        crate::limits::password_hint(crate::i18n::use_lang())
     };
     view! {
         <section class="editor" aria-labelledby="editor-heading">
@@ -284,17 +289,17 @@ fn PersonForm(
             <ActionForm action=save attr:novalidate=true>
                 <input type="hidden" name="id" value=id />
                 <div class="editor-fields">
-                    <TextField label="Name" name="name" value=name
+                    <TextField label=t.name name="name" value=name
                         autocomplete="off" error=Signal::derive(move || errors.get().name) />
-                    <TextField label="Username" name="username" value=username locked_by=lock
+                    <TextField label=t.username name="username" value=username locked_by=lock
                         autocomplete="off" error=Signal::derive(move || errors.get().username) />
-                    <TextField label="Email" name="email" kind="email" value=email locked_by=own_lock
+                    <TextField label=t.email name="email" kind="email" value=email locked_by=own_lock
                         autocomplete="off" error=Signal::derive(move || errors.get().email) />
-                    <TextField label="Phone" name="phone" kind="tel" value=phone
+                    <TextField label=t.phone name="phone" kind="tel" value=phone
                         autocomplete="off" error=Signal::derive(move || errors.get().phone) />
-                    <TextField label="Mobile" name="mobile" kind="tel" value=mobile locked_by=own_lock
+                    <TextField label=t.mobile name="mobile" kind="tel" value=mobile locked_by=own_lock
                         autocomplete="off" error=Signal::derive(move || errors.get().mobile) />
-                    <TextField label="Password" name="password" kind="password" value=String::new()
+                    <TextField label=t.password name="password" kind="password" value=String::new()
                         autocomplete="new-password" hint=password_hint locked_by=own_lock
                         error=Signal::derive(move || errors.get().password) />
                 </div>
@@ -303,20 +308,20 @@ fn PersonForm(
                     // value travels in a hidden field so the save sees it unchanged.
                     <input id="person-active" type="checkbox" name=lock.is_none().then_some("active")
                         checked=active disabled=lock.is_some() aria-describedby=lock />
-                    <label for="person-active">"Active"</label>
+                    <label for="person-active">{t.active}</label>
                     {(lock.is_some() && active).then(|| view! { <input type="hidden" name="active" value="on" /> })}
                 </div>
                 {locked_by.map(|line| view! { <p id="sign-in-locked" class="hint">{line}</p> })}
                 {own.then(|| view! {
                     <p id="own-details" class="hint">
-                        "Your own email, mobile number and password are changed in "
-                        <a href=crate::routes::ACCOUNT>"My account"</a>"."
+                        {t.own_details}
+                        <a href=crate::routes::ACCOUNT>{t.my_account}</a>{t.own_details_end}
                     </p>
                 })}
                 <p class="form-error" role="alert">{refusal}</p>
                 <div class="actions">
-                    <SubmitButton label="Save" pending />
-                    <a href=cancel>"Cancel"</a>
+                    <SubmitButton label=t.save pending />
+                    <a href=cancel>{t.cancel}</a>
                 </div>
             </ActionForm>
             {resettable.map(|id| view! { <crate::pages::methods::ResetMethods id locked_by=lock /> })}

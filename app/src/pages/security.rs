@@ -58,8 +58,9 @@ fn href_with(query: &ParamsMap, set: &[(&str, String)]) -> String {
 
 #[component]
 pub fn SecurityPage() -> impl IntoView {
+    let t = &crate::i18n::t().system.security;
     view! {
-        <Title text="Security" />
+        <Title text=t.title />
         <RequirePermission permission=Permission::Security>
             <SecurityContent />
         </RequirePermission>
@@ -74,13 +75,14 @@ fn SecurityContent() -> impl IntoView {
     let summary = Resource::new(move || toggle.version().get(), |_| security_overview());
     // One event stream for the page: both lists reload from it.
     let changes = use_trust_changes();
+    let t = &crate::i18n::t().system.security;
     view! {
-        <h1>"Security"</h1>
+        <h1>{t.title}</h1>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match summary.await {
                     Ok(summary) => Either::Left(view! { <Overview summary toggle /> }),
-                    Err(error) => Either::Right(view! { <ErrorLine text=error.to_string() /> }),
+                    Err(error) => Either::Right(view! { <ErrorLine text=error.text().to_string() /> }),
                 }
             })}
         </Transition>
@@ -100,19 +102,18 @@ fn Overview(summary: SecuritySummary, toggle: ServerAction<SetTwoStep>) -> impl 
         your_ip,
         trust_days: _,
     } = summary;
+    let t = &crate::i18n::t().system.security;
     let pending = toggle.pending();
     let refusal = move || match toggle.value().get() {
         Some(Ok(ToggleOutcome::Refused { message })) => Some(message),
-        Some(Err(error)) => Some(error.to_string()),
+        Some(Err(error)) => Some(error.text().to_string()),
         _ => None,
     };
-    let label = if two_step_enabled { "Enabled" } else { "Disabled" };
+    let label = if two_step_enabled { t.enabled } else { t.disabled };
     view! {
         <section class="panel" aria-labelledby="two-step-heading">
-            <h2 id="two-step-heading">"Two-step authentication"</h2>
-            <p class="lead">
-                "When it is enabled, everyone signs in with their password and then a code sent to them."
-            </p>
+            <h2 id="two-step-heading">{t.two_step}</h2>
+            <p class="lead">{t.two_step_lead}</p>
             // A form, so a click before the page's code has loaded still flips it.
             <ActionForm action=toggle>
                 <input type="hidden" name="enabled" value=(!two_step_enabled).to_string() />
@@ -128,10 +129,10 @@ fn Overview(summary: SecuritySummary, toggle: ServerAction<SetTwoStep>) -> impl 
                 </button>
             </ActionForm>
             <p id="two-step-error" class="form-error" role="alert">{refusal}</p>
-            <p class="your-ip">"Your IP address as the server sees it: " <strong>{your_ip}</strong></p>
+            <p class="your-ip">{t.your_ip} <strong>{your_ip}</strong></p>
         </section>
         <section class="panel" aria-labelledby="unreachable-heading">
-            <h2 id="unreachable-heading">"Staff who cannot receive a code"</h2>
+            <h2 id="unreachable-heading">{t.unreachable_heading}</h2>
             <UnreachableList people=cannot_receive enabled=two_step_enabled />
         </section>
     }
@@ -139,16 +140,14 @@ fn Overview(summary: SecuritySummary, toggle: ServerAction<SetTwoStep>) -> impl 
 
 #[component]
 fn UnreachableList(people: Vec<Unreachable>, enabled: bool) -> impl IntoView {
+    let t = &crate::i18n::t().system.security;
     if people.is_empty() {
-        return Either::Left(
-            view! { <p>"Everyone active can receive a code: an email address on file, or an authenticator app."</p> },
-        );
+        return Either::Left(view! { <p>{t.everyone_reachable}</p> });
     }
     let consequence = if enabled {
-        "They cannot sign in now. Add an email address for each in Personnel."
+        t.unreachable_now
     } else {
-        "They could not sign in once two-step authentication is enabled. Add an email address for each in Personnel, \
-         or ask them to set up an authenticator app in My account first."
+        t.unreachable_later
     };
     Either::Right(view! {
         <p class="warning">{consequence}</p>
@@ -183,17 +182,18 @@ fn TrustedSection(changes: ReadSignal<u64>) -> impl IntoView {
         move || (filter.get(), order.get(), offset.get(), changes.get()),
         |(filter, order, offset, _)| trusted_networks(filter, order, offset),
     );
+    let t = &crate::i18n::t().system.security;
     view! {
         <section class="panel wide" aria-labelledby="trusted-heading">
-            <h2 id="trusted-heading">"Trusted IP addresses"</h2>
+            <h2 id="trusted-heading">{t.trusted_heading}</h2>
             <Form method="GET" action="" attr:class="filters">
                 {move || kept_fields(&query.read(), &BESIDE_TRUSTED)}
                 <div class="field">
-                    <label for="trusted-filter">"Filter by person or address"</label>
+                    <label for="trusted-filter">{t.trusted_filter}</label>
                     <input id="trusted-filter" type="search" name="q" maxlength="100" value=filter.get_untracked() prop:value=move || filter.get() />
                 </div>
                 <div class="field">
-                    <label for="trusted-order">"Sort by"</label>
+                    <label for="trusted-order">{t.sort_by}</label>
                     <select id="trusted-order" name="sort">
                         {move || {
                             let chosen = order.get();
@@ -201,7 +201,7 @@ fn TrustedSection(changes: ReadSignal<u64>) -> impl IntoView {
                         }}
                     </select>
                 </div>
-                <button type="submit" class="secondary">"Show"</button>
+                <button type="submit" class="secondary">{t.show}</button>
             </Form>
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
@@ -214,12 +214,12 @@ fn TrustedSection(changes: ReadSignal<u64>) -> impl IntoView {
                                     now=page.now
                                     show_person=true
                                     delete=DeleteTarget::AnyEntry
-                                    caption="Trusted IP addresses of every person"
+                                    caption=t.trusted_caption
                                 />
-                                <Pager total from size=PAGE_SIZE label="trusted IP addresses" />
+                                <Pager total from size=PAGE_SIZE label=t.trusted_pages />
                             })
                         }
-                        Err(error) => Either::Right(view! { <ErrorLine text=error.to_string() /> }),
+                        Err(error) => Either::Right(view! { <ErrorLine text=error.text().to_string() /> }),
                     }
                 })}
             </Transition>
@@ -228,9 +228,10 @@ fn TrustedSection(changes: ReadSignal<u64>) -> impl IntoView {
 }
 
 /// "101–200 of 230" with links to the previous and next page, shown only when there is
-/// more than one page.
+/// more than one page. `label` names the pager ("Pages of trusted IP addresses").
 #[component]
 fn Pager(total: i64, from: i64, size: i64, label: &'static str) -> impl IntoView {
+    let t = &crate::i18n::t().system.pager;
     let query = use_query_map();
     (total > size).then(|| {
         let last = (from + size).min(total);
@@ -243,10 +244,10 @@ fn Pager(total: i64, from: i64, size: i64, label: &'static str) -> impl IntoView
         let next = (last < total)
             .then(|| href_with(&query.read_untracked(), &[("from", (from + size).to_string())]));
         view! {
-            <nav class="pager" aria-label=format!("Pages of {label}")>
-                {previous.map(|href| view! { <a href=href>"Previous"</a> })}
-                <span>{format!("{}–{} of {}", from + 1, last, total)}</span>
-                {next.map(|href| view! { <a href=href>"Next"</a> })}
+            <nav class="pager" aria-label=label>
+                {previous.map(|href| view! { <a href=href>{t.previous}</a> })}
+                <span>{(t.range)(from + 1, last, total)}</span>
+                {next.map(|href| view! { <a href=href>{t.next}</a> })}
             </nav>
         }
     })
@@ -267,18 +268,19 @@ fn TrustPeriod(summary: Resource<Result<SecuritySummary, AppError>>) -> impl Int
         })
         .and_then(|answer| answer.field("days").map(str::to_string));
     let pending = save.pending();
+    let t = &crate::i18n::t().system.security;
     let message = move || match save.value().get() {
         Some(Ok(SettingOutcome::Refused { message })) => Some(Err(message)),
-        Some(Err(error)) => Some(Err(error.to_string())),
-        Some(Ok(SettingOutcome::Saved)) => Some(Ok("Saved. It applies to addresses trusted from now on.")),
+        Some(Err(error)) => Some(Err(error.text().to_string())),
+        Some(Ok(SettingOutcome::Saved)) => Some(Ok(t.trust_saved)),
         None => None,
     };
     view! {
         <section class="panel" aria-labelledby="trust-period-heading">
-            <h2 id="trust-period-heading">"Trust period"</h2>
+            <h2 id="trust-period-heading">{t.trust_period}</h2>
             <ActionForm action=save>
                 <div class="field">
-                    <label for="trust-days">"Trust period (days)"</label>
+                    <label for="trust-days">{t.trust_days}</label>
                     <Transition fallback=|| view! { <input id="trust-days" name="days" type="number" disabled /> }>
                         {move || {
                             let typed = typed.clone();
@@ -302,17 +304,16 @@ fn TrustPeriod(summary: Resource<Result<SecuritySummary, AppError>>) -> impl Int
                         }}
                     </Transition>
                     <p id="trust-days-hint" class="hint">
-                        {format!(
-                            "From {} to {} days. A new period applies to addresses already trusted too.",
-                            crate::limits::TRUST_DAYS.start(),
-                            crate::limits::TRUST_DAYS.end(),
+                        {(t.trust_days_hint)(
+                            *crate::limits::TRUST_DAYS.start(),
+                            *crate::limits::TRUST_DAYS.end(),
                         )}
                     </p>
                     <p id="trust-days-message" role="status" class=move || if matches!(message(), Some(Err(_))) { "field-error" } else { "status-line" }>
                         {move || message().map(|m| m.map(str::to_string).unwrap_or_else(|e| e))}
                     </p>
                 </div>
-                <SubmitButton label="Save trust period" pending />
+                <SubmitButton label=t.save_trust_period pending />
             </ActionForm>
         </section>
     }
@@ -336,9 +337,13 @@ fn EventsSection(changes: ReadSignal<u64>) -> impl IntoView {
         move || (person.get(), kind.get(), shown.get(), changes.get()),
         |(person, kind, shown, _)| security_events(person, kind, shown),
     );
+    let (t, show) = (
+        &crate::i18n::t().system.events,
+        crate::i18n::t().system.security.show,
+    );
     view! {
         <section class="panel wide" aria-labelledby="events-heading">
-            <h2 id="events-heading">"Security events"</h2>
+            <h2 id="events-heading">{t.heading}</h2>
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match page.await {
@@ -353,51 +358,54 @@ fn EventsSection(changes: ReadSignal<u64>) -> impl IntoView {
                                 <Form method="GET" action="" attr:class="filters">
                                     {kept_fields(&query.read_untracked(), &BESIDE_EVENTS)}
                                     <div class="field">
-                                        <label for="events-person">"Filter by person"</label>
+                                        <label for="events-person">{t.filter_person}</label>
                                         <input id="events-person" type="search" name="person" maxlength="100" value=person.get_untracked() />
                                     </div>
                                     <div class="field">
-                                        <label for="events-kind">"Kind"</label>
+                                        <label for="events-kind">{t.kind}</label>
                                         <select id="events-kind" name="kind">
-                                            <option value="" selected=chosen.is_empty()>"All"</option>
+                                            <option value="" selected=chosen.is_empty()>{t.all}</option>
                                             {page.kinds.into_iter().map(|k| {
                                                 let selected = k == chosen;
-                                                view! { <option value=k.clone() selected=selected>{k.replace('_', " ")}</option> }
+                                                let label = (t.kind_label)(&k);
+                                                view! { <option value=k selected=selected>{label}</option> }
                                             }).collect_view()}
                                         </select>
                                     </div>
-                                    <button type="submit" class="secondary">"Show"</button>
+                                    <button type="submit" class="secondary">{show}</button>
                                 </Form>
                                 <div class="table-wrap">
                                     <table class="grid events stack">
-                                        <caption class="visually-hidden">"Security events, newest first"</caption>
+                                        <caption class="visually-hidden">{t.caption}</caption>
                                         <thead><tr>
-                                            <th scope="col">"When"</th><th scope="col">"Event"</th><th scope="col">"By"</th>
-                                            <th scope="col">"Person"</th><th scope="col">"IP address"</th><th scope="col">"Detail"</th>
+                                            <th scope="col">{t.when}</th><th scope="col">{t.event}</th>
+                                            <th scope="col">{t.by}</th><th scope="col">{t.person}</th>
+                                            <th scope="col">{t.ip_address}</th><th scope="col">{t.detail}</th>
                                         </tr></thead>
                                         <tbody>
                                             {page.rows.into_iter().map(|e| view! {
                                                 <tr>
-                                                    <td data-label="When"><LocalTime at=e.at /></td>
-                                                    <td data-label="Event">{e.kind.replace('_', " ")}</td>
-                                                    <td data-label="By">{e.actor.unwrap_or_else(|| "—".into())}</td>
-                                                    <td data-label="Person">{e.subject.unwrap_or_else(|| "—".into())}</td>
-                                                    <td data-label="IP address" class="mono">{e.client_ip.unwrap_or_else(|| "—".into())}</td>
-                                                    <td data-label="Detail">{e.detail}</td>
+                                                    <td data-label=t.when><LocalTime at=e.at /></td>
+                                                    <td data-label=t.event>{(t.kind_label)(&e.kind)}</td>
+                                                    <td data-label=t.by>{e.actor.unwrap_or_else(|| "—".into())}</td>
+                                                    <td data-label=t.person>{e.subject.unwrap_or_else(|| "—".into())}</td>
+                                                    <td data-label=t.ip_address class="mono">
+                                                        {e.client_ip.unwrap_or_else(|| "—".into())}
+                                                    </td>
+                                                    <td data-label=t.detail>{e.detail}</td>
                                                 </tr>
                                             }).collect_view()}
                                         </tbody>
                                     </table>
                                 </div>
                                 <p class="pager" role="status">
-                                    {format!("{listed} of {total} events, newest first.")}
-                                    {more.map(|href| view! { " " <a href=href>"Show more"</a> })}
-                                    {(listed >= EVENTS_SHOWN_MAX && total > listed)
-                                        .then_some(" Narrow the filter to see older events.")}
+                                    {(t.count)(listed, total)}
+                                    {more.map(|href| view! { " " <a href=href>{t.show_more}</a> })}
+                                    {(listed >= EVENTS_SHOWN_MAX && total > listed).then_some(t.narrow)}
                                 </p>
                             })
                         }
-                        Err(error) => Either::Right(view! { <ErrorLine text=error.to_string() /> }),
+                        Err(error) => Either::Right(view! { <ErrorLine text=error.text().to_string() /> }),
                     }
                 })}
             </Transition>

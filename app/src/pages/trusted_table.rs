@@ -39,13 +39,13 @@ impl DeleteTarget {
 
     /// The refusal of a delete the browser posted itself (the server put it in the
     /// address it sent the browser back to).
-    fn posted_refusal(self) -> Option<String> {
+    fn posted_refusal(self, t: &crate::i18n::account_texts::TrustedTexts) -> Option<String> {
         let refusal = match self {
             DeleteTarget::AnyEntry => ServerAction::<DeleteTrusted>::new().value().get_untracked(),
             DeleteTarget::MyEntry => ServerAction::<DeleteMyTrusted>::new().value().get_untracked(),
         };
         match refusal {
-            Some(Err(error)) => Some(format!("The address was not deleted: {error}")),
+            Some(Err(error)) => Some((t.not_deleted)(error.text())),
             _ => None,
         }
     }
@@ -60,12 +60,13 @@ pub fn TrustedTable(
     delete: DeleteTarget,
     caption: &'static str,
 ) -> impl IntoView {
+    let t = &crate::i18n::t().account.trusted;
     let hidden = RwSignal::new(HashSet::<i64>::new());
-    let problem = RwSignal::new(delete.posted_refusal());
+    let problem = RwSignal::new(delete.posted_refusal(t));
     if rows.is_empty() {
         return view! {
             {move || problem.get().map(|text| view! { <p class="form-error" role="alert">{text}</p> })}
-            <p class="empty">"No trusted IP addresses."</p>
+            <p class="empty">{t.none}</p>
         }
         .into_any();
     }
@@ -74,6 +75,7 @@ pub fn TrustedTable(
         .map(|row| {
             let id = row.id;
             let network = row.network.clone();
+            let delete_label = (t.delete_entry)(&row.network);
             // The row goes once the server has deleted it (milliseconds), not before: a
             // row hidden at the click could mislead someone who leaves the page at once
             // into thinking a delete happened that their leaving cut off.
@@ -88,27 +90,27 @@ pub fn TrustedTable(
                         Ok(()) => hidden.update(|h| {
                             h.insert(id);
                         }),
-                        Err(error) => problem.set(Some(format!("{network} was not deleted: {error}"))),
+                        Err(error) => problem.set(Some((t.network_not_deleted)(&network, error.text()))),
                     }
                     deleting.set(false);
                 });
             };
             view! {
                 <tr hidden=move || hidden.with(|h| h.contains(&id))>
-                    <td data-label="IP address" class="mono">{row.network.clone()}</td>
+                    <td data-label=t.address class="mono">{row.network.clone()}</td>
                     {show_person.then(|| view! {
-                        <td data-label="Person">{row.name.clone()} " " <span class="muted">"(" {row.username.clone()} ")"</span></td>
+                        <td data-label=t.person>{row.name.clone()} " " <span class="muted">"(" {row.username.clone()} ")"</span></td>
                     })}
-                    <td data-label="Added"><LocalTime at=row.added relative_to=Some(now) /></td>
-                    <td data-label="Last used">{match row.last_used {
+                    <td data-label=t.added><LocalTime at=row.added relative_to=Some(now) /></td>
+                    <td data-label=t.last_used>{match row.last_used {
                         Some(at) => view! { <LocalTime at relative_to=Some(now) /> }.into_any(),
-                        None => "never".into_any(),
+                        None => t.never.into_any(),
                     }}</td>
-                    <td data-label="Expires"><LocalTime at=row.expires relative_to=Some(now) /></td>
+                    <td data-label=t.expires><LocalTime at=row.expires relative_to=Some(now) /></td>
                     <td class="actions">
                         <form method="post" action=delete.url() on:submit=remove>
                             <input type="hidden" name="id" value=id.to_string() />
-                            <button type="submit" class="danger-icon" aria-label=format!("Delete {}", row.network) title=format!("Delete {}", row.network)
+                            <button type="submit" class="danger-icon" aria-label=delete_label.clone() title=delete_label
                                 disabled=move || deleting.get() aria-busy=move || deleting.get().then_some("true")>
                                 <svg aria-hidden="true" viewBox="0 0 24 24" width="18" height="18">
                                     <path fill="currentColor" d="M9 3h6l1 2h4v2H4V5h4l1-2zm-3 6h12l-1 12H7L6 9zm4 2v8h2v-8h-2zm4 0v8h2v-8h-2z" />
@@ -127,12 +129,12 @@ pub fn TrustedTable(
                 <caption class="visually-hidden">{caption}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"IP address"</th>
-                        {show_person.then(|| view! { <th scope="col">"Person"</th> })}
-                        <th scope="col">"Added"</th>
-                        <th scope="col">"Last used"</th>
-                        <th scope="col">"Expires"</th>
-                        <th scope="col"><span class="visually-hidden">"Delete"</span></th>
+                        <th scope="col">{t.address}</th>
+                        {show_person.then(|| view! { <th scope="col">{t.person}</th> })}
+                        <th scope="col">{t.added}</th>
+                        <th scope="col">{t.last_used}</th>
+                        <th scope="col">{t.expires}</th>
+                        <th scope="col"><span class="visually-hidden">{t.delete}</span></th>
                     </tr>
                 </thead>
                 <tbody>{body}</tbody>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 /// What a section shows while its data is on the way.
 #[component]
 pub fn Loading() -> impl IntoView {
-    view! { <p class="loading" role="status">"Loading…"</p> }
+    view! { <p class="loading" role="status">{crate::i18n::t().loading}</p> }
 }
 
 /// A fault or refusal, announced to screen readers where it appears.

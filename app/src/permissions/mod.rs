@@ -44,12 +44,21 @@ impl Permission {
         Self::ALL.into_iter().find(|p| p.as_str() == stored)
     }
 
-    /// The name people see.
+    /// The English name, as the command line prints it and the audit keeps it.
     pub fn label(self) -> &'static str {
         match self {
             Permission::Personnel => "Personnel",
             Permission::Permissions => "Permissions",
             Permission::Security => "Security",
+        }
+    }
+
+    /// The name people see on a page, in its language (`t`: `crate::i18n::t().system`).
+    pub fn name(self, t: &crate::i18n::system_texts::SystemTexts) -> &'static str {
+        match self {
+            Permission::Personnel => t.permissions.personnel,
+            Permission::Permissions => t.permissions.permissions,
+            Permission::Security => t.permissions.security,
         }
     }
 }
@@ -61,6 +70,8 @@ pub struct CurrentUser {
     pub name: String,
     pub username: String,
     pub permissions: Vec<Permission>,
+    /// The language they chose, if they chose one (it wins over the browser's).
+    pub language: Option<crate::i18n::Lang>,
 }
 
 impl CurrentUser {

@@ -62,6 +62,9 @@ pub async fn set(
     client_ip: IpAddr,
 ) -> Result<ChangeOutcome, AppError> {
     let now = state.clock.now();
+    // The refusals, in the request's language (read before anything is awaited).
+    let said = &crate::i18n::system_texts::server().permissions;
+    let shown = permission.name(crate::i18n::request_lang().texts().system);
     crate::db::on_db!(&state.db, |pool| {
         let mut tx = pool.begin_write().await?;
         let subject: Option<String> =
@@ -71,23 +74,20 @@ pub async fn set(
                 .await?;
         let Some(username) = subject else {
             return Ok(ChangeOutcome::Refused {
-                message: "That person is not active.".into(),
+                message: said.not_active.into(),
             });
         };
         if !granted {
             if user_id == actor.id && permission == Permission::Permissions {
                 return Ok(ChangeOutcome::Refused {
-                    message: "You cannot remove your own Permissions permission.".into(),
+                    message: said.own_permissions.into(),
                 });
             }
             if matches!(permission, Permission::Permissions | Permission::Security)
                 && is_last_active_holder(&mut tx, user_id, permission).await?
             {
                 return Ok(ChangeOutcome::Refused {
-                    message: format!(
-                        "{username} is the last person with the {} permission: give it to someone else first.",
-                        permission.label()
-                    ),
+                    message: (said.last_holder)(&username, shown),
                 });
             }
         }

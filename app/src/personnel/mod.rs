@@ -60,9 +60,9 @@ pub struct EditedPerson {
 }
 
 /// Why those fields are read-only for a viewer who does not hold all of `name`'s
-/// permissions.
+/// permissions, in the page's (or the request's) language.
 pub fn sign_in_details_locked(name: &str) -> String {
-    format!("Only someone with all of {name}'s permissions can change their sign-in details.")
+    (crate::i18n::t().system.personnel.sign_in_locked)(name)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

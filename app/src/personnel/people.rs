@@ -5,6 +5,7 @@
 use crate::audit::{self, Event, EventKind};
 use crate::auth::password::{HashError, PasswordHasher, StoredHash, random_password};
 use crate::clock::UnixSeconds;
+use crate::i18n::Lang;
 use crate::permissions::{CurrentUser, Permission};
 
 /// The case-insensitive form a username is looked up and kept unique by.
@@ -19,6 +20,28 @@ pub struct Contact {
     pub email: Option<String>,
     /// E.164, as Personnel stores it.
     pub mobile: Option<String>,
+    /// The language they chose to read Twostep in, if they chose one.
+    pub language: Option<Lang>,
+}
+
+/// A [`Contact`] as the database holds it.
+#[derive(sqlx::FromRow)]
+struct ContactRow {
+    name: String,
+    email: Option<String>,
+    mobile: Option<String>,
+    language: Option<String>,
+}
+
+impl ContactRow {
+    fn into_contact(self) -> Contact {
+        Contact {
+            name: self.name,
+            email: self.email,
+            mobile: self.mobile,
+            language: saved_language(self.language.as_deref()),
+        }
+    }
 }
 
 /// What the password step needs to know about a person.
@@ -37,6 +60,7 @@ struct SignInRow {
     name: String,
     email: Option<String>,
     mobile: Option<String>,
+    language: Option<String>,
 }
 
 /// A person with what they hold, read in one query (permissions comma-joined: they are
@@ -60,7 +84,7 @@ impl Holding {
 pub async fn find_for_sign_in(db: &crate::db::Db, key: &str) -> Result<Option<SignInRecord>, sqlx::Error> {
     crate::db::on_db!(db, |pool| {
         let row: Option<SignInRow> = sqlx::query_as(
-            "SELECT id, password_hash, session_epoch, name, email, mobile
+            "SELECT id, password_hash, session_epoch, name, email, mobile, language
          FROM users WHERE username_key = $1 AND active = TRUE",
         )
         .bind(key)
@@ -74,6 +98,7 @@ pub async fn find_for_sign_in(db: &crate::db::Db, key: &str) -> Result<Option<Si
                 name: row.name,
                 email: row.email,
                 mobile: row.mobile,
+                language: saved_language(row.language.as_deref()),
             },
         }))
     })
@@ -107,9 +132,10 @@ pub async fn active_contacts(db: &crate::db::Db) -> Result<Vec<Reachable>, sqlx:
             name: String,
             email: Option<String>,
             mobile: Option<String>,
+            language: Option<String>,
         }
         let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, username, name, email, mobile FROM users WHERE active = TRUE ORDER BY lower(name), id",
+        "SELECT id, username, name, email, mobile, language FROM users WHERE active = TRUE ORDER BY lower(name), id",
     )
     .fetch_all(pool)
     .await?;
@@ -122,6 +148,7 @@ pub async fn active_contacts(db: &crate::db::Db) -> Result<Vec<Reachable>, sqlx:
                     name: row.name,
                     email: row.email,
                     mobile: row.mobile,
+                    language: saved_language(row.language.as_deref()),
                 },
             })
             .collect())
@@ -131,12 +158,12 @@ pub async fn active_contacts(db: &crate::db::Db) -> Result<Vec<Reachable>, sqlx:
 /// A person's name and addresses, whatever their state (for a notice about them).
 pub async fn contact(conn: impl Into<crate::db::Conn<'_>>, id: i64) -> Result<Option<Contact>, sqlx::Error> {
     crate::db::on_conn!(conn.into(), |c| {
-        let row: Option<(String, Option<String>, Option<String>)> =
-            sqlx::query_as("SELECT name, email, mobile FROM users WHERE id = $1")
+        let row: Option<ContactRow> =
+            sqlx::query_as("SELECT name, email, mobile, language FROM users WHERE id = $1")
                 .bind(id)
                 .fetch_optional(c)
                 .await?;
-        Ok(row.map(|(name, email, mobile)| Contact { name, email, mobile }))
+        Ok(row.map(ContactRow::into_contact))
     })
 }
 
@@ -148,14 +175,14 @@ pub async fn contact_of(
     epoch: i64,
 ) -> Result<Option<Contact>, sqlx::Error> {
     crate::db::on_conn!(conn.into(), |c| {
-        let row: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT name, email, mobile FROM users WHERE id = $1 AND active = TRUE AND session_epoch = $2",
+        let row: Option<ContactRow> = sqlx::query_as(
+            "SELECT name, email, mobile, language FROM users WHERE id = $1 AND active = TRUE AND session_epoch = $2",
         )
         .bind(id)
         .bind(epoch)
         .fetch_optional(c)
         .await?;
-        Ok(row.map(|(name, email, mobile)| Contact { name, email, mobile }))
+        Ok(row.map(ContactRow::into_contact))
     })
 }
 
@@ -169,8 +196,14 @@ pub async fn load_current(
     crate::db::on_db!(db, |pool| {
         // One query for the person and their permissions: this runs on every signed-in
         // request.
-        let row: Option<Holding> = sqlx::query_as(
-            "SELECT id, name, username,
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            holding: Holding,
+            language: Option<String>,
+        }
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT id, name, username, language,
                 (SELECT string_agg(permission, ',') FROM user_permissions WHERE user_id = users.id) AS held
          FROM users WHERE id = $1 AND active = TRUE AND session_epoch = $2",
         )
@@ -178,11 +211,12 @@ pub async fn load_current(
         .bind(epoch)
         .fetch_optional(pool)
         .await?;
-        Ok(row.map(|row| CurrentUser {
-            permissions: row.permissions(),
-            id: row.id,
-            name: row.name,
-            username: row.username,
+        Ok(row.map(|Row { holding, language }| CurrentUser {
+            permissions: holding.permissions(),
+            id: holding.id,
+            name: holding.name,
+            username: holding.username,
+            language: saved_language(language.as_deref()),
         }))
     })
 }
@@ -491,6 +525,30 @@ pub async fn bootstrap_admin(
     tx.commit().await?;
     Ok(Bootstrap::Created {
         generated_password: generated.then_some(password),
+    })
+}
+
+/// A language as the database keeps it (a CHECK allows only the three codes).
+fn saved_language(code: Option<&str>) -> Option<Lang> {
+    code.and_then(Lang::from_code)
+}
+
+/// Saves the language person `id` chose (the Language menu while signed in, or My
+/// account's field).
+pub async fn save_language(
+    db: &crate::db::Db,
+    id: i64,
+    lang: Lang,
+    now: UnixSeconds,
+) -> Result<(), sqlx::Error> {
+    crate::db::on_db!(db, |pool| {
+        sqlx::query("UPDATE users SET language = $1, updated_at = $2 WHERE id = $3")
+            .bind(lang.code())
+            .bind(now)
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|_| ())
     })
 }
 

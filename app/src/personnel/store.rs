@@ -11,9 +11,7 @@ use crate::error::AppError;
 use crate::permissions::store::is_last_active_holder;
 use crate::permissions::{CurrentUser, Permission};
 use crate::personnel::people;
-use crate::sign_in_details::{
-    self, By, Change as Detail, Door, Made, MakeRefused, NewDetails, OWN_DETAILS_IN_MY_ACCOUNT, Refusal,
-};
+use crate::sign_in_details::{self, By, Change as Detail, Door, Made, MakeRefused, NewDetails, Refusal};
 use crate::state::AppState;
 use std::net::IpAddr;
 
@@ -188,7 +186,7 @@ async fn insert(
     crate::db::on_conn!(conn.into(), |tx| {
         let Some(hash) = password_hash else {
             return Ok(Err(SaveOutcome::Invalid(FieldErrors {
-                password: Some("A new person needs a password.".into()),
+                password: Some(said().needs_password.into()),
                 ..Default::default()
             })));
         };
@@ -271,13 +269,15 @@ async fn update(
         let (changes, new) = detail_changes(&before, change, password_hash);
         let by = saving.by();
         if changes.contains(&Detail::Deactivated) && id == saving.actor.id {
-            return Ok(Err(refused("You cannot make yourself inactive.")));
+            return Ok(Err(refused(said().yourself_inactive)));
         }
         match sign_in_details::may_change(&mut *tx, &by, Door::Personnel, id, &changes).await? {
             Ok(()) => {}
             Err(Refusal::HoldsLess) => return Err(AppError::Forbidden),
-            Err(Refusal::OwnDetailsInMyAccount) => return Ok(Err(refused(OWN_DETAILS_IN_MY_ACCOUNT))),
-            Err(Refusal::NotOnOneself) => return Ok(Err(refused("You cannot make yourself inactive."))),
+            Err(Refusal::OwnDetailsInMyAccount) => {
+                return Ok(Err(refused(crate::i18n::said().own_details_in_my_account)));
+            }
+            Err(Refusal::NotOnOneself) => return Ok(Err(refused(said().yourself_inactive))),
         }
         if changes.contains(&Detail::Deactivated)
             && let Some(refusal) =
@@ -319,14 +319,13 @@ async fn deactivation_refused(
 ) -> Result<Option<SaveOutcome>, sqlx::Error> {
     crate::db::on_conn!(conn.into(), |tx| {
         if id == actor.id {
-            return Ok(Some(refused("You cannot make yourself inactive.")));
+            return Ok(Some(refused(said().yourself_inactive)));
         }
         for permission in [Permission::Permissions, Permission::Security] {
             if is_last_active_holder(&mut *tx, id, permission).await? {
-                return Ok(Some(refused(&format!(
-                    "{name} is the last person with the {} permission: give it to someone else first.",
-                    permission.label()
-                ))));
+                let shown = permission.name(crate::i18n::request_lang().texts().system);
+                let last_holder = crate::i18n::system_texts::server().permissions.last_holder;
+                return Ok(Some(refused(&last_holder(name, shown))));
             }
         }
         Ok(None)
@@ -353,9 +352,14 @@ fn refused(message: &str) -> SaveOutcome {
 
 fn username_taken() -> SaveOutcome {
     SaveOutcome::Invalid(FieldErrors {
-        username: Some("That username is already taken.".into()),
+        username: Some(said().username_taken.into()),
         ..Default::default()
     })
+}
+
+/// Why a save was refused, in the request's language.
+fn said() -> &'static crate::i18n::system_texts::PersonnelServerTexts {
+    &crate::i18n::system_texts::server().personnel
 }
 
 fn is_unique_violation(error: &sqlx::Error) -> bool {

@@ -41,14 +41,16 @@ pub fn person(
     default_region: Option<Region>,
 ) -> Result<Valid, Box<FieldErrors>> {
     let mut errors = FieldErrors::default();
+    // The fields' names as the editor shows them, in the request's language.
+    let shown = &crate::i18n::request_lang().texts().system.personnel;
     let name = input.name.trim();
-    errors.name = text_problem(name, "Name", NAME_MAX);
+    errors.name = text_problem(name, shown.name, NAME_MAX);
     let username = input.username.trim();
-    errors.username = text_problem(username, "Username", USERNAME_MAX).or_else(|| {
+    errors.username = text_problem(username, shown.username, USERNAME_MAX).or_else(|| {
         username
             .chars()
             .any(|c| !(c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')))
-            .then(|| "Use letters, digits and . _ - @ only, without spaces.".to_string())
+            .then(|| said().username_characters.to_string())
     });
     let email = email_address(&input.email);
     if let Err(problem) = &email {
@@ -64,7 +66,7 @@ pub fn person(
     }
     let password = (!input.password.is_empty()).then_some(input.password.as_str());
     errors.password = match password {
-        None if new_person => Some("A new person needs a password.".into()),
+        None if new_person => Some(said().needs_password.into()),
         Some(p) => crate::auth::new_password::problem(p, &[name, username, &input.email]),
         None => None,
     };
@@ -87,7 +89,7 @@ pub fn email_address(typed: &str) -> Result<Option<String>, String> {
     match optional(typed) {
         None => Ok(None),
         Some(email) if email.len() > EMAIL_MAX || !EmailAddress::is_valid(email) || !email.contains('.') => {
-            Err("Enter a valid email address, like name@example.com.".into())
+            Err(said().email_invalid.into())
         }
         Some(email) => Ok(Some(email.to_string())),
     }
@@ -117,13 +119,18 @@ fn optional(value: &str) -> Option<&str> {
     Some(value.trim()).filter(|v| !v.is_empty())
 }
 
+/// Why a field was refused, in the request's language.
+fn said() -> &'static crate::i18n::system_texts::PersonnelServerTexts {
+    &crate::i18n::system_texts::server().personnel
+}
+
 fn text_problem(value: &str, label: &str, max: usize) -> Option<String> {
     if value.is_empty() {
-        Some(format!("{label} is required."))
+        Some((said().required)(label))
     } else if value.chars().count() > max {
-        Some(format!("{label} is too long: at most {max} characters."))
+        Some((said().too_long)(label, max))
     } else if value.chars().any(char::is_control) {
-        Some(format!("{label} cannot contain control characters."))
+        Some((said().control_characters)(label))
     } else {
         None
     }
@@ -131,8 +138,8 @@ fn text_problem(value: &str, label: &str, max: usize) -> Option<String> {
 
 fn phone_number(typed: &str, default_region: Option<Region>) -> Result<String, String> {
     let problem = || match default_region {
-        Some(_) => "Enter a valid phone number, like +32 470 12 34 56.".to_string(),
-        None => "Enter the number in international form, starting with +, like +32 470 12 34 56.".to_string(),
+        Some(_) => said().phone_invalid.to_string(),
+        None => said().phone_international.to_string(),
     };
     if typed.len() > 40 || (!typed.starts_with('+') && default_region.is_none()) {
         return Err(problem());

@@ -16,10 +16,6 @@ use crate::state::AppState;
 use crate::trusted_networks::store as trust;
 use std::net::IpAddr;
 
-pub const ACTOR_HAS_NO_CHANNEL: &str = "You have no email address on file and no authenticator app, \
-     so you could not sign in with two-step authentication on. Add your email address in \
-     Personnel, or set up an authenticator app in My account, first.";
-
 /// Active people whose sign-in would be refused for want of a channel, by name. An
 /// authenticator app that is on, or a passkey, counts as a way to receive a code.
 pub async fn unreachable(db: &crate::db::Db, sms_configured: bool) -> Result<Vec<Unreachable>, sqlx::Error> {
@@ -53,7 +49,10 @@ pub async fn set_two_step(
         let unreachable = unreachable(&state.db, state.sms.is_some()).await?;
         if unreachable.iter().any(|person| person.id == actor.id) {
             return Ok(ToggleOutcome::Refused {
-                message: ACTOR_HAS_NO_CHANNEL.to_string(),
+                message: crate::i18n::system_texts::server()
+                    .security
+                    .actor_has_no_channel
+                    .to_string(),
             });
         }
     }
@@ -105,18 +104,25 @@ pub async fn switch_two_step(
 /// Mails every active holder of the Security permission that two-step authentication
 /// was turned on or off, and by whom (in the background: the click does not wait).
 async fn tell_security_holders(state: &AppState, actor: &CurrentUser, enabled: bool) -> Result<(), AppError> {
-    let holders: Vec<(String, String)> = crate::db::on_db!(&state.db, |pool| sqlx::query_as(
-        "SELECT u.name, u.email FROM users u JOIN user_permissions p ON p.user_id = u.id
+    let holders: Vec<(String, String, Option<String>)> =
+        crate::db::on_db!(&state.db, |pool| sqlx::query_as(
+            "SELECT u.name, u.email, u.language FROM users u JOIN user_permissions p ON p.user_id = u.id
          WHERE p.permission = $1 AND u.active = TRUE AND u.email IS NOT NULL AND u.email != ''",
-    )
-    .bind(Permission::Security.as_str())
-    .fetch_all(pool)
-    .await)?;
+        )
+        .bind(Permission::Security.as_str())
+        .fetch_all(pool)
+        .await)?;
     let mailer: std::sync::Arc<Mailer> = state.mailer.clone();
     let actor_name = actor.name.clone();
+    // Each in their own language, else the language of the page the change came from.
+    let page_lang = crate::i18n::request_lang();
     tokio::spawn(async move {
-        for (name, email) in holders {
-            let letter = mail::two_step_changed_letter(&name, &email, enabled, &actor_name);
+        for (name, email, language) in holders {
+            let lang = language
+                .as_deref()
+                .and_then(crate::i18n::Lang::from_code)
+                .unwrap_or(page_lang);
+            let letter = mail::two_step_changed_letter(lang, &name, &email, enabled, &actor_name);
             if let Err(error) = mailer.send(letter).await {
                 tracing::error!(%error, "the two-step change notice could not be sent");
             }
@@ -133,10 +139,9 @@ pub async fn set_trust_days(
 ) -> Result<SettingOutcome, AppError> {
     if !TRUST_DAYS_RANGE.contains(&days) {
         return Ok(SettingOutcome::Refused {
-            message: format!(
-                "The trust period is a whole number of days from {} to {}.",
-                TRUST_DAYS_RANGE.start(),
-                TRUST_DAYS_RANGE.end()
+            message: (crate::i18n::system_texts::server().security.trust_days_range)(
+                *TRUST_DAYS_RANGE.start(),
+                *TRUST_DAYS_RANGE.end(),
             ),
         });
     }
@@ -222,7 +227,10 @@ mod tests {
         assert_eq!(
             refused,
             ToggleOutcome::Refused {
-                message: ACTOR_HAS_NO_CHANNEL.into()
+                message: crate::i18n::system_texts::EN_SERVER
+                    .security
+                    .actor_has_no_channel
+                    .into()
             }
         );
         assert!(

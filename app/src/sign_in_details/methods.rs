@@ -18,7 +18,8 @@ use crate::request::context::SignedIn;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TooOften;
 
-/// What the person reads then.
+/// What the person reads then, in English (the reader gets
+/// `account_texts::server().too_often`, in their language).
 pub const TOO_OFTEN: &str =
     "This was done too often in the last hour, and each time is mailed to you: try again later.";
 

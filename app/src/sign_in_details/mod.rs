@@ -9,6 +9,7 @@
 //! "What each change does" is [`revokes`] and [`notices`] in words.
 
 pub mod methods;
+mod notice_words;
 pub mod notices;
 pub mod proof;
 
@@ -199,10 +200,6 @@ pub enum Refusal {
     /// someone; one's own app and codes are removed in My account, with the password).
     NotOnOneself,
 }
-
-/// The line people read for one's own details outside My account.
-pub const OWN_DETAILS_IN_MY_ACCOUNT: &str =
-    "Your own email, mobile number and password are changed in My account.";
 
 /// Whether `by` may make `changes` to person `subject` through `door`. Read inside the
 /// caller's write transaction: a grant to the subject that commits first is seen, and

@@ -2,6 +2,7 @@
 //! one path for every door, with a per-person limit so that a run of changes cannot
 //! become a flood of mail to anyone.
 
+use super::notice_words::{Words, moved_away, words};
 use crate::auth::channel::mask_email;
 use crate::clock::UnixSeconds;
 use crate::db::Db;
@@ -48,12 +49,13 @@ pub enum Notice {
     SecondStepLocked,
 }
 
-/// The person's name, username and email as they are now.
+/// The person's name, username, email and language as they are now.
 #[derive(sqlx::FromRow)]
 struct Addressee {
     name: String,
     username: String,
     email: Option<String>,
+    language: Option<String>,
 }
 
 impl Notice {
@@ -119,7 +121,7 @@ async fn addressee(
     subject: i64,
 ) -> Result<Option<Addressee>, sqlx::Error> {
     crate::db::on_conn!(conn.into(), |c| {
-        sqlx::query_as("SELECT name, username, email FROM users WHERE id = $1")
+        sqlx::query_as("SELECT name, username, email, language FROM users WHERE id = $1")
             .bind(subject)
             .fetch_optional(c)
             .await
@@ -167,111 +169,25 @@ fn usable(email: Option<&str>) -> Option<&str> {
     email.map(str::trim).filter(|e| !e.is_empty())
 }
 
-/// The letters of one notice: one to the person's address, and for a new address one to
-/// the old address too.
+/// The letters of one notice, in the person's language: one to the person's address,
+/// and for a new address one to the old address too.
 fn letters_for(to: &Addressee, notice: &Notice) -> Vec<Letter> {
+    let lang = crate::i18n::for_person(to.language.as_deref().and_then(crate::i18n::Lang::from_code));
     let name = to.name.as_str();
     let now_at = usable(to.email.as_deref());
-    let one = |subject: &str, what: &str| {
-        now_at
-            .map(|email| mail::sign_in_notice(name, email, subject, what))
-            .into_iter()
-            .collect::<Vec<_>>()
-    };
-    match notice {
-        Notice::PasswordChanged => one(
-            "your password was changed",
-            "The password of your Twostep sign-in was changed.",
-        ),
-        Notice::PasswordReset { by } => one(
-            "your password was reset",
-            &format!("{by} set a new password for your Twostep sign-in. You were signed out everywhere."),
-        ),
-        Notice::EmailChanged { old } => {
-            let mut letters = one(
-                "your email address was changed",
-                "This is now the email address of your Twostep sign-in: codes and notices come here.",
-            );
-            if let Some(old) = usable(old.as_deref()).filter(|old| Some(*old) != now_at) {
-                let moved_to = now_at.map(mask_email).unwrap_or_else(|| "no address".into());
-                let what = format!(
-                    "The email address of your Twostep sign-in was changed from this address to {moved_to}. \
-                     Codes and notices no longer come here."
-                );
-                letters.push(mail::sign_in_notice(
-                    name,
-                    old,
-                    "your email address was changed",
-                    &what,
-                ));
-            }
-            letters
-        }
-        Notice::MobileChanged => one(
-            "your mobile number was changed",
-            "The mobile number of your Twostep sign-in was changed.",
-        ),
-        Notice::UsernameChanged => one(
-            "your username was changed",
-            &format!("Your Twostep username is now {}.", to.username),
-        ),
-        Notice::MethodsReset { by } => one(
-            "your two-step methods were reset",
-            &format!(
-                "{by} reset your two-step methods: your passkeys, authenticator app, recovery codes and \
-                 trusted networks were removed, and you were signed out everywhere. Your next sign-in asks for a \
-                 code sent to you."
-            ),
-        ),
-        Notice::AppAdded => one(
-            "an authenticator app was set up",
-            "An authenticator app was set up for your Twostep sign-in.",
-        ),
-        Notice::AppRemoved => one(
-            "your authenticator app was removed",
-            "The authenticator app was removed from your Twostep sign-in.",
-        ),
-        Notice::PasskeyAdded { name } => one(
-            "a passkey was added",
-            &format!(
-                "A passkey named \"{name}\" was added to your Twostep sign-in. It signs you in without a password."
-            ),
-        ),
-        Notice::PasskeyRemoved { name } => one(
-            "a passkey was removed",
-            &format!("The passkey named \"{name}\" was removed from your Twostep sign-in."),
-        ),
-        Notice::RecoveryCodesCreated => one(
-            "new recovery codes were created",
-            "A new set of recovery codes was created for your Twostep sign-in; any earlier codes no longer work.",
-        ),
-        Notice::CodesGuessed { in_a_row } => one(
-            "someone is trying security codes",
-            &format!(
-                "{in_a_row} wrong security codes in a row were entered for your Twostep sign-in, each after \
-                 your right password. Someone who knows your password may be trying to sign in as you: \
-                 change it in My account now, or ask an administrator to set a new one."
-            ),
-        ),
-        Notice::SecondStepLocked => one(
-            "signing in is locked",
-            &format!(
-                "Signing in to Twostep as you is locked after {} wrong security codes in a row. Someone \
-                 knows your password: ask an administrator to set a new one, which unlocks it.",
-                crate::auth::misses::LOCK_AT
-            ),
-        ),
-        Notice::RecoveryCodeUsed { left } => {
-            let codes = if *left == 1 { "code is" } else { "codes are" };
-            one(
-                "a recovery code was used",
-                &format!(
-                    "A recovery code was used to sign in to Twostep as you. {left} recovery {codes} left; \
-                     create a new set in My account."
-                ),
-            )
-        }
+    let letter =
+        |email: &str, words: Words| mail::sign_in_notice(lang, name, email, words.subject, &words.what);
+    let mut letters: Vec<Letter> = now_at
+        .map(|email| letter(email, words(lang, notice, &to.username)))
+        .into_iter()
+        .collect();
+    if let Notice::EmailChanged { old } = notice
+        && let Some(old) = usable(old.as_deref()).filter(|old| Some(*old) != now_at)
+    {
+        let moved_to = now_at.map(mask_email);
+        letters.push(letter(old, moved_away(lang, moved_to.as_deref())));
     }
+    letters
 }
 
 /// Sends `notices` about `subject` from a request: the request does not wait for the

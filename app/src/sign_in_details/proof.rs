@@ -78,11 +78,13 @@ impl KeptProof {
     }
 }
 
-/// The line next to a current password that did not match.
+/// The line next to a current password that did not match, in English (the reader gets
+/// `account_texts::server().not_your_password`, in their language).
 pub const NOT_YOUR_PASSWORD: &str = "That is not your current password.";
 
 /// What a change of a second step (or of where codes go) answers in a session that signed
-/// in from an office network without a code.
+/// in from an office network without a code, in English (the reader gets
+/// `account_texts::server().second_step_needed`, in their language).
 pub const SECOND_STEP_NEEDED: &str = "You signed in from an office network without a code, so this \
      change is not possible here: sign in where a code is asked (outside the office \
      network), then try again.";
@@ -92,15 +94,16 @@ pub const SECOND_STEP_NEEDED: &str = "You signed in from an office network witho
 /// step (its sign-in skipped the code from an office network) is refused before any
 /// hash: the office skips the code, never the setting up of a second step, so someone
 /// with the password in the office cannot make a second step of their own for later use.
-/// The refusal's text, when there is no proof.
+/// The refusal's text (in the request's language), when there is no proof.
 pub async fn check_own_password_for_second_step(
     cx: &SignedIn,
     typed: String,
 ) -> Result<Result<PasswordProof, &'static str>, AppError> {
+    let said = crate::i18n::account_texts::server();
     if cx.no_second_step {
-        return Ok(Err(SECOND_STEP_NEEDED));
+        return Ok(Err(said.second_step_needed));
     }
-    Ok(check_own_password(cx, typed).await?.ok_or(NOT_YOUR_PASSWORD))
+    Ok(check_own_password(cx, typed).await?.ok_or(said.not_your_password))
 }
 
 /// Checks a signed-in person's own password: a password guess like any other, so under

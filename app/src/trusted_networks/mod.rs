@@ -56,13 +56,15 @@ impl TrustedOrder {
         TrustedOrder::LastUsed,
     ];
 
+    /// As the Security page's menu names it, in the page's language.
     pub fn label(self) -> &'static str {
+        let t = &crate::i18n::t().account.trusted;
         match self {
-            TrustedOrder::NewestFirst => "Newest first",
-            TrustedOrder::Person => "Person",
-            TrustedOrder::Address => "IP address",
-            TrustedOrder::ExpiresFirst => "Expires soonest",
-            TrustedOrder::LastUsed => "Last used",
+            TrustedOrder::NewestFirst => t.newest_first,
+            TrustedOrder::Person => t.person,
+            TrustedOrder::Address => t.address,
+            TrustedOrder::ExpiresFirst => t.expires_soonest,
+            TrustedOrder::LastUsed => t.last_used,
         }
     }
 

@@ -184,7 +184,7 @@ async fn keeping_and_showing_an_answer_writes_no_session() {
     assert_eq!(set_cookie(&refused), None, "no session for a refusal");
     assert_eq!(sessions().await, before);
     let page = body_text(app.send(get_after("/login", "", &refused)).await).await;
-    assert!(page.contains(app::messages::INCORRECT_CREDENTIALS));
+    assert!(page.contains(said().incorrect_credentials));
     assert!(page.contains(r#"value="admin""#), "the username typed");
 }
 

@@ -18,6 +18,7 @@ mod crash;
 mod form_posts;
 mod hardening;
 mod instances;
+mod languages;
 mod listener;
 mod office_networks;
 mod operator;

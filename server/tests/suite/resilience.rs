@@ -3,8 +3,6 @@
 //! in time; loopback only.
 
 use crate::common;
-
-use app::messages::{INCORRECT_CREDENTIALS, SEND_FAILED};
 use common::*;
 use http::StatusCode;
 use std::time::Duration;
@@ -43,7 +41,7 @@ async fn a_flood_of_200_sign_ins_gets_an_answer_each_and_no_fault() {
         let (status, body) = attempt.await.unwrap();
         match status {
             StatusCode::OK if body.contains("SignedIn") => signed_in += 1,
-            StatusCode::OK if body.contains(INCORRECT_CREDENTIALS) => refused += 1,
+            StatusCode::OK if body.contains(said().incorrect_credentials) => refused += 1,
             StatusCode::SERVICE_UNAVAILABLE => busy += 1,
             other => panic!("{other}: {body}"),
         }
@@ -90,7 +88,7 @@ async fn a_mail_server_that_drops_refuses_or_stalls_gives_a_clear_answer_and_no_
         assert_eq!(response.status(), StatusCode::OK, "{behaviour}");
         assert_eq!(session_cookie(&response), None, "{behaviour}: no session");
         let body = body_text(response).await;
-        assert!(body.contains(SEND_FAILED), "{behaviour}: {body}");
+        assert!(body.contains(said().send_failed), "{behaviour}: {body}");
         assert_eq!(app.send(get("/healthz", None)).await.status(), StatusCode::OK);
     }
 }

@@ -337,7 +337,7 @@ async fn permission_pages_answer_403_with_the_reason() {
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
         let html = body_text(response).await;
         assert!(
-            html.contains(app::messages::FORBIDDEN_PAGE),
+            html.contains(app::i18n::Lang::En.texts().pages.refused),
             "{path} must say why"
         );
     }

@@ -590,7 +590,7 @@ async fn one_s_own_details_are_refused_outside_my_account() {
         )
         .await;
         assert!(
-            body.contains(app::sign_in_details::OWN_DETAILS_IN_MY_ACCOUNT),
+            body.contains(said().own_details_in_my_account),
             "{change:?}: {body}"
         );
         assert_eq!(

@@ -7,7 +7,6 @@ use crate::common;
 
 use app::auth::totp;
 use app::clock::Clock;
-use app::messages::WRONG_CODE;
 use app::sign_in_methods::{AppStatus, Methods, RecoveryOutcome};
 use app::smtp_capture::SmtpCapture;
 use common::*;
@@ -146,7 +145,7 @@ async fn the_app_signs_in_each_code_once_and_five_wrong_tries_end_the_sign_in() 
     );
     // The code that confirmed the app is used up (RFC 6238 §5.2).
     let (body, _) = answer(&app, &pending, &app_code(&app, &secret), false).await;
-    assert!(body.contains(WRONG_CODE), "replayed: {body}");
+    assert!(body.contains(said().wrong_code), "replayed: {body}");
     app.clock.advance(30);
     let (body, signed_in) = answer(&app, &pending, &app_code(&app, &secret), true).await;
     assert_eq!(body, r#"{"SignedIn":{"next":"/"}}"#);
@@ -299,7 +298,7 @@ async fn a_recovery_code_signs_in_once_never_trusts_and_is_mailed_and_audited() 
         call(&app, "/api/change_way", "to=recovery", &pending).await;
         let (body, _) = answer(&app, &pending, typed, false).await;
         match i {
-            0 => assert!(body.contains(WRONG_CODE), "used twice: {body}"),
+            0 => assert!(body.contains(said().wrong_code), "used twice: {body}"),
             1..=6 => assert_eq!(body, r#"{"SignedIn":{"next":"/"}}"#, "code {i}"),
             _ => assert_eq!(body, r#"{"SignedIn":{"next":"/account"}}"#, "2 left"),
         }

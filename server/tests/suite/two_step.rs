@@ -2,8 +2,6 @@
 //! state, trusted networks and the client address they are keyed by.
 
 use crate::common;
-
-use app::messages::{CODE_SPENT, NO_CHANNEL, SEND_FAILED, WRONG_CODE};
 use app::smtp_capture::SmtpCapture;
 use common::*;
 use http::StatusCode;
@@ -144,14 +142,14 @@ async fn wrong_codes_count_and_the_fifth_sends_the_person_back_to_step_one() {
     let code = capture.next_code().await;
     for typed in [wrong(&code), "12 34".into(), "abcdef".into(), wrong(&code)] {
         let (body, _) = code_from(&app, OFFICE, &pending, &typed, false).await;
-        assert_eq!(body, outcome("Refused", WRONG_CODE), "{typed}");
+        assert_eq!(body, outcome("Refused", said().wrong_code), "{typed}");
     }
     let (body, _) = code_from(&app, OFFICE, &pending, &wrong(&code), false).await;
-    assert_eq!(body, outcome("Restart", CODE_SPENT), "the fifth wrong try");
+    assert_eq!(body, outcome("Restart", said().code_spent), "the fifth wrong try");
     let (body, cookie) = code_from(&app, OFFICE, &pending, &code, false).await;
     assert_eq!(
         body,
-        outcome("Restart", CODE_SPENT),
+        outcome("Restart", said().code_spent),
         "the right code is now useless"
     );
     assert_eq!(cookie, None);
@@ -165,7 +163,7 @@ async fn a_code_lasts_until_the_tenth_minute() {
     let code = capture.next_code().await;
     app.clock.advance(600);
     let (body, _) = code_from(&app, OFFICE, &pending.unwrap(), &code, false).await;
-    assert_eq!(body, outcome("Restart", CODE_SPENT));
+    assert_eq!(body, outcome("Restart", said().code_spent));
 
     let (_, pending) = password_from(&app, OFFICE, "admin", ADMIN_PASSWORD).await;
     let code = capture.next_code().await;
@@ -192,7 +190,7 @@ async fn a_new_code_waits_thirty_seconds_and_the_old_one_then_fails() {
     let new = capture.next_code().await;
     if old != new {
         let (body, _) = code_from(&app, OFFICE, &pending, &old, false).await;
-        assert_eq!(body, outcome("Refused", WRONG_CODE), "the old code");
+        assert_eq!(body, outcome("Refused", said().wrong_code), "the old code");
     }
     let (body, _) = code_from(&app, OFFICE, &pending, &new, false).await;
     assert_eq!(body, r#"{"SignedIn":{"next":"/"}}"#);
@@ -208,7 +206,7 @@ async fn a_code_for_one_person_fails_for_another() {
     let jdoe_code = capture.next_code().await;
     if admin_code != jdoe_code {
         let (body, _) = code_from(&app, OFFICE, &jdoe_pending.clone().unwrap(), &admin_code, false).await;
-        assert_eq!(body, outcome("Refused", WRONG_CODE));
+        assert_eq!(body, outcome("Refused", said().wrong_code));
     }
     let (body, _) = code_from(&app, OFFICE, &jdoe_pending.unwrap(), &jdoe_code, false).await;
     assert_eq!(body, r#"{"SignedIn":{"next":"/"}}"#);
@@ -241,7 +239,7 @@ async fn a_new_sign_in_voids_the_earlier_code_of_the_same_browser_only() {
     );
     if first_code != second_code {
         let (body, _) = code_from(&app, OFFICE, &again, &first_code, false).await;
-        assert_eq!(body, outcome("Refused", WRONG_CODE));
+        assert_eq!(body, outcome("Refused", said().wrong_code));
     }
     // A sign-in from another browser leaves this one's code alone.
     let (_, _elsewhere) = password_from(&app, "203.0.113.7", "admin", ADMIN_PASSWORD).await;
@@ -283,7 +281,7 @@ async fn no_email_means_no_entry_and_the_reason_is_said() {
         .await
         .unwrap();
     let (body, cookie) = password_from(&app, OFFICE, "admin", ADMIN_PASSWORD).await;
-    assert_eq!(body, outcome("Refused", NO_CHANNEL));
+    assert_eq!(body, outcome("Refused", said().no_channel));
     assert_eq!(cookie, None);
     let (wrong_body, _) = password_from(&app, OFFICE, "admin", "wrong password").await;
     assert_eq!(wrong_body, refused(), "a wrong password still says only that");
@@ -302,7 +300,7 @@ async fn a_failed_send_says_so_and_leaves_no_session() {
         .await
         .unwrap();
     let (body, cookie) = password_from(&app, OFFICE, "admin", ADMIN_PASSWORD).await;
-    assert_eq!(body, outcome("Refused", SEND_FAILED));
+    assert_eq!(body, outcome("Refused", said().send_failed));
     assert_eq!(cookie, None, "no session");
     let failures: Vec<String> = sqlx::query_scalar("SELECT detail FROM audit WHERE kind = 'send_failed'")
         .fetch_all(app.pool())
@@ -630,7 +628,6 @@ async fn ten_wrong_codes_in_a_row_mail_the_person_once_and_a_right_one_starts_th
 #[tokio::test]
 async fn the_hundredth_wrong_code_locks_step_two_until_an_administrator_sets_a_new_password() {
     use app::auth::misses;
-    use app::messages::SECOND_STEP_LOCKED;
     let (app, mut capture) = two_step_app().await;
     let id = app.add_person("jdoe", Some("jdoe@example.com")).await;
     // 99 wrong answers so far (the store, with the clock passed in), then one over HTTP.
@@ -643,14 +640,14 @@ async fn the_hundredth_wrong_code_locks_step_two_until_an_administrator_sets_a_n
     let pending = pending.unwrap();
     let code = capture.next_code().await;
     let (body, _) = code_from(&app, OFFICE, &pending, &wrong(&code), false).await;
-    assert_eq!(body, outcome("Restart", SECOND_STEP_LOCKED));
+    assert_eq!(body, outcome("Restart", said().second_step_locked));
     let mail = capture.next_message().await;
     assert!(mail.contains("signing in is locked"), "{mail}");
     // The right code of that sign-in no longer opens anything, and the password step says why.
     let (body, _) = code_from(&app, OFFICE, &pending, &code, false).await;
-    assert_eq!(body, outcome("Restart", CODE_SPENT));
+    assert_eq!(body, outcome("Restart", said().code_spent));
     let (body, _) = password_from(&app, OFFICE, "jdoe", PERSON_PASSWORD).await;
-    assert_eq!(body, outcome("Refused", SECOND_STEP_LOCKED));
+    assert_eq!(body, outcome("Refused", said().second_step_locked));
     assert_eq!(capture.try_message(), None, "no code is sent to a locked person");
     // Not from a network the person trusted, not with two-step turned off either.
     let office = OFFICE.parse().unwrap();
@@ -658,12 +655,12 @@ async fn the_hundredth_wrong_code_locks_step_two_until_an_administrator_sets_a_n
         .await
         .unwrap();
     let (body, _) = password_from(&app, OFFICE, "jdoe", PERSON_PASSWORD).await;
-    assert_eq!(body, outcome("Refused", SECOND_STEP_LOCKED));
+    assert_eq!(body, outcome("Refused", said().second_step_locked));
     app::settings::set_two_step_enabled(&app.state.db, false)
         .await
         .unwrap();
     let (body, _) = password_from(&app, OFFICE, "jdoe", PERSON_PASSWORD).await;
-    assert_eq!(body, outcome("Refused", SECOND_STEP_LOCKED));
+    assert_eq!(body, outcome("Refused", said().second_step_locked));
     app::settings::set_two_step_enabled(&app.state.db, true)
         .await
         .unwrap();

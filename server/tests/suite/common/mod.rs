@@ -9,7 +9,6 @@ use app::auth::password::PasswordHasher;
 use app::clock::{Clock, ManualClock};
 use app::db::{Backend, Db, TempDb};
 use app::mail::{Mailer, SMTP_TIMEOUT};
-use app::messages::INCORRECT_CREDENTIALS;
 use app::personnel::people::bootstrap_admin;
 use app::request::client_addr::TrustedProxies;
 use app::state::{AppState, Policy, Services};
@@ -123,6 +122,7 @@ impl TestApp {
                 trusted_proxies: TrustedProxies::parse(proxies).unwrap(),
                 client_ip_header: Default::default(),
                 default_region: None,
+                default_language: Default::default(),
                 // Event streams notice a signed-out session within a fifth of a second.
                 stream_recheck: Some(std::time::Duration::from_millis(200)),
             }),
@@ -404,7 +404,10 @@ pub async fn database_fingerprint(pool: &sqlx::SqlitePool) -> (String, String, S
 }
 
 pub fn refused() -> String {
-    format!(r#"{{"Refused":{{"message":"{INCORRECT_CREDENTIALS}"}}}}"#)
+    format!(
+        r#"{{"Refused":{{"message":"{}"}}}}"#,
+        said().incorrect_credentials
+    )
 }
 
 pub fn login_with_device(username: &str, password: &str, device: &str) -> Request<axum::body::Body> {
@@ -434,4 +437,10 @@ pub async fn admins_device(app: &TestApp) -> String {
         .unwrap()
         .1
         .to_string()
+}
+
+/// The English reasons a sign-in step gives (spec §1's words): requests without a
+/// language cookie or `Accept-Language` get English.
+pub fn said() -> &'static app::i18n::texts::RefusalTexts {
+    &app::i18n::Lang::En.server_texts().refusals
 }
