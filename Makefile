@@ -5,7 +5,15 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/tools/node_modules/.bin:$(CURDIR)/target/tools/bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: setup wasm-target build run test lint unit rust-tests e2e playwright bench fuzz
+.PHONY: setup wasm-target build server-binary site run test lint clippy unit rust-tests e2e playwright bench fuzz
+
+# Clippy inside every build of the workspace's crates: clippy-driver compiles them as
+# rustc does and lints them on the way, warnings denied. A separate `cargo clippy`
+# type-checked every dependency once more for each target (minutes of CI time). Every
+# cargo call of this file sets it alike: cargo keeps the crates built with another
+# wrapper apart, so a call without it would compile the workspace again.
+export RUSTC_WORKSPACE_WRAPPER := $(shell rustup which clippy-driver)
+export CLIPPY_ARGS := -D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__
 
 # Both `setup` and `lint` need it; added first, so that the two can run side by side.
 wasm-target:
@@ -20,26 +28,39 @@ setup: wasm-target
 build: setup
 	./scripts/build-site.sh
 
+# The two halves of the build, for `test`: the server needs only cargo, so it compiles
+# while `setup` installs the browser bundle's tools.
+server-binary:
+	./scripts/build-site.sh server
+
+site:
+	./scripts/build-site.sh site
+
 # Serves http://127.0.0.1:3000 with Leptos.toml's settings (database in data/).
 run: build
 	LEPTOS_SITE_ROOT=target/site ./target/release/twostep
 
-# Installing the tools and linting run side by side: each leaves a core idle in its long
-# single-crate stretches, which the other fills (CI time). Then the release build, before
-# the Rust tests: they run in release too and link the libraries it compiled instead of
-# compiling every dependency once more; then the end-to-end tests.
+# The quick checks first; then the server's release build beside the tools' install
+# (each leaves a core idle in its long single-crate stretches, which the other fills);
+# the browser bundle; the Rust tests, in release, linking the libraries the build
+# compiled; the end-to-end tests. Clippy runs inside each build (above).
 # The last line says how long each stage took (CI shows the end of the output).
 test:
 	@began=$$(date +%s); \
-	$(MAKE) -j2 --output-sync=target setup lint; linted=$$(date +%s); \
-	$(MAKE) build; built=$$(date +%s); \
+	$(MAKE) lint; \
+	$(MAKE) -j2 --output-sync=target setup server-binary; served=$$(date +%s); \
+	$(MAKE) site; built=$$(date +%s); \
 	$(MAKE) rust-tests; tested=$$(date +%s); \
 	$(MAKE) playwright; ended=$$(date +%s); \
-	echo "make test took $$((ended - began)) s: setup and lint $$((linted - began)) s, release build $$((built - linted)) s, Rust tests $$((tested - built)) s, Playwright $$((ended - tested)) s"
+	echo "make test took $$((ended - began)) s: setup and server build $$((served - began)) s, browser bundle $$((built - served)) s, Rust tests $$((tested - built)) s, Playwright $$((ended - tested)) s"
 
-lint: wasm-target
+# What no build checks: formatting and the modules' import circles. Clippy runs inside
+# the builds; `make clippy` runs it alone over every target (benches included).
+lint:
 	cargo fmt --all --check
 	python3 scripts/import_cycles.py
+
+clippy: wasm-target
 	cargo clippy -p app -p server --all-targets -- -D warnings
 	cargo clippy -p app -p frontend --target wasm32-unknown-unknown -- -D warnings
 
@@ -55,8 +76,11 @@ unit: build
 
 # The tests alone, for `test`, which has built once already (the build redoes the
 # browser bundle's last steps each time it is called).
+# The test crates themselves (the `bench` profile under --release) at opt-level 1: they
+# drive the release-built libraries, and optimising the two largest test crates (app's
+# unit tests, the server's suite) fully took minutes of each CI run.
 rust-tests:
-	$(LEPTOS_BUILD_ENV) cargo test --release -p app -p server --features app/ssr
+	$(LEPTOS_BUILD_ENV) CARGO_PROFILE_BENCH_OPT_LEVEL=1 cargo test --release -p app -p server --features app/ssr
 
 # Playwright in Debian's Chromium against the release server on a fresh database.
 e2e: build

@@ -6,9 +6,18 @@
 # These are the steps `cargo leptos build --release --precompress --split` takes, done
 # with cargo, wasm-bindgen, wasm-opt, terser and our own two small tools: installing
 # cargo-leptos itself (it bundles a JS and a CSS compiler and a project generator) cost
-# a fresh machine about 15 minutes of a 2-core CI run. README "Developing" says more.
+# a fresh machine about 15 minutes of a 2-core CI run.
+#
+#     scripts/build-site.sh [all|site|server]     (default: all)
+#
+# `server` needs only cargo, so `make test` runs it beside `make setup`.
+#
+# Clippy runs inside these builds (the Makefile sets `RUSTC_WORKSPACE_WRAPPER` to
+# clippy-driver with warnings denied): the crates are linted as they are compiled, in
+# place of a separate `cargo clippy` that type-checked every dependency again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+part=${1:-all}
 
 # What leptos reads while it compiles (both sides must see the same values).
 set -a
@@ -22,37 +31,48 @@ front=target/front/wasm32-unknown-unknown/wasm-release
 
 step() { printf '\033[1mbuild:\033[0m %s\n' "$*"; }
 
-step "browser bundle (frontend, wasm32, profile wasm-release)"
-# `erase_components` as .cargo/config.toml says (RUSTFLAGS replaces it); the relocations
-# are what the split needs to move functions between files.
-RUSTFLAGS="--cfg erase_components -Clink-args=--emit-relocs" \
-  cargo build --package=frontend --lib --target-dir=target/front \
-  --target=wasm32-unknown-unknown --no-default-features --profile=wasm-release
+build_site() {
+  step "browser bundle (frontend, wasm32, profile wasm-release)"
+  # `erase_components` as .cargo/config.toml says (RUSTFLAGS replaces it); the relocations
+  # are what the split needs to move functions between files.
+  RUSTFLAGS="--cfg erase_components -Clink-args=--emit-relocs" \
+    cargo build --package=frontend --lib --target-dir=target/front \
+    --target=wasm32-unknown-unknown --no-default-features --profile=wasm-release
 
-rm -rf "$site"
-mkdir -p "$pkg"
-cp -a public/. "$site/"
-rm -f "$site/.gitkeep"
+  rm -rf "$site"
+  mkdir -p "$pkg"
+  cp -a public/. "$site/"
+  rm -f "$site/.gitkeep"
 
-step "split at the lazy points"
-twostep-wasm-split "$front/frontend.wasm" "$front/frontend_split.wasm" "$pkg" "$name"
+  step "split at the lazy points"
+  twostep-wasm-split "$front/frontend.wasm" "$front/frontend_split.wasm" "$pkg" "$name"
 
-step "wasm-bindgen"
-wasm-bindgen --target=web --keep-lld-exports --no-demangle --no-typescript \
-  --out-name="$name" --out-dir="$pkg" "$front/frontend_split.wasm"
-mv "$pkg/${name}_bg.wasm" "$pkg/$name.wasm"
+  step "wasm-bindgen"
+  wasm-bindgen --target=web --keep-lld-exports --no-demangle --no-typescript \
+    --out-name="$name" --out-dir="$pkg" "$front/frontend_split.wasm"
+  mv "$pkg/${name}_bg.wasm" "$pkg/$name.wasm"
 
-step "wasm-opt -Oz on each WASM file"
-find "$pkg" -maxdepth 1 -name '*.wasm' -print0 |
-  xargs -0 -P 2 -I{} wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int {} -o {}
+  step "wasm-opt -Oz on each WASM file"
+  find "$pkg" -maxdepth 1 -name '*.wasm' -print0 |
+    xargs -0 -P 2 -I{} wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int {} -o {}
 
-step "minify the main JS; the stylesheet"
-terser "$pkg/$name.js" --module --compress --mangle --output "$pkg/$name.js"
-cp style/main.css "$pkg/$name.css"
+  step "minify the main JS; the stylesheet"
+  terser "$pkg/$name.js" --module --compress --mangle --output "$pkg/$name.js"
+  cp style/main.css "$pkg/$name.css"
 
-step "name the files after their content, write hash.txt, compress"
-mkdir -p target/release
-node scripts/assemble-site.mjs "$site" "$LEPTOS_SITE_PKG_DIR" "$name" "target/release/$LEPTOS_HASH_FILE_NAME"
+  step "name the files after their content, write hash.txt, compress"
+  mkdir -p target/release
+  node scripts/assemble-site.mjs "$site" "$LEPTOS_SITE_PKG_DIR" "$name" "target/release/$LEPTOS_HASH_FILE_NAME"
+}
 
-step "server (release)"
-cargo build --package=server --bin=twostep --no-default-features --release
+build_server() {
+  step "server (release)"
+  cargo build --package=server --bin=twostep --no-default-features --release
+}
+
+case $part in
+  all) build_site; build_server ;;
+  site) build_site ;;
+  server) build_server ;;
+  *) echo "usage: scripts/build-site.sh [all|site|server]" >&2; exit 2 ;;
+esac

@@ -171,14 +171,15 @@ async fn anything_but_the_three_languages_or_another_site_changes_nothing() {
     assert_eq!(set_cookie_named(&response, "twostep_lang"), None);
     assert_eq!(saved_language(&app, "admin").await, None);
 
-    // A plain post whose Referer is another site is sent home, not there.
+    // A plain post whose Referer is another site comes back to that path on this site,
+    // never to the other site.
     let mut elsewhere = plain_post("/api/choose_language", "language=nl", &session, "/account");
     elsewhere
         .headers_mut()
         .insert(header::REFERER, "http://evil.example/phish".parse().unwrap());
     let response = app.send(elsewhere).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(response.headers()[header::LOCATION], "/");
+    assert_eq!(response.headers()[header::LOCATION], "/phish");
 }
 
 #[tokio::test]
