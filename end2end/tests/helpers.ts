@@ -51,6 +51,12 @@ export async function addPerson(page: Page, p: { name: string; username: string;
 }
 
 
+/** A new person's details, under a username no earlier run has used. */
+export function newPerson(prefix: string) {
+  const username = unique(prefix);
+  return { name: `${prefix} ${username}`, username, email: `${username}@example.test`, password: `${prefix} password 1` };
+}
+
 /** A name no earlier run has used. */
 export function unique(prefix: string): string {
   return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;

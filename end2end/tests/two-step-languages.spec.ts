@@ -10,20 +10,16 @@
 import { Browser, BrowserContext, expect, Page, test } from '@playwright/test';
 import { ADMIN_PASSWORD } from '../playwright.config';
 import { expectNoSeriousAxeFindings } from './axe';
-import { addPersonQuickly, call, open, signedIn, unique } from './helpers';
+import { addPersonQuickly, call, newPerson, open, signedIn } from './helpers';
 import { codeIn, mailCount, mailTo } from './mail';
 
 test.describe.configure({ mode: 'serial' });
 
 let adminContext: BrowserContext;
 
-function person(prefix: string) {
-  const username = unique(prefix);
-  return { name: `${prefix} ${username}`, username, email: `${username}@example.test`, password: `${prefix} password 1` };
-}
-const PIETER = person('pieter');
-const CLAIRE = person('claire');
-const MARIE = person('marie');
+const PIETER = newPerson('pieter');
+const CLAIRE = newPerson('claire');
+const MARIE = newPerson('marie');
 
 test.beforeAll(async ({ browser }) => {
   adminContext = (await signedIn(browser, 'admin', ADMIN_PASSWORD)).context();

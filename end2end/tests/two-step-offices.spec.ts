@@ -11,19 +11,15 @@
 import { BrowserContext, expect, Page, test } from '@playwright/test';
 import { ADMIN_PASSWORD } from '../playwright.config';
 import { expectNoSeriousAxeFindings } from './axe';
-import { addPersonQuickly, call, open, signedIn, submitPassword, unique } from './helpers';
+import { addPersonQuickly, call, newPerson, open, signedIn, submitPassword } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
 
 const OFFICE = 'Brussels HQ';
 let adminContext: BrowserContext;
 
-function person(prefix: string) {
-  const username = unique(prefix);
-  return { name: `${prefix} ${username}`, username, email: `${username}@example.test`, password: `${prefix} password 1` };
-}
-const STAFF = person('staff');
-const CLERK = person('clerk');
+const STAFF = newPerson('staff');
+const CLERK = newPerson('clerk');
 
 test.beforeAll(async ({ browser }) => {
   adminContext = (await signedIn(browser, 'admin', ADMIN_PASSWORD)).context();

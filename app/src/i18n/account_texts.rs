@@ -517,9 +517,11 @@ pub struct NewPasswordTexts {
 
 #[cfg(feature = "ssr")]
 pub static EN_SERVER: AccountServerTexts = AccountServerTexts {
-    not_your_password: crate::sign_in_details::proof::NOT_YOUR_PASSWORD,
-    second_step_needed: crate::sign_in_details::proof::SECOND_STEP_NEEDED,
-    too_often: crate::sign_in_details::methods::TOO_OFTEN,
+    not_your_password: "That is not your current password.",
+    second_step_needed: "You signed in from an office network without a code, so this change is not \
+                         possible here: sign in where a code is asked (outside the office network), \
+                         then try again.",
+    too_often: "This was done too often in the last hour, and each time is mailed to you: try again later.",
     own_methods: "Your own app, recovery codes and trusted IP addresses are managed in My account.",
     wrong_app_code: "That code is not valid. Type the code your app shows now.",
     no_app_set_up: "There is no app being set up. Press Set up first.",
@@ -727,9 +729,5 @@ fn fr_suggestion(suggestion: Suggestion) -> &'static str {
 /// These pages' server texts in the language of the request being answered.
 #[cfg(feature = "ssr")]
 pub fn server() -> &'static AccountServerTexts {
-    match super::request_lang() {
-        super::Lang::En => &EN_SERVER,
-        super::Lang::Nl => &NL_SERVER,
-        super::Lang::Fr => &FR_SERVER,
-    }
+    super::request_lang().pick(&EN_SERVER, &NL_SERVER, &FR_SERVER)
 }

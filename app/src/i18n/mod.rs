@@ -67,13 +67,18 @@ impl Lang {
         }
     }
 
+    /// Of three things, one per language, this language's.
+    pub fn pick<T>(self, en: T, nl: T, fr: T) -> T {
+        match self {
+            Lang::En => en,
+            Lang::Nl => nl,
+            Lang::Fr => fr,
+        }
+    }
+
     /// What the browser shows, in this language.
     pub fn texts(self) -> &'static Texts {
-        match self {
-            Lang::En => &en::TEXTS,
-            Lang::Nl => &nl::TEXTS,
-            Lang::Fr => &fr::TEXTS,
-        }
+        self.pick(&en::TEXTS, &nl::TEXTS, &fr::TEXTS)
     }
 }
 

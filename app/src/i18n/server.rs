@@ -81,11 +81,11 @@ pub fn for_person(saved: Option<Lang>) -> Lang {
 impl Lang {
     /// What only the server writes, in this language.
     pub fn server_texts(self) -> &'static ServerTexts {
-        match self {
-            Lang::En => &super::en::SERVER_TEXTS,
-            Lang::Nl => &super::nl::SERVER_TEXTS,
-            Lang::Fr => &super::fr::SERVER_TEXTS,
-        }
+        self.pick(
+            &super::en::SERVER_TEXTS,
+            &super::nl::SERVER_TEXTS,
+            &super::fr::SERVER_TEXTS,
+        )
     }
 }
 

@@ -960,11 +960,7 @@ pub static FR_SERVER: SystemServerTexts = SystemServerTexts {
 /// These pages' server texts in the language of the request being answered.
 #[cfg(feature = "ssr")]
 pub fn server() -> &'static SystemServerTexts {
-    match super::request_lang() {
-        super::Lang::En => &EN_SERVER,
-        super::Lang::Nl => &NL_SERVER,
-        super::Lang::Fr => &FR_SERVER,
-    }
+    super::request_lang().pick(&EN_SERVER, &NL_SERVER, &FR_SERVER)
 }
 
 #[cfg(test)]

@@ -18,11 +18,6 @@ use crate::request::context::SignedIn;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TooOften;
 
-/// What the person reads then, in English (the reader gets
-/// `account_texts::server().too_often`, in their language).
-pub const TOO_OFTEN: &str =
-    "This was done too often in the last hour, and each time is mailed to you: try again later.";
-
 /// **Set up**: a new secret, not on until confirmed. `Unauthorized` when the proof was
 /// outlived (a reset, a deactivation or a sign-out everywhere committed meanwhile).
 pub async fn begin_app_setup(cx: &SignedIn, proof: &PasswordProof) -> Result<(), AppError> {

@@ -78,17 +78,6 @@ impl KeptProof {
     }
 }
 
-/// The line next to a current password that did not match, in English (the reader gets
-/// `account_texts::server().not_your_password`, in their language).
-pub const NOT_YOUR_PASSWORD: &str = "That is not your current password.";
-
-/// What a change of a second step (or of where codes go) answers in a session that signed
-/// in from an office network without a code, in English (the reader gets
-/// `account_texts::server().second_step_needed`, in their language).
-pub const SECOND_STEP_NEEDED: &str = "You signed in from an office network without a code, so this \
-     change is not possible here: sign in where a code is asked (outside the office \
-     network), then try again.";
-
 /// [`check_own_password`] for a change of the second step: setting up or removing an app
 /// or a passkey, recovery codes, one's own email or mobile. A session that gave no second
 /// step (its sign-in skipped the code from an office network) is refused before any

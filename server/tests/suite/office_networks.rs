@@ -407,7 +407,7 @@ async fn a_session_that_gave_no_second_step_cannot_set_one_up_or_move_where_code
     let (body, cookie) = sign_in_from(&app, "10.1.2.3", "jdoe", PERSON_PASSWORD).await;
     assert!(body.contains("SignedIn"), "{body}");
     let in_office = cookie.unwrap();
-    let needed = serde_json::to_string(app::sign_in_details::proof::SECOND_STEP_NEEDED).unwrap();
+    let needed = serde_json::to_string(app::i18n::account_texts::EN_SERVER.second_step_needed).unwrap();
     for (path, fields) in [
         ("/api/set_up_app", vec![("password", PERSON_PASSWORD)]),
         ("/api/create_recovery_codes", vec![("password", PERSON_PASSWORD)]),

@@ -491,7 +491,7 @@ async fn switching_ways_never_hands_out_fresh_tries() {
 /// sent at once share the one allowance.
 #[tokio::test]
 async fn create_in_a_loop_is_refused_at_the_notice_limit_even_sent_at_once() {
-    use app::sign_in_details::methods::TOO_OFTEN;
+    let too_often_said = app::i18n::account_texts::EN_SERVER.too_often;
     use app::sign_in_details::notices::{PER_WINDOW, WINDOW_SECONDS};
     let (app, mut capture) = two_step_app().await;
     let cookie = signed_in_admin(&app, &mut capture).await;
@@ -512,7 +512,7 @@ async fn create_in_a_loop_is_refused_at_the_notice_limit_even_sent_at_once() {
     assert_eq!(
         refused,
         RecoveryOutcome::Refused {
-            message: TOO_OFTEN.into()
+            message: too_often_said.into()
         }
     );
     assert_eq!(newest().await, before, "a refused Create makes no codes");
@@ -522,6 +522,6 @@ async fn create_in_a_loop_is_refused_at_the_notice_limit_even_sent_at_once() {
     app.clock.advance(WINDOW_SECONDS + 1);
     let answers = futures::future::join_all((0..8).map(|_| create())).await;
     let made = answers.iter().filter(|a| a.starts_with(r#"{"Created""#)).count();
-    let too_often = answers.iter().filter(|a| a.contains(TOO_OFTEN)).count();
+    let too_often = answers.iter().filter(|a| a.contains(too_often_said)).count();
     assert_eq!((made as i64, too_often), (PER_WINDOW, 8 - PER_WINDOW as usize));
 }
