@@ -7,11 +7,12 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .PHONY: setup wasm-target build server-binary site run test lint clippy unit rust-tests e2e playwright bench fuzz
 
-# Clippy inside every build of the workspace's crates: clippy-driver compiles them as
+# Clippy inside the builds of the workspace's crates: clippy-driver compiles them as
 # rustc does and lints them on the way, warnings denied. A separate `cargo clippy`
-# type-checked every dependency once more for each target (minutes of CI time). Every
-# cargo call of this file sets it alike: cargo keeps the crates built with another
-# wrapper apart, so a call without it would compile the workspace again.
+# type-checked every dependency once more for each target (minutes of CI time). The
+# browser bundle and the Rust tests (server code with its tests) are linted so; the
+# server's release binary is built without it (scripts/build-site.sh): the tests compile
+# that code anyway, with their features.
 export RUSTC_WORKSPACE_WRAPPER := $(shell rustup which clippy-driver)
 export CLIPPY_ARGS := -D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__
 

@@ -390,7 +390,7 @@ pub(crate) fn sign_in_notice(lang: Lang, name: &str, email: &str, subject: &str,
         escape_html(what),
         escape_html(advice)
     );
-    Letter::to(name, email, format!("Twostep: {subject}"), text, html)
+    Letter::to(name, email, (said.notice_subject)(subject), text, html)
 }
 
 /// The worker behind [`Mailer::send_in_background`]: takes notices off the queue and

@@ -67,7 +67,8 @@ impl SmsSender {
 /// The text of a code message, in the WebOTP form: the last line `@host #code` lets the
 /// phone offer the code to the page at `host` and to no other site. In `lang`.
 pub fn code_text(lang: crate::i18n::Lang, code: &str, valid_minutes: i64, host: &str) -> String {
-    let text = (lang.server_texts().sms_code)(code, &valid_minutes.to_string());
+    let lifetime = crate::time_text::duration(lang, valid_minutes * 60);
+    let text = (lang.server_texts().sms_code)(code, &lifetime);
     format!("{text}\n\n@{host} #{code}")
 }
 

@@ -296,10 +296,16 @@ async fn tell(config: &Config, pool: &app::db::Db, changed: &operator::Changed) 
             return Ok(());
         }
     };
-    let sent =
-        app::sign_in_details::notices::send_now(pool, &mailer, changed.subject, &changed.notices, now())
-            .await
-            .map_err(|e| Failure::Failed(format!("database: {e}")))?;
+    let sent = app::sign_in_details::notices::send_now(
+        pool,
+        &mailer,
+        changed.subject,
+        &changed.notices,
+        now(),
+        config.default_language,
+    )
+    .await
+    .map_err(|e| Failure::Failed(format!("database: {e}")))?;
     if sent.is_empty() && !changed.notices.is_empty() {
         println!("No notice was mailed: they have no email address, or had too many notices this hour.");
     }

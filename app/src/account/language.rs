@@ -22,5 +22,10 @@ pub async fn choose_language(language: String) -> Result<(), AppError> {
         crate::personnel::people::save_language(&state.db, user.id, lang, state.clock.now()).await?;
     }
     crate::i18n::keep_in_cookie(lang, state.policy.secure_cookies());
+    // A sign-in waiting for its code stays there: the sign-in page comes back at step 2,
+    // in the new language (the code already sent still works).
+    let session = crate::auth::session::request_session().await?;
+    let waiting = crate::auth::code_step::prompt(&session).await?;
+    crate::form_post::answer::<ChooseLanguage>(&(), waiting, None).await?;
     Ok(())
 }

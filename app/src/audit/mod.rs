@@ -6,7 +6,8 @@ pub mod events;
 use crate::clock::UnixSeconds;
 use std::net::IpAddr;
 
-/// What happened. The stored name is stable: the Security page filters by it.
+/// What happened. The stored name is stable: the Security page filters by it. A new kind
+/// goes into `as_str` (the match asks for it) and `ALL` (the words test reads it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventKind {
     SignInOk,
@@ -50,6 +51,45 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// Every kind (a test holds each to its words in every language).
+    pub const ALL: [EventKind; 35] = [
+        EventKind::SignInOk,
+        EventKind::SignInFailed,
+        EventKind::SignOut,
+        EventKind::PersonCreated,
+        EventKind::PersonChanged,
+        EventKind::PersonDeactivated,
+        EventKind::PasswordReset,
+        EventKind::PasswordChanged,
+        EventKind::PermissionGranted,
+        EventKind::PermissionRemoved,
+        EventKind::CodeSent,
+        EventKind::CodeFailed,
+        EventKind::CodeVoided,
+        EventKind::SendFailed,
+        EventKind::NetworkTrusted,
+        EventKind::NetworkUsed,
+        EventKind::NetworkDeleted,
+        EventKind::NetworkExpired,
+        EventKind::TrustPeriodChanged,
+        EventKind::TwoStepEnabled,
+        EventKind::TwoStepDisabled,
+        EventKind::TwoStepMethodsReset,
+        EventKind::AuthenticatorAdded,
+        EventKind::AuthenticatorRemoved,
+        EventKind::PasskeyAdded,
+        EventKind::PasskeyRemoved,
+        EventKind::PasskeyRenamed,
+        EventKind::RecoveryCodesCreated,
+        EventKind::RecoveryCodeUsed,
+        EventKind::CodesGuessed,
+        EventKind::SecondStepLocked,
+        EventKind::SecondStepUnlocked,
+        EventKind::OfficeNetworkAdded,
+        EventKind::OfficeNetworkRemoved,
+        EventKind::OfficeNetworkUsed,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             EventKind::SignInOk => "sign_in_ok",

@@ -142,10 +142,11 @@ pub static SERVER_TEXTS: ServerTexts = ServerTexts {
         },
         two_step_check: "If this was not expected, check System › Security now.",
         notice_not_you: "If this was not you, change your password now and tell an administrator.",
+        notice_subject: |what| format!("Twostep: {what}"),
     },
-    sms_code: |code, minutes| {
+    sms_code: |code, lifetime| {
         format!(
-            "Your Twostep sign-in code is {code}. It works once, for {minutes} minutes. \
+            "Your Twostep sign-in code is {code}. It works once, for {lifetime}. \
              If this was not you, change your password."
         )
     },

@@ -154,11 +154,12 @@ pub static SERVER_TEXTS: ServerTexts = ServerTexts {
         },
         two_step_check: "Si ce n'était pas prévu, vérifiez Système › Sécurité maintenant.",
         notice_not_you: "Si ce n'était pas vous, changez votre mot de passe maintenant et prévenez un administrateur.",
+        notice_subject: |what| format!("Twostep\u{a0}: {what}"),
     },
-    sms_code: |code, minutes| {
+    sms_code: |code, lifetime| {
         format!(
-            "Votre code de connexion Twostep est {code}. Il n'est valable qu'une fois, pendant \
-             {minutes} minutes. Si ce n'était pas vous, changez votre mot de passe."
+            "Votre code Twostep : {code}. Valable une fois, pendant {lifetime}. \
+             Si ce n'était pas vous, changez votre mot de passe."
         )
     },
 };

@@ -58,6 +58,11 @@ impl Lang {
             .find(|lang| lang.code().eq_ignore_ascii_case(code.trim()))
     }
 
+    /// A language as the database keeps it (`users.language`, NULL when none was chosen).
+    pub fn from_saved(code: Option<&str>) -> Option<Lang> {
+        code.and_then(Lang::from_code)
+    }
+
     /// The language's name in itself, as the menu shows it whatever the page's language.
     pub const fn own_name(self) -> &'static str {
         match self {

@@ -141,11 +141,12 @@ pub static SERVER_TEXTS: ServerTexts = ServerTexts {
         two_step_turned: |who, on| format!("{who} heeft tweestapsverificatie voor iedereen {}.", on_off(on)),
         two_step_check: "Was dit niet verwacht? Controleer dan nu Systeem › Beveiliging.",
         notice_not_you: "Was u dit niet? Wijzig dan nu uw wachtwoord en verwittig een beheerder.",
+        notice_subject: |what| format!("Twostep: {what}"),
     },
-    sms_code: |code, minutes| {
+    sms_code: |code, lifetime| {
         format!(
-            "Uw aanmeldcode voor Twostep is {code}. Ze werkt één keer, gedurende {minutes} minuten. \
-             Was u dit niet? Wijzig dan uw wachtwoord."
+            "Uw Twostep-code is {code}. Ze werkt één keer, gedurende {lifetime}. \
+             Was u dit niet? Wijzig uw wachtwoord."
         )
     },
 };

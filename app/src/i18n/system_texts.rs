@@ -976,4 +976,17 @@ mod tests {
         );
         assert_eq!((FR.events.kind_label)("something_new"), "something new");
     }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn every_event_kind_has_its_dutch_and_french_words() {
+        for kind in crate::audit::EventKind::ALL.map(crate::audit::EventKind::as_str) {
+            for (table, language) in [(NL_KINDS, "Dutch"), (FR_KINDS, "French")] {
+                assert!(
+                    table.iter().any(|(stored, _)| *stored == kind),
+                    "{kind} in {language}"
+                );
+            }
+        }
+    }
 }

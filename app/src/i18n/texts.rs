@@ -171,7 +171,8 @@ pub struct PageTexts {
 pub struct ServerTexts {
     pub refusals: RefusalTexts,
     pub mail: MailTexts,
-    /// The SMS that carries a code: (code, minutes).
+    /// The SMS that carries a code: (code, how long it works). Plain GSM characters
+    /// only (no no-break space): anything else halves what one message holds.
     pub sms_code: fn(&str, &str) -> String,
 }
 
@@ -214,4 +215,6 @@ pub struct MailTexts {
     pub two_step_check: &'static str,
     /// The last line of a notice about one's own sign-in.
     pub notice_not_you: &'static str,
+    /// A notice's subject: "Twostep: your password was changed".
+    pub notice_subject: fn(&str) -> String,
 }

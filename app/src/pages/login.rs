@@ -1,6 +1,7 @@
 //! Sign in (spec §1): step 1 (Username, Password) and, when two-step authentication asks
 //! for it, step 2 (the security code). One page, so the address never says which step.
 
+use crate::account::language::ChooseLanguage;
 use crate::auth::{
     ChangeWay, CodeOutcome, CodePrompt, Login, LoginOutcome, PROMPT_FIELD, ResendCode, VerifyCode,
 };
@@ -25,6 +26,15 @@ enum Step {
 fn posted_step(login: ServerAction<Login>) -> (Step, Option<String>, Option<PostedAnswer>) {
     let typed = form_post::restore(login);
     if let Some(Ok(LoginOutcome::CodeRequired(prompt))) = login.value().get_untracked() {
+        return (Step::Code(prompt), None, None);
+    }
+    // A language chosen from the menu at step 2: back at step 2.
+    let waiting = form_post::posted::<ChooseLanguage>().and_then(|(_, answer)| {
+        answer
+            .field(PROMPT_FIELD)
+            .and_then(|json| serde_json::from_str::<CodePrompt>(json).ok())
+    });
+    if let Some(prompt) = waiting {
         return (Step::Code(prompt), None, None);
     }
     // Step 2's forms: their answers are shown by the code form itself.

@@ -39,7 +39,7 @@ impl ContactRow {
             name: self.name,
             email: self.email,
             mobile: self.mobile,
-            language: saved_language(self.language.as_deref()),
+            language: Lang::from_saved(self.language.as_deref()),
         }
     }
 }
@@ -98,7 +98,7 @@ pub async fn find_for_sign_in(db: &crate::db::Db, key: &str) -> Result<Option<Si
                 name: row.name,
                 email: row.email,
                 mobile: row.mobile,
-                language: saved_language(row.language.as_deref()),
+                language: Lang::from_saved(row.language.as_deref()),
             },
         }))
     })
@@ -148,7 +148,7 @@ pub async fn active_contacts(db: &crate::db::Db) -> Result<Vec<Reachable>, sqlx:
                     name: row.name,
                     email: row.email,
                     mobile: row.mobile,
-                    language: saved_language(row.language.as_deref()),
+                    language: Lang::from_saved(row.language.as_deref()),
                 },
             })
             .collect())
@@ -216,7 +216,7 @@ pub async fn load_current(
             id: holding.id,
             name: holding.name,
             username: holding.username,
-            language: saved_language(language.as_deref()),
+            language: Lang::from_saved(language.as_deref()),
         }))
     })
 }
@@ -526,11 +526,6 @@ pub async fn bootstrap_admin(
     Ok(Bootstrap::Created {
         generated_password: generated.then_some(password),
     })
-}
-
-/// A language as the database keeps it (a CHECK allows only the three codes).
-fn saved_language(code: Option<&str>) -> Option<Lang> {
-    code.and_then(Lang::from_code)
 }
 
 /// Saves the language person `id` chose (the Language menu while signed in, or My

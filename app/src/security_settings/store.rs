@@ -118,10 +118,7 @@ async fn tell_security_holders(state: &AppState, actor: &CurrentUser, enabled: b
     let page_lang = crate::i18n::request_lang();
     tokio::spawn(async move {
         for (name, email, language) in holders {
-            let lang = language
-                .as_deref()
-                .and_then(crate::i18n::Lang::from_code)
-                .unwrap_or(page_lang);
+            let lang = crate::i18n::Lang::from_saved(language.as_deref()).unwrap_or(page_lang);
             let letter = mail::two_step_changed_letter(lang, &name, &email, enabled, &actor_name);
             if let Err(error) = mailer.send(letter).await {
                 tracing::error!(%error, "the two-step change notice could not be sent");

@@ -52,6 +52,11 @@ pub fn moved_away(lang: Lang, moved_to: Option<&str>) -> Words {
     }
 }
 
+/// Whether `count` takes the singular in `lang` (the one rule, `TimeTexts::singular`).
+fn singular(lang: Lang, count: i64) -> bool {
+    (lang.texts().time.singular)(count.max(0).unsigned_abs())
+}
+
 fn said(subject: &'static str, what: impl Into<String>) -> Words {
     Words {
         subject,
@@ -127,7 +132,11 @@ fn english(notice: &Notice, username: &str) -> Words {
             ),
         ),
         Notice::RecoveryCodeUsed { left } => {
-            let codes = if *left == 1 { "code is" } else { "codes are" };
+            let codes = if singular(Lang::En, *left) {
+                "code is"
+            } else {
+                "codes are"
+            };
             said(
                 "a recovery code was used",
                 format!(
@@ -215,7 +224,11 @@ fn dutch(notice: &Notice, username: &str) -> Words {
             ),
         ),
         Notice::RecoveryCodeUsed { left } => {
-            let codes = if *left == 1 { "herstelcode" } else { "herstelcodes" };
+            let codes = if singular(Lang::Nl, *left) {
+                "herstelcode"
+            } else {
+                "herstelcodes"
+            };
             said(
                 "er werd een herstelcode gebruikt",
                 format!(
@@ -302,7 +315,7 @@ fn french(notice: &Notice, username: &str) -> Words {
             ),
         ),
         Notice::RecoveryCodeUsed { left } => {
-            let codes = if *left <= 1 {
+            let codes = if singular(Lang::Fr, *left) {
                 "code de récupération reste"
             } else {
                 "codes de récupération restent"

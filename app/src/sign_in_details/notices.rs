@@ -6,6 +6,7 @@ use super::notice_words::{Words, moved_away, words};
 use crate::auth::channel::mask_email;
 use crate::clock::UnixSeconds;
 use crate::db::Db;
+use crate::i18n::Lang;
 use crate::mail::{self, Letter};
 
 /// At most this many notices of one kind per person per [`WINDOW_SECONDS`]; past it,
@@ -132,11 +133,14 @@ async fn addressee(
 /// person's limit for its kind before the letters are returned, so parallel changes
 /// share one limit; one past the limit is left out (and logged): the change it tells of
 /// has happened already.
+/// `fallback`: the language for a person who chose none (the page that caused the
+/// notice, or the instance default on the command line).
 pub async fn letters(
     db: &Db,
     subject: i64,
     notices: &[Notice],
     now: UnixSeconds,
+    fallback: Lang,
 ) -> Result<Vec<Letter>, sqlx::Error> {
     if notices.is_empty() {
         return Ok(Vec::new());
@@ -161,7 +165,7 @@ pub async fn letters(
     };
     Ok(allowed
         .into_iter()
-        .flat_map(|notice| letters_for(&to, notice))
+        .flat_map(|notice| letters_for(&to, notice, fallback))
         .collect())
 }
 
@@ -171,8 +175,8 @@ fn usable(email: Option<&str>) -> Option<&str> {
 
 /// The letters of one notice, in the person's language: one to the person's address,
 /// and for a new address one to the old address too.
-fn letters_for(to: &Addressee, notice: &Notice) -> Vec<Letter> {
-    let lang = crate::i18n::for_person(to.language.as_deref().and_then(crate::i18n::Lang::from_code));
+fn letters_for(to: &Addressee, notice: &Notice, fallback: Lang) -> Vec<Letter> {
+    let lang = crate::i18n::Lang::from_saved(to.language.as_deref()).unwrap_or(fallback);
     let name = to.name.as_str();
     let now_at = usable(to.email.as_deref());
     let letter =
@@ -197,7 +201,8 @@ pub async fn send_in_background(
     subject: i64,
     notices: &[Notice],
 ) -> Result<(), sqlx::Error> {
-    for letter in letters(&state.db, subject, notices, state.clock.now()).await? {
+    let page = crate::i18n::request_lang();
+    for letter in letters(&state.db, subject, notices, state.clock.now(), page).await? {
         state.mail_in_background(subject, letter);
     }
     Ok(())
@@ -210,24 +215,26 @@ pub async fn send_reserved(
     notice: &Notice,
 ) -> Result<(), sqlx::Error> {
     if let Some(to) = addressee(&state.db, subject).await? {
-        for letter in letters_for(&to, notice) {
+        for letter in letters_for(&to, notice, crate::i18n::request_lang()) {
             state.mail_in_background(subject, letter);
         }
     }
     Ok(())
 }
 
-/// Sends `notices` about `subject` and waits (the command line, which exits right after).
-/// Whether each went: a failure is reported, the change stands.
+/// Sends `notices` about `subject` and waits (the command line, which exits right after;
+/// `fallback` is the instance's default language). Whether each went: a failure is
+/// reported, the change stands.
 pub async fn send_now(
     db: &Db,
     mailer: &mail::Mailer,
     subject: i64,
     notices: &[Notice],
     now: UnixSeconds,
+    fallback: Lang,
 ) -> Result<Vec<Result<(), mail::MailError>>, sqlx::Error> {
     let mut sent = Vec::new();
-    for letter in letters(db, subject, notices, now).await? {
+    for letter in letters(db, subject, notices, now, fallback).await? {
         sent.push(mailer.send(letter).await);
     }
     Ok(sent)

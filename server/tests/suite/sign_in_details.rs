@@ -7,6 +7,7 @@
 use crate::binary::{self, Server};
 use crate::common::*;
 use app::clock::Clock;
+use app::i18n::Lang;
 use app::sign_in_details::{Change, Sessions, revokes};
 use std::collections::BTreeSet;
 use std::net::IpAddr;
@@ -661,13 +662,13 @@ async fn notices_are_limited_per_person_and_kind() {
     let now = app.clock.now();
     let mut sent = 0;
     for _ in 0..PER_WINDOW + 3 {
-        sent += letters(&app.state.db, jane, &[Notice::MobileChanged], now)
+        sent += letters(&app.state.db, jane, &[Notice::MobileChanged], now, Lang::En)
             .await
             .unwrap()
             .len();
     }
     assert_eq!(sent as i64, PER_WINDOW);
-    let other = letters(&app.state.db, jane, &[Notice::PasswordChanged], now)
+    let other = letters(&app.state.db, jane, &[Notice::PasswordChanged], now, Lang::En)
         .await
         .unwrap();
     assert_eq!(other.len(), 1, "another kind is not silenced");
@@ -676,13 +677,14 @@ async fn notices_are_limited_per_person_and_kind() {
         jane,
         &[Notice::MobileChanged],
         now + WINDOW_SECONDS + 1,
+        Lang::En,
     )
     .await
     .unwrap();
     assert_eq!(later.len(), 1, "the window moves on");
     // Fifty in parallel share the one limit.
     let parallel = futures::future::join_all(
-        (0..50).map(|_| letters(&app.state.db, jane, &[Notice::UsernameChanged], now)),
+        (0..50).map(|_| letters(&app.state.db, jane, &[Notice::UsernameChanged], now, Lang::En)),
     )
     .await;
     let total: usize = parallel.into_iter().map(|l| l.unwrap().len()).sum();
