@@ -84,14 +84,14 @@ test('Save trust period and Change password work before the app has loaded', asy
     const days = String(20 + run);
     await page.getByLabel('Trust period (days)').fill(days);
     await page.getByRole('button', { name: 'Save trust period' }).click();
-    await expect(page.getByText('Saved. It applies to addresses trusted from now on.'), `run ${run}`).toBeVisible();
+    await expect(page.getByText('Saved. Every trusted IP address now expires this many days after it was added.'), `run ${run}`).toBeVisible();
     await expect(page.getByLabel('Trust period (days)')).toHaveValue(days);
     await page.context().close();
   }
   await open(admin, '/system/security');
   await admin.getByLabel('Trust period (days)').fill('30');
   await admin.getByRole('button', { name: 'Save trust period' }).click();
-  await expect(admin.getByText('Saved. It applies to addresses trusted from now on.')).toBeVisible();
+  await expect(admin.getByText('Saved. Every trusted IP address now expires this many days after it was added.')).toBeVisible();
 
   let person = await signedIn(browser, plain.username, plain.password);
   for (let run = 0; run < RUNS; run++) {

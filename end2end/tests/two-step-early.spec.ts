@@ -134,3 +134,31 @@ test('axe finds nothing serious or critical at step 2', async ({ browser }) => {
   await expect(admin.getByRole('button', { name: 'Disabled' })).toBeVisible();
   await admin.close();
 });
+
+test('a step 2 the server drew, after a password sent before the app loaded, comes alive', async ({ browser }) => {
+  const admin = await adminContext.newPage();
+  expect(await call(admin, 'set_two_step', { enabled: 'true' })).toEqual({ Saved: { enabled: true } });
+  const person = await personHolding(null);
+  // The WASM arrives late (run 0): the browser posts the password form itself and the
+  // server answers with step 2 drawn.
+  const page = await freshBrowser(browser, 0);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await goEarly(page, '/login');
+  const before = await mailCount(person.email);
+  await submitPassword(page, person.username, person.password);
+  await expect(page.getByRole('heading', { name: 'Enter your security code' })).toBeVisible();
+  // The app takes the page over (step 2's own code was fetched first), and the code is
+  // then sent by the app, not posted by the browser.
+  await expect(page.locator('html[data-hydrated]')).toHaveCount(1, { timeout: 15_000 });
+  const code = codeIn(await mailTo(person.email, before));
+  const sent = page.waitForRequest((request) => request.url().endsWith('/api/verify_code'));
+  await page.getByLabel('Security code', { exact: true }).fill(code);
+  await page.getByRole('button', { name: 'Verify' }).click();
+  expect((await sent).headers()['accept'] ?? '').not.toContain('text/html');
+  await expect(page).toHaveURL('/');
+  expect(errors).toEqual([]);
+  await page.context().close();
+  expect(await call(admin, 'set_two_step', { enabled: 'false' })).toHaveProperty('Saved');
+  await admin.close();
+});

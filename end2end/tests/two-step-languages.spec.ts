@@ -20,11 +20,12 @@ let adminContext: BrowserContext;
 const PIETER = newPerson('pieter');
 const CLAIRE = newPerson('claire');
 const MARIE = newPerson('marie');
+const JAN = newPerson('jan');
 
 test.beforeAll(async ({ browser }) => {
   adminContext = (await signedIn(browser, 'admin', ADMIN_PASSWORD)).context();
   const admin = await adminContext.newPage();
-  for (const someone of [PIETER, CLAIRE, MARIE]) await addPersonQuickly(admin, someone);
+  for (const someone of [PIETER, CLAIRE, MARIE, JAN]) await addPersonQuickly(admin, someone);
   expect(await call(admin, 'set_two_step', { enabled: 'true' })).toEqual({ Saved: { enabled: true } });
   await admin.close();
 });
@@ -163,6 +164,32 @@ test('a person who saved French gets French mail and pages whatever the browser 
   expect(mail.raw).toContain('pendant 10 minutes');
   await expect(dutch.getByRole('heading', { name: /^Bienvenue, / })).toBeVisible();
   await expect(dutch.locator('html')).toHaveAttribute('lang', 'fr');
+});
+
+test('a language chosen at step 2 comes back at step 2, and the code already sent still works', async ({ browser }) => {
+  const page = await browserIn(browser, 'en-GB');
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await open(page, '/login');
+  const before = await mailCount(JAN.email);
+  await page.getByLabel('Username').fill(JAN.username);
+  await page.getByLabel('Password', { exact: true }).fill(JAN.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Enter your security code' })).toBeVisible();
+  const mail = await mailTo(JAN.email, before);
+
+  await page.getByRole('button', { name: 'Nederlands' }).click();
+  await expect(page.getByRole('heading', { name: 'Geef uw beveiligingscode in' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'nl');
+  // The page takes over as any other does (its buttons work, not only the plain forms).
+  await expect(page.locator('html[data-hydrated]')).toHaveCount(1, { timeout: 15_000 });
+  // No new code was sent: the one in the first mail is still the one that works.
+  expect(await mailCount(JAN.email)).toBe(before + 1);
+  await page.getByLabel('Beveiligingscode', { exact: true }).fill(codeIn(mail));
+  await page.getByRole('button', { name: 'Bevestigen' }).click();
+  await expect(page).toHaveURL('/');
+  await expect(page.getByRole('heading', { name: /^Welkom, / })).toBeVisible();
+  expect(errors).toEqual([]);
 });
 
 test('the Language menu works with JavaScript off', async ({ browser }) => {

@@ -250,7 +250,7 @@ pub static EN: SystemTexts = SystemTexts {
         trust_days_hint: |fewest, most| {
             format!("From {fewest} to {most} days. A new period applies to addresses already trusted too.")
         },
-        trust_saved: "Saved. It applies to addresses trusted from now on.",
+        trust_saved: "Saved. Every trusted IP address now expires this many days after it was added.",
         save_trust_period: "Save trust period",
     },
     offices: OfficeTexts {
@@ -385,7 +385,7 @@ pub static NL: SystemTexts = SystemTexts {
                  vertrouwd worden."
             )
         },
-        trust_saved: "Opgeslagen. Ze geldt voor adressen die vanaf nu vertrouwd worden.",
+        trust_saved: "Opgeslagen. Elk vertrouwd IP-adres vervalt nu zoveel dagen nadat het werd toegevoegd.",
         save_trust_period: "Vertrouwensperiode opslaan",
     },
     offices: OfficeTexts {
@@ -527,7 +527,7 @@ pub static FR: SystemTexts = SystemTexts {
                  approuvées."
             )
         },
-        trust_saved: "Enregistrée. Elle s'applique aux adresses approuvées à partir de maintenant.",
+        trust_saved: "Enregistrée. Chaque adresse IP approuvée expire désormais ce nombre de jours après son ajout.",
         save_trust_period: "Enregistrer la période",
     },
     offices: OfficeTexts {

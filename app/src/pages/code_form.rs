@@ -18,6 +18,25 @@ pub fn code_step(prompt: CodePrompt, back_to_password: Callback<Option<String>>)
     view! { <CodeForm prompt back_to_password /> }.into_any()
 }
 
+/// Before the browser takes over a page the server drew at step 2 (the sign-in form was
+/// posted before the app had loaded, or a language was chosen at step 2), fetches step
+/// 2's code: a lazy view whose code is still on its way hydrates as if it drew nothing,
+/// which does not match the form the server drew, and the page would never come alive.
+#[cfg(feature = "hydrate")]
+pub async fn load_if_drawn() {
+    use leptos::server_fn::ServerFn;
+    let selector = format!("form[action=\"{}\"]", VerifyCode::PATH);
+    let drawn = leptos::prelude::document()
+        .query_selector(&selector)
+        .ok()
+        .flatten()
+        .is_some();
+    if drawn {
+        // The loader `#[lazy]` makes beside `code_step` (what `lazy_preload!` calls).
+        let _ = __preload_code_step().await;
+    }
+}
+
 /// The line under the heading: where the code went, or where to find one.
 fn where_the_code_is(way: &Way) -> AnyView {
     let lang = crate::i18n::use_lang();

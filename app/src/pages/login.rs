@@ -94,6 +94,8 @@ pub fn LoginPage() -> impl IntoView {
                 <p class="brand-mark">"Twostep"</p>
                 {move || match step.get() {
                     Step::Password => view! { <PasswordForm login notice username=username.clone() /> }.into_any(),
+                    // A step 2 the server drew is hydrated with its code already
+                    // loaded (`code_form::load_if_drawn`), so this is ready at once.
                     Step::Code(prompt) => {
                         let form = code_step(prompt, back_to_password);
                         Suspend::new(form).into_any()
