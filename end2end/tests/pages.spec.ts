@@ -213,6 +213,26 @@ test('axe finds nothing serious or critical on any page', async ({ browser }) =>
   await expectNoSeriousAxeFindings(person, 'a refused page');
 });
 
+test('in Dutch and French every page passes axe and nothing scrolls sideways at 390 px', async ({ browser }) => {
+  for (const [locale, lang] of [['nl-BE', 'nl'], ['fr-BE', 'fr']]) {
+    // The administrator chose no language: the browser's decides.
+    const context = await browser.newContext({ storageState: await adminContext.storageState(), locale });
+    const page = await context.newPage();
+    for (const path of [...PAGES, '/no/such/page']) {
+      await open(page, path);
+      await expect(page.locator('html'), path).toHaveAttribute('lang', lang);
+      await expectNoSeriousAxeFindings(page, `${path} (${lang})`);
+    }
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const path of PAGES) {
+      await open(page, path);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(width, `${path} (${lang}) is ${width} px wide`).toBeLessThanOrEqual(390);
+    }
+    await context.close();
+  }
+});
+
 test("times show in the reader's zone, with the UTC instant in datetime and title", async ({ browser }) => {
   const context = await browser.newContext({ storageState: await adminContext.storageState(), timezoneId: 'Asia/Kathmandu' });
   const page = await context.newPage();
