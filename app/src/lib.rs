@@ -35,7 +35,11 @@ pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod operator;
 #[cfg(feature = "ssr")]
+pub mod readiness;
+#[cfg(feature = "ssr")]
 pub mod request;
+#[cfg(feature = "ssr")]
+pub mod retention;
 #[cfg(feature = "ssr")]
 pub mod secret_key;
 #[cfg(feature = "ssr")]

@@ -188,6 +188,20 @@ impl Mailer {
         }
     }
 
+    /// Whether mail has somewhere to go, without reaching for it (`/readyz`): an SMTP
+    /// server is configured, or the outbox folder takes a file.
+    pub fn is_configured(&self) -> Result<(), MailError> {
+        match &self.transport {
+            Transport::Smtp(_) | Transport::SmtpWrapped(_) => Ok(()),
+            Transport::Outbox { dir, .. } => {
+                let probe = dir.join(".twostep-ready");
+                std::fs::write(&probe, b"")
+                    .and_then(|()| std::fs::remove_file(&probe))
+                    .map_err(|e| MailError::Config(format!("outbox {}: {e}", dir.display())))
+            }
+        }
+    }
+
     pub async fn send(&self, letter: Letter) -> Result<(), MailError> {
         self.deliver(letter).await.map(|_| ())
     }

@@ -116,3 +116,12 @@ pub async fn password_works(state: &AppState, username: &str, password: &str) ->
         .await
         .unwrap()
 }
+
+/// Starts a test from no security event (adding a person records one).
+pub async fn forget_events(db: &crate::db::Db) {
+    crate::db::on_db!(db, |pool| sqlx::query("DELETE FROM audit")
+        .execute(pool)
+        .await
+        .map(|_| ()))
+    .unwrap();
+}

@@ -41,10 +41,26 @@ pub enum Command {
         #[command(subcommand)]
         action: Admin,
     },
+    /// Security events for the records office.
+    Audit {
+        #[command(subcommand)]
+        action: Audit,
+    },
     /// Writes a consistent copy of the database to FILE while the server runs.
     Backup {
         /// A new file (an existing one is never overwritten).
         file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Audit {
+    /// Writes the events from DATE on (oldest first) as CSV to standard output, before
+    /// the retention period (`TWOSTEP_AUDIT_RETENTION_DAYS`) deletes them.
+    Export {
+        /// The first day, YYYY-MM-DD (UTC).
+        #[arg(long, value_name = "DATE")]
+        since: String,
     },
 }
 
@@ -114,6 +130,9 @@ pub async fn run(command: Command) -> ExitCode {
         Command::MailTest { address } => mail_test(&config, &address).await,
         Command::Admin { action } => run_admin(&config, action).await,
         Command::Backup { file } => backup(&config, &file).await,
+        Command::Audit {
+            action: Audit::Export { since },
+        } => audit_export(&config, &since).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -327,6 +346,16 @@ async fn backup(config: &Config, file: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
+async fn audit_export(config: &Config, since: &str) -> Result<(), Failure> {
+    let since = app::audit::export::start_of_day_utc(since).map_err(Failure::BadInput)?;
+    let pool = open_database(config).await?;
+    let written = app::audit::export::write_csv(&pool, since, std::io::stdout().lock()).await;
+    pool.close().await;
+    let written = written.map_err(|e| Failure::Failed(e.to_string()))?;
+    eprintln!("{written} events written.");
+    Ok(())
+}
+
 async fn mail_test(config: &Config, address: &str) -> Result<(), Failure> {
     if !app::mail::is_valid_address(address) {
         return Err(Failure::BadInput(format!("{address:?} is not an email address.")));
@@ -464,7 +493,7 @@ mod tests {
     fn the_command_line_is_well_formed_and_lists_every_command() {
         Cli::command().debug_assert();
         let help = Cli::command().render_long_help().to_string();
-        for name in ["serve", "check", "mail-test", "admin", "backup"] {
+        for name in ["serve", "check", "mail-test", "admin", "audit", "backup"] {
             assert!(help.contains(name), "{name} in --help");
         }
         let admin = Cli::command()

@@ -40,6 +40,9 @@ pub struct Config {
     pub default_region: Option<phonenumber::country::Id>,
     /// The language of pages and mail when nothing else says which (spec §3).
     pub default_language: app::i18n::Lang,
+    /// How long security events are kept (spec §3 `TWOSTEP_AUDIT_RETENTION_DAYS`).
+    pub audit_retention: app::retention::AuditRetention,
+    pub log_format: LogFormat,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -70,6 +73,8 @@ struct File {
     bootstrap: Bootstrap,
     #[serde(default)]
     policy: PolicySection,
+    #[serde(default)]
+    log: LogSection,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -118,6 +123,23 @@ struct Bootstrap {
     admin_email: Option<String>,
 }
 
+/// The file's `[log]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LogSection {
+    format: Option<String>,
+}
+
+/// How the server writes its log lines (`log.format`, `TWOSTEP_LOG_FORMAT`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One readable line per event.
+    #[default]
+    Text,
+    /// One JSON object per line, for a log collector to search.
+    Json,
+}
+
 /// The file's `[policy]` table (the running server's policy is `app::state::Policy`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -125,6 +147,7 @@ struct PolicySection {
     password_hash_queue: Option<String>,
     default_region: Option<String>,
     default_language: Option<String>,
+    audit_retention_days: Option<String>,
 }
 
 impl Config {
@@ -160,6 +183,8 @@ impl Config {
         let (database_url, database_pool) = values.database(file.database)?;
         let (trusted_proxies, client_ip_header) = values.network(file.network)?;
         let default_language = values.default_language(&file.policy)?;
+        let audit_retention = values.audit_retention(&file.policy)?;
+        let log_format = values.log_format(file.log)?;
         let (password_hash_queue, default_region) = values.policy(file.policy)?;
         let (admin_password, admin_email) = values.bootstrap(file.bootstrap)?;
         Ok(Config {
@@ -187,6 +212,8 @@ impl Config {
             password_hash_queue,
             default_region,
             default_language,
+            audit_retention,
+            log_format,
         })
     }
 
@@ -416,6 +443,33 @@ impl<E: Fn(&str) -> Option<String>> Values<'_, E> {
         }
     }
 
+    fn audit_retention(&self, policy: &PolicySection) -> Result<app::retention::AuditRetention, ConfigError> {
+        use app::retention::AuditRetention;
+        match self.pick(
+            policy.audit_retention_days.clone(),
+            "TWOSTEP_AUDIT_RETENTION_DAYS",
+        ) {
+            None => Ok(AuditRetention::default()),
+            Some(days) => days.trim().parse().map(AuditRetention::from_days).map_err(|_| {
+                invalid(
+                    "policy.audit_retention_days",
+                    format!("must be a whole number of days (0 keeps every event), got {days:?}"),
+                )
+            }),
+        }
+    }
+
+    fn log_format(&self, log: LogSection) -> Result<LogFormat, ConfigError> {
+        match self.pick(log.format, "TWOSTEP_LOG_FORMAT").as_deref() {
+            None | Some("text") => Ok(LogFormat::Text),
+            Some("json") => Ok(LogFormat::Json),
+            Some(other) => Err(invalid(
+                "log.format",
+                format!("must be text or json, got {other:?}"),
+            )),
+        }
+    }
+
     fn bootstrap(&self, bootstrap: Bootstrap) -> Result<(Option<String>, Option<String>), ConfigError> {
         // Only its length here: whether it is easy to guess matters only when it makes the
         // first admin (`main`), and an existing install must keep starting with it.
@@ -495,6 +549,8 @@ mod tests {
         assert!(!config.secure_cookies());
         assert_eq!(config.default_region, None);
         assert_eq!(config.default_language, app::i18n::Lang::En);
+        assert_eq!(config.audit_retention, app::retention::AuditRetention::Days(400));
+        assert_eq!(config.log_format, LogFormat::Text);
     }
 
     #[test]
@@ -525,6 +581,8 @@ mod tests {
             env(&[
                 ("TWOSTEP_DEFAULT_REGION", "be"),
                 ("TWOSTEP_DEFAULT_LANGUAGE", "nl"),
+                ("TWOSTEP_AUDIT_RETENTION_DAYS", "0"),
+                ("TWOSTEP_LOG_FORMAT", "json"),
                 ("TWOSTEP_DATABASE_URL", "sqlite://from-env.db"),
                 ("TWOSTEP_TRUSTED_PROXIES", "192.0.2.1, 2001:db8::/48"),
                 ("TWOSTEP_CLIENT_IP_HEADER", "forwarded"),
@@ -537,6 +595,8 @@ mod tests {
         assert!(config.secure_cookies());
         assert_eq!(config.default_region, Some(phonenumber::country::Id::BE));
         assert_eq!(config.default_language, app::i18n::Lang::Nl);
+        assert_eq!(config.audit_retention, app::retention::AuditRetention::KeepAll);
+        assert_eq!(config.log_format, LogFormat::Json);
         assert_eq!(config.database_url, "sqlite://from-env.db");
         assert_eq!(config.smtp_url.as_deref(), Some("smtp://127.0.0.1:2525"));
         assert!(
@@ -643,6 +703,13 @@ mod tests {
         assert!(bad(&[("TWOSTEP_PASSWORD_HASH_QUEUE", "-1")]).contains("password_hash_queue"));
         assert!(bad(&[("TWOSTEP_DEFAULT_REGION", "Belgium")]).contains("default_region"));
         assert!(bad(&[("TWOSTEP_DEFAULT_LANGUAGE", "de")]).contains("default_language"));
+        assert!(bad(&[("TWOSTEP_LOG_FORMAT", "JSON lines")]).contains("log.format"));
+        for days in ["-1", "a year", "1.5"] {
+            assert!(
+                bad(&[("TWOSTEP_AUDIT_RETENTION_DAYS", days)]).contains("audit_retention_days"),
+                "{days:?}"
+            );
+        }
         assert!(bad(&[("TWOSTEP_CLIENT_IP_HEADER", "x-forwarded")]).contains("client_ip_header"));
         assert!(bad(&[("TWOSTEP_ADMIN_PASSWORD", "short")]).contains("admin_password"));
         let too_long = "x".repeat(app::limits::PASSWORD_MAX + 1);

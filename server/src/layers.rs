@@ -1,5 +1,5 @@
-//! The layers every request passes through, outermost first: client address, request
-//! log, cross-site refusal, session, page guard; and the caching rule of the site's files.
+//! The layers every request passes through, outermost first: request id, client
+//! address, request log, cross-site refusal, session, page guard; and the caching rule of the site's files.
 
 use app::auth::session::user_of;
 use app::auth::{login_redirect, safe_next};
@@ -16,6 +16,24 @@ use http::{HeaderValue, Method, StatusCode, header};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tower_sessions::Session;
+
+/// This request's id, made here for every request: it is a field of every log line the
+/// request causes (the request span) and the answer's `X-Request-Id`, so what a person
+/// reports can be found in the log. An id the client sends is never taken: it could pose
+/// as another request's.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+pub async fn request_id(mut request: Request, next: Next) -> Response {
+    let bytes: [u8; 8] = rand::random();
+    let id: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    request.extensions_mut().insert(RequestId(id.clone()));
+    let mut response = next.run(request).await;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
+}
 
 /// Computes the client address once, for everything after it.
 pub async fn client_ip(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
@@ -180,13 +198,15 @@ pub async fn same_origin(State(state): State<AppState>, request: Request, next: 
     }
 }
 
-/// Paths that are not pages: static files, server functions, the health check.
+/// Paths that are not pages: static files, server functions, the health and readiness
+/// checks.
 fn is_page(request: &Request) -> bool {
     let path = request.uri().path();
     matches!(*request.method(), Method::GET | Method::HEAD)
         && !path.starts_with("/pkg/")
         && !path.starts_with("/api/")
         && path != "/healthz"
+        && path != "/readyz"
 }
 
 /// Every page but `/login` needs a signed-in person; a page behind a permission answers

@@ -10,7 +10,7 @@ use app::state::{AppState, Policy, Services};
 use clap::Parser;
 use leptos::config::{Env, LeptosOptions};
 use server::cli::{Cli, Command};
-use server::config::Config;
+use server::config::{Config, LogFormat};
 use server::sessions::Sessions;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -42,16 +42,20 @@ async fn main() -> ExitCode {
             std::io::IsTerminal::is_terminal(&std::io::stderr()),
         )
     };
-    tracing_subscriber::fmt()
-        // Colour only on a terminal: log files and CI output stay plain text.
-        .with_ansi(terminal)
-        .with_writer(writer)
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter)))
-        .init();
     if !serving {
+        init_logging(LogFormat::Text, writer, terminal, default_filter);
         return server::cli::run(command).await;
     }
-    match run().await {
+    // The configuration first: it says how to log. A bad one is said on stderr.
+    let config = match Config::from_process() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("twostep: configuration: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    init_logging(config.log_format, writer, terminal, default_filter);
+    match run(config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             tracing::error!("{message}");
@@ -61,8 +65,20 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run() -> Result<(), String> {
-    let config = Config::from_process().map_err(|e| format!("configuration: {e}"))?;
+/// Text lines (coloured only on a terminal: log files and CI output stay plain), or one
+/// JSON object per line with the fields of the request it belongs to (its id among them).
+fn init_logging(format: LogFormat, writer: BoxMakeWriter, terminal: bool, default_filter: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
+    let lines = tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_env_filter(filter);
+    match format {
+        LogFormat::Text => lines.with_ansi(terminal).init(),
+        LogFormat::Json => lines.json().with_current_span(true).with_span_list(false).init(),
+    }
+}
+
+async fn run(config: Config) -> Result<(), String> {
     // Before the database is touched: a second server on this SQLite file stops here.
     let _only_server_on_this_file = server::sessions::claim_sqlite_file(&config.database_url)
         .map_err(|e| format!("database {}: {e}", config.database_shown()))?;
@@ -229,6 +245,7 @@ fn policy(config: &Config) -> Policy {
         client_ip_header: config.client_ip_header,
         default_region: config.default_region,
         default_language: config.default_language,
+        audit_retention: config.audit_retention,
         // The rest (and the tests' probes, when they are compiled in) at their defaults.
         ..Default::default()
     }
@@ -246,7 +263,8 @@ fn sms(config: &Config) -> Result<Option<Arc<SmsSender>>, String> {
 
 /// What expires is removed at start and every hour: trusted networks (never honoured
 /// once expired, whether removed yet or not), password attempts past the throttle
-/// window, device cookies, sessions, and this instance's day-old outbox messages. With
+/// window, device cookies, codes a day after their expiry, security events past the
+/// audit retention (`app::retention`), sessions, and this instance's day-old outbox messages. With
 /// several instances, one at a time does the database's part.
 async fn clean_up_hourly(state: AppState, sessions: Sessions) {
     let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -286,6 +304,15 @@ async fn clean_up_database(state: &AppState, sessions: &Sessions) {
         Ok(0) => {}
         Ok(removed) => tracing::info!(removed, "expired device cookies removed"),
         Err(error) => tracing::error!(%error, "the device-cookie clean-up failed"),
+    }
+    match app::retention::prune(&state.db, state.policy.audit_retention, state.clock.now()).await {
+        Ok(pruned) if pruned == app::retention::Pruned::default() => {}
+        Ok(pruned) => tracing::info!(
+            codes = pruned.codes,
+            events = pruned.events,
+            "old codes and security events removed"
+        ),
+        Err(error) => tracing::error!(%error, "the code and security-event clean-up failed"),
     }
     if let Err(error) = sessions.delete_expired().await {
         tracing::error!(%error, "the session clean-up failed");

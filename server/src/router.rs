@@ -1,4 +1,5 @@
-//! The whole HTTP service: pages, server functions, static files and the health check,
+//! The whole HTTP service: pages, server functions, static files and the health and
+//! readiness checks,
 //! behind the layers.
 
 use crate::layers;
@@ -58,6 +59,7 @@ pub fn build<Store: SessionStore + Clone>(state: AppState, store: Store, secure_
     // `.layer` wraps what is above it: the last one added runs first.
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/api/trusted_events", get(crate::live::trusted_events::<Store>))
         .leptos_routes(&state, routes, move || shell(options.clone(), &files))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(move |options| {
@@ -87,8 +89,13 @@ pub fn build<Store: SessionStore + Clone>(state: AppState, store: Store, secure_
                         .get::<app::request::client_addr::ClientIp>()
                         .map(|ip| ip.0.to_string())
                         .unwrap_or_default();
+                    let id = request
+                        .extensions()
+                        .get::<layers::RequestId>()
+                        .map(|id| id.0.as_str())
+                        .unwrap_or_default();
                     // The path only: queries are not logged.
-                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), %client)
+                    tracing::info_span!("request", %id, method = %request.method(), path = %request.uri().path(), %client)
                 })
                 .on_request(())
                 .on_response(|response: &axum::response::Response, latency: Duration, _: &tracing::Span| {
@@ -96,10 +103,23 @@ pub fn build<Store: SessionStore + Clone>(state: AppState, store: Store, secure_
                 }),
         )
         .layer(from_fn_with_state(state.clone(), layers::client_ip))
+        .layer(from_fn(layers::request_id))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         // brotli or gzip, as the browser accepts: the WASM bundle shrinks to about a third.
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// 200 when this instance should get traffic (`app::readiness`), else 503 naming what
+/// is not ready (never why: that goes to the log).
+async fn readyz(State(state): State<AppState>) -> (StatusCode, String) {
+    let readiness = app::readiness::check(&state).await;
+    if readiness.is_ready() {
+        (StatusCode::OK, "ready\n".into())
+    } else {
+        let what = readiness.not_ready.join(", ");
+        (StatusCode::SERVICE_UNAVAILABLE, format!("not ready: {what}\n"))
+    }
 }
 
 /// 200 while the database answers, 503 otherwise.

@@ -2,6 +2,7 @@
 //! them all, and (`events`) the Security page's list of them.
 
 pub mod events;
+pub mod export;
 
 use crate::clock::UnixSeconds;
 use std::net::IpAddr;

@@ -90,6 +90,25 @@ impl Db {
     }
 
     /// One round trip: whether the database answers.
+    /// How far this database's schema is, read through the pool (`/readyz`).
+    pub async fn schema_version(&self) -> Result<SchemaStatus, sqlx::Error> {
+        const APPLIED: &str = "SELECT MAX(version) FROM _sqlx_migrations WHERE success";
+        let (applied, migrator): (Option<i64>, &sqlx::migrate::Migrator) = match self {
+            Db::Sqlite(pool) => (
+                sqlx::query_scalar(APPLIED).fetch_one(pool).await?,
+                &sqlite::MIGRATOR,
+            ),
+            Db::Postgres(pool) => (
+                sqlx::query_scalar(APPLIED).fetch_one(pool).await?,
+                &postgres::MIGRATOR,
+            ),
+        };
+        Ok(SchemaStatus {
+            applied: applied.unwrap_or(0),
+            latest: migrator.iter().map(|m| m.version).max().unwrap_or(0),
+        })
+    }
+
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         on_db!(self, |pool| sqlx::query("SELECT 1")
             .execute(pool)

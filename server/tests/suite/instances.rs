@@ -225,8 +225,12 @@ async fn a_delete_on_one_instance_reaches_a_page_open_on_the_other_within_two_se
 }
 
 async fn health(client: &reqwest::Client, server: &Server) -> u16 {
+    status_of(client, server, "/healthz").await
+}
+
+async fn status_of(client: &reqwest::Client, server: &Server, path: &str) -> u16 {
     match client
-        .get(format!("{}/healthz", server.base))
+        .get(format!("{}{path}", server.base))
         .timeout(Duration::from_secs(5))
         .send()
         .await
@@ -258,14 +262,25 @@ async fn after_postgresql_restarts_both_instances_serve_again_and_open_pages_re_
     let cookie = sign_in(&client, &a.base).await.expect("signed in");
     let mut on_b = open_stream(&client, &b, &cookie).await;
 
+    assert_eq!(status_of(&client, &a, "/readyz").await, 200);
     cluster.stop();
     wait_for_health(&client, &a, 503).await;
     wait_for_health(&client, &b, 503).await;
+    assert_eq!(
+        status_of(&client, &a, "/readyz").await,
+        503,
+        "not ready while the database is away"
+    );
     let refused = call(&client, &a.base, &cookie, "me", "").await;
     assert!(refused.is_none(), "no answer but 503 while the database is away");
     cluster.start_again();
     wait_for_health(&client, &a, 200).await;
     wait_for_health(&client, &b, 200).await;
+    assert_eq!(
+        status_of(&client, &a, "/readyz").await,
+        200,
+        "ready once it is back"
+    );
 
     assert!(
         // A liveness bound, not a speed goal: generous for a loaded two-core machine.

@@ -20,6 +20,7 @@ mod hardening;
 mod instances;
 mod languages;
 mod listener;
+mod logs;
 mod office_networks;
 mod operator;
 mod passkeys;

@@ -273,6 +273,8 @@ async fn bad_input_says_why_exits_2_and_changes_nothing() {
             ),
             (vec!["admin", "two-step", "maybe"], "invalid value"),
             (vec!["mail-test", "not an address"], "is not an email address"),
+            (vec!["audit", "export", "--since", "31/12/2026"], "YYYY-MM-DD"),
+            (vec!["audit", "export"], "--since"),
         ],
     )
     .await;
@@ -298,8 +300,30 @@ async fn bad_input_says_why_exits_2_and_changes_nothing() {
         "{out}"
     );
 
+    // The security events for the records office, as CSV that reads back: every event
+    // from the first day on, the administrator's sign-in among them.
+    sign_in(&reqwest::Client::new(), &server.base)
+        .await
+        .expect("signed in");
+    let export = run(&server, &["audit", "export", "--since", "1970-01-01"]).await;
+    assert_eq!(export.status.code(), Some(0), "{}", text(&export.stderr));
+    let mut csv = csv::Reader::from_reader(export.stdout.as_slice());
+    assert_eq!(
+        csv.headers().unwrap().iter().collect::<Vec<_>>(),
+        app::audit::export::COLUMNS
+    );
+    let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len() as i64, events_in(&dir).await);
+    assert!(
+        rows.iter()
+            .any(|row| &row[1] == "sign_in_ok" && &row[3] == "admin")
+    );
+    assert!(text(&export.stderr).contains(&format!("{} events written", rows.len())));
+    let future = run(&server, &["audit", "export", "--since", "2999-01-01"]).await;
+    assert_eq!(text(&future.stdout).lines().count(), 1, "the header alone");
+
     let help = run(&server, &["--help"]).await;
-    for name in ["serve", "check", "mail-test", "admin", "backup"] {
+    for name in ["serve", "check", "mail-test", "admin", "audit", "backup"] {
         assert!(text(&help.stdout).contains(name));
     }
     let _ = std::fs::remove_dir_all(&dir);

@@ -383,3 +383,27 @@ async fn a_flood_from_many_ipv6_networks_never_refuses_a_browser_with_a_device_c
         "no /48 got more than its 200: {per_site:?}"
     );
 }
+
+/// `/readyz` is 200 on a migrated database with somewhere for mail to go, and 503 naming
+/// the part (and nothing of why) when the schema is not this program's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readiness_needs_the_schema_this_program_expects() {
+    let app = TestApp::new().await;
+    let ready = app.send(get("/readyz", None)).await;
+    assert_eq!(ready.status(), StatusCode::OK);
+    assert_eq!(body_text(ready).await, "ready\n");
+
+    // As if an older program had migrated it: one migration short.
+    let app::db::Db::Sqlite(pool) = &app.state.db else {
+        panic!("the suite's router runs on SQLite");
+    };
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)")
+        .execute(pool)
+        .await
+        .unwrap();
+    let not_ready = app.send(get("/readyz", None)).await;
+    assert_eq!(not_ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body_text(not_ready).await, "not ready: database\n");
+    // The process itself still answers.
+    assert_eq!(app.send(get("/healthz", None)).await.status(), StatusCode::OK);
+}

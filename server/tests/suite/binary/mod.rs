@@ -36,6 +36,11 @@ impl Server {
 
     /// As `start`, with more environment (`TWOSTEP_SMTP_URL`, say).
     pub async fn start_with(dir: &Path, extra: &[(&str, &str)]) -> Server {
+        Self::start_logging(dir, extra, Stdio::null()).await
+    }
+
+    /// As `start_with`, its log (standard output) going to `log`.
+    pub async fn start_logging(dir: &Path, extra: &[(&str, &str)], log: Stdio) -> Server {
         crate::watchdog::watch_this_test();
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -67,7 +72,7 @@ impl Server {
         env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let child = Command::new(env!("CARGO_BIN_EXE_twostep"))
             .envs(env.iter().map(|(k, v)| (k, v)))
-            .stdout(Stdio::null())
+            .stdout(log)
             .stderr(Stdio::null())
             .spawn()
             .expect("the server binary starts");

@@ -123,6 +123,7 @@ impl TestApp {
                 client_ip_header: Default::default(),
                 default_region: None,
                 default_language: Default::default(),
+                audit_retention: Default::default(),
                 // Event streams notice a signed-out session within a fifth of a second.
                 stream_recheck: Some(std::time::Duration::from_millis(200)),
             }),

@@ -1,0 +1,195 @@
+//! What the hourly clean-up deletes that nothing else ends (issue 30): codes a day after
+//! they stopped working, and security events older than the retention period. Trusted
+//! networks, device cookies, password attempts, notices and sessions have clean-ups of
+//! their own beside their rules.
+
+use crate::clock::UnixSeconds;
+use crate::trusted_networks::store::DAY;
+
+/// How long a code's row stays after its expiry, whatever became of it (used, voided or
+/// never answered). Its rows count the codes sent in the last quarter-hour and hold a
+/// pending sign-in's tries, and a pending sign-in lives in a session of at most a working
+/// day: a day after expiry, no rule reads the row again.
+pub const CODES_KEPT_AFTER_EXPIRY: i64 = DAY;
+const _: () = assert!(CODES_KEPT_AFTER_EXPIRY >= crate::limits::LIMIT_WINDOW_SECONDS);
+
+/// How long security events are kept (`policy.audit_retention_days`,
+/// `TWOSTEP_AUDIT_RETENTION_DAYS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditRetention {
+    /// Every event stays (`0`).
+    KeepAll,
+    /// Events older than this many days go.
+    Days(u32),
+}
+
+impl AuditRetention {
+    /// The spec's default: a little over a year, so a year-end review sees the whole year.
+    pub const DEFAULT_DAYS: u32 = 400;
+
+    /// From the configured number of days: `0` keeps every event.
+    pub fn from_days(days: u32) -> AuditRetention {
+        match days {
+            0 => AuditRetention::KeepAll,
+            days => AuditRetention::Days(days),
+        }
+    }
+
+    /// Events that happened before this moment are deleted at `now`; none for `KeepAll`.
+    pub fn cutoff(self, now: UnixSeconds) -> Option<UnixSeconds> {
+        match self {
+            AuditRetention::KeepAll => None,
+            AuditRetention::Days(days) => Some(now - i64::from(days) * DAY),
+        }
+    }
+}
+
+impl Default for AuditRetention {
+    fn default() -> Self {
+        AuditRetention::Days(Self::DEFAULT_DAYS)
+    }
+}
+
+/// What one run deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pruned {
+    pub codes: u64,
+    pub events: u64,
+}
+
+/// Deletes the codes whose expiry is more than [`CODES_KEPT_AFTER_EXPIRY`] before `now`,
+/// and the security events that happened before `retention`'s cutoff.
+pub async fn prune(
+    db: &crate::db::Db,
+    retention: AuditRetention,
+    now: UnixSeconds,
+) -> Result<Pruned, sqlx::Error> {
+    let codes_before = now - CODES_KEPT_AFTER_EXPIRY;
+    // Far in the past for `KeepAll`: the same statement, deleting nothing.
+    let events_before = retention.cutoff(now).unwrap_or(i64::MIN);
+    crate::db::on_db!(db, |pool| {
+        let codes = sqlx::query("DELETE FROM codes WHERE expires_at < $1")
+            .bind(codes_before)
+            .execute(pool)
+            .await?
+            .rows_affected();
+        let events = sqlx::query("DELETE FROM audit WHERE at < $1")
+            .bind(events_before)
+            .execute(pool)
+            .await?
+            .rows_affected();
+        Ok(Pruned { codes, events })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{Event, EventKind, record};
+    use crate::db::Backend;
+    use crate::testing::{forget_events, person, state_on};
+
+    async fn count(db: &crate::db::Db, table: &str) -> i64 {
+        crate::db::on_db!(db, |pool| {
+            sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(pool)
+                .await
+        })
+        .unwrap()
+    }
+
+    async fn code_expiring_at(db: &crate::db::Db, user_id: i64, expires_at: i64, state: &str) {
+        crate::db::on_db!(db, |pool| {
+            sqlx::query(
+                "INSERT INTO codes (user_id, binding, salt, digest, created_at, expires_at, state)
+                 VALUES ($1, $2, $2, $2, $3, $4, $5)",
+            )
+            .bind(user_id)
+            .bind(vec![expires_at as u8; 32])
+            .bind(expires_at - crate::limits::CODE_LIFETIME_SECONDS)
+            .bind(expires_at)
+            .bind(state)
+            .execute(pool)
+            .await
+            .map(|_| ())
+        })
+        .unwrap();
+    }
+
+    async fn event_at(db: &crate::db::Db, at: i64) {
+        let event = Event {
+            kind: EventKind::SignInOk,
+            actor_id: None,
+            subject_id: None,
+            client_ip: None,
+            detail: at.to_string(),
+        };
+        record(db, at, event).await.unwrap();
+    }
+
+    async fn codes_go_a_day_after_expiry_and_events_after_the_retention(backend: Backend) {
+        let (state, _db) = state_on(backend).await;
+        let jdoe = person(&state, "Jane Doe", "jdoe", &[]).await;
+        forget_events(&state.db).await;
+        let now = 1_900_000_000;
+        let day_ago = now - DAY;
+        // Past the day by a second (used, voided, never answered): gone. At the day, or
+        // still live: kept.
+        code_expiring_at(&state.db, jdoe.id, day_ago - 1, "used").await;
+        code_expiring_at(&state.db, jdoe.id, day_ago - 2, "voided").await;
+        code_expiring_at(&state.db, jdoe.id, day_ago - 3, "live").await;
+        code_expiring_at(&state.db, jdoe.id, day_ago, "used").await;
+        code_expiring_at(&state.db, jdoe.id, now + 60, "live").await;
+        let cutoff = now - 400 * DAY;
+        event_at(&state.db, cutoff - 1).await;
+        event_at(&state.db, cutoff).await;
+        event_at(&state.db, now).await;
+
+        let pruned = prune(&state.db, AuditRetention::default(), now).await.unwrap();
+        assert_eq!(pruned, Pruned { codes: 3, events: 1 });
+        assert_eq!(count(&state.db, "codes").await, 2);
+        let kept: Vec<String> = crate::db::on_db!(&state.db, |pool| {
+            sqlx::query_scalar("SELECT detail FROM audit ORDER BY at")
+                .fetch_all(pool)
+                .await
+        })
+        .unwrap();
+        assert_eq!(
+            kept,
+            [cutoff.to_string(), now.to_string()],
+            "exactly 400 days old stays"
+        );
+
+        // Again at the same moment: nothing more to do.
+        let again = prune(&state.db, AuditRetention::default(), now).await.unwrap();
+        assert_eq!(again, Pruned::default());
+
+        // `0` keeps every event, however old; codes still go.
+        event_at(&state.db, 0).await;
+        let later = now + 10 * 365 * DAY;
+        let pruned = prune(&state.db, AuditRetention::from_days(0), later)
+            .await
+            .unwrap();
+        assert_eq!(pruned, Pruned { codes: 2, events: 0 });
+        assert_eq!(count(&state.db, "audit").await, 3);
+
+        // A short period: a week.
+        let pruned = prune(&state.db, AuditRetention::from_days(7), now + 7 * DAY)
+            .await
+            .unwrap();
+        assert_eq!(pruned.events, 2, "the event at 0 and the one 400 days old");
+        assert_eq!(count(&state.db, "audit").await, 1);
+    }
+
+    crate::on_both_backends!(codes_go_a_day_after_expiry_and_events_after_the_retention);
+
+    #[test]
+    fn zero_days_keeps_everything() {
+        assert_eq!(AuditRetention::from_days(0).cutoff(1_000_000_000), None);
+        assert_eq!(
+            AuditRetention::from_days(1).cutoff(1_000_000_000),
+            Some(1_000_000_000 - DAY)
+        );
+        assert_eq!(AuditRetention::default(), AuditRetention::Days(400));
+    }
+}

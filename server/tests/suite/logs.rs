@@ -1,0 +1,158 @@
+//! The server's own log in JSON (`TWOSTEP_LOG_FORMAT=json`, issue 30) over a whole
+//! two-step sign-in against the real binary: every line is a JSON object, the lines of a
+//! request carry its id (the one the answer names in `X-Request-Id`), and no password,
+//! code, cookie or token appears anywhere in it.
+
+use crate::binary;
+
+use app::smtp_capture::SmtpCapture;
+use binary::{ADMIN_PASSWORD, Server, call, password_step, session_cookie, sign_in};
+use std::process::Stdio;
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("twostep-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The value of the cookie `name` a response sets.
+fn cookie_value(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            v.strip_prefix(&format!("{name}="))
+                .map(|rest| rest.split(';').next().unwrap_or("").to_string())
+        })
+}
+
+/// Whether `secret` is in `text` on its own: a six-digit code is also found inside a
+/// longer run of digits (a timestamp's microseconds), which is no leak.
+fn holds(text: &str, secret: &str) -> bool {
+    let digit_at = |i: Option<usize>| {
+        i.and_then(|i| text.as_bytes().get(i))
+            .is_some_and(u8::is_ascii_digit)
+    };
+    text.match_indices(secret)
+        .any(|(at, _)| !digit_at(at.checked_sub(1)) && !digit_at(Some(at + secret.len())))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_json_log_of_a_whole_sign_in_holds_request_ids_and_no_secret() {
+    let dir = temp_dir("json-log");
+    let log_path = dir.join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut capture = SmtpCapture::start().await;
+    let server = Server::start_logging(
+        &dir,
+        &[
+            ("TWOSTEP_LOG_FORMAT", "json"),
+            ("RUST_LOG", "info"),
+            ("TWOSTEP_SMTP_URL", &capture.url),
+        ],
+        Stdio::from(log),
+    )
+    .await;
+    let client = reqwest::Client::new();
+    let admin = sign_in(&client, &server.base).await.expect("signed in");
+    let on = call(&client, &server.base, &admin, "set_two_step", "enabled=true").await;
+    assert!(on.is_some_and(|b| b.contains("Saved")));
+
+    // Step 1, the mailed code, a wrong code, then the right one with Trust this IP.
+    let step_one = password_step(&client, &server.base, "admin", ADMIN_PASSWORD)
+        .send()
+        .await
+        .unwrap();
+    let request_id = step_one
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .expect("every answer names its request")
+        .to_string();
+    let pending = session_cookie(&step_one).expect("a pending session");
+    assert!(step_one.text().await.unwrap().contains("CodeRequired"));
+    // The mail that two-step authentication was turned on comes too, before or after.
+    let mut code = None;
+    for _ in 0..3 {
+        code = app::smtp_capture::code_in(&capture.next_message().await);
+        if code.is_some() {
+            break;
+        }
+    }
+    let code = code.expect("a code mail");
+    let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
+    let refused = call(
+        &client,
+        &server.base,
+        &pending,
+        "verify_code",
+        &format!("code={wrong}"),
+    )
+    .await;
+    assert!(refused.is_some_and(|b| b.contains("Refused")));
+    let step_two = client
+        .post(format!("{}/api/verify_code", server.base))
+        .header("origin", &server.base)
+        .header("cookie", &pending)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("code={code}&trust=on"))
+        .send()
+        .await
+        .unwrap();
+    let session = cookie_value(&step_two, "twostep_session").expect("a signed-in session");
+    let device = cookie_value(&step_two, "twostep_device").expect("a device cookie");
+    assert!(step_two.text().await.unwrap().contains("SignedIn"));
+    let me = call(
+        &client,
+        &server.base,
+        &format!("twostep_session={session}"),
+        "me",
+        "",
+    )
+    .await;
+    assert!(me.is_some_and(|b| b.contains("Administrator")));
+    drop(server);
+
+    let text = std::fs::read_to_string(&log_path).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .collect();
+    assert!(lines.len() > 10, "the run was logged: {text}");
+    // The request of step 1: its lines carry the id its answer named.
+    let of_step_one: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|line| line["span"]["id"] == request_id.as_str())
+        .collect();
+    assert!(
+        of_step_one
+            .iter()
+            .any(|line| line["span"]["path"] == "/api/login" && line["fields"]["message"] == "answered"),
+        "step 1's lines carry its id {request_id}: {text}"
+    );
+    let mut ids: Vec<&str> = lines
+        .iter()
+        .filter_map(|line| line["span"]["id"].as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert!(ids.len() >= 6, "one id per request: {ids:?}");
+    for (what, secret) in [
+        ("the password", ADMIN_PASSWORD.to_string()),
+        ("the code", code.clone()),
+        ("the wrong code", wrong.clone()),
+        (
+            "the pending session cookie",
+            pending.trim_start_matches("twostep_session=").to_string(),
+        ),
+        ("the session cookie", session.clone()),
+        ("the device cookie", device.clone()),
+    ] {
+        assert!(!secret.is_empty());
+        assert!(!holds(&text, &secret), "{what} is in the log");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
