@@ -100,6 +100,7 @@ impl From<sqlx::Error> for AppError {
         // The status is set here, once, so a busy database is 503 from every server
         // function whatever path the error took.
         if passing {
+            crate::telemetry::busy("database");
             AppError::Busy.with_status()
         } else {
             AppError::Internal.with_status()
@@ -147,7 +148,10 @@ impl From<crate::auth::password::HashError> for AppError {
     fn from(error: crate::auth::password::HashError) -> Self {
         use crate::auth::password::HashError;
         match error {
-            HashError::Busy => AppError::Busy.with_status(),
+            HashError::Busy => {
+                crate::telemetry::busy("password_queue");
+                AppError::Busy.with_status()
+            }
             HashError::Failed => {
                 tracing::error!("password hashing failed");
                 AppError::Internal.with_status()
@@ -167,6 +171,7 @@ impl From<tower_sessions::session::Error> for AppError {
         let passing = matches!(error, Error::Store(StoreError::Backend(_)));
         tracing::error!(%error, passing, "session store error");
         if passing {
+            crate::telemetry::busy("session_store");
             AppError::Busy.with_status()
         } else {
             AppError::Internal.with_status()

@@ -54,6 +54,8 @@ pub mod smtp_capture;
 pub mod smtp_client;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod telemetry;
 #[cfg(all(test, feature = "ssr"))]
 mod testing;
 

@@ -206,8 +206,19 @@ impl Mailer {
         self.deliver(letter).await.map(|_| ())
     }
 
-    /// Sends `letter` and says where it went.
+    /// Sends `letter` and says where it went (counted, and timed, for the metrics).
     pub async fn deliver(&self, letter: Letter) -> Result<Delivery, MailError> {
+        let transport = match self.transport {
+            Transport::Smtp(_) | Transport::SmtpWrapped(_) => "smtp",
+            Transport::Outbox { .. } => "outbox",
+        };
+        let started = std::time::Instant::now();
+        let delivered = self.deliver_now(letter).await;
+        crate::telemetry::mail_sent(transport, delivered.is_ok(), started.elapsed().as_secs_f64());
+        delivered
+    }
+
+    async fn deliver_now(&self, letter: Letter) -> Result<Delivery, MailError> {
         let to = Mailbox::new(
             Some(letter.to_name.clone()),
             letter

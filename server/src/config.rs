@@ -43,6 +43,8 @@ pub struct Config {
     /// How long security events are kept (spec §3 `TWOSTEP_AUDIT_RETENTION_DAYS`).
     pub audit_retention: app::retention::AuditRetention,
     pub log_format: LogFormat,
+    /// Where `GET /metrics` is served (spec §3 `TWOSTEP_METRICS_ADDR`); unset: nowhere.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -83,6 +85,7 @@ struct Site {
     addr: Option<String>,
     root: Option<String>,
     public_origin: Option<String>,
+    metrics_addr: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -189,6 +192,7 @@ impl Config {
         let (admin_password, admin_email) = values.bootstrap(file.bootstrap)?;
         Ok(Config {
             site_addr: site.addr,
+            metrics_addr: site.metrics_addr,
             site_root: site.root,
             public_origin: site.public_origin,
             database_url,
@@ -288,6 +292,7 @@ struct SiteValues {
     addr: SocketAddr,
     root: String,
     public_origin: Option<String>,
+    metrics_addr: Option<SocketAddr>,
 }
 
 /// The values of the file and of the environment together.
@@ -344,8 +349,20 @@ impl<E: Fn(&str) -> Option<String>> Values<'_, E> {
             let reason = format!("must start with http:// or https://, got {origin:?}");
             return Err(invalid("site.public_origin", reason));
         }
+        let metrics_addr = self
+            .pick(site.metrics_addr, "TWOSTEP_METRICS_ADDR")
+            .map(|addr| addr.parse())
+            .transpose()
+            .map_err(|e: std::net::AddrParseError| invalid("site.metrics_addr", e.to_string()))?;
+        if metrics_addr.is_some_and(|metrics| metrics == addr) {
+            return Err(invalid(
+                "site.metrics_addr",
+                "must differ from site.addr: the metrics are never served to the public".to_string(),
+            ));
+        }
         Ok(SiteValues {
             addr,
+            metrics_addr,
             root: self
                 .pick(site.root, "LEPTOS_SITE_ROOT")
                 .unwrap_or_else(|| "target/site".into()),
@@ -551,6 +568,7 @@ mod tests {
         assert_eq!(config.default_language, app::i18n::Lang::En);
         assert_eq!(config.audit_retention, app::retention::AuditRetention::Days(400));
         assert_eq!(config.log_format, LogFormat::Text);
+        assert_eq!(config.metrics_addr, None);
     }
 
     #[test]
@@ -583,6 +601,7 @@ mod tests {
                 ("TWOSTEP_DEFAULT_LANGUAGE", "nl"),
                 ("TWOSTEP_AUDIT_RETENTION_DAYS", "0"),
                 ("TWOSTEP_LOG_FORMAT", "json"),
+                ("TWOSTEP_METRICS_ADDR", "127.0.0.1:9464"),
                 ("TWOSTEP_DATABASE_URL", "sqlite://from-env.db"),
                 ("TWOSTEP_TRUSTED_PROXIES", "192.0.2.1, 2001:db8::/48"),
                 ("TWOSTEP_CLIENT_IP_HEADER", "forwarded"),
@@ -597,6 +616,7 @@ mod tests {
         assert_eq!(config.default_language, app::i18n::Lang::Nl);
         assert_eq!(config.audit_retention, app::retention::AuditRetention::KeepAll);
         assert_eq!(config.log_format, LogFormat::Json);
+        assert_eq!(config.metrics_addr, Some("127.0.0.1:9464".parse().unwrap()));
         assert_eq!(config.database_url, "sqlite://from-env.db");
         assert_eq!(config.smtp_url.as_deref(), Some("smtp://127.0.0.1:2525"));
         assert!(
@@ -704,6 +724,8 @@ mod tests {
         assert!(bad(&[("TWOSTEP_DEFAULT_REGION", "Belgium")]).contains("default_region"));
         assert!(bad(&[("TWOSTEP_DEFAULT_LANGUAGE", "de")]).contains("default_language"));
         assert!(bad(&[("TWOSTEP_LOG_FORMAT", "JSON lines")]).contains("log.format"));
+        assert!(bad(&[("TWOSTEP_METRICS_ADDR", "9464")]).contains("metrics_addr"));
+        assert!(bad(&[("TWOSTEP_METRICS_ADDR", "127.0.0.1:3000")]).contains("must differ"));
         for days in ["-1", "a year", "1.5"] {
             assert!(
                 bad(&[("TWOSTEP_AUDIT_RETENTION_DAYS", days)]).contains("audit_retention_days"),

@@ -6,5 +6,6 @@ pub mod config;
 pub mod layers;
 pub mod listener;
 pub mod live;
+pub mod metrics;
 pub mod router;
 pub mod sessions;

@@ -106,6 +106,8 @@ fn open_streams() -> &'static OpenStreams {
 struct StreamSlot {
     session: Id,
     check: Arc<SharedCheck>,
+    /// Counted in the open-streams gauge while it lives.
+    _counted: app::telemetry::LiveStream,
 }
 
 impl StreamSlot {
@@ -121,6 +123,7 @@ impl StreamSlot {
         Some(StreamSlot {
             session,
             check: check.clone(),
+            _counted: app::telemetry::LiveStream::opened(),
         })
     }
 }

@@ -79,6 +79,11 @@ fn init_logging(format: LogFormat, writer: BoxMakeWriter, terminal: bool, defaul
 }
 
 async fn run(config: Config) -> Result<(), String> {
+    // Counting starts before anything happens that counts.
+    let metrics = match config.metrics_addr {
+        Some(addr) => Some((addr, server::metrics::install()?)),
+        None => None,
+    };
     // Before the database is touched: a second server on this SQLite file stops here.
     let _only_server_on_this_file = server::sessions::claim_sqlite_file(&config.database_url)
         .map_err(|e| format!("database {}: {e}", config.database_shown()))?;
@@ -139,6 +144,10 @@ async fn run(config: Config) -> Result<(), String> {
         tokio::spawn(app::changes::relay(pool.clone(), state.trust_events.clone()));
     }
     let router = server::router::build(state, sessions, config.secure_cookies());
+    if let Some((addr, handle)) = metrics {
+        // Ends with the process.
+        server::metrics::serve(addr, handle, db.clone(), std::future::pending()).await?;
+    }
 
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await

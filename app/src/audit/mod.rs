@@ -159,6 +159,7 @@ pub async fn record(
     at: UnixSeconds,
     event: Event,
 ) -> Result<(), sqlx::Error> {
+    crate::telemetry::security_event(event.kind);
     crate::db::on_conn!(conn.into(), |db| {
         sqlx::query(
             "INSERT INTO audit (at, actor_id, subject_id, client_ip, kind, detail)
@@ -187,6 +188,7 @@ pub async fn record_by_operator(
     subject_id: Option<i64>,
     detail: &str,
 ) -> Result<(), sqlx::Error> {
+    crate::telemetry::security_event(kind);
     crate::db::on_conn!(conn.into(), |db| {
         sqlx::query(
             "INSERT INTO audit (at, actor_label, subject_id, kind, detail) VALUES ($1, $2, $3, $4, $5)",

@@ -178,6 +178,7 @@ impl PasswordHasher {
         let matches = self
             .run(lane, move |memory| verify_now(&password, &hash, memory))
             .await?;
+        crate::telemetry::password_check(known && matches);
         Ok(known && matches)
     }
 

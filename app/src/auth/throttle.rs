@@ -60,9 +60,26 @@ impl Default for ThrottlePolicy {
 impl ThrottlePolicy {
     /// Whether a new attempt may be checked, given the attempts already in the window.
     pub fn allows(&self, person_attempts: i64, network_attempts: i64, site_attempts: i64) -> bool {
-        person_attempts < self.per_person
-            && network_attempts < self.per_network
-            && site_attempts < self.per_site
+        self.refused_by(person_attempts, network_attempts, site_attempts)
+            .is_none()
+    }
+
+    /// Which limit refuses a new attempt, if one does (named for the metrics).
+    pub fn refused_by(
+        &self,
+        person_attempts: i64,
+        network_attempts: i64,
+        site_attempts: i64,
+    ) -> Option<&'static str> {
+        if person_attempts >= self.per_person {
+            Some("person")
+        } else if network_attempts >= self.per_network {
+            Some("network")
+        } else if site_attempts >= self.per_site {
+            Some("site")
+        } else {
+            None
+        }
     }
 }
 
@@ -147,6 +164,7 @@ pub async fn reserve(
                 }));
             }
             // Ten wrong passwords through one cookie: whoever holds it is guessing.
+            crate::telemetry::throttled("device");
             crate::auth::device::void(Conn::from(&mut *tx), device).await?;
             sqlx::query("DELETE FROM login_failures WHERE device_id = $1")
                 .bind(device)
@@ -165,8 +183,9 @@ pub async fn reserve(
         .bind(&from.site)
         .fetch_one(&mut *tx)
         .await?;
-        if !policy.allows(person, network_count, site_count) {
+        if let Some(limit) = policy.refused_by(person, network_count, site_count) {
             tx.commit().await?;
+            crate::telemetry::throttled(limit);
             return Ok(None);
         }
         let id = insert(Conn::from(&mut *tx), name, from, None, now).await?;

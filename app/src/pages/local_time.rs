@@ -89,7 +89,8 @@ pub fn provide_viewer_zone() {
     {
         // No state while the route list is made at start: nothing to read then, and
         // nothing wrong (`app_state` would log an error).
-        let secure = use_context::<crate::state::AppState>().is_some_and(|state| state.policy.secure_cookies());
+        let secure =
+            use_context::<crate::state::AppState>().is_some_and(|state| state.policy.secure_cookies());
         let cookie = zone_cookie(secure);
         let name = use_context::<http::request::Parts>().and_then(|parts| {
             parts

@@ -20,7 +20,7 @@ mod hardening;
 mod instances;
 mod languages;
 mod listener;
-mod logs;
+mod observability;
 mod office_networks;
 mod operator;
 mod passkeys;

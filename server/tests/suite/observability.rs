@@ -1,7 +1,9 @@
-//! The server's own log in JSON (`TWOSTEP_LOG_FORMAT=json`, issue 30) over a whole
-//! two-step sign-in against the real binary: every line is a JSON object, the lines of a
-//! request carry its id (the one the answer names in `X-Request-Id`), and no password,
-//! code, cookie or token appears anywhere in it.
+//! What an operator watches (issue 30), against the real binary. The log in JSON
+//! (`TWOSTEP_LOG_FORMAT=json`) over a whole two-step sign-in: every line is a JSON object,
+//! the lines of a request carry its id (the one the answer names in `X-Request-Id`), and
+//! no password, code, cookie or token appears anywhere in it. The metrics
+//! (`TWOSTEP_METRICS_ADDR`): on their own listener only, named as documented, moving
+//! with a sign-in, with no person's name or address in a label.
 
 use crate::binary;
 
@@ -153,6 +155,109 @@ async fn a_json_log_of_a_whole_sign_in_holds_request_ids_and_no_secret() {
     ] {
         assert!(!secret.is_empty());
         assert!(!holds(&text, &secret), "{what} is in the log");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The value of the sample `name{labels}` in a Prometheus text page, if present.
+fn sample(page: &str, series: &str) -> Option<f64> {
+    page.lines()
+        .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_are_on_their_own_listener_and_move_with_a_sign_in() {
+    let dir = temp_dir("metrics");
+    let metrics_addr = format!("127.0.0.1:{}", free_port());
+    let server = Server::start_with(&dir, &[("TWOSTEP_METRICS_ADDR", &metrics_addr)]).await;
+    let client = reqwest::Client::new();
+    let scrape = || async {
+        let response = client
+            .get(format!("http://{metrics_addr}/metrics"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/plain; version=0.0.4")
+        );
+        response.text().await.unwrap()
+    };
+
+    // The public listener has no such page: like any unknown page, it sends the browser
+    // to sign in.
+    let not_following = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let public = not_following
+        .get(format!("{}/metrics", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(public.status().is_redirection(), "{}", public.status());
+    assert!(!public.text().await.unwrap().contains("# TYPE"));
+
+    let before = scrape().await;
+    let ok = r#"twostep_security_events_total{kind="sign_in_ok"}"#;
+    let failed = r#"twostep_security_events_total{kind="sign_in_failed"}"#;
+    let signed_in_before = sample(&before, ok).unwrap_or(0.0);
+    let admin = sign_in(&client, &server.base).await.expect("signed in");
+    // A code by mail (the outbox here): the mail is counted and timed.
+    let on = call(&client, &server.base, &admin, "set_two_step", "enabled=true").await;
+    assert!(on.is_some_and(|b| b.contains("Saved")));
+    let code_step = password_step(&client, &server.base, "admin", ADMIN_PASSWORD)
+        .send()
+        .await
+        .unwrap();
+    assert!(code_step.text().await.unwrap().contains("CodeRequired"));
+    let wrong = password_step(&client, &server.base, "admin", "not the password")
+        .send()
+        .await
+        .unwrap();
+    assert!(wrong.text().await.unwrap().contains("Incorrect"));
+    let after = scrape().await;
+    assert_eq!(sample(&after, ok), Some(signed_in_before + 1.0), "{after}");
+    assert!(sample(&after, failed).is_some_and(|n| n >= 1.0), "{after}");
+    assert!(sample(&after, r#"twostep_password_checks_total{result="match"}"#).is_some_and(|n| n >= 1.0));
+    assert!(sample(&after, r#"twostep_password_checks_total{result="mismatch"}"#).is_some_and(|n| n >= 1.0));
+    assert!(sample(&after, r#"twostep_security_events_total{kind="code_sent"}"#).is_some_and(|n| n >= 1.0));
+    assert!(
+        sample(
+            &after,
+            r#"twostep_mail_sent_total{transport="outbox",result="ok"}"#
+        )
+        .is_some_and(|n| n >= 1.0),
+        "{after}"
+    );
+    assert!(
+        sample(
+            &after,
+            r#"twostep_mail_send_seconds_bucket{transport="outbox",le="+Inf"}"#
+        )
+        .is_some_and(|n| n >= 1.0),
+        "a histogram: {after}"
+    );
+    for name in [
+        "twostep_db_connections{state=\"idle\"}",
+        "twostep_db_connections{state=\"in_use\"}",
+    ] {
+        assert!(sample(&after, name).is_some(), "{name} in {after}");
+    }
+    // Labels are fixed words: no username, address or password in the whole page.
+    for personal in ["admin\"", "127.0.0.1", "not the password", binary::ADMIN_PASSWORD] {
+        assert!(!after.contains(personal), "{personal:?} in {after}");
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
