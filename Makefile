@@ -60,6 +60,7 @@ test:
 lint:
 	cargo fmt --all --check
 	python3 scripts/import_cycles.py
+	scripts/check-unit.sh
 
 clippy: wasm-target
 	cargo clippy -p app -p server --all-targets -- -D warnings
@@ -97,7 +98,7 @@ playwright:
 # and load puts the rows sign_in_to_mail has just written into its table.
 bench: build
 	$(LEPTOS_BUILD_ENV) cargo bench -p server --bench sign_in_to_mail
-	$(LEPTOS_BUILD_ENV) cargo bench -p server --bench security_page --bench load
+	$(LEPTOS_BUILD_ENV) cargo bench -p server --bench security_page --bench load --bench year
 
 # Coverage-guided fuzzing of the parsers of untrusted text (nightly + cargo-fuzz):
 # `make fuzz FUZZ_SECONDS=300` runs each target that long (default 60). Not part of `make test`.

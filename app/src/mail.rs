@@ -189,12 +189,14 @@ impl Mailer {
     }
 
     /// Whether mail has somewhere to go, without reaching for it (`/readyz`): an SMTP
-    /// server is configured, or the outbox folder takes a file.
+    /// server is configured, or the outbox folder takes a file (blocking file calls:
+    /// run it off the async threads).
     pub fn is_configured(&self) -> Result<(), MailError> {
         match &self.transport {
             Transport::Smtp(_) | Transport::SmtpWrapped(_) => Ok(()),
             Transport::Outbox { dir, .. } => {
-                let probe = dir.join(".twostep-ready");
+                // A name of its own: two probes at once never remove each other's file.
+                let probe = dir.join(format!(".twostep-ready-{:016x}", rand::random::<u64>()));
                 std::fs::write(&probe, b"")
                     .and_then(|()| std::fs::remove_file(&probe))
                     .map_err(|e| MailError::Config(format!("outbox {}: {e}", dir.display())))

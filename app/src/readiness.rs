@@ -42,9 +42,14 @@ pub async fn check(state: &crate::state::AppState) -> Readiness {
             not_ready.push("database");
         }
     }
-    if let Err(error) = state.mailer.is_configured() {
-        tracing::warn!(%error, "not ready: mail");
-        not_ready.push("mail");
+    let mailer = state.mailer.clone();
+    match tokio::task::spawn_blocking(move || mailer.is_configured()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "not ready: mail");
+            not_ready.push("mail");
+        }
+        Err(_) => not_ready.push("mail"),
     }
     Readiness { not_ready }
 }

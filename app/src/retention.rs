@@ -1,7 +1,8 @@
-//! What the hourly clean-up deletes that nothing else ends (issue 30): codes a day after
-//! they stopped working, and security events older than the retention period. Trusted
-//! networks, device cookies, password attempts, notices and sessions have clean-ups of
-//! their own beside their rules.
+//! The hourly clean-up of the database (issue 30): [`clean_up`] runs every part of it.
+//! Trusted networks, password attempts and device cookies are removed by their own
+//! rules' modules; what nothing else ends is here: codes a day after they stopped
+//! working, and security events older than the retention period. (Sessions are ended
+//! by their store, in the server.)
 
 use crate::clock::UnixSeconds;
 use crate::trusted_networks::store::DAY;
@@ -57,6 +58,34 @@ pub struct Pruned {
     pub events: u64,
 }
 
+/// Every part of the database's clean-up, each logged; one failing does not stop the
+/// others (each runs again within the hour).
+pub async fn clean_up(state: &crate::state::AppState) {
+    let now = state.clock.now();
+    match crate::security_settings::store::remove_expired_trust(state).await {
+        Ok(0) => {}
+        Ok(removed) => tracing::info!(removed, "expired trusted networks removed"),
+        Err(error) => tracing::error!(?error, "the trusted-network clean-up failed"),
+    }
+    if let Err(error) = crate::auth::throttle::forget_old(&state.db, &state.policy.throttle, now).await {
+        tracing::error!(%error, "the throttle clean-up failed");
+    }
+    match crate::auth::device::remove_expired(&state.db, now).await {
+        Ok(0) => {}
+        Ok(removed) => tracing::info!(removed, "expired device cookies removed"),
+        Err(error) => tracing::error!(%error, "the device-cookie clean-up failed"),
+    }
+    match prune(&state.db, state.policy.audit_retention, now).await {
+        Ok(pruned) if pruned == Pruned::default() => {}
+        Ok(pruned) => tracing::info!(
+            codes = pruned.codes,
+            events = pruned.events,
+            "old codes and security events removed"
+        ),
+        Err(error) => tracing::error!(%error, "the code and security-event clean-up failed"),
+    }
+}
+
 /// Deletes the codes whose expiry is more than [`CODES_KEPT_AFTER_EXPIRY`] before `now`,
 /// and the security events that happened before `retention`'s cutoff.
 pub async fn prune(
@@ -67,19 +96,48 @@ pub async fn prune(
     let codes_before = now - CODES_KEPT_AFTER_EXPIRY;
     // Far in the past for `KeepAll`: the same statement, deleting nothing.
     let events_before = retention.cutoff(now).unwrap_or(i64::MIN);
-    crate::db::on_db!(db, |pool| {
-        let codes = sqlx::query("DELETE FROM codes WHERE expires_at < $1")
-            .bind(codes_before)
-            .execute(pool)
-            .await?
-            .rows_affected();
-        let events = sqlx::query("DELETE FROM audit WHERE at < $1")
-            .bind(events_before)
-            .execute(pool)
-            .await?
-            .rows_affected();
-        Ok(Pruned { codes, events })
-    })
+    let codes = delete_in_batches(
+        db,
+        "DELETE FROM codes WHERE id IN (SELECT id FROM codes WHERE expires_at < $1 LIMIT $2)",
+        codes_before,
+    )
+    .await?;
+    let events = delete_in_batches(
+        db,
+        "DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE at < $1 LIMIT $2)",
+        events_before,
+    )
+    .await?;
+    Ok(Pruned { codes, events })
+}
+
+/// Rows deleted per statement: a year's backlog (the first run after an upgrade) never
+/// holds SQLite's one writer for long, so sign-ins go on between the batches.
+const BATCH: i64 = 5_000;
+
+/// Runs `delete` (its `$1` the cutoff, `$2` the batch size) until a batch deletes less
+/// than a whole batch; returns how many rows went.
+async fn delete_in_batches(
+    db: &crate::db::Db,
+    delete: &str,
+    before: UnixSeconds,
+) -> Result<u64, sqlx::Error> {
+    let mut deleted = 0;
+    loop {
+        let batch = crate::db::on_db!(db, |pool| {
+            sqlx::query(delete)
+                .bind(before)
+                .bind(BATCH)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        })?;
+        deleted += batch;
+        if batch < BATCH as u64 {
+            return Ok(deleted);
+        }
+        tokio::task::yield_now().await;
+    }
 }
 
 #[cfg(test)]

@@ -16,6 +16,11 @@ pub const SECURITY_EVENTS: &str = "twostep_security_events_total";
 /// `failed`), and how long each took.
 pub const MAIL_SENT: &str = "twostep_mail_sent_total";
 pub const MAIL_SEND_SECONDS: &str = "twostep_mail_send_seconds";
+/// Sign-in codes sent, by channel (`email`, `sms`) and result (`ok`, `failed`).
+pub const CODES_SENT: &str = "twostep_codes_sent_total";
+/// Answers at step 2, by the way asked (`sent_code`, `app`, `recovery_code`, `passkey`)
+/// and result (`accepted`, `refused`, `ended`: the sign-in must start again).
+pub const SECOND_STEP: &str = "twostep_second_step_answers_total";
 /// Requests answered 503 "busy", by cause (`database`, `password_queue`,
 /// `session_store`).
 pub const BUSY: &str = "twostep_busy_total";
@@ -37,6 +42,15 @@ pub fn mail_sent(transport: &'static str, ok: bool, seconds: f64) {
     let result = if ok { "ok" } else { "failed" };
     metrics::counter!(MAIL_SENT, "transport" => transport, "result" => result).increment(1);
     metrics::histogram!(MAIL_SEND_SECONDS, "transport" => transport).record(seconds);
+}
+
+pub fn code_sent(channel: &'static str, ok: bool) {
+    let result = if ok { "ok" } else { "failed" };
+    metrics::counter!(CODES_SENT, "channel" => channel, "result" => result).increment(1);
+}
+
+pub fn second_step(way: &'static str, result: &'static str) {
+    metrics::counter!(SECOND_STEP, "way" => way, "result" => result).increment(1);
 }
 
 pub fn busy(cause: &'static str) {

@@ -299,30 +299,7 @@ async fn clean_up_hourly(state: AppState, sessions: Sessions) {
 }
 
 async fn clean_up_database(state: &AppState, sessions: &Sessions) {
-    match app::security_settings::store::remove_expired_trust(state).await {
-        Ok(0) => {}
-        Ok(removed) => tracing::info!(removed, "expired trusted networks removed"),
-        Err(error) => tracing::error!(?error, "the trusted-network clean-up failed"),
-    }
-    if let Err(error) =
-        app::auth::throttle::forget_old(&state.db, &state.policy.throttle, state.clock.now()).await
-    {
-        tracing::error!(%error, "the throttle clean-up failed");
-    }
-    match app::auth::device::remove_expired(&state.db, state.clock.now()).await {
-        Ok(0) => {}
-        Ok(removed) => tracing::info!(removed, "expired device cookies removed"),
-        Err(error) => tracing::error!(%error, "the device-cookie clean-up failed"),
-    }
-    match app::retention::prune(&state.db, state.policy.audit_retention, state.clock.now()).await {
-        Ok(pruned) if pruned == app::retention::Pruned::default() => {}
-        Ok(pruned) => tracing::info!(
-            codes = pruned.codes,
-            events = pruned.events,
-            "old codes and security events removed"
-        ),
-        Err(error) => tracing::error!(%error, "the code and security-event clean-up failed"),
-    }
+    app::retention::clean_up(state).await;
     if let Err(error) = sessions.delete_expired().await {
         tracing::error!(%error, "the session clean-up failed");
     }

@@ -42,6 +42,9 @@ pub async fn serve(
         .await
         .map_err(|e| format!("metrics: cannot listen on {addr}: {e}"))?;
     tracing::info!("metrics on http://{addr}/metrics");
+    if !addr.ip().is_loopback() {
+        tracing::warn!(%addr, "metrics_addr is not a loopback address: make sure only the scraper can reach it");
+    }
     let router = Router::new()
         .route("/metrics", get(render))
         .with_state(Scrape { handle, db });

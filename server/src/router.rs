@@ -103,10 +103,11 @@ pub fn build<Store: SessionStore + Clone>(state: AppState, store: Store, secure_
                 }),
         )
         .layer(from_fn_with_state(state.clone(), layers::client_ip))
-        .layer(from_fn(layers::request_id))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         // brotli or gzip, as the browser accepts: the WASM bundle shrinks to about a third.
         .layer(CompressionLayer::new())
+        // Outermost: every answer names its request, a refused body's 413 too.
+        .layer(from_fn(layers::request_id))
         .with_state(state)
 }
 

@@ -73,7 +73,10 @@ pub async fn write_csv(
 /// `@`, a tab or a carriage return; a person's name can be anything) gets a leading `'`,
 /// so opening the file never runs what someone typed as their name.
 pub fn cell(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    // The fullwidth forms too: some spreadsheets read them as the ASCII ones.
+    if value.starts_with([
+        '=', '+', '-', '@', '\t', '\r', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
+    ]) {
         format!("'{value}")
     } else {
         value.to_string()
@@ -82,10 +85,22 @@ pub fn cell(value: &str) -> String {
 
 /// The first moment of `date` (`YYYY-MM-DD`) in UTC.
 pub fn start_of_day_utc(date: &str) -> Result<UnixSeconds, String> {
-    let day: jiff::civil::Date = date
-        .trim()
-        .parse()
-        .map_err(|_| format!("{date:?} is not a date: write it as YYYY-MM-DD, such as 2026-01-31."))?;
+    let refused = || format!("{date:?} is not a date: write it as YYYY-MM-DD, such as 2026-01-31.");
+    let text = date.trim();
+    // Exactly YYYY-MM-DD: jiff would also take 20260131 or a date with a time and zone
+    // (the time then silently dropped).
+    let shaped = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !shaped {
+        return Err(refused());
+    }
+    let day: jiff::civil::Date = text.parse().map_err(|_| refused())?;
     day.to_zoned(jiff::tz::TimeZone::UTC)
         .map(|start| start.timestamp().as_second())
         .map_err(|_| format!("{date:?} is out of range."))
@@ -113,6 +128,8 @@ mod tests {
         let admin = person(&state, "Ann Admin", "aadmin", &[]).await;
         // A name a spreadsheet would take for a formula.
         let odd = person(&state, "=HYPERLINK(\"http://x\")", "odd", &[]).await;
+        assert_eq!(cell("\u{FF1D}1+1"), "'\u{FF1D}1+1");
+        assert_eq!(cell("Ann"), "Ann");
         forget_events(&state.db).await;
         let day = start_of_day_utc("2026-03-01").unwrap();
         let event = |kind, subject: i64, detail: &str| Event {
@@ -182,7 +199,16 @@ mod tests {
     fn dates_are_read_as_utc_days_and_anything_else_is_refused() {
         assert_eq!(start_of_day_utc("1970-01-02"), Ok(86_400));
         assert_eq!(start_of_day_utc(" 2026-12-03 "), Ok(1_796_256_000));
-        for bad in ["", "2026-13-01", "03/12/2026", "2026-02-30", "yesterday"] {
+        for bad in [
+            "",
+            "2026-13-01",
+            "03/12/2026",
+            "2026-02-30",
+            "yesterday",
+            "20260301",
+            "2026-03-01T23:00-05:00[America/New_York]",
+            "-000001-01-01",
+        ] {
             let said = start_of_day_utc(bad).unwrap_err();
             assert!(said.contains("YYYY-MM-DD"), "{bad:?}: {said}");
         }

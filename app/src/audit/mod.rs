@@ -159,7 +159,7 @@ pub async fn record(
     at: UnixSeconds,
     event: Event,
 ) -> Result<(), sqlx::Error> {
-    crate::telemetry::security_event(event.kind);
+    let kind = event.kind;
     crate::db::on_conn!(conn.into(), |db| {
         sqlx::query(
             "INSERT INTO audit (at, actor_id, subject_id, client_ip, kind, detail)
@@ -174,7 +174,11 @@ pub async fn record(
         .execute(db)
         .await
         .map(|_| ())
-    })
+    })?;
+    // Counted once written (a transaction rolled back later still counts: rare, and
+    // the metric is a rate, not the record).
+    crate::telemetry::security_event(kind);
+    Ok(())
 }
 
 /// The actor of every change made from the command line.
@@ -188,7 +192,6 @@ pub async fn record_by_operator(
     subject_id: Option<i64>,
     detail: &str,
 ) -> Result<(), sqlx::Error> {
-    crate::telemetry::security_event(kind);
     crate::db::on_conn!(conn.into(), |db| {
         sqlx::query(
             "INSERT INTO audit (at, actor_label, subject_id, kind, detail) VALUES ($1, $2, $3, $4, $5)",
@@ -201,5 +204,7 @@ pub async fn record_by_operator(
         .execute(db)
         .await
         .map(|_| ())
-    })
+    })?;
+    crate::telemetry::security_event(kind);
+    Ok(())
 }

@@ -289,7 +289,9 @@ async fn deliver(
     client_ip: IpAddr,
 ) -> Result<bool, AppError> {
     let now = state.clock.now();
-    match channel.send_code(state, contact, code).await {
+    let sent = channel.send_code(state, contact, code).await;
+    crate::telemetry::code_sent(channel.kind(), sent.is_ok());
+    match sent {
         Ok(()) => {
             let event = Event::own(EventKind::CodeSent, user_id, client_ip, channel.kind());
             audit::record(&state.db, now, event).await?;
@@ -389,8 +391,44 @@ pub async fn answer_with_passkey(
 }
 
 /// Checks `answer` against the pending sign-in's row: a wrong one is counted against the
-/// person, a right one signs the session in.
+/// person, a right one signs the session in. Counted for the metrics by way and result.
 async fn conclude(
+    state: &AppState,
+    session: &Session,
+    client_ip: IpAddr,
+    pending: Pending,
+    answer: Answer<'_>,
+    trust_network: bool,
+    device_cookie: Option<&str>,
+) -> Result<CodeOutcome, AppError> {
+    let way = match pending.prompt.way {
+        Way::Sent { .. } => "sent_code",
+        Way::App => "app",
+        Way::Recovery => "recovery_code",
+        Way::Passkey => "passkey",
+    };
+    let outcome = conclude_now(
+        state,
+        session,
+        client_ip,
+        pending,
+        answer,
+        trust_network,
+        device_cookie,
+    )
+    .await;
+    if let Ok(outcome) = &outcome {
+        let result = match outcome {
+            CodeOutcome::SignedIn { .. } => "accepted",
+            CodeOutcome::Refused { .. } => "refused",
+            _ => "ended",
+        };
+        crate::telemetry::second_step(way, result);
+    }
+    outcome
+}
+
+async fn conclude_now(
     state: &AppState,
     session: &Session,
     client_ip: IpAddr,

@@ -221,7 +221,11 @@ async fn metrics_are_on_their_own_listener_and_move_with_a_sign_in() {
         .send()
         .await
         .unwrap();
+    let pending = session_cookie(&code_step).expect("a pending sign-in");
     assert!(code_step.text().await.unwrap().contains("CodeRequired"));
+    // One wrong answer at step 2 (a million to one that it is the code).
+    let refused = call(&client, &server.base, &pending, "verify_code", "code=000000").await;
+    assert!(refused.is_some_and(|b| b.contains("Refused")));
     let wrong = password_step(&client, &server.base, "admin", "not the password")
         .send()
         .await
@@ -233,6 +237,19 @@ async fn metrics_are_on_their_own_listener_and_move_with_a_sign_in() {
     assert!(sample(&after, r#"twostep_password_checks_total{result="match"}"#).is_some_and(|n| n >= 1.0));
     assert!(sample(&after, r#"twostep_password_checks_total{result="mismatch"}"#).is_some_and(|n| n >= 1.0));
     assert!(sample(&after, r#"twostep_security_events_total{kind="code_sent"}"#).is_some_and(|n| n >= 1.0));
+    assert_eq!(
+        sample(
+            &after,
+            r#"twostep_second_step_answers_total{way="sent_code",result="refused"}"#
+        ),
+        Some(1.0),
+        "{after}"
+    );
+    assert_eq!(
+        sample(&after, r#"twostep_codes_sent_total{channel="email",result="ok"}"#),
+        Some(1.0),
+        "{after}"
+    );
     assert!(
         sample(
             &after,
