@@ -55,6 +55,43 @@ pub const FEW_RECOVERY_CODES: i64 = 2;
 /// At most this many passkeys per person (spec §2 "Passkeys").
 pub const PASSKEYS_PER_PERSON: i64 = 10;
 
+/// How long security events are kept (`policy.audit_retention_days`,
+/// `TWOSTEP_AUDIT_RETENTION_DAYS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditRetention {
+    /// Every event stays (`0`).
+    KeepAll,
+    /// Events older than this many days go.
+    Days(u32),
+}
+
+impl AuditRetention {
+    /// The spec's default: a little over a year, so a year-end review sees the whole year.
+    pub const DEFAULT_DAYS: u32 = 400;
+
+    /// From the configured number of days: `0` keeps every event.
+    pub fn from_days(days: u32) -> AuditRetention {
+        match days {
+            0 => AuditRetention::KeepAll,
+            days => AuditRetention::Days(days),
+        }
+    }
+
+    /// Events that happened before this moment are deleted at `now`; none for `KeepAll`.
+    pub fn cutoff(self, now: i64) -> Option<i64> {
+        match self {
+            AuditRetention::KeepAll => None,
+            AuditRetention::Days(days) => Some(now - i64::from(days) * 24 * 60 * 60),
+        }
+    }
+}
+
+impl Default for AuditRetention {
+    fn default() -> Self {
+        AuditRetention::Days(Self::DEFAULT_DAYS)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

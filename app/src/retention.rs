@@ -5,6 +5,7 @@
 //! by their store, in the server.)
 
 use crate::clock::UnixSeconds;
+use crate::limits::AuditRetention;
 use crate::trusted_networks::store::DAY;
 
 /// How long a code's row stays after its expiry, whatever became of it (used, voided or
@@ -13,43 +14,6 @@ use crate::trusted_networks::store::DAY;
 /// day: a day after expiry, no rule reads the row again.
 pub const CODES_KEPT_AFTER_EXPIRY: i64 = DAY;
 const _: () = assert!(CODES_KEPT_AFTER_EXPIRY >= crate::limits::LIMIT_WINDOW_SECONDS);
-
-/// How long security events are kept (`policy.audit_retention_days`,
-/// `TWOSTEP_AUDIT_RETENTION_DAYS`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuditRetention {
-    /// Every event stays (`0`).
-    KeepAll,
-    /// Events older than this many days go.
-    Days(u32),
-}
-
-impl AuditRetention {
-    /// The spec's default: a little over a year, so a year-end review sees the whole year.
-    pub const DEFAULT_DAYS: u32 = 400;
-
-    /// From the configured number of days: `0` keeps every event.
-    pub fn from_days(days: u32) -> AuditRetention {
-        match days {
-            0 => AuditRetention::KeepAll,
-            days => AuditRetention::Days(days),
-        }
-    }
-
-    /// Events that happened before this moment are deleted at `now`; none for `KeepAll`.
-    pub fn cutoff(self, now: UnixSeconds) -> Option<UnixSeconds> {
-        match self {
-            AuditRetention::KeepAll => None,
-            AuditRetention::Days(days) => Some(now - i64::from(days) * DAY),
-        }
-    }
-}
-
-impl Default for AuditRetention {
-    fn default() -> Self {
-        AuditRetention::Days(Self::DEFAULT_DAYS)
-    }
-}
 
 /// What one run deleted.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -32,7 +32,7 @@ pub struct Policy {
     /// The language of pages and mail when nothing else says which.
     pub default_language: crate::i18n::Lang,
     /// How long security events are kept before the hourly clean-up deletes them.
-    pub audit_retention: crate::retention::AuditRetention,
+    pub audit_retention: crate::limits::AuditRetention,
     /// How often an open event stream re-checks its session, shortened by the tests; the
     /// server itself always uses its own interval (`server/src/live.rs`).
     #[cfg(any(test, feature = "test-support"))]

@@ -41,7 +41,7 @@ pub struct Config {
     /// The language of pages and mail when nothing else says which (spec §3).
     pub default_language: app::i18n::Lang,
     /// How long security events are kept (spec §3 `TWOSTEP_AUDIT_RETENTION_DAYS`).
-    pub audit_retention: app::retention::AuditRetention,
+    pub audit_retention: app::limits::AuditRetention,
     pub log_format: LogFormat,
     /// Where `GET /metrics` is served (spec §3 `TWOSTEP_METRICS_ADDR`); unset: nowhere.
     pub metrics_addr: Option<SocketAddr>,
@@ -460,8 +460,8 @@ impl<E: Fn(&str) -> Option<String>> Values<'_, E> {
         }
     }
 
-    fn audit_retention(&self, policy: &PolicySection) -> Result<app::retention::AuditRetention, ConfigError> {
-        use app::retention::AuditRetention;
+    fn audit_retention(&self, policy: &PolicySection) -> Result<app::limits::AuditRetention, ConfigError> {
+        use app::limits::AuditRetention;
         match self.pick(
             policy.audit_retention_days.clone(),
             "TWOSTEP_AUDIT_RETENTION_DAYS",
@@ -566,7 +566,7 @@ mod tests {
         assert!(!config.secure_cookies());
         assert_eq!(config.default_region, None);
         assert_eq!(config.default_language, app::i18n::Lang::En);
-        assert_eq!(config.audit_retention, app::retention::AuditRetention::Days(400));
+        assert_eq!(config.audit_retention, app::limits::AuditRetention::Days(400));
         assert_eq!(config.log_format, LogFormat::Text);
         assert_eq!(config.metrics_addr, None);
     }
@@ -614,7 +614,7 @@ mod tests {
         assert!(config.secure_cookies());
         assert_eq!(config.default_region, Some(phonenumber::country::Id::BE));
         assert_eq!(config.default_language, app::i18n::Lang::Nl);
-        assert_eq!(config.audit_retention, app::retention::AuditRetention::KeepAll);
+        assert_eq!(config.audit_retention, app::limits::AuditRetention::KeepAll);
         assert_eq!(config.log_format, LogFormat::Json);
         assert_eq!(config.metrics_addr, Some("127.0.0.1:9464".parse().unwrap()));
         assert_eq!(config.database_url, "sqlite://from-env.db");

@@ -23,33 +23,64 @@ pub async fn newest(
     kind: &str,
     limit: i64,
 ) -> Result<EventsPage, sqlx::Error> {
+    let pattern = crate::db::like_pattern(person.trim());
+    // Only the conditions asked for go into the query: one that is always true (`$1 = ''
+    // OR …`) still made the database walk, and join, every row of a year's events to
+    // count them (250 ms for 300,000 events, `make bench`'s `year`).
+    let by_kind = !kind.is_empty();
+    let by_person = pattern != "%%";
+    let mut filter = String::from("WHERE 1 = 1");
+    let mut next = 1;
+    if by_kind {
+        filter.push_str(&format!(" AND a.kind = ${next}"));
+        next += 1;
+    }
+    if by_person {
+        filter.push_str(&format!(
+            " AND (lower(actor.name) LIKE lower(${next}) ESCAPE '\\' OR actor.username_key LIKE lower(${next}) ESCAPE '\\'
+               OR lower(a.actor_label) LIKE lower(${next}) ESCAPE '\\'
+               OR lower(subject.name) LIKE lower(${next}) ESCAPE '\\' OR subject.username_key LIKE lower(${next}) ESCAPE '\\')"
+        ));
+        next += 1;
+    }
+    const JOINS: &str =
+        "LEFT JOIN users actor ON actor.id = a.actor_id LEFT JOIN users subject ON subject.id = a.subject_id";
+    let count = if by_person {
+        format!("SELECT COUNT(*) FROM audit a {JOINS} {filter}")
+    } else {
+        format!("SELECT COUNT(*) FROM audit a {filter}")
+    };
+    let newest = format!(
+        "SELECT a.id AS id, a.at AS at, a.kind AS kind, COALESCE(actor.name, a.actor_label) AS actor,
+            subject.name AS subject, a.client_ip AS client_ip, a.detail AS detail
+         FROM audit a {JOINS} {filter} ORDER BY a.id DESC LIMIT ${next}"
+    );
     crate::db::on_db!(db, |pool| {
-        let pattern = crate::db::like_pattern(person.trim());
-        const FROM: &str = "FROM audit a LEFT JOIN users actor ON actor.id = a.actor_id
-        LEFT JOIN users subject ON subject.id = a.subject_id
-        WHERE ($1 = '' OR a.kind = $1)
-          AND ($2 = '%%' OR lower(actor.name) LIKE lower($2) ESCAPE '\\' OR actor.username_key LIKE lower($2) ESCAPE '\\'
-               OR lower(a.actor_label) LIKE lower($2) ESCAPE '\\'
-               OR lower(subject.name) LIKE lower($2) ESCAPE '\\' OR subject.username_key LIKE lower($2) ESCAPE '\\')";
-        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {FROM}"))
-            .bind(kind)
-            .bind(&pattern)
-            .fetch_one(pool)
-            .await?;
-        let rows: Vec<Stored> = sqlx::query_as(&format!(
-            "SELECT a.id AS id, a.at AS at, a.kind AS kind, COALESCE(actor.name, a.actor_label) AS actor,
-                subject.name AS subject,
-                a.client_ip AS client_ip, a.detail AS detail {FROM}
-         ORDER BY a.id DESC LIMIT $3"
-        ))
-        .bind(kind)
-        .bind(&pattern)
-        .bind(limit)
-        .fetch_all(pool)
-        .await?;
-        let kinds = sqlx::query_scalar("SELECT DISTINCT kind FROM audit ORDER BY kind")
-            .fetch_all(pool)
-            .await?;
+        let mut counting = sqlx::query_scalar(&count);
+        let mut reading = sqlx::query_as(&newest);
+        if by_kind {
+            counting = counting.bind(kind);
+            reading = reading.bind(kind);
+        }
+        if by_person {
+            counting = counting.bind(&pattern);
+            reading = reading.bind(&pattern);
+        }
+        let total: i64 = counting.fetch_one(pool).await?;
+        let rows: Vec<Stored> = reading.bind(limit).fetch_all(pool).await?;
+        // The kinds stored so far: a look-up per kind in the kind index, not a walk of
+        // every event.
+        let mut kinds = Vec::new();
+        for kind in crate::audit::EventKind::ALL {
+            let stored: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM audit WHERE kind = $1)")
+                .bind(kind.as_str())
+                .fetch_one(pool)
+                .await?;
+            if stored {
+                kinds.push(kind.as_str().to_string());
+            }
+        }
+        kinds.sort();
         Ok(EventsPage {
             rows: rows
                 .into_iter()

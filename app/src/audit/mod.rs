@@ -177,7 +177,7 @@ pub async fn record(
     })?;
     // Counted once written (a transaction rolled back later still counts: rare, and
     // the metric is a rate, not the record).
-    crate::telemetry::security_event(kind);
+    crate::telemetry::security_event(kind.as_str());
     Ok(())
 }
 
@@ -205,6 +205,6 @@ pub async fn record_by_operator(
         .await
         .map(|_| ())
     })?;
-    crate::telemetry::security_event(kind);
+    crate::telemetry::security_event(kind.as_str());
     Ok(())
 }
