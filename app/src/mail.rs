@@ -176,10 +176,7 @@ impl Mailer {
                 }
             }
             Transport::Outbox { dir, .. } => {
-                let probe = dir.join(".twostep-check");
-                std::fs::write(&probe, b"")
-                    .and_then(|()| std::fs::remove_file(&probe))
-                    .map_err(|e| MailError::Config(format!("outbox {}: {e}", dir.display())))?;
+                outbox_takes_a_file(dir)?;
                 Ok(format!(
                     "no SMTP server configured: messages go to the outbox {}",
                     dir.display()
@@ -194,13 +191,7 @@ impl Mailer {
     pub fn is_configured(&self) -> Result<(), MailError> {
         match &self.transport {
             Transport::Smtp(_) | Transport::SmtpWrapped(_) => Ok(()),
-            Transport::Outbox { dir, .. } => {
-                // A name of its own: two probes at once never remove each other's file.
-                let probe = dir.join(format!(".twostep-ready-{:016x}", rand::random::<u64>()));
-                std::fs::write(&probe, b"")
-                    .and_then(|()| std::fs::remove_file(&probe))
-                    .map_err(|e| MailError::Config(format!("outbox {}: {e}", dir.display())))
-            }
+            Transport::Outbox { dir, .. } => outbox_takes_a_file(dir),
         }
     }
 
@@ -309,6 +300,15 @@ impl Mailer {
 }
 
 /// How long an outbox message is kept.
+/// Whether the outbox folder takes a file: one is written and removed again, under a
+/// name of its own (two checks at once never remove each other's file).
+fn outbox_takes_a_file(dir: &Path) -> Result<(), MailError> {
+    let probe = dir.join(format!(".twostep-check-{:016x}", rand::random::<u64>()));
+    std::fs::write(&probe, b"")
+        .and_then(|()| std::fs::remove_file(&probe))
+        .map_err(|e| MailError::Config(format!("outbox {}: {e}", dir.display())))
+}
+
 pub const OUTBOX_KEEP: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Escapes text for an HTML body.

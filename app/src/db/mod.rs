@@ -93,19 +93,19 @@ impl Db {
     /// How far this database's schema is, read through the pool (`/readyz`).
     pub async fn schema_version(&self) -> Result<SchemaStatus, sqlx::Error> {
         const APPLIED: &str = "SELECT MAX(version) FROM _sqlx_migrations WHERE success";
-        let (applied, migrator): (Option<i64>, &sqlx::migrate::Migrator) = match self {
+        let (applied, latest): (Option<i64>, i64) = match self {
             Db::Sqlite(pool) => (
                 sqlx::query_scalar(APPLIED).fetch_one(pool).await?,
-                &sqlite::MIGRATOR,
+                sqlite::latest_version(),
             ),
             Db::Postgres(pool) => (
                 sqlx::query_scalar(APPLIED).fetch_one(pool).await?,
-                &postgres::MIGRATOR,
+                postgres::latest_version(),
             ),
         };
         Ok(SchemaStatus {
             applied: applied.unwrap_or(0),
-            latest: migrator.iter().map(|m| m.version).max().unwrap_or(0),
+            latest,
         })
     }
 

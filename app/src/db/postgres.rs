@@ -10,6 +10,11 @@ use std::str::FromStr;
 /// holds an advisory lock while it runs, so instances that start together migrate once.
 pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations/postgres");
 
+/// The newest migration this program carries.
+pub fn latest_version() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
 /// The advisory lock every write transaction takes first ([`super::WritePool`]). The
 /// keys are arbitrary but fixed: every instance must use the same ones.
 pub const WRITE_LOCK: i64 = 0x7477_6f73_7465_7001;
@@ -61,7 +66,7 @@ pub async fn schema_status(url: &str) -> Result<SchemaStatus, sqlx::Error> {
     };
     Ok(SchemaStatus {
         applied: applied.unwrap_or(0),
-        latest: MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0),
+        latest: latest_version(),
     })
 }
 

@@ -10,6 +10,11 @@ use std::time::Duration;
 /// The migrations in `migrations/sqlite/`, compiled into the binary.
 pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations/sqlite");
 
+/// The newest migration this program carries.
+pub fn latest_version() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
 /// Opens (creating if missing) the database at `url` and brings its schema up to date.
 ///
 /// WAL with `synchronous = NORMAL` keeps every committed transaction across a crash of
@@ -61,7 +66,7 @@ pub async fn schema_status(url: &str) -> Result<SchemaStatus, sqlx::Error> {
     pool.close().await;
     Ok(SchemaStatus {
         applied: applied.unwrap_or(0),
-        latest: MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0),
+        latest: latest_version(),
     })
 }
 
